@@ -1,0 +1,38 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Namespaces under which an acknowledgement of our rule IDs is accepted. `Validations.acknowledge`
+ * stores an unqualified ID as `Annotation::<id>` (older releases: `annotation::<id>`); CDK's own
+ * plugin suppression uses `<plugin name>::<id>`.
+ */
+const ACCEPTED_NAMESPACES = ['annotation', 'encryptionchecks', 'enforceencryption'];
+
+/**
+ * The reason given with `Validations.of(scope).acknowledge({ id, reason })` on `construct` or its
+ * closest ancestor that acknowledges `ruleId`, or `undefined` when none does.
+ */
+export function acknowledgementReason(construct: IConstruct, ruleId: string): string | undefined {
+  for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+        continue;
+      }
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        if (matches(id, ruleId)) {
+          return String(reason);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function matches(acknowledgedId: string, ruleId: string): boolean {
+  const separator = acknowledgedId.indexOf('::');
+  if (separator < 0) {
+    return acknowledgedId === ruleId;
+  }
+  const namespace = acknowledgedId.slice(0, separator).toLowerCase();
+  return acknowledgedId.slice(separator + 2) === ruleId && ACCEPTED_NAMESPACES.includes(namespace);
+}

@@ -1,0 +1,130 @@
+import { ResourceView } from './resource-view';
+import { RuleContext } from './rule-context';
+import { describeIntrinsic, intrinsicName, isObject, JsonObject, known, Reading, unknown } from './values';
+
+/** How to recognise the resource a property points at. */
+export interface TargetSpec {
+  /** The CloudFormation types it may be. */
+  readonly types: readonly string[];
+  /** A property that holds its physical name, for literal names (`LaunchTemplateName`). */
+  readonly nameProperty?: string;
+  /** For ARNs: the resource segment before the name (`db` in `arn:aws:rds:...:db:name`). */
+  readonly arnResource?: string;
+  /** Words for messages: "launch template", "source DB instance". */
+  readonly noun: string;
+}
+
+/**
+ * Finds the resource a (resolved) property value refers to: a `Ref`/`Fn::GetAtt` in the same
+ * stack, an `Fn::ImportValue` of an export of this app, an ARN or name built from a `Ref`, or a
+ * literal physical name of a resource in the app. Anything else is unknown, with the reason: a
+ * parameter, a condition, an import from outside the app, a resource the app does not define.
+ */
+export function findTarget(context: RuleContext, from: ResourceView, value: unknown, spec: TargetSpec, what: string): Reading<ResourceView> {
+  const fn = intrinsicName(value);
+  if (fn === 'Ref' || fn === 'Fn::GetAtt') {
+    return inStack(context, from, logicalIdOf(value as JsonObject, fn), spec, what);
+  }
+  if (fn === 'Fn::ImportValue') {
+    const name = (value as JsonObject)[fn];
+    const target = typeof name === 'string' ? context.exportedResource(name) : undefined;
+    if (target !== undefined && spec.types.includes(target.type)) {
+      return known(target);
+    }
+    return unknown(`${what} ${describeIntrinsic(value as JsonObject, fn)}, so the ${spec.noun} cannot be judged`);
+  }
+  if (fn === 'Fn::Join') {
+    // An ARN or name assembled around a Ref, as CDK's formatArn renders it.
+    const ref = findRefInside(value);
+    if (ref !== undefined) {
+      return inStack(context, from, ref, spec, what);
+    }
+  }
+  if (typeof value === 'string') {
+    const name = physicalName(value, spec);
+    if (spec.nameProperty !== undefined) {
+      // Physical names are unique per account and Region: look in the same stack first.
+      const local = context.indexOf(from.stack).byPhysicalName(spec.types[0], spec.nameProperty, name);
+      const matches = local ? [local] : context.resourcesNamed(spec.types[0], spec.nameProperty, name);
+      if (matches.length === 1) {
+        return known(matches[0]);
+      }
+    }
+    return unknown(`${what} "${value}" names a ${spec.noun} that this app does not define, so it cannot be judged`);
+  }
+  if (fn !== undefined) {
+    return unknown(`${what} cannot be known at synth time: ${describeIntrinsic(value as JsonObject, fn)}`);
+  }
+  return unknown(`${what} has an unexpected value ${JSON.stringify(value)}`);
+}
+
+function inStack(context: RuleContext, from: ResourceView, logicalId: string, spec: TargetSpec, what: string): Reading<ResourceView> {
+  const index = context.indexOf(from.stack);
+  const target = index.byLogicalId(logicalId);
+  if (target !== undefined && spec.types.includes(target.type)) {
+    return known(target);
+  }
+  if (index.isParameter(logicalId)) {
+    return unknown(`${what} is a Ref to the parameter "${logicalId}", so the ${spec.noun} is only known at deploy time`);
+  }
+  return unknown(`${what} refers to "${logicalId}", which is not a ${spec.noun} in this stack`);
+}
+
+function logicalIdOf(value: JsonObject, fn: string): string {
+  const arg = value[fn];
+  if (fn === 'Ref') {
+    return String(arg);
+  }
+  // Fn::GetAtt: [id, attribute] or "id.attribute"
+  return Array.isArray(arg) ? String(arg[0]) : String(arg).split('.')[0];
+}
+
+/** The logical ID of the first `Ref` to a resource (not a pseudo parameter) inside a value. */
+function findRefInside(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findRefInside(item);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+  if (!isObject(value)) {
+    return undefined;
+  }
+  const fn = intrinsicName(value);
+  if (fn === 'Ref' && typeof value.Ref === 'string' && !value.Ref.startsWith('AWS::')) {
+    return value.Ref;
+  }
+  if (fn === 'Fn::GetAtt') {
+    return logicalIdOf(value, fn);
+  }
+  for (const inner of Object.values(value)) {
+    const found = findRefInside(inner);
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** The name part of an ARN (`arn:aws:rds:eu-west-1:111:db:name` -> `name`), or the value itself. */
+function physicalName(value: string, spec: TargetSpec): string {
+  if (spec.arnResource && value.startsWith('arn:')) {
+    const parts = value.split(':');
+    const at = parts.indexOf(spec.arnResource, 5);
+    if (at >= 0 && at + 1 < parts.length) {
+      return parts.slice(at + 1).join(':');
+    }
+  }
+  return value;
+}
+
+/** The Region segment of a literal ARN, if `value` is one. */
+export function arnRegion(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('arn:')) {
+    return undefined;
+  }
+  return value.split(':')[3] || undefined;
+}

@@ -1,0 +1,176 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { field, findKey, intrinsicName, isObject, JsonObject } from './values';
+
+/**
+ * What CloudFormation will receive for one resource, read from the construct tree on demand.
+ *
+ * The gate must judge the template as it will be synthesized, escape hatches included, but
+ * rendering and resolving every resource a second time would double the cost of synthesis. So a
+ * view reads only the property paths a rule asks for: the typed L1 value (camelCase), resolved
+ * where it is a token, merged with the raw overrides (`addPropertyOverride`,
+ * `addPropertyDeletionOverride`, CloudFormation names) the same way `CfnResource` merges them.
+ * Keys are compared case-insensitively, since both spellings name the same property.
+ */
+export class ResourceView {
+  /** The CloudFormation resource type. */
+  public readonly type: string;
+  private readonly cache = new Map<string, unknown>();
+  private _logicalId?: string;
+  private _properties?: JsonObject;
+
+  constructor(public readonly resource: CfnResource, public readonly stack: Stack) {
+    this.type = resource.cfnResourceType;
+  }
+
+  /** The construct path of the L1. */
+  public get path(): string {
+    return this.resource.node.path;
+  }
+
+  /** The logical ID in the stack's template (overrides included). */
+  public get logicalId(): string {
+    if (this._logicalId === undefined) {
+      this._logicalId = this.stack.resolve(this.resource.logicalId) as string;
+    }
+    return this._logicalId;
+  }
+
+  /**
+   * The value CloudFormation will see at `Properties.<path...>`, with every token resolved
+   * (CloudFormation intrinsics such as `{ Ref }` stay as they are), or `undefined` when absent.
+   */
+  public read(...path: string[]): unknown {
+    const key = path.join('.');
+    if (this.cache.has(key)) {
+      return this.cache.get(key);
+    }
+    const value = this.compute(path);
+    this.cache.set(key, value);
+    return value;
+  }
+
+  private compute(path: string[]): unknown {
+    let base: unknown = this.topLevel(path[0]);
+    // The override tree starts at the resource: step into `Properties` first.
+    const all = overridesOf(this.resource);
+    let override: unknown = isPlainObject(all) ? stepOverride(all, 'Properties') : NO_OVERRIDE;
+
+    for (let i = 0; i < path.length; i++) {
+      const name = path[i];
+      if (i > 0) {
+        base = field(this.resolve(base), name);
+      }
+      if (override !== NO_OVERRIDE && isPlainObject(override)) {
+        override = stepOverride(override, name);
+      } else {
+        override = NO_OVERRIDE;
+      }
+      if (override === NO_OVERRIDE) {
+        continue;
+      }
+      if (override === undefined) {
+        // A deletion override: the property is gone, whatever the L1 says.
+        return undefined;
+      }
+      if (!isPlainObject(override) || intrinsicName(override) !== undefined) {
+        // A scalar, list or intrinsic replaces the value at this level.
+        base = this.resolve(override);
+        override = NO_OVERRIDE;
+      }
+    }
+    const resolved = this.resolve(base);
+    if (override !== NO_OVERRIDE && isPlainObject(override)) {
+      // Overrides below this path merge into the value, as CfnResource merges them.
+      return mergeOverride(resolved, this.resolve(override) as JsonObject);
+    }
+    return resolved;
+  }
+
+  private topLevel(name: string): unknown {
+    const resource = this.resource as unknown as JsonObject;
+    const camel = camelName(name);
+    // Typed L1s expose each property as a field of the same (camelCase) name.
+    if (camel in resource && name !== 'Tags') {
+      return resource[camel];
+    }
+    return field(this.properties(), name);
+  }
+
+  /** The L1's property bag (typed L1s: camelCase; `new CfnResource` and includes: as given). */
+  private properties(): JsonObject {
+    if (this._properties === undefined) {
+      const props = (this.resource as unknown as { cfnProperties?: JsonObject }).cfnProperties;
+      this._properties = props ?? {};
+    }
+    return this._properties;
+  }
+
+  private resolve(value: unknown): unknown {
+    if (value === undefined || value === null || typeof value === 'boolean' || typeof value === 'number') {
+      return value;
+    }
+    if (typeof value === 'string' && !Token.isUnresolved(value)) {
+      return value;
+    }
+    return this.stack.resolve(value);
+  }
+}
+
+const NO_OVERRIDE = Symbol('no override');
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return isObject(value);
+}
+
+function overridesOf(resource: CfnResource): unknown {
+  // `rawOverrides` is where `addOverride` and friends record escape hatches.
+  return (resource as unknown as { rawOverrides?: JsonObject }).rawOverrides;
+}
+
+function stepOverride(override: JsonObject, name: string): unknown {
+  // Overrides are written with CloudFormation names and are case-sensitive, like the template.
+  if (Object.prototype.hasOwnProperty.call(override, name)) {
+    return override[name];
+  }
+  return NO_OVERRIDE;
+}
+
+/** Merges a resolved override into a resolved value as `CfnResource` does (deep, objects only). */
+function mergeOverride(base: unknown, override: JsonObject): unknown {
+  if (intrinsicName(base) !== undefined || !(isObject(base) || Array.isArray(base))) {
+    base = {};
+  }
+  const target: JsonObject = Array.isArray(base) ? ([...base] as unknown as JsonObject) : { ...(base as JsonObject) };
+  for (const key of Object.keys(override)) {
+    const value = override[key];
+    const existing = findKey(target, key) ?? key;
+    if (value === undefined) {
+      delete target[existing];
+    } else if (isObject(value) && intrinsicName(value) === undefined) {
+      const merged = mergeOverride(target[existing], value);
+      if (existing !== key) {
+        delete target[existing];
+      }
+      target[key] = merged;
+    } else {
+      if (existing !== key) {
+        delete target[existing];
+      }
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+const camelCache = new Map<string, string>();
+
+/** `BucketEncryption` -> `bucketEncryption`, `DBClusterIdentifier` -> `dbClusterIdentifier`. */
+function camelName(name: string): string {
+  let camel = camelCache.get(name);
+  if (camel === undefined) {
+    const match = /^([A-Z]+)(?=[A-Z][a-z]|$)/.exec(name);
+    camel = match ? match[1].toLowerCase() + name.slice(match[1].length) : name.charAt(0).toLowerCase() + name.slice(1);
+    camelCache.set(name, camel);
+  }
+  return camel;
+}

@@ -1,0 +1,24 @@
+import { Stack } from 'aws-cdk-lib';
+import type { ResourceView } from './resource-view';
+import type { StackIndex } from './stack-index';
+
+/** Settings a rule may read (already validated). */
+export interface RuleSettings {
+  readonly requireKmsForS3: boolean;
+}
+
+/**
+ * What a rule may use besides the resource it judges. One context serves a whole evaluation, so
+ * indexes and memoized verdicts are shared by every rule and resource.
+ */
+export interface RuleContext {
+  readonly settings: RuleSettings;
+  /** The index of a stack, built on first use. */
+  indexOf(stack: Stack): StackIndex;
+  /** The resource behind an export of this app (`Fn::ImportValue`), if the app exports it. */
+  exportedResource(exportName: string): ResourceView | undefined;
+  /** Resources of `type` anywhere in the app whose `nameProperty` is literally `name`. */
+  resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[];
+  /** Computes a value once per evaluation for a (purpose, resource) pair. */
+  memo<T>(purpose: string, view: ResourceView, compute: () => T): T;
+}

@@ -1,0 +1,167 @@
+import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { acknowledgementReason } from './acknowledgements';
+import { ResourceView } from './resource-view';
+import { RuleContext } from './rule-context';
+import { StackIndex } from './stack-index';
+import { Finding, FindingKind } from '../gate/finding';
+import { ResolvedOptions } from '../gate/resolved-options';
+import type { Rule, Verdict } from '../rules/rule';
+
+/**
+ * One evaluation of the gate over an app (one synthesis, or one `EncryptionGate.evaluate` call).
+ * It owns the per-stack indexes and memoized verdicts, so every resource is read once and every
+ * related resource is found through an index.
+ */
+export class GateSession implements RuleContext {
+  private readonly indexes = new Map<Stack, StackIndex>();
+  private readonly memos = new Map<string, Map<ResourceView, unknown>>();
+  private exports?: Map<string, { output: CfnOutput }>;
+  private readonly names = new Map<string, Map<string, ResourceView[]>>();
+
+  constructor(private readonly root: IConstruct, public readonly options: ResolvedOptions) {}
+
+  public get settings(): ResolvedOptions {
+    return this.options;
+  }
+
+  public indexOf(stack: Stack): StackIndex {
+    let index = this.indexes.get(stack);
+    if (index === undefined) {
+      index = new StackIndex(stack);
+      this.indexes.set(stack, index);
+    }
+    return index;
+  }
+
+  /** The findings of every selected rule on one resource. */
+  public evaluateResource(resource: CfnResource): Finding[] {
+    const rules = this.options.rulesFor(resource.cfnResourceType);
+    if (rules.length === 0) {
+      return [];
+    }
+    const view = this.indexOf(Stack.of(resource)).viewOf(resource);
+    const findings: Finding[] = [];
+    for (const rule of rules) {
+      const verdict = rule.check(view, this);
+      if (verdict.kind === 'non-compliant' || verdict.kind === 'unresolvable') {
+        findings.push(this.toFinding(rule, view, verdict));
+      }
+    }
+    return findings;
+  }
+
+  /** The findings on every resource of every stack under `scope` (stages and nested stacks included). */
+  public evaluateTree(scope: IConstruct): Finding[] {
+    const findings: Finding[] = [];
+    for (const stack of stacksUnder(scope)) {
+      findings.push(...this.evaluateStack(stack));
+    }
+    return findings;
+  }
+
+  /** The findings on the resources of one stack (not its nested stacks). */
+  public evaluateStack(stack: Stack): Finding[] {
+    const findings: Finding[] = [];
+    for (const view of this.indexOf(stack).resources) {
+      findings.push(...this.evaluateResource(view.resource));
+    }
+    return findings;
+  }
+
+  public exportedResource(exportName: string): ResourceView | undefined {
+    if (this.exports === undefined) {
+      this.exports = new Map();
+      for (const output of constructsUnder(this.root, (c): c is CfnOutput => c instanceof CfnOutput)) {
+        const name = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
+        if (typeof name === 'string') {
+          this.exports.set(name, { output });
+        }
+      }
+    }
+    const found = this.exports.get(exportName);
+    if (found === undefined) {
+      return undefined;
+    }
+    const stack = Stack.of(found.output);
+    const value = stack.resolve(found.output.value);
+    const ref = typeof value === 'object' && value !== null ? (value.Ref ?? value['Fn::GetAtt']) : undefined;
+    const logicalId = Array.isArray(ref) ? ref[0] : ref;
+    return typeof logicalId === 'string' ? this.indexOf(stack).byLogicalId(logicalId) : undefined;
+  }
+
+  public resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[] {
+    const key = `${type}|${nameProperty}`;
+    let map = this.names.get(key);
+    if (map === undefined) {
+      map = new Map();
+      for (const stack of stacksUnder(this.root)) {
+        for (const view of this.indexOf(stack).ofType(type)) {
+          const value = view.read(nameProperty);
+          if (typeof value === 'string') {
+            const list = map.get(value.toLowerCase()) ?? [];
+            list.push(view);
+            map.set(value.toLowerCase(), list);
+          }
+        }
+      }
+      this.names.set(key, map);
+    }
+    return map.get(name.toLowerCase()) ?? [];
+  }
+
+  public memo<T>(purpose: string, view: ResourceView, compute: () => T): T {
+    let memo = this.memos.get(purpose);
+    if (memo === undefined) {
+      memo = new Map();
+      this.memos.set(purpose, memo);
+    }
+    if (memo.has(view)) {
+      return memo.get(view) as T;
+    }
+    const value = compute();
+    memo.set(view, value);
+    return value;
+  }
+
+  private toFinding(rule: Rule, view: ResourceView, verdict: Verdict & { message: string; location: string }): Finding {
+    const unresolvable = verdict.kind === 'unresolvable';
+    const reason = acknowledgementReason(view.resource, rule.id);
+    const message = unresolvable
+      ? `${rule.id}: ${verdict.message}. An unresolvable value is not a pass: make it known at synth time, or acknowledge ${rule.id} with a reason.`
+      : `${rule.id}: ${verdict.message}. Fix: ${rule.fix}`;
+    return {
+      ruleId: rule.id,
+      kind: unresolvable ? FindingKind.UNRESOLVABLE : FindingKind.NON_COMPLIANT,
+      level: this.options.levelOf(rule, unresolvable),
+      message,
+      detail: verdict.message,
+      constructPath: view.path,
+      stackPath: view.stack.node.path,
+      logicalId: view.logicalId,
+      resourceType: view.type,
+      location: verdict.location,
+      acknowledged: reason !== undefined,
+      acknowledgementReason: reason,
+    };
+  }
+}
+
+/** Every stack under `scope`, itself included, through stages and nested stacks. */
+export function stacksUnder(scope: IConstruct): Stack[] {
+  return constructsUnder(scope, Stack.isStack);
+}
+
+function constructsUnder<T extends IConstruct>(scope: IConstruct, accept: (c: IConstruct) => c is T): T[] {
+  const found: T[] = [];
+  const visit = (construct: IConstruct) => {
+    if (accept(construct)) {
+      found.push(construct);
+    }
+    for (const child of construct.node.children) {
+      visit(child);
+    }
+  };
+  visit(scope);
+  return found;
+}

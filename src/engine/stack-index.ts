@@ -1,0 +1,99 @@
+import { CfnParameter, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ResourceView } from './resource-view';
+
+/**
+ * Everything a rule needs to know about one stack, built once per stack in a single walk of its
+ * constructs: the resources (as views), grouped by type, and lookups by logical ID and by physical
+ * name that are built on first use. Rules follow references through this index, so judging a
+ * resource never scans the stack.
+ *
+ * Nested stacks and stages have their own index: the walk stops at them.
+ */
+export class StackIndex {
+  /** Every resource of this stack, in construct order. */
+  public readonly resources: ResourceView[] = [];
+  private readonly byResource = new Map<CfnResource, ResourceView>();
+  private readonly byType = new Map<string, ResourceView[]>();
+  private readonly parameterElements: CfnParameter[] = [];
+  private byLogicalIdMap?: Map<string, ResourceView>;
+  private parameterIds?: Set<string>;
+  private readonly byNameMaps = new Map<string, Map<string, ResourceView>>();
+
+  constructor(public readonly stack: Stack) {
+    this.collect(stack);
+  }
+
+  /** The view of a resource of this stack (created on demand for resources added late). */
+  public viewOf(resource: CfnResource): ResourceView {
+    return this.byResource.get(resource) ?? this.add(resource);
+  }
+
+  /** The resources of one CloudFormation type. */
+  public ofType(type: string): readonly ResourceView[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** The resource with this logical ID, if it is in this stack. */
+  public byLogicalId(logicalId: string): ResourceView | undefined {
+    if (this.byLogicalIdMap === undefined) {
+      this.byLogicalIdMap = new Map(this.resources.map(r => [r.logicalId, r]));
+    }
+    return this.byLogicalIdMap.get(logicalId);
+  }
+
+  /** Whether this logical ID names a parameter of this stack. */
+  public isParameter(logicalId: string): boolean {
+    if (this.parameterIds === undefined) {
+      this.parameterIds = new Set(this.parameterElements.map(p => this.stack.resolve(p.logicalId) as string));
+    }
+    return this.parameterIds.has(logicalId);
+  }
+
+  /**
+   * The resource of `type` whose `nameProperty` is literally `name` (for example a launch template
+   * by `LaunchTemplateName`). Names compare case-insensitively, as AWS does for these identifiers.
+   */
+  public byPhysicalName(type: string, nameProperty: string, name: string): ResourceView | undefined {
+    const key = `${type}|${nameProperty}`;
+    let map = this.byNameMaps.get(key);
+    if (map === undefined) {
+      map = new Map();
+      for (const view of this.ofType(type)) {
+        const value = view.read(nameProperty);
+        if (typeof value === 'string') {
+          map.set(value.toLowerCase(), view);
+        }
+      }
+      this.byNameMaps.set(key, map);
+    }
+    return map.get(name.toLowerCase());
+  }
+
+  private collect(scope: IConstruct): void {
+    for (const child of scope.node.children) {
+      if (CfnResource.isCfnResource(child)) {
+        this.add(child);
+      } else if (child instanceof CfnParameter) {
+        this.parameterElements.push(child);
+      }
+      if (!Stack.isStack(child) && !Stage.isStage(child)) {
+        this.collect(child);
+      }
+    }
+  }
+
+  private add(resource: CfnResource): ResourceView {
+    const view = new ResourceView(resource, this.stack);
+    this.resources.push(view);
+    this.byResource.set(resource, view);
+    let list = this.byType.get(view.type);
+    if (list === undefined) {
+      list = [];
+      this.byType.set(view.type, list);
+    }
+    list.push(view);
+    this.byLogicalIdMap = undefined;
+    return view;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * How a finding is reported.
+ */
+export enum FindingLevel {
+  /** Fails synthesis unless acknowledged. */
+  ERROR = 'error',
+  /** Reported as a warning; synthesis goes on (`cdk synth --strict` fails on it). */
+  WARNING = 'warning',
+  /** Reported for information only. */
+  INFO = 'info',
+}
+
+/**
+ * The AWS service a rule belongs to; used to select rules.
+ */
+export enum RuleService {
+  /** Amazon S3. */
+  S3 = 'S3',
+  /** Amazon EBS volumes, and the EC2 and Auto Scaling resources that create them. */
+  EBS = 'EBS',
+  /** Amazon RDS and Aurora. */
+  RDS = 'RDS',
+}

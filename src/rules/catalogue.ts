@@ -1,0 +1,65 @@
+import { autoScalingGroupVolumes } from './ebs/auto-scaling-group-volumes';
+import { instanceVolumes } from './ebs/instance-volumes';
+import { launchDefinitionVolumes } from './ebs/launch-definition-volumes';
+import { volumeEncrypted } from './ebs/volume-encrypted';
+import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
+import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
+import { Rule } from './rule';
+import { RuleInfo } from './rule-info';
+import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
+
+/** Every rule, in the order of the rule table. */
+export const RULES: readonly Rule[] = [
+  bucketServerSideEncryption,
+  volumeEncrypted,
+  launchDefinitionVolumes,
+  instanceVolumes,
+  autoScalingGroupVolumes,
+  clusterStorageEncrypted,
+  instanceStorageEncrypted,
+];
+
+/**
+ * The rule catalogue: what each rule of the gate checks, why, and how to fix its findings.
+ */
+export class RuleCatalogue {
+  /** Every rule. */
+  public static all(): RuleInfo[] {
+    return RULES.map(info);
+  }
+
+  /** One rule by ID; throws for an unknown ID. */
+  public static get(ruleId: string): RuleInfo {
+    const rule = RULES.find(r => r.id === ruleId);
+    if (rule === undefined) {
+      throw new Error(`Unknown rule "${ruleId}". Known rules: ${RULES.map(r => r.id).join(', ')}.`);
+    }
+    return info(rule);
+  }
+
+  /** The rule table as Markdown (the README's rule table is this text). */
+  public static markdownTable(): string {
+    const escape = (text: string) => text.replace(/\|/g, '\\|');
+    const rows = RULES.map(r => `| \`${r.id}\` | ${escape(r.title)} | ${r.resourceTypes.map(t => `\`${t}\``).join('<br>')} | ${r.defaultLevel} | ${escape(r.rationale)} | ${escape(r.fix)} |`);
+    return [
+      '| ID | Rule | Resource types | Default level | Why | Fix |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n');
+  }
+
+  private constructor() {}
+}
+
+/** The metadata of a rule, without its check (a plain struct for every jsii language). */
+function info(rule: Rule): RuleInfo {
+  return {
+    id: rule.id,
+    service: rule.service,
+    title: rule.title,
+    rationale: rule.rationale,
+    fix: rule.fix,
+    resourceTypes: [...rule.resourceTypes],
+    defaultLevel: rule.defaultLevel,
+  };
+}

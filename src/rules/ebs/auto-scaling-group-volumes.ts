@@ -1,0 +1,72 @@
+import { FindingLevel, RuleService } from '../../gate/levels';
+import { field, readList, readObject } from '../../engine/values';
+import { NOT_APPLICABLE, Rule, unresolvable } from '../rule';
+import { InheritedMappings, judgeLaunchedVolumes } from './block-devices';
+import { launchConfigurationMappings, launchTemplateMappings } from './launch-sources';
+import { launchVerdict } from './launch-verdict';
+
+/**
+ * CEG-EBS-4: an Auto Scaling group launches only encrypted EBS volumes, root volume included,
+ * judged through its launch template(s) or launch configuration.
+ */
+export const autoScalingGroupVolumes: Rule = {
+  id: 'CEG-EBS-4',
+  service: RuleService.EBS,
+  title: 'Auto Scaling groups launch only encrypted EBS volumes, root volume included (through their launch template or configuration)',
+  rationale:
+    'A group launches every instance from its launch template (or each template of a mixed instances policy) or launch '
+    + 'configuration: the volumes they map, and the root volume they fail to map, are what the whole fleet gets.',
+  fix: 'In the launch template or launch configuration, map the root device with `ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` '
+    + 'and encrypt every other EBS mapping.',
+  resourceTypes: ['AWS::AutoScaling::AutoScalingGroup'],
+  defaultLevel: FindingLevel.ERROR,
+
+  check(group, context) {
+    const sources: InheritedMappings[] = [];
+    let location = 'Properties.LaunchTemplate';
+    const configuration = group.read('LaunchConfigurationName');
+    const template = group.read('LaunchTemplate');
+    const mixed = group.read('MixedInstancesPolicy');
+    if (configuration !== undefined) {
+      location = 'Properties.LaunchConfigurationName';
+      sources.push(launchConfigurationMappings(context, group, configuration));
+    }
+    if (template !== undefined) {
+      sources.push(launchTemplateMappings(context, group, template, 'LaunchTemplate'));
+    }
+    if (mixed !== undefined) {
+      location = 'Properties.MixedInstancesPolicy.LaunchTemplate';
+      const policy = readObject(field(mixed, 'LaunchTemplate'), 'MixedInstancesPolicy.LaunchTemplate');
+      if (!policy.known) {
+        return unresolvable(policy.why, location);
+      }
+      const where = 'MixedInstancesPolicy.LaunchTemplate';
+      sources.push(launchTemplateMappings(context, group, field(policy.value, 'LaunchTemplateSpecification'), `${where}.LaunchTemplateSpecification`));
+      const overrides = readList(field(policy.value, 'Overrides'), `${where}.Overrides`);
+      if (!overrides.known) {
+        return unresolvable(overrides.why, location);
+      }
+      for (const [i, override] of (overrides.value ?? []).entries()) {
+        const specification = field(override, 'LaunchTemplateSpecification');
+        if (specification !== undefined) {
+          sources.push(launchTemplateMappings(context, group, specification, `${where}.Overrides.${i}.LaunchTemplateSpecification`));
+        }
+      }
+    }
+    if (sources.length === 0) {
+      if (group.read('InstanceId') !== undefined) {
+        return unresolvable('The group copies its launch settings from an existing instance (InstanceId), whose volumes the template does not show', 'Properties.InstanceId');
+      }
+      return NOT_APPLICABLE;
+    }
+    // Each source launches instances on its own: judge each, and report them together.
+    const problems: string[] = [];
+    const unknowns: string[] = [];
+    for (const source of sources) {
+      const judgement = judgeLaunchedVolumes([], [source]);
+      problems.push(...judgement.problems);
+      unknowns.push(...judgement.unknowns);
+    }
+    return launchVerdict({ problems, unknowns }, 'The group', location);
+  },
+};

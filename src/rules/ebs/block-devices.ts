@@ -1,0 +1,125 @@
+import { field, isPresent, readBoolean, readList, readObject, readString } from '../../engine/values';
+
+/**
+ * Device names an AMI uses for its root volume: `/dev/xvda` (Amazon Linux and most HVM images),
+ * `/dev/sda1` (Ubuntu, RHEL, Windows) and `/dev/sda`. A mapping for one of them is how a template
+ * proves the root volume is encrypted.
+ */
+export const ROOT_DEVICE_NAMES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
+
+/** What one block device mapping says about encryption. */
+export interface DeviceJudgement {
+  readonly deviceName: string;
+  /** Where it comes from, for messages ("launch template LT"). */
+  readonly origin: string;
+  /** `ok`: encrypted EBS; `problem`/`unknown`: with `detail`; `not-ebs`: instance store or NoDevice. */
+  readonly state: 'ok' | 'problem' | 'unknown' | 'not-ebs';
+  readonly detail?: string;
+}
+
+/**
+ * Judges a `BlockDeviceMappings` list (the same shape on instances, launch templates and launch
+ * configurations). Instance-store (`VirtualName`) and `NoDevice` mappings are not EBS volumes.
+ * Returns the reason instead when the list itself is unknown (an intrinsic in its place).
+ */
+export function judgeMappings(value: unknown, origin: string): DeviceJudgement[] | string {
+  const list = readList(value, `BlockDeviceMappings of ${origin}`);
+  if (!list.known) {
+    return list.why;
+  }
+  return (list.value ?? []).map((mapping, i) => judgeMapping(mapping, i, origin));
+}
+
+function judgeMapping(mapping: unknown, i: number, origin: string): DeviceJudgement {
+  const name = readString(field(mapping, 'DeviceName'), 'DeviceName');
+  const deviceName = name.known && name.value !== undefined ? name.value : `mapping #${i}`;
+  const judged = (state: DeviceJudgement['state'], detail?: string): DeviceJudgement => ({ deviceName, origin, state, detail });
+  if (!name.known) {
+    return judged('unknown', name.why);
+  }
+  if (isPresent(field(mapping, 'VirtualName')) || isPresent(field(mapping, 'NoDevice'))) {
+    return judged('not-ebs');
+  }
+  const ebs = readObject(field(mapping, 'Ebs'), `${deviceName}.Ebs`);
+  if (!ebs.known) {
+    return judged('unknown', ebs.why);
+  }
+  if (ebs.value === undefined) {
+    return judged('not-ebs');
+  }
+  const encrypted = readBoolean(field(ebs.value, 'Encrypted'), `Ebs.Encrypted of ${deviceName}`);
+  if (!encrypted.known) {
+    return judged('unknown', encrypted.why);
+  }
+  if (encrypted.value === true) {
+    return judged('ok');
+  }
+  if (encrypted.value === false) {
+    return judged('problem', `${deviceName} (${origin}) sets Ebs.Encrypted to false`);
+  }
+  if (isPresent(field(ebs.value, 'SnapshotId'))) {
+    return judged('unknown', `${deviceName} (${origin}) sets no Ebs.Encrypted and is created from a snapshot, whose encryption it inherits`);
+  }
+  return judged('problem', `${deviceName} (${origin}) sets no Ebs.Encrypted`);
+}
+
+/** A launch source whose mappings apply under the resource's own (for instances: its launch template). */
+export interface InheritedMappings {
+  /** The judged mappings, or why they cannot be known. */
+  readonly devices: DeviceJudgement[] | string;
+  /** What they come from, for messages ("launch template LT"). */
+  readonly label: string;
+}
+
+/** The outcome for everything a launched instance gets: each EBS device and the root volume. */
+export interface LaunchJudgement {
+  readonly problems: string[];
+  readonly unknowns: string[];
+}
+
+/**
+ * Judges the volumes an instance is launched with: its own mappings over those inherited from a
+ * launch template or launch configuration (the instance's own win, device by device), and whether
+ * any mapping proves the root volume is encrypted. Without such a mapping the root volume comes from
+ * the AMI's snapshot, unencrypted unless the account turned on EBS encryption by default, which a
+ * template cannot declare.
+ */
+export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: string): LaunchJudgement {
+  const problems: string[] = [];
+  const unknowns: string[] = [];
+  const byDevice = new Map<string, DeviceJudgement>();
+  let inheritedUnknown = false;
+  for (const source of inherited) {
+    if (typeof source.devices === 'string') {
+      unknowns.push(source.devices);
+      inheritedUnknown = true;
+      continue;
+    }
+    for (const device of source.devices) {
+      byDevice.set(device.deviceName, device);
+    }
+  }
+  if (typeof own === 'string') {
+    unknowns.push(own);
+  } else {
+    for (const device of own) {
+      byDevice.set(device.deviceName, device);
+    }
+  }
+  for (const device of byDevice.values()) {
+    if (device.state === 'problem') {
+      problems.push(device.detail!);
+    } else if (device.state === 'unknown') {
+      unknowns.push(device.detail!);
+    }
+  }
+  const root = ROOT_DEVICE_NAMES.map(name => byDevice.get(name)).find(d => d !== undefined);
+  if (root === undefined && !inheritedUnknown && typeof own !== 'string') {
+    const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].join(' or ');
+    problems.push(
+      `no block device mapping for the root device (${ROOT_DEVICE_NAMES.slice(0, 2).join(' or ')}) in ${places}, so the root volume comes `
+      + 'from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove',
+    );
+  }
+  return { problems, unknowns };
+}

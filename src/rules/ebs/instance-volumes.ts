@@ -1,0 +1,34 @@
+import { FindingLevel, RuleService } from '../../gate/levels';
+import { Rule } from '../rule';
+import { InheritedMappings, judgeLaunchedVolumes, judgeMappings } from './block-devices';
+import { launchTemplateMappings } from './launch-sources';
+import { launchVerdict } from './launch-verdict';
+
+/**
+ * CEG-EBS-3: an EC2 instance launches only encrypted EBS volumes, root volume included, judged
+ * through its launch template when it has one.
+ */
+export const instanceVolumes: Rule = {
+  id: 'CEG-EBS-3',
+  service: RuleService.EBS,
+  title: 'EC2 instances launch only encrypted EBS volumes, root volume included (through their launch template)',
+  rationale:
+    'An instance without a mapping for its root device gets the root volume from the AMI\'s snapshot: unencrypted unless the '
+    + 'account turned on EBS encryption by default, which no template can declare or prove. cdk-nag does not check the root volume.',
+  fix: 'Map the root device (`/dev/xvda` on Amazon Linux, `/dev/sda1` on Ubuntu and Windows) with '
+    + '`ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` in `blockDevices`, on the instance or in its launch template, '
+    + 'and encrypt every other EBS mapping.',
+  resourceTypes: ['AWS::EC2::Instance'],
+  defaultLevel: FindingLevel.ERROR,
+
+  check(instance, context) {
+    const inherited: InheritedMappings[] = [];
+    const template = instance.read('LaunchTemplate');
+    if (template !== undefined) {
+      inherited.push(launchTemplateMappings(context, instance, template, 'LaunchTemplate'));
+    }
+    const own = judgeMappings(instance.read('BlockDeviceMappings'), 'the instance');
+    const location = template !== undefined ? 'Properties.LaunchTemplate' : 'Properties.BlockDeviceMappings';
+    return launchVerdict(judgeLaunchedVolumes(own, inherited, 'the instance'), 'The instance', location);
+  },
+};

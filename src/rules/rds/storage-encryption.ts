@@ -1,0 +1,198 @@
+import { Token } from 'aws-cdk-lib';
+import { arnRegion, findTarget, TargetSpec } from '../../engine/references';
+import { ResourceView } from '../../engine/resource-view';
+import { RuleContext } from '../../engine/rule-context';
+import { intrinsicName, isObject, isPresent, JsonObject, known, readBoolean, Reading, readString, unknown } from '../../engine/values';
+
+/** Whether a database's storage is encrypted, as far as the app tells. */
+export type DbEncryption =
+  | { readonly state: 'encrypted' }
+  | { readonly state: 'unencrypted'; readonly reason: string; readonly location: string }
+  | { readonly state: 'unknown'; readonly why: string; readonly location: string };
+
+const ENCRYPTED: DbEncryption = { state: 'encrypted' };
+
+const DB_INSTANCE: TargetSpec = {
+  types: ['AWS::RDS::DBInstance'],
+  nameProperty: 'DBInstanceIdentifier',
+  arnResource: 'db',
+  noun: 'source DB instance',
+};
+
+const DB_CLUSTER: TargetSpec = {
+  types: ['AWS::RDS::DBCluster'],
+  nameProperty: 'DBClusterIdentifier',
+  arnResource: 'cluster',
+  noun: 'DB cluster',
+};
+
+/**
+ * The storage encryption of a DB instance: an Aurora member's comes from its cluster, a read
+ * replica's (or point-in-time restore's) from its source, a restore from a snapshot without
+ * `StorageEncrypted` from the snapshot (unknown), any other from `StorageEncrypted`. Memoized, so a
+ * chain of replicas is read once.
+ */
+export function instanceEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): DbEncryption {
+  return context.memo('rds:instance', db, () => {
+    if (seen.has(db)) {
+      return { state: 'unknown', why: `the replication chain through ${db.logicalId} is a cycle`, location: 'Properties.SourceDBInstanceIdentifier' };
+    }
+    seen.add(db);
+    const clusterId = db.read('DBClusterIdentifier');
+    if (clusterId !== undefined) {
+      return memberEncryption(context, db, clusterId);
+    }
+    const source = db.read('SourceDBInstanceIdentifier');
+    if (source !== undefined) {
+      return replicaEncryption(context, db, source, seen);
+    }
+    return declaredEncryption(db, ['DBSnapshotIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDbiResourceId']);
+  });
+}
+
+/** The storage encryption of a DB cluster (Aurora or Multi-AZ). */
+export function clusterEncryption(context: RuleContext, cluster: ResourceView): DbEncryption {
+  return context.memo('rds:cluster', cluster, () => {
+    const storage = readBoolean(cluster.read('StorageEncrypted'), 'StorageEncrypted');
+    if (storage.known && storage.value === undefined) {
+      const mode = cluster.read('EngineMode');
+      if (typeof mode === 'string' && mode.toLowerCase() === 'serverless') {
+        // Aurora Serverless v1 clusters are always encrypted.
+        return ENCRYPTED;
+      }
+      const source = cluster.read('SourceDBClusterIdentifier');
+      if (source !== undefined) {
+        // A point-in-time restore or clone keeps its source's encryption.
+        const found = findTarget(context, cluster, source, { ...DB_CLUSTER, noun: 'source DB cluster' }, 'SourceDBClusterIdentifier');
+        if (!found.known) {
+          return { state: 'unknown', why: found.why, location: 'Properties.SourceDBClusterIdentifier' };
+        }
+        return inherit(clusterEncryption(context, found.value), `it is restored from DB cluster ${found.value.logicalId}`, 'Properties.SourceDBClusterIdentifier');
+      }
+    }
+    return declaredEncryption(cluster, ['SnapshotIdentifier']);
+  });
+}
+
+function memberEncryption(context: RuleContext, db: ResourceView, clusterId: unknown): DbEncryption {
+  const cluster = findTarget(context, db, clusterId, DB_CLUSTER, 'DBClusterIdentifier');
+  if (!cluster.known) {
+    return { state: 'unknown', why: cluster.why, location: 'Properties.DBClusterIdentifier' };
+  }
+  return inherit(clusterEncryption(context, cluster.value),
+    `it is a member of DB cluster ${cluster.value.logicalId}, whose storage encryption it takes`, 'Properties.DBClusterIdentifier');
+}
+
+function replicaEncryption(context: RuleContext, db: ResourceView, source: unknown, seen: Set<ResourceView>): DbEncryption {
+  const location = 'Properties.SourceDBInstanceIdentifier';
+  const found = findTarget(context, db, source, DB_INSTANCE, 'SourceDBInstanceIdentifier');
+  if (!found.known) {
+    return { state: 'unknown', why: found.why, location };
+  }
+  const inherited = inherit(instanceEncryption(context, found.value, seen),
+    `it is a read replica of ${found.value.logicalId}, whose encryption it inherits`, location);
+  if (inherited.state !== 'encrypted') {
+    return inherited;
+  }
+  const crossRegion = isCrossRegion(db, source, found.value);
+  if (!crossRegion.known) {
+    return { state: 'unknown', why: crossRegion.why, location };
+  }
+  if (crossRegion.value && !isPresent(db.read('KmsKeyId'))) {
+    return {
+      state: 'unencrypted',
+      reason: `it is a cross-Region read replica of the encrypted ${found.value.logicalId} and sets no KmsKeyId; `
+        + 'a KMS key is Regional, so the replica needs a key in its own Region (a MultiRegionKey replica works)',
+      location: 'Properties.KmsKeyId',
+    };
+  }
+  return ENCRYPTED;
+}
+
+/** Explains an inherited state in terms of the resource that inherits it. */
+function inherit(from: DbEncryption, relation: string, location: string): DbEncryption {
+  switch (from.state) {
+    case 'encrypted':
+      return from;
+    case 'unencrypted':
+      return { state: 'unencrypted', reason: `${relation}, and that is not encrypted (${from.reason})`, location };
+    case 'unknown':
+      return { state: 'unknown', why: `${relation}, and that cannot be known (${from.why})`, location };
+  }
+}
+
+/** `StorageEncrypted` as declared; a restore without it is decided by its snapshot or backup. */
+function declaredEncryption(db: ResourceView, restoreSources: string[]): DbEncryption {
+  const location = 'Properties.StorageEncrypted';
+  const storage = readBoolean(db.read('StorageEncrypted'), 'StorageEncrypted');
+  if (!storage.known) {
+    return { state: 'unknown', why: storage.why, location };
+  }
+  if (storage.value === true) {
+    return ENCRYPTED;
+  }
+  if (storage.value === undefined) {
+    const restore = restoreSources.find(p => isPresent(db.read(p)));
+    if (restore !== undefined) {
+      return {
+        state: 'unknown',
+        why: `it is restored from ${restore} without StorageEncrypted, so the snapshot or backup decides its encryption; set StorageEncrypted: true`,
+        location,
+      };
+    }
+  }
+  return {
+    state: 'unencrypted',
+    reason: storage.value === false ? 'StorageEncrypted is false' : 'StorageEncrypted is not set',
+    location,
+  };
+}
+
+/**
+ * Whether a replica lives in another Region than its source. References within a stack and
+ * imports (`Fn::ImportValue` only works within one Region) are same-Region; a literal ARN or
+ * `SourceRegion` is compared with the replica stack's Region, which must then be known.
+ */
+function isCrossRegion(db: ResourceView, source: unknown, sourceDb: ResourceView): Reading<boolean> {
+  const declared = readString(db.read('SourceRegion'), 'SourceRegion');
+  if (!declared.known) {
+    return declared;
+  }
+  let region = declared.value ?? regionInReference(source);
+  if (region === SAME_REGION) {
+    return known(false);
+  }
+  if (region === undefined) {
+    if (sourceDb.stack === db.stack) {
+      return known(false);
+    }
+    region = sourceDb.stack.region;
+  }
+  const here = db.stack.region;
+  if (Token.isUnresolved(here) || Token.isUnresolved(region)) {
+    return unknown('the replica\'s or its source\'s stack has no Region set (environment-agnostic), so whether the replica is cross-Region cannot be told');
+  }
+  return known(region !== here);
+}
+
+const SAME_REGION = '<same region>';
+
+function regionInReference(source: unknown): string | undefined {
+  if (typeof source === 'string') {
+    // A plain identifier only names a source in the replica's own Region.
+    return arnRegion(source) ?? SAME_REGION;
+  }
+  const fn = intrinsicName(source);
+  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue') {
+    return SAME_REGION;
+  }
+  if (fn === 'Fn::Join') {
+    const [delimiter, parts] = (source as JsonObject)[fn] as [unknown, unknown];
+    if (delimiter === '' && Array.isArray(parts)) {
+      const text = parts.map(p => typeof p === 'string' ? p : isObject(p) && p.Ref === 'AWS::Region' ? SAME_REGION : '\u0000').join('');
+      const region = text.startsWith('arn:') ? text.split(':')[3] : undefined;
+      return region === undefined || region.includes('\u0000') ? undefined : region;
+    }
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-encryption-guard',
@@ -53,10 +53,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out/', '/examples/cdk.out*', '/bench/results/', '/dist/'],
 
-  tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
@@ -72,6 +68,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/');
+
+// Type-checked and linted like tests: ESLint's project service looks for the nearest tsconfig.
+for (const dir of ['examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+    },
+  });
+}
 
 // Rendering the rule table from the catalogue; a unit test fails when README.md is stale.
 project.addTask('docs:rules', {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
 import { describeIntrinsic, intrinsicName, isObject, JsonObject, known, Reading, unknown } from './values';
@@ -15,20 +16,30 @@ export interface TargetSpec {
 }
 
 /**
- * Finds the resource a (resolved) property value refers to: a `Ref`/`Fn::GetAtt` in the same
- * stack, an `Fn::ImportValue` of an export of this app, an ARN or name built from a `Ref`, or a
- * literal physical name of a resource in the app. Anything else is unknown, with the reason: a
- * parameter, a condition, an import from outside the app, a resource the app does not define.
+ * Finds the resource that the property at `path` of `from` refers to. A CDK reference
+ * (`resource.ref`, an attribute, an ARN built from them) leads straight to its target, in any stack
+ * of the app. Otherwise the resolved value is followed: a `Ref`/`Fn::GetAtt` in the same stack, an
+ * `Fn::ImportValue` of an export of this app, an ARN or name built around a `Ref`, or a literal
+ * physical name of a resource in the app. Anything else is unknown, with the reason: a parameter,
+ * a condition, an import from outside the app, a resource the app does not define.
  */
-export function findTarget(context: RuleContext, from: ResourceView, value: unknown, spec: TargetSpec, what: string): Reading<ResourceView> {
+export function findTarget(context: RuleContext, from: ResourceView, path: string[], spec: TargetSpec): Reading<ResourceView> {
+  const target = from.referencedResources(...path)?.find(r => spec.types.includes(r.cfnResourceType));
+  if (target !== undefined) {
+    return known(context.indexOf(Stack.of(target)).viewOf(target));
+  }
+  return findResolvedTarget(context, from, from.read(...path), spec, path.join('.'));
+}
+
+function findResolvedTarget(context: RuleContext, from: ResourceView, value: unknown, spec: TargetSpec, what: string): Reading<ResourceView> {
   const fn = intrinsicName(value);
   if (fn === 'Ref' || fn === 'Fn::GetAtt') {
     return inStack(context, from, logicalIdOf(value as JsonObject, fn), spec, what);
   }
   if (fn === 'Fn::ImportValue') {
     const name = (value as JsonObject)[fn];
-    const target = typeof name === 'string' ? context.exportedResource(name) : undefined;
-    if (target !== undefined && spec.types.includes(target.type)) {
+    const target = typeof name === 'string' ? context.exportedResource(name, spec.types) : undefined;
+    if (target !== undefined) {
       return known(target);
     }
     return unknown(`${what} ${describeIntrinsic(value as JsonObject, fn)}, so the ${spec.noun} cannot be judged`);
@@ -60,8 +71,8 @@ export function findTarget(context: RuleContext, from: ResourceView, value: unkn
 
 function inStack(context: RuleContext, from: ResourceView, logicalId: string, spec: TargetSpec, what: string): Reading<ResourceView> {
   const index = context.indexOf(from.stack);
-  const target = index.byLogicalId(logicalId);
-  if (target !== undefined && spec.types.includes(target.type)) {
+  const target = index.byLogicalId(logicalId, spec.types);
+  if (target !== undefined) {
     return known(target);
   }
   if (index.isParameter(logicalId)) {

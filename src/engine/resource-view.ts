@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { field, findKey, intrinsicName, isObject, JsonObject } from './values';
 
 /**
@@ -27,6 +27,13 @@ export class ResourceView {
     return this.resource.node.path;
   }
 
+  /** The construct path relative to its stack, for messages ("Unit0/Template/Resource"). */
+  public get displayName(): string {
+    const stackPath = this.stack.node.path;
+    const path = this.resource.node.path;
+    return stackPath === '' ? path : path.slice(stackPath.length + 1);
+  }
+
   /** The logical ID in the stack's template (overrides included). */
   public get logicalId(): string {
     if (this._logicalId === undefined) {
@@ -44,27 +51,58 @@ export class ResourceView {
     if (this.cache.has(key)) {
       return this.cache.get(key);
     }
-    const value = this.compute(path);
+    const value = this.compute(path, true);
     this.cache.set(key, value);
     return value;
   }
 
-  private compute(path: string[]): unknown {
-    let base: unknown = this.topLevel(path[0]);
+  /**
+   * Whether CloudFormation will see a value at `Properties.<path...>`. Cheaper than `read`: a
+   * value that is a reference is present without computing what it refers to.
+   */
+  public has(...path: string[]): boolean {
+    return this.compute(path, false) !== undefined;
+  }
+
+  /**
+   * The CloudFormation resources a property refers to through CDK references (`resource.ref`,
+   * `resource.attrXxx`, ARNs built from them), found from the tokens themselves without computing
+   * any logical ID. `undefined` when an override touches the path or a token hides the structure:
+   * then use `read` and follow the resolved `Ref`.
+   */
+  public referencedResources(...path: string[]): CfnResource[] | undefined {
+    const overrides = overridesOf(this.resource);
+    let override: unknown = isPlainObject(overrides) ? stepOverride(overrides, 'Properties') : NO_OVERRIDE;
+    let value: unknown = this.topLevel(path[0]);
+    for (let i = 0; i < path.length; i++) {
+      override = isPlainObject(override) ? stepOverride(override, path[i]) : NO_OVERRIDE;
+      if (override !== NO_OVERRIDE) {
+        return undefined;
+      }
+      if (i > 0) {
+        if (!(isPlainObject(value) || Array.isArray(value)) || Tokenization.isResolvable(value)) {
+          return undefined;
+        }
+        value = field(value, path[i]);
+      }
+    }
+    return referenceTargets(value);
+  }
+
+  private compute(path: string[], resolveLeaf: boolean): unknown {
     // The override tree starts at the resource: step into `Properties` first.
     const all = overridesOf(this.resource);
     let override: unknown = isPlainObject(all) ? stepOverride(all, 'Properties') : NO_OVERRIDE;
+    let base: unknown = this.topLevel(path[0]);
 
     for (let i = 0; i < path.length; i++) {
       const name = path[i];
       if (i > 0) {
-        base = field(this.resolve(base), name);
+        // Step through plain objects as they are; resolve only a token that hides the structure.
+        const plain = (isPlainObject(base) || Array.isArray(base)) && !Tokenization.isResolvable(base);
+        base = field(plain ? base : this.resolve(base), name);
       }
-      if (override !== NO_OVERRIDE && isPlainObject(override)) {
-        override = stepOverride(override, name);
-      } else {
-        override = NO_OVERRIDE;
-      }
+      override = isPlainObject(override) ? stepOverride(override, name) : NO_OVERRIDE;
       if (override === NO_OVERRIDE) {
         continue;
       }
@@ -78,12 +116,11 @@ export class ResourceView {
         override = NO_OVERRIDE;
       }
     }
-    const resolved = this.resolve(base);
-    if (override !== NO_OVERRIDE && isPlainObject(override)) {
+    if (isPlainObject(override)) {
       // Overrides below this path merge into the value, as CfnResource merges them.
-      return mergeOverride(resolved, this.resolve(override) as JsonObject);
+      return mergeOverride(this.resolve(base), this.resolve(override) as JsonObject);
     }
-    return resolved;
+    return resolveLeaf ? this.resolve(base) : base;
   }
 
   private topLevel(name: string): unknown {
@@ -106,14 +143,52 @@ export class ResourceView {
   }
 
   private resolve(value: unknown): unknown {
-    if (value === undefined || value === null || typeof value === 'boolean' || typeof value === 'number') {
-      return value;
-    }
-    if (typeof value === 'string' && !Token.isUnresolved(value)) {
-      return value;
-    }
-    return this.stack.resolve(value);
+    // Most values hold no token at all: skip CDK's resolver for them.
+    return hasToken(value) ? this.stack.resolve(value) : value;
   }
+}
+
+/** Whether a value holds a CDK token anywhere (string, number, list or IResolvable). */
+function hasToken(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return Token.isUnresolved(value);
+    case 'object':
+      if (value === null) {
+        return false;
+      }
+      if (Array.isArray(value)) {
+        return value.some(hasToken);
+      }
+      if (Tokenization.isResolvable(value)) {
+        return true;
+      }
+      for (const key in value) {
+        if (hasToken((value as JsonObject)[key])) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** The CloudFormation resources that the references among a value's tokens point at. */
+function referenceTargets(value: unknown): CfnResource[] {
+  const targets: CfnResource[] = [];
+  const add = (token: unknown) => {
+    if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+      targets.push(token.target);
+    }
+  };
+  if (typeof value === 'string') {
+    Tokenization.reverseString(value).tokens.forEach(add);
+  } else if (Tokenization.isResolvable(value)) {
+    add(value);
+  }
+  return targets;
 }
 
 const NO_OVERRIDE = Symbol('no override');

@@ -15,8 +15,8 @@ export interface RuleContext {
   readonly settings: RuleSettings;
   /** The index of a stack, built on first use. */
   indexOf(stack: Stack): StackIndex;
-  /** The resource behind an export of this app (`Fn::ImportValue`), if the app exports it. */
-  exportedResource(exportName: string): ResourceView | undefined;
+  /** The resource of one of `types` behind an export of this app (`Fn::ImportValue`), if any. */
+  exportedResource(exportName: string, types: readonly string[]): ResourceView | undefined;
   /** Resources of `type` anywhere in the app whose `nameProperty` is literally `name`. */
   resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[];
   /** Computes a value once per evaluation for a (purpose, resource) pair. */

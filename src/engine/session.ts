@@ -51,13 +51,32 @@ export class GateSession implements RuleContext {
     return findings;
   }
 
-  /** The findings on every resource of every stack under `scope` (stages and nested stacks included). */
+  /** The findings on every resource under `scope`, through nested stacks and stages. */
   public evaluateTree(scope: IConstruct): Finding[] {
     const findings: Finding[] = [];
-    for (const stack of stacksUnder(scope)) {
-      findings.push(...this.evaluateStack(stack));
-    }
+    const visit = (construct: IConstruct) => {
+      if (Stack.isStack(construct)) {
+        findings.push(...this.evaluateStack(construct));
+        this.indexOf(construct).children.forEach(visit);
+      } else if (CfnResource.isCfnResource(construct)) {
+        findings.push(...this.evaluateResource(construct));
+      } else {
+        construct.node.children.forEach(visit);
+      }
+    };
+    visit(scope);
     return findings;
+  }
+
+  /** The findings on one stack and its nested stacks (not stages), by stack. */
+  public evaluateStackAndNested(stack: Stack): Array<{ stack: Stack; findings: Finding[] }> {
+    const results = [{ stack, findings: this.evaluateStack(stack) }];
+    for (const child of this.indexOf(stack).children) {
+      if (Stack.isStack(child)) {
+        results.push(...this.evaluateStackAndNested(child));
+      }
+    }
+    return results;
   }
 
   /** The findings on the resources of one stack (not its nested stacks). */
@@ -69,7 +88,7 @@ export class GateSession implements RuleContext {
     return findings;
   }
 
-  public exportedResource(exportName: string): ResourceView | undefined {
+  public exportedResource(exportName: string, types: readonly string[]): ResourceView | undefined {
     if (this.exports === undefined) {
       this.exports = new Map();
       for (const output of constructsUnder(this.root, (c): c is CfnOutput => c instanceof CfnOutput)) {
@@ -87,7 +106,7 @@ export class GateSession implements RuleContext {
     const value = stack.resolve(found.output.value);
     const ref = typeof value === 'object' && value !== null ? (value.Ref ?? value['Fn::GetAtt']) : undefined;
     const logicalId = Array.isArray(ref) ? ref[0] : ref;
-    return typeof logicalId === 'string' ? this.indexOf(stack).byLogicalId(logicalId) : undefined;
+    return typeof logicalId === 'string' ? this.indexOf(stack).byLogicalId(logicalId, types) : undefined;
   }
 
   public resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[] {

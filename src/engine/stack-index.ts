@@ -13,10 +13,12 @@ import { ResourceView } from './resource-view';
 export class StackIndex {
   /** Every resource of this stack, in construct order. */
   public readonly resources: ResourceView[] = [];
+  /** The nested stacks and stages directly below this stack's own constructs. */
+  public readonly children: Array<Stack | Stage> = [];
   private readonly byResource = new Map<CfnResource, ResourceView>();
   private readonly byType = new Map<string, ResourceView[]>();
   private readonly parameterElements: CfnParameter[] = [];
-  private byLogicalIdMap?: Map<string, ResourceView>;
+  private readonly byLogicalIdMaps = new Map<string, Map<string, ResourceView>>();
   private parameterIds?: Set<string>;
   private readonly byNameMaps = new Map<string, Map<string, ResourceView>>();
 
@@ -34,12 +36,23 @@ export class StackIndex {
     return this.byType.get(type) ?? [];
   }
 
-  /** The resource with this logical ID, if it is in this stack. */
-  public byLogicalId(logicalId: string): ResourceView | undefined {
-    if (this.byLogicalIdMap === undefined) {
-      this.byLogicalIdMap = new Map(this.resources.map(r => [r.logicalId, r]));
+  /**
+   * The resource of one of `types` with this logical ID, if it is in this stack. Logical IDs are
+   * computed (hashed) only for resources of the types asked for, once per type.
+   */
+  public byLogicalId(logicalId: string, types: readonly string[]): ResourceView | undefined {
+    for (const type of types) {
+      let map = this.byLogicalIdMaps.get(type);
+      if (map === undefined) {
+        map = new Map(this.ofType(type).map(r => [r.logicalId, r]));
+        this.byLogicalIdMaps.set(type, map);
+      }
+      const found = map.get(logicalId);
+      if (found !== undefined) {
+        return found;
+      }
     }
-    return this.byLogicalIdMap.get(logicalId);
+    return undefined;
   }
 
   /** Whether this logical ID names a parameter of this stack. */
@@ -74,12 +87,13 @@ export class StackIndex {
     for (const child of scope.node.children) {
       if (CfnResource.isCfnResource(child)) {
         this.add(child);
+      } else if (Stack.isStack(child) || Stage.isStage(child)) {
+        this.children.push(child);
+        continue;
       } else if (child instanceof CfnParameter) {
         this.parameterElements.push(child);
       }
-      if (!Stack.isStack(child) && !Stage.isStage(child)) {
-        this.collect(child);
-      }
+      this.collect(child);
     }
   }
 
@@ -93,7 +107,8 @@ export class StackIndex {
       this.byType.set(view.type, list);
     }
     list.push(view);
-    this.byLogicalIdMap = undefined;
+    this.byLogicalIdMaps.delete(view.type);
+    this.byNameMaps.clear();
     return view;
   }
 }

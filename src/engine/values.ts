@@ -70,6 +70,9 @@ export function describeIntrinsic(value: JsonObject, name: string): string {
  * overridden ones are CloudFormation names (`SSEAlgorithm`); both spell the same word.
  */
 export function field(obj: unknown, name: string): unknown {
+  if (Array.isArray(obj)) {
+    return /^\d+$/.test(name) ? obj[Number(name)] : undefined;
+  }
   if (!isObject(obj)) {
     return undefined;
   }

@@ -1,12 +1,12 @@
-import { basename } from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
-import { GateSession, stacksUnder } from '../engine/session';
+import { IConstruct } from 'constructs';
+import { GateSession } from '../engine/session';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { ResolvedOptions } from '../gate/resolved-options';
-import { RULES } from '../rules/catalogue';
 import { VERSION } from '../private/version';
+import { RULES } from '../rules/catalogue';
 
 /**
  * The encryption gate as a CDK validation plugin:
@@ -31,29 +31,26 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const root = context.appConstruct;
     const session = new GateSession(root, this.options);
-    const stacks = stacksUnder(root);
-    const byPath = new Map(stacks.map(s => [s.node.path, s]));
     const violations: PolicyViolation[] = [];
     let failed = false;
 
     for (const entry of context.stackTemplates) {
-      const stack = byPath.get(entry.stackConstructPath)
-        ?? stacks.find(s => !s.nested && s.templateFile === basename(entry.templatePath));
+      const stack = findStack(root, entry.stackConstructPath);
       if (stack === undefined) {
         failed = true;
         violations.push({
           ruleName: 'CEG-GATE',
-          description: `No stack in the construct tree matches the template ${entry.templatePath}, so it was not checked.`,
+          description: `No stack in the construct tree has the path "${entry.stackConstructPath}" of template ${entry.templatePath}, so it was not checked.`,
           severity: 'error',
           violatingResources: [{ templatePath: entry.templatePath, locations: [] }],
         });
         continue;
       }
       // A template holds its stack's resources; its nested stacks are judged with it.
-      for (const judged of stacksUnder(stack).filter(s => s === stack || (s.nested && topLevelStackOf(s) === stack))) {
-        for (const finding of session.evaluateStack(judged)) {
+      for (const result of session.evaluateStackAndNested(stack)) {
+        for (const finding of result.findings) {
           failed = failed || (!finding.acknowledged && finding.level === FindingLevel.ERROR);
-          violations.push(toViolation(finding, judged === stack ? entry.templatePath : undefined));
+          violations.push(toViolation(finding, result.stack === stack ? entry.templatePath : undefined));
         }
       }
     }
@@ -61,12 +58,13 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
   }
 }
 
-function topLevelStackOf(stack: Stack): Stack {
-  let current = stack;
-  while (current.nestedStackParent !== undefined) {
-    current = current.nestedStackParent;
+/** The stack at a construct path (`Stage/Stack`) below the root. */
+function findStack(root: IConstruct, path: string): Stack | undefined {
+  let node: IConstruct | undefined = root;
+  for (const id of path.split('/').filter(part => part !== '')) {
+    node = node?.node.tryFindChild(id);
   }
-  return current;
+  return node !== undefined && Stack.isStack(node) ? node : undefined;
 }
 
 function toViolation(finding: Finding, templatePath: string | undefined): PolicyViolation {

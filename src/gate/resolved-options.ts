@@ -1,8 +1,8 @@
 import { FindingLevel } from './levels';
 import { EncryptionGateOptions } from './options';
+import { RuleSettings } from '../engine/rule-context';
 import { unscopedValidationError } from '../private/errors';
 import type { Rule } from '../rules/rule';
-import { RuleSettings } from '../engine/rule-context';
 
 /**
  * Gate options checked once, when a front end is created: unknown rule IDs are refused there (a

@@ -1,9 +1,9 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { field, readList, readObject } from '../../engine/values';
 import { NOT_APPLICABLE, Rule, unresolvable } from '../rule';
 import { InheritedMappings, judgeLaunchedVolumes } from './block-devices';
 import { launchConfigurationMappings, launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**
  * CEG-EBS-4: an Auto Scaling group launches only encrypted EBS volumes, root volume included,
@@ -24,37 +24,33 @@ export const autoScalingGroupVolumes: Rule = {
   check(group, context) {
     const sources: InheritedMappings[] = [];
     let location = 'Properties.LaunchTemplate';
-    const configuration = group.read('LaunchConfigurationName');
-    const template = group.read('LaunchTemplate');
-    const mixed = group.read('MixedInstancesPolicy');
-    if (configuration !== undefined) {
+    if (group.has('LaunchConfigurationName')) {
       location = 'Properties.LaunchConfigurationName';
-      sources.push(launchConfigurationMappings(context, group, configuration));
+      sources.push(launchConfigurationMappings(context, group));
     }
-    if (template !== undefined) {
-      sources.push(launchTemplateMappings(context, group, template, 'LaunchTemplate'));
+    if (group.has('LaunchTemplate')) {
+      sources.push(launchTemplateMappings(context, group, ['LaunchTemplate']));
     }
-    if (mixed !== undefined) {
+    if (group.has('MixedInstancesPolicy')) {
       location = 'Properties.MixedInstancesPolicy.LaunchTemplate';
-      const policy = readObject(field(mixed, 'LaunchTemplate'), 'MixedInstancesPolicy.LaunchTemplate');
+      const policy = readObject(group.read('MixedInstancesPolicy', 'LaunchTemplate'), 'MixedInstancesPolicy.LaunchTemplate');
       if (!policy.known) {
         return unresolvable(policy.why, location);
       }
-      const where = 'MixedInstancesPolicy.LaunchTemplate';
-      sources.push(launchTemplateMappings(context, group, field(policy.value, 'LaunchTemplateSpecification'), `${where}.LaunchTemplateSpecification`));
-      const overrides = readList(field(policy.value, 'Overrides'), `${where}.Overrides`);
+      const where = ['MixedInstancesPolicy', 'LaunchTemplate'];
+      sources.push(launchTemplateMappings(context, group, [...where, 'LaunchTemplateSpecification']));
+      const overrides = readList(field(policy.value, 'Overrides'), 'MixedInstancesPolicy.LaunchTemplate.Overrides');
       if (!overrides.known) {
         return unresolvable(overrides.why, location);
       }
       for (const [i, override] of (overrides.value ?? []).entries()) {
-        const specification = field(override, 'LaunchTemplateSpecification');
-        if (specification !== undefined) {
-          sources.push(launchTemplateMappings(context, group, specification, `${where}.Overrides.${i}.LaunchTemplateSpecification`));
+        if (field(override, 'LaunchTemplateSpecification') !== undefined) {
+          sources.push(launchTemplateMappings(context, group, [...where, 'Overrides', String(i), 'LaunchTemplateSpecification']));
         }
       }
     }
     if (sources.length === 0) {
-      if (group.read('InstanceId') !== undefined) {
+      if (group.has('InstanceId')) {
         return unresolvable('The group copies its launch settings from an existing instance (InstanceId), whose volumes the template does not show', 'Properties.InstanceId');
       }
       return NOT_APPLICABLE;

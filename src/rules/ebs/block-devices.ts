@@ -7,11 +7,12 @@ import { field, isPresent, readBoolean, readList, readObject, readString } from 
  */
 export const ROOT_DEVICE_NAMES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
 
+/** Names a resource for messages; called only when a message is written. */
+export type Label = () => string;
+
 /** What one block device mapping says about encryption. */
 export interface DeviceJudgement {
   readonly deviceName: string;
-  /** Where it comes from, for messages ("launch template LT"). */
-  readonly origin: string;
   /** `ok`: encrypted EBS; `problem`/`unknown`: with `detail`; `not-ebs`: instance store or NoDevice. */
   readonly state: 'ok' | 'problem' | 'unknown' | 'not-ebs';
   readonly detail?: string;
@@ -22,18 +23,19 @@ export interface DeviceJudgement {
  * configurations). Instance-store (`VirtualName`) and `NoDevice` mappings are not EBS volumes.
  * Returns the reason instead when the list itself is unknown (an intrinsic in its place).
  */
-export function judgeMappings(value: unknown, origin: string): DeviceJudgement[] | string {
-  const list = readList(value, `BlockDeviceMappings of ${origin}`);
+export function judgeMappings(value: unknown, origin: Label): DeviceJudgement[] | string {
+  const list = readList(value, 'BlockDeviceMappings');
   if (!list.known) {
-    return list.why;
+    return `${list.why} (${origin()})`;
   }
   return (list.value ?? []).map((mapping, i) => judgeMapping(mapping, i, origin));
 }
 
-function judgeMapping(mapping: unknown, i: number, origin: string): DeviceJudgement {
+function judgeMapping(mapping: unknown, i: number, label: Label): DeviceJudgement {
   const name = readString(field(mapping, 'DeviceName'), 'DeviceName');
   const deviceName = name.known && name.value !== undefined ? name.value : `mapping #${i}`;
-  const judged = (state: DeviceJudgement['state'], detail?: string): DeviceJudgement => ({ deviceName, origin, state, detail });
+  const judged = (state: DeviceJudgement['state'], detail?: string): DeviceJudgement => ({ deviceName, state, detail });
+  const origin = () => label();
   if (!name.known) {
     return judged('unknown', name.why);
   }
@@ -55,12 +57,12 @@ function judgeMapping(mapping: unknown, i: number, origin: string): DeviceJudgem
     return judged('ok');
   }
   if (encrypted.value === false) {
-    return judged('problem', `${deviceName} (${origin}) sets Ebs.Encrypted to false`);
+    return judged('problem', `${deviceName} (${origin()}) sets Ebs.Encrypted to false`);
   }
   if (isPresent(field(ebs.value, 'SnapshotId'))) {
-    return judged('unknown', `${deviceName} (${origin}) sets no Ebs.Encrypted and is created from a snapshot, whose encryption it inherits`);
+    return judged('unknown', `${deviceName} (${origin()}) sets no Ebs.Encrypted and is created from a snapshot, whose encryption it inherits`);
   }
-  return judged('problem', `${deviceName} (${origin}) sets no Ebs.Encrypted`);
+  return judged('problem', `${deviceName} (${origin()}) sets no Ebs.Encrypted`);
 }
 
 /** A launch source whose mappings apply under the resource's own (for instances: its launch template). */
@@ -68,7 +70,7 @@ export interface InheritedMappings {
   /** The judged mappings, or why they cannot be known. */
   readonly devices: DeviceJudgement[] | string;
   /** What they come from, for messages ("launch template LT"). */
-  readonly label: string;
+  readonly label: Label;
 }
 
 /** The outcome for everything a launched instance gets: each EBS device and the root volume. */
@@ -84,7 +86,7 @@ export interface LaunchJudgement {
  * the AMI's snapshot, unencrypted unless the account turned on EBS encryption by default, which a
  * template cannot declare.
  */
-export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: string): LaunchJudgement {
+export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label): LaunchJudgement {
   const problems: string[] = [];
   const unknowns: string[] = [];
   const byDevice = new Map<string, DeviceJudgement>();
@@ -115,7 +117,7 @@ export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited:
   }
   const root = ROOT_DEVICE_NAMES.map(name => byDevice.get(name)).find(d => d !== undefined);
   if (root === undefined && !inheritedUnknown && typeof own !== 'string') {
-    const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].join(' or ');
+    const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].map(label => label()).join(' or ');
     problems.push(
       `no block device mapping for the root device (${ROOT_DEVICE_NAMES.slice(0, 2).join(' or ')}) in ${places}, so the root volume comes `
       + 'from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove',

@@ -23,12 +23,12 @@ export const instanceVolumes: Rule = {
 
   check(instance, context) {
     const inherited: InheritedMappings[] = [];
-    const template = instance.read('LaunchTemplate');
-    if (template !== undefined) {
-      inherited.push(launchTemplateMappings(context, instance, template, 'LaunchTemplate'));
+    const template = instance.has('LaunchTemplate');
+    if (template) {
+      inherited.push(launchTemplateMappings(context, instance, ['LaunchTemplate']));
     }
-    const own = judgeMappings(instance.read('BlockDeviceMappings'), 'the instance');
-    const location = template !== undefined ? 'Properties.LaunchTemplate' : 'Properties.BlockDeviceMappings';
-    return launchVerdict(judgeLaunchedVolumes(own, inherited, 'the instance'), 'The instance', location);
+    const own = judgeMappings(instance.read('BlockDeviceMappings'), () => 'the instance');
+    const location = template ? 'Properties.LaunchTemplate' : 'Properties.BlockDeviceMappings';
+    return launchVerdict(judgeLaunchedVolumes(own, inherited, () => 'the instance'), 'The instance', location);
   },
 };

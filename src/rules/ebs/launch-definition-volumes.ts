@@ -26,7 +26,7 @@ export const launchDefinitionVolumes: Rule = {
     const noun = isTemplate ? 'launch template' : 'launch configuration';
     const devices = context.memo(purpose, definition, () => judgeMappings(
       isTemplate ? definition.read('LaunchTemplateData', 'BlockDeviceMappings') : definition.read('BlockDeviceMappings'),
-      `${noun} ${definition.logicalId}`));
+      () => `${noun} ${definition.displayName}`));
     if (typeof devices === 'string') {
       return unresolvable(devices, location);
     }

@@ -1,8 +1,8 @@
+import { InheritedMappings, judgeMappings } from './block-devices';
 import { findTarget, TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
-import { field, readObject } from '../../engine/values';
-import { InheritedMappings, judgeMappings } from './block-devices';
+import { readObject } from '../../engine/values';
 
 const LAUNCH_TEMPLATE: TargetSpec = {
   types: ['AWS::EC2::LaunchTemplate'],
@@ -17,37 +17,39 @@ const LAUNCH_CONFIGURATION: TargetSpec = {
 };
 
 /**
- * The block device mappings an instance or Auto Scaling group takes from a launch template
- * specification (`{ LaunchTemplateId | LaunchTemplateName, Version }`), judged once per template.
+ * The block device mappings an instance or Auto Scaling group takes from the launch template
+ * specification at `path` (`{ LaunchTemplateId | LaunchTemplateName, Version }`), judged once per
+ * template.
  */
-export function launchTemplateMappings(context: RuleContext, from: ResourceView, specification: unknown, where: string): InheritedMappings {
-  const spec = readObject(specification, where);
-  if (!spec.known) {
-    return { devices: spec.why, label: where };
+export function launchTemplateMappings(context: RuleContext, from: ResourceView, path: string[]): InheritedMappings {
+  const where = path.join('.');
+  const by = from.has(...path, 'LaunchTemplateId') ? 'LaunchTemplateId' : 'LaunchTemplateName';
+  if (by === 'LaunchTemplateName' && !from.has(...path, by)) {
+    const spec = readObject(from.read(...path), where);
+    return { devices: spec.known ? `${where} names no launch template` : spec.why, label: () => where };
   }
-  const id = field(spec.value, 'LaunchTemplateId');
-  const reference = id ?? field(spec.value, 'LaunchTemplateName');
-  const what = `${where}.${id !== undefined ? 'LaunchTemplateId' : 'LaunchTemplateName'}`;
-  const template = findTarget(context, from, reference, LAUNCH_TEMPLATE, what);
+  const template = findTarget(context, from, [...path, by], LAUNCH_TEMPLATE);
   if (!template.known) {
-    return { devices: template.why, label: where };
+    return { devices: template.why, label: () => where };
   }
+  const label = () => `launch template ${template.value.displayName}`;
   return {
-    label: `launch template ${template.value.logicalId}`,
+    label,
     devices: context.memo('ebs:launch-template', template.value, () =>
-      judgeMappings(template.value.read('LaunchTemplateData', 'BlockDeviceMappings'), `launch template ${template.value.logicalId}`)),
+      judgeMappings(template.value.read('LaunchTemplateData', 'BlockDeviceMappings'), label)),
   };
 }
 
 /** The block device mappings an Auto Scaling group takes from its launch configuration. */
-export function launchConfigurationMappings(context: RuleContext, from: ResourceView, name: unknown): InheritedMappings {
-  const configuration = findTarget(context, from, name, LAUNCH_CONFIGURATION, 'LaunchConfigurationName');
+export function launchConfigurationMappings(context: RuleContext, from: ResourceView): InheritedMappings {
+  const configuration = findTarget(context, from, ['LaunchConfigurationName'], LAUNCH_CONFIGURATION);
   if (!configuration.known) {
-    return { devices: configuration.why, label: 'LaunchConfigurationName' };
+    return { devices: configuration.why, label: () => 'LaunchConfigurationName' };
   }
+  const label = () => `launch configuration ${configuration.value.displayName}`;
   return {
-    label: `launch configuration ${configuration.value.logicalId}`,
+    label,
     devices: context.memo('ebs:launch-configuration', configuration.value, () =>
-      judgeMappings(configuration.value.read('BlockDeviceMappings'), `launch configuration ${configuration.value.logicalId}`)),
+      judgeMappings(configuration.value.read('BlockDeviceMappings'), label)),
   };
 }

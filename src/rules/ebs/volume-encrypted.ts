@@ -1,5 +1,5 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { isPresent, readBoolean } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 
 const LOCATION = 'Properties.Encrypted';

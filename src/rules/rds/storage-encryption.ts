@@ -35,16 +35,14 @@ const DB_CLUSTER: TargetSpec = {
 export function instanceEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): DbEncryption {
   return context.memo('rds:instance', db, () => {
     if (seen.has(db)) {
-      return { state: 'unknown', why: `the replication chain through ${db.logicalId} is a cycle`, location: 'Properties.SourceDBInstanceIdentifier' };
+      return { state: 'unknown', why: `the replication chain through ${db.displayName} is a cycle`, location: 'Properties.SourceDBInstanceIdentifier' };
     }
     seen.add(db);
-    const clusterId = db.read('DBClusterIdentifier');
-    if (clusterId !== undefined) {
-      return memberEncryption(context, db, clusterId);
+    if (db.has('DBClusterIdentifier')) {
+      return memberEncryption(context, db);
     }
-    const source = db.read('SourceDBInstanceIdentifier');
-    if (source !== undefined) {
-      return replicaEncryption(context, db, source, seen);
+    if (db.has('SourceDBInstanceIdentifier')) {
+      return replicaEncryption(context, db, seen);
     }
     return declaredEncryption(db, ['DBSnapshotIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDbiResourceId']);
   });
@@ -60,48 +58,47 @@ export function clusterEncryption(context: RuleContext, cluster: ResourceView): 
         // Aurora Serverless v1 clusters are always encrypted.
         return ENCRYPTED;
       }
-      const source = cluster.read('SourceDBClusterIdentifier');
-      if (source !== undefined) {
+      if (cluster.has('SourceDBClusterIdentifier')) {
         // A point-in-time restore or clone keeps its source's encryption.
-        const found = findTarget(context, cluster, source, { ...DB_CLUSTER, noun: 'source DB cluster' }, 'SourceDBClusterIdentifier');
+        const found = findTarget(context, cluster, ['SourceDBClusterIdentifier'], { ...DB_CLUSTER, noun: 'source DB cluster' });
         if (!found.known) {
           return { state: 'unknown', why: found.why, location: 'Properties.SourceDBClusterIdentifier' };
         }
-        return inherit(clusterEncryption(context, found.value), `it is restored from DB cluster ${found.value.logicalId}`, 'Properties.SourceDBClusterIdentifier');
+        return inherit(clusterEncryption(context, found.value), `it is restored from DB cluster ${found.value.displayName}`, 'Properties.SourceDBClusterIdentifier');
       }
     }
     return declaredEncryption(cluster, ['SnapshotIdentifier']);
   });
 }
 
-function memberEncryption(context: RuleContext, db: ResourceView, clusterId: unknown): DbEncryption {
-  const cluster = findTarget(context, db, clusterId, DB_CLUSTER, 'DBClusterIdentifier');
+function memberEncryption(context: RuleContext, db: ResourceView): DbEncryption {
+  const cluster = findTarget(context, db, ['DBClusterIdentifier'], DB_CLUSTER);
   if (!cluster.known) {
     return { state: 'unknown', why: cluster.why, location: 'Properties.DBClusterIdentifier' };
   }
   return inherit(clusterEncryption(context, cluster.value),
-    `it is a member of DB cluster ${cluster.value.logicalId}, whose storage encryption it takes`, 'Properties.DBClusterIdentifier');
+    `it is a member of DB cluster ${cluster.value.displayName}, whose storage encryption it takes`, 'Properties.DBClusterIdentifier');
 }
 
-function replicaEncryption(context: RuleContext, db: ResourceView, source: unknown, seen: Set<ResourceView>): DbEncryption {
+function replicaEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView>): DbEncryption {
   const location = 'Properties.SourceDBInstanceIdentifier';
-  const found = findTarget(context, db, source, DB_INSTANCE, 'SourceDBInstanceIdentifier');
+  const found = findTarget(context, db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
   if (!found.known) {
     return { state: 'unknown', why: found.why, location };
   }
   const inherited = inherit(instanceEncryption(context, found.value, seen),
-    `it is a read replica of ${found.value.logicalId}, whose encryption it inherits`, location);
+    `it is a read replica of ${found.value.displayName}, whose encryption it inherits`, location);
   if (inherited.state !== 'encrypted') {
     return inherited;
   }
-  const crossRegion = isCrossRegion(db, source, found.value);
+  const crossRegion = isCrossRegion(db, db.read('SourceDBInstanceIdentifier'), found.value);
   if (!crossRegion.known) {
     return { state: 'unknown', why: crossRegion.why, location };
   }
   if (crossRegion.value && !isPresent(db.read('KmsKeyId'))) {
     return {
       state: 'unencrypted',
-      reason: `it is a cross-Region read replica of the encrypted ${found.value.logicalId} and sets no KmsKeyId; `
+      reason: `it is a cross-Region read replica of the encrypted ${found.value.displayName} and sets no KmsKeyId; `
         + 'a KMS key is Regional, so the replica needs a key in its own Region (a MultiRegionKey replica works)',
       location: 'Properties.KmsKeyId',
     };

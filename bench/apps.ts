@@ -1,0 +1,82 @@
+/**
+ * Benchmark apps built from L1 resources, so the resource count is exact: every "unit" is ten
+ * resources of the kinds the gate judges (buckets, volumes, an instance and an Auto Scaling group
+ * with their launch template, a DB instance, an Aurora cluster with a member).
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export const RESOURCES_PER_UNIT = 10;
+
+/** One unit of ten resources; `compliant: false` leaves a bucket, a volume, the root volume and the DB instance unencrypted. */
+export function addUnit(scope: Construct, id: string, compliant: boolean): void {
+  const unit = new Construct(scope, id);
+  const kms = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] };
+  new s3.CfnBucket(unit, 'Data', { bucketEncryption: kms });
+  new s3.CfnBucket(unit, 'Logs', compliant ? { bucketEncryption: kms } : {});
+  new ec2.CfnVolume(unit, 'Data1', { availabilityZone: 'eu-west-1a', size: 10, encrypted: true });
+  new ec2.CfnVolume(unit, 'Data2', { availabilityZone: 'eu-west-1a', size: 10, encrypted: compliant });
+  const template = new ec2.CfnLaunchTemplate(unit, 'Template', {
+    launchTemplateData: {
+      imageId: 'ami-0123456789abcdef0',
+      instanceType: 't3.micro',
+      metadataOptions: { httpTokens: 'required' },
+      blockDeviceMappings: compliant ? [{ deviceName: '/dev/xvda', ebs: { volumeSize: 20, encrypted: true } }] : [],
+    },
+  });
+  const fromTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
+  new ec2.CfnInstance(unit, 'Instance', { launchTemplate: fromTemplate });
+  new autoscaling.CfnAutoScalingGroup(unit, 'Group', { minSize: '1', maxSize: '2', launchTemplate: fromTemplate, availabilityZones: ['eu-west-1a'] });
+  new rds.CfnDBInstance(unit, 'Db', {
+    engine: 'postgres',
+    dbInstanceClass: 'db.t4g.micro',
+    allocatedStorage: '20',
+    storageEncrypted: compliant,
+    masterUsername: 'admin',
+    manageMasterUserPassword: true,
+  });
+  const cluster = new rds.CfnDBCluster(unit, 'Cluster', {
+    engine: 'aurora-postgresql', storageEncrypted: true, masterUsername: 'admin', manageMasterUserPassword: true,
+  });
+  new rds.CfnDBInstance(unit, 'Member', { engine: 'aurora-postgresql', dbInstanceClass: 'db.r6g.large', dbClusterIdentifier: cluster.ref });
+}
+
+/** The apps of the benchmark, by name. */
+export interface BenchApp {
+  readonly name: string;
+  readonly resources: number;
+  readonly stacks: number;
+  /** The stack whose evaluation alone is timed against the 100 ms target, if any. */
+  readonly bigStack?: string;
+  build(compliant: boolean): App;
+}
+
+function app(name: string, stacks: number, perStack: number, context: Record<string, unknown> = {}): BenchApp {
+  return {
+    name,
+    resources: stacks * perStack,
+    stacks,
+    bigStack: stacks === 1 ? 'Stack0' : undefined,
+    build(compliant) {
+      const result = new App({ builtinCloudFormationValidation: false, context: { ...context, 'aws:cdk:disable-stack-trace': true } });
+      for (let s = 0; s < stacks; s++) {
+        const stack = new Stack(result, `Stack${s}`, { env: { account: '111111111111', region: 'eu-west-1' }, analyticsReporting: false });
+        for (let u = 0; u < perStack / RESOURCES_PER_UNIT; u++) {
+          addUnit(stack, `Unit${u}`, compliant);
+        }
+      }
+      return result;
+    },
+  };
+}
+
+export const APPS: BenchApp[] = [
+  app('1k-in-10-stacks', 10, 100),
+  app('5k-in-50-stacks', 50, 100),
+  app('500-in-1-stack', 1, 500),
+  app('2k-in-1-stack', 1, 2000, { '@aws-cdk/core:stackResourceLimit': 2500 }),
+];

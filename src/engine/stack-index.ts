@@ -86,7 +86,9 @@ export class StackIndex {
   private collect(scope: IConstruct): void {
     for (const child of scope.node.children) {
       if (CfnResource.isCfnResource(child)) {
+        // A resource holds no other resources: no need to walk below it.
         this.add(child);
+        continue;
       } else if (Stack.isStack(child) || Stage.isStage(child)) {
         this.children.push(child);
         continue;

@@ -119,7 +119,8 @@ describe('CEG-EBS-2 launch templates and launch configurations', () => {
     });
     new ec2.LaunchTemplate(stack, 'NoMappings');
     new autoscaling.CfnLaunchConfiguration(stack, 'Config', {
-      imageId: 'ami-0123456789abcdef0', instanceType: 't3.micro',
+      imageId: 'ami-0123456789abcdef0',
+      instanceType: 't3.micro',
       blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 20, encrypted: false } }],
     });
     const findings = EncryptionGate.evaluate(stack);
@@ -159,11 +160,15 @@ describe('CEG-EBS-3 instances', () => {
     const stack = newStack(newApp());
     const vpc = isolatedVpc(stack);
     new ec2.Instance(stack, 'Good', {
-      vpc, instanceType: T3, machineImage: AMI,
+      vpc,
+      instanceType: T3,
+      machineImage: AMI,
       blockDevices: [encryptedRoot('/dev/sda1'), { deviceName: '/dev/sdb', volume: ec2.BlockDeviceVolume.ephemeral(0) }],
     });
     new ec2.Instance(stack, 'Bad', {
-      vpc, instanceType: T3, machineImage: AMI,
+      vpc,
+      instanceType: T3,
+      machineImage: AMI,
       blockDevices: [encryptedRoot(), { deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(10, { encrypted: false }) }],
     });
     const findings = findingsAfterSynth(stack);
@@ -222,7 +227,8 @@ describe('CEG-EBS-4 Auto Scaling groups', () => {
     new autoscaling.AutoScalingGroup(stack, 'FromGood', { vpc, launchTemplate: good });
     new autoscaling.AutoScalingGroup(stack, 'FromBare', { vpc, launchTemplate: bare });
     const config = new autoscaling.CfnLaunchConfiguration(stack, 'Config', {
-      imageId: 'ami-0123456789abcdef0', instanceType: 't3.micro',
+      imageId: 'ami-0123456789abcdef0',
+      instanceType: 't3.micro',
       blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }],
     });
     new autoscaling.CfnAutoScalingGroup(stack, 'FromConfig', { minSize: '1', maxSize: '1', launchConfigurationName: config.ref, availabilityZones: ['eu-west-1a'] });
@@ -237,7 +243,9 @@ describe('CEG-EBS-4 Auto Scaling groups', () => {
     const good = new ec2.CfnLaunchTemplate(stack, 'Good', { launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }] } });
     const bad = new ec2.CfnLaunchTemplate(stack, 'Bad', { launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: {} }] } });
     new autoscaling.CfnAutoScalingGroup(stack, 'Mixed', {
-      minSize: '1', maxSize: '1', availabilityZones: ['eu-west-1a'],
+      minSize: '1',
+      maxSize: '1',
+      availabilityZones: ['eu-west-1a'],
       mixedInstancesPolicy: {
         launchTemplate: {
           launchTemplateSpecification: { launchTemplateId: good.ref, version: '1' },

@@ -1,0 +1,66 @@
+/**
+ * A compliant app: aws-cdk-lib's own L2s, configured the secure way, behind the gate.
+ * `cdk synth --app "npx ts-node --transpile-only examples/compliant-app.ts"` succeeds.
+ */
+import { App, Aspects, Size, Stack, StackProps } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { EnforceEncryption } from '../src';
+
+export class CompliantStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true, description: 'Encrypts this app\'s data at rest' });
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
+    new s3.Bucket(this, 'Reports', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true, enforceSSL: true });
+
+    new ec2.Volume(this, 'Scratch', { availabilityZone: vpc.availabilityZones[0], size: Size.gibibytes(20), encrypted: true, encryptionKey: key });
+
+    // The root volume is mapped explicitly: otherwise it comes from the AMI, unencrypted.
+    const encryptedRoot = [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: true, kmsKey: key }) }];
+    const machineImage = ec2.MachineImage.latestAmazonLinux2023();
+    const instanceType = new ec2.InstanceType('t3.micro');
+    new ec2.Instance(this, 'Bastion', { vpc, vpcSubnets: isolated, instanceType, machineImage, requireImdsv2: true, blockDevices: encryptedRoot });
+
+    const template = new ec2.LaunchTemplate(this, 'WorkerTemplate', { instanceType, machineImage, requireImdsv2: true, blockDevices: encryptedRoot });
+    new autoscaling.AutoScalingGroup(this, 'Workers', { vpc, vpcSubnets: isolated, launchTemplate: template, minCapacity: 1, maxCapacity: 3 });
+
+    const orders = new rds.DatabaseInstance(this, 'Orders', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      vpc,
+      vpcSubnets: isolated,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+    });
+    // A same-Region replica inherits the source's encryption.
+    new rds.DatabaseInstanceReadReplica(this, 'OrdersReplica', { sourceDatabaseInstance: orders, instanceType, vpc, vpcSubnets: isolated });
+
+    new rds.DatabaseCluster(this, 'Analytics', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: isolated,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      writer: rds.ClusterInstance.provisioned('Writer'),
+    });
+  }
+}
+
+// The Availability Zones a context lookup would return, so that synthesis needs no AWS account.
+const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
+new CompliantStack(app, 'CompliantApp', { env: { account: '111111111111', region: 'eu-west-1' } });
+Aspects.of(app).add(new EnforceEncryption());
+app.synth();

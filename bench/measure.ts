@@ -13,7 +13,7 @@ import { join } from 'path';
 import { Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { APPS } from './apps';
-import { EncryptionNagPack } from './nag-pack';
+import { EncryptionNagPack } from '../test/support/encryption-nag-pack';
 import { EncryptionChecks, EncryptionGate, EnforceEncryption, FindingLevel, RuleCatalogue } from '../src';
 
 const [appName, variant, compliance] = process.argv.slice(2);

@@ -1,0 +1,233 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Aspects, AspectPriority, IAspect, NestedStack, Size, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { IConstruct } from 'constructs';
+import { EncryptionChecks, EncryptionGate, EnforceEncryption, FindingLevel, RuleCatalogue, RuleService } from '../../src';
+import { newApp, newStack } from '../support/app';
+
+/** A stack with one unencrypted bucket, volume and DB instance, and one encrypted bucket. */
+function mixedStack(scope: IConstruct, id = 'Stack'): Stack {
+  const stack = newStack(scope, id);
+  new s3.Bucket(stack, 'Plain');
+  new s3.Bucket(stack, 'Encrypted', { encryption: s3.BucketEncryption.KMS_MANAGED });
+  new ec2.CfnVolume(stack, 'Volume', { availabilityZone: 'eu-west-1a', size: 10 });
+  new rds.CfnDBInstance(stack, 'Db', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro' });
+  return stack;
+}
+
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synthesis to fail');
+}
+
+function errorsOn(resource: IConstruct): string[] {
+  return resource.node.metadata.filter(m => m.type === 'aws:cdk:error').map(m => String(m.data));
+}
+
+describe('EnforceEncryption (Aspect)', () => {
+  test('in-process synthesis throws, listing every finding with its L1 path, and each L1 carries an error annotation', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    Aspects.of(app).add(new EnforceEncryption());
+    const message = synthError(app);
+    const lines = message.split('\n').filter(l => l.includes('CEG-'));
+    expect(lines.map(l => /\[([^\]]+)\] (CEG-\S+):/.exec(l)!.slice(1, 3))).toEqual([
+      ['Stack/Plain/Resource', 'CEG-S3-1'],
+      ['Stack/Volume', 'CEG-EBS-1'],
+      ['Stack/Db', 'CEG-RDS-2'],
+    ]);
+    expect(errorsOn(stack.node.findChild('Volume'))).toEqual([expect.stringMatching(/^CEG-EBS-1: The volume sets no Encrypted\. Fix: /)]);
+    expect(errorsOn(stack.node.findChild('Encrypted').node.defaultChild!)).toEqual([]);
+  });
+
+  test('a compliant app synthesizes', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    new s3.Bucket(stack, 'Encrypted', { encryption: s3.BucketEncryption.KMS_MANAGED });
+    new ec2.Volume(stack, 'Volume', { availabilityZone: 'eu-west-1a', size: Size.gibibytes(1), encrypted: true });
+    Aspects.of(app).add(new EnforceEncryption());
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('warning-level findings are warning annotations and do not fail synthesis', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    Aspects.of(app).add(new EnforceEncryption({ levels: { 'CEG-S3-1': FindingLevel.WARNING, 'CEG-EBS-1': FindingLevel.WARNING }, excludeRuleIds: ['CEG-RDS-2'] }));
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Stack/Plain/Resource', Match.stringLikeRegexp('^CEG-S3-1: The bucket declares no BucketEncryption'));
+    annotations.hasWarning('/Stack/Volume', Match.stringLikeRegexp('^CEG-EBS-1: '));
+    annotations.hasNoError('*', Match.anyValue());
+  });
+
+  test('acknowledgements on the resource or an ancestor stop the failure and are listed with their reason', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    Validations.of(stack.node.findChild('Plain')).acknowledge({ id: 'CEG-S3-1', reason: 'Public dataset, encrypted by S3 default' });
+    Validations.of(stack).acknowledge({ id: 'CEG-EBS-1', reason: 'Scratch volume' }, { id: 'CEG-RDS-2', reason: 'Migrated next sprint' });
+    Aspects.of(app).add(new EnforceEncryption());
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasNoError('*', Match.anyValue());
+    annotations.hasInfo('/Stack/Plain/Resource', Match.stringLikeRegexp('^CEG-S3-1: .*\\[acknowledged: Public dataset, encrypted by S3 default\\]$'));
+    annotations.hasInfo('/Stack/Db', Match.stringLikeRegexp('\\[acknowledged: Migrated next sprint\\]'));
+  });
+
+  test('an acknowledgement of another rule does not hide a finding', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    Validations.of(stack).acknowledge({ id: 'CEG-S3-1', reason: 'only buckets' }, { id: 'AwsSolutions::CEG-EBS-1', reason: 'another namespace' });
+    Aspects.of(app).add(new EnforceEncryption({ services: [RuleService.EBS, RuleService.S3] }));
+    expect(synthError(app)).toMatch(/\[Stack\/Volume\] CEG-EBS-1/);
+  });
+
+  test('options select rules by ID or service, and unresolvable findings take their own level', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    new ec2.CfnVolume(stack, 'FromSnapshot', { availabilityZone: 'eu-west-1a', snapshotId: 'snap-0123456789abcdef0' });
+    const byService = EncryptionGate.evaluate(stack, { services: [RuleService.EBS] });
+    expect(new Set(byService.map(f => f.ruleId))).toEqual(new Set(['CEG-EBS-1']));
+    const byId = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-RDS-2'], services: [RuleService.S3] });
+    expect(new Set(byId.map(f => f.ruleId))).toEqual(new Set(['CEG-RDS-2', 'CEG-S3-1']));
+    const relaxed = EncryptionGate.evaluate(stack, { unresolvableLevel: FindingLevel.WARNING });
+    expect(relaxed.find(f => f.constructPath === 'Stack/FromSnapshot')).toMatchObject({ kind: 'unresolvable', level: 'warning' });
+    expect(relaxed.find(f => f.constructPath === 'Stack/Volume')).toMatchObject({ kind: 'non-compliant', level: 'error' });
+  });
+
+  test('unknown rule IDs and levels are refused at construction, naming the option', () => {
+    expect(() => new EnforceEncryption({ ruleIds: ['CEG-S3-9'] })).toThrow(/ruleIds names an unknown rule "CEG-S3-9"\. Known rules: CEG-S3-1/);
+    expect(() => new EncryptionChecks({ excludeRuleIds: ['S3-1'] })).toThrow(/excludeRuleIds names an unknown rule "S3-1"/);
+    expect(() => new EnforceEncryption({ levels: { 'CEG-EBS-1': 'fatal' as FindingLevel } })).toThrow(/levels\["CEG-EBS-1"\] is "fatal"/);
+  });
+
+  test('it judges what is synthesized: after other Aspects, escape hatches and L2 Aspects', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS_MANAGED });
+    // A (badly behaved) mutating Aspect that strips encryption runs before the gate judges.
+    class StripEncryption implements IAspect {
+      public visit(node: IConstruct): void {
+        if (node instanceof s3.CfnBucket) {
+          node.bucketEncryption = undefined;
+        }
+      }
+    }
+    Aspects.of(app).add(new EnforceEncryption());
+    Aspects.of(app).add(new StripEncryption(), { priority: AspectPriority.MUTATING });
+    expect(synthError(app)).toMatch(/\[Stack\/Bucket\/Resource\] CEG-S3-1/);
+    expect(EncryptionGate.evaluate(bucket)).toHaveLength(1);
+  });
+
+  test('nested stacks are covered', () => {
+    const app = newApp();
+    const parent = newStack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Nested');
+    new s3.CfnBucket(nested, 'Plain');
+    Aspects.of(app).add(new EnforceEncryption());
+    expect(synthError(app)).toMatch(/\[Parent\/Nested\/Plain\] CEG-S3-1/);
+  });
+
+  test('stages: an Aspect on the Stage annotates there; an Aspect only on the App still fails on the Stage', () => {
+    const gated = newApp();
+    const stage = new Stage(gated, 'Prod');
+    mixedStack(stage);
+    Aspects.of(stage).add(new EnforceEncryption());
+    expect(synthError(gated)).toMatch(/\[Prod\/Stack\/Plain\/Resource\] CEG-S3-1/);
+
+    const appOnly = newApp();
+    mixedStack(new Stage(appOnly, 'Prod'));
+    Aspects.of(appOnly).add(new EnforceEncryption());
+    const message = synthError(appOnly);
+    expect(message).toMatch(/Prod\/Stack\/Plain\/Resource: CEG-S3-1: .*in Stage "Prod", which Aspects of the App do not reach/);
+    expect(message).toMatch(/Prod\/Stack\/Volume: CEG-EBS-1/);
+  });
+
+  test('resources brought in with CfnInclude are judged, intrinsics included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ceg-include-'));
+    const templateFile = join(dir, 'legacy.json');
+    writeFileSync(templateFile, JSON.stringify({
+      Parameters: { Encrypt: { Type: 'String', AllowedValues: ['true', 'false'] } },
+      Resources: {
+        LegacyBucket: { Type: 'AWS::S3::Bucket' },
+        LegacyVolume: { Type: 'AWS::EC2::Volume', Properties: { AvailabilityZone: 'eu-west-1a', Size: 10, Encrypted: { Ref: 'Encrypt' } } },
+        LegacyDb: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mysql', DBInstanceClass: 'db.t4g.micro', StorageEncrypted: 'true' } },
+      },
+    }));
+    const app = newApp();
+    const stack = newStack(app);
+    new CfnInclude(stack, 'Legacy', { templateFile });
+    Aspects.of(app).add(new EnforceEncryption());
+    const message = synthError(app);
+    expect(message).toMatch(/\[Stack\/Legacy\/LegacyBucket\] CEG-S3-1: The bucket declares no BucketEncryption/);
+    expect(message).toMatch(/\[Stack\/Legacy\/LegacyVolume\] CEG-EBS-1: Encrypted cannot be known at synth time: it is a Ref to "Encrypt"/);
+    expect(message).not.toMatch(/LegacyDb/);
+  });
+});
+
+describe('EncryptionChecks (validation plugin)', () => {
+  test('findings land in the validation report and fail synthesis; acknowledged ones are listed as info with the reason', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'ceg-plugin-'));
+    const app = newApp({ outdir });
+    const stack = mixedStack(app);
+    Validations.of(stack.node.findChild('Db')).acknowledge({ id: 'CEG-RDS-2', reason: 'Decommissioned next week' });
+    Validations.of(app).addPlugins(new EncryptionChecks());
+    const message = synthError(app);
+    expect(message).toMatch(/CEG-S3-1: The bucket declares no BucketEncryption/);
+    expect(message).toMatch(/CEG-EBS-1: The volume sets no Encrypted/);
+
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    const plugin = report.pluginReports.find((r: { pluginName: string }) => r.pluginName === 'EncryptionChecks');
+    expect(plugin.conclusion).toBe('failure');
+    const rules = plugin.violations.map((v: { ruleName: string; severity: string }) => `${v.ruleName}:${v.severity}`).sort();
+    expect(rules).toEqual(['CEG-EBS-1:error', 'CEG-RDS-2:info', 'CEG-S3-1:error']);
+    const acknowledged = plugin.violations.find((v: { ruleName: string }) => v.ruleName === 'CEG-RDS-2');
+    expect(acknowledged.description).toMatch(/^Acknowledged \(Decommissioned next week\): CEG-RDS-2: /);
+    expect(acknowledged.ruleMetadata.acknowledgementReason).toBe('Decommissioned next week');
+    const volume = plugin.violations.find((v: { ruleName: string }) => v.ruleName === 'CEG-EBS-1');
+    expect(volume.violatingConstructs[0]).toMatchObject({
+      constructPath: 'Stack/Volume',
+      cloudFormationResource: { templatePath: 'Stack.template.json', logicalId: 'Volume', propertyPaths: ['Properties.Encrypted'] },
+    });
+  });
+
+  test('it passes a compliant app, and an acknowledged-only app, and honours the options', () => {
+    const app = newApp();
+    const stack = mixedStack(app);
+    Validations.of(stack).acknowledge({ id: 'CEG-S3-1', reason: 'r' }, { id: 'CEG-EBS-1', reason: 'r' });
+    Validations.of(app).addPlugins(new EncryptionChecks({ excludeRuleIds: ['CEG-RDS-2'] }));
+    expect(() => app.synth()).not.toThrow();
+    expect(new EncryptionChecks({ services: [RuleService.RDS] }).ruleIds).toEqual(['CEG-RDS-1', 'CEG-RDS-2']);
+    expect(new EncryptionChecks().ruleIds).toEqual(RuleCatalogue.all().map(r => r.id));
+  });
+
+  test('both front ends report the same findings on the same app', () => {
+    const build = () => {
+      const app = newApp();
+      mixedStack(app);
+      const nested = new NestedStack(app.node.findChild('Stack') as Stack, 'Nested');
+      new ec2.CfnVolume(nested, 'NestedVolume', { availabilityZone: 'eu-west-1a', size: 1 });
+      return app;
+    };
+    const aspectApp = build();
+    Aspects.of(aspectApp).add(new EnforceEncryption());
+    const fromAspect = [...synthError(aspectApp).matchAll(/\[([^\]]+)\] (CEG-\S+):/g)].map(m => `${m[2]} ${m[1]}`).sort();
+
+    const pluginApp = build();
+    Validations.of(pluginApp).addPlugins(new EncryptionChecks());
+    synthError(pluginApp);
+    const report = JSON.parse(readFileSync(join(pluginApp.outdir, 'validation-report.json'), 'utf8'));
+    const plugin = report.pluginReports.find((r: { pluginName: string }) => r.pluginName === 'EncryptionChecks');
+    const fromPlugin = plugin.violations.flatMap((v: { ruleName: string; violatingConstructs: Array<{ constructPath: string }> }) =>
+      v.violatingConstructs.map(r => `${v.ruleName} ${r.constructPath}`)).sort();
+    expect(fromPlugin).toEqual(fromAspect);
+    expect(fromAspect).toContain('CEG-EBS-1 Stack/Nested/NestedVolume');
+  });
+});

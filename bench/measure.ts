@@ -13,8 +13,8 @@ import { join } from 'path';
 import { Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
 import { APPS } from './apps';
-import { EncryptionNagPack } from '../test/support/encryption-nag-pack';
 import { EncryptionChecks, EncryptionGate, EnforceEncryption, FindingLevel, RuleCatalogue } from '../src';
+import { EncryptionNagPack } from '../test/support/encryption-nag-pack';
 
 const [appName, variant, compliance] = process.argv.slice(2);
 const spec = APPS.find(a => a.name === appName)!;

@@ -6,6 +6,7 @@ import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
 import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
 import { Rule } from './rule';
 import { RuleInfo } from './rule-info';
+import { unscopedValidationError } from '../private/errors';
 import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
 
 /** Every rule, in the order of the rule table. */
@@ -32,7 +33,7 @@ export class RuleCatalogue {
   public static get(ruleId: string): RuleInfo {
     const rule = RULES.find(r => r.id === ruleId);
     if (rule === undefined) {
-      throw new Error(`Unknown rule "${ruleId}". Known rules: ${RULES.map(r => r.id).join(', ')}.`);
+      throw unscopedValidationError('UnknownEncryptionRule', `Unknown rule "${ruleId}". Known rules: ${RULES.map(r => r.id).join(', ')}.`);
     }
     return info(rule);
   }

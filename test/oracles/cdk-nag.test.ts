@@ -21,10 +21,10 @@ const AES = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefaul
 const ROOT = (encrypted?: boolean) => [{ deviceName: '/dev/xvda', ebs: { volumeSize: 20, encrypted } }];
 
 interface Fixture {
-  /** Builds the fixture in its own stack and returns the resource both tools judge. */
-  build(stack: Stack): CfnResource;
   /** Whether a correct gate flags it. */
   readonly flagged: boolean;
+  /** Builds the fixture in its own stack and returns the resource both tools judge. */
+  build(stack: Stack): CfnResource;
 }
 
 const AGREED: { [name: string]: Fixture } = {

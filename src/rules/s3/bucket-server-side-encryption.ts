@@ -22,8 +22,8 @@ export const bucketServerSideEncryption: Rule = {
   rationale:
     'S3 applies SSE-S3 to a bucket that declares nothing, but an undeclared default cannot be audited from the template, '
     + 'and only SSE-KMS with a customer managed key gives an audit trail of every use of the key.',
-  fix: 'Set `encryption` on the bucket (`s3.BucketEncryption.KMS` with `encryptionKey`, `KMS_MANAGED`, `DSSE` or `S3_MANAGED`), '
-    + 'or use `EncryptedBucket`; on an L1, set `BucketEncryption.ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.SSEAlgorithm`.',
+  fix: 'Set `encryption` on the bucket (`s3.BucketEncryption.KMS` with `encryptionKey`, `KMS_MANAGED`, `DSSE` or `S3_MANAGED`); '
+    + 'on an L1, set `BucketEncryption.ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.SSEAlgorithm`.',
   resourceTypes: ['AWS::S3::Bucket'],
   defaultLevel: FindingLevel.ERROR,
 

@@ -69,6 +69,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/');
 
+// jsii 6 prints an end-of-life banner on Node 20, the Node of our CI: keep logs readable.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
 // Type-checked and linted like tests: ESLint's project service looks for the nearest tsconfig.
 for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {

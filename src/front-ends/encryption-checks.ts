@@ -19,8 +19,8 @@ import { RULES } from '../rules/catalogue';
  */
 export class EncryptionChecks implements IPolicyValidationPlugin {
   public readonly name = 'EncryptionChecks';
-  public readonly version = VERSION;
-  public readonly ruleIds: string[];
+  public readonly version?: string = VERSION;
+  public readonly ruleIds?: string[];
   private readonly options: ResolvedOptions;
 
   constructor(options: EncryptionGateOptions = {}) {

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IAspect, Stage } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { GateSession } from '../engine/session';
 import { Finding } from '../gate/finding';
@@ -28,6 +28,7 @@ export class EnforceEncryption implements IAspect {
   private readonly registered = new WeakSet<IConstruct>();
   private readonly resets = new WeakSet<IConstruct>();
   private readonly sessions = new WeakMap<IConstruct, GateSession>();
+  private readonly stages = new WeakMap<Stack, IConstruct>();
 
   constructor(options: EncryptionGateOptions = {}) {
     this.options = new ResolvedOptions(RULES, options);
@@ -38,7 +39,7 @@ export class EnforceEncryption implements IAspect {
       if (this.options.rulesFor(node.cfnResourceType).length > 0 && !this.registered.has(node)) {
         this.registered.add(node);
         GATED.add(node);
-        this.registerSessionReset(Stage.of(node) ?? node.node.root);
+        this.registerSessionReset(this.assemblyRootOf(node));
         node.node.addValidation({ validate: () => this.judge(node) });
       }
     } else if (Stage.isStage(node) && !this.registered.has(node)) {
@@ -82,8 +83,19 @@ export class EnforceEncryption implements IAspect {
     return errors;
   }
 
+  /** The Stage (or App) whose synthesis validates this resource; cached per stack. */
+  private assemblyRootOf(resource: CfnResource): IConstruct {
+    const stack = Stack.of(resource);
+    let root = this.stages.get(stack);
+    if (root === undefined) {
+      root = Stage.of(stack) ?? stack.node.root;
+      this.stages.set(stack, root);
+    }
+    return root;
+  }
+
   private session(resource: CfnResource): GateSession {
-    const key = Stage.of(resource) ?? resource.node.root;
+    const key = this.assemblyRootOf(resource);
     let session = this.sessions.get(key);
     if (session === undefined) {
       session = new GateSession(resource.node.root, this.options);

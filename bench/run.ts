@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: synth overhead of the gate, side by side with a cdk-nag v3 pack, in one run.
+ *
+ * Every measurement is a fresh process (`measure.ts`), so no run inherits another's heap or JIT
+ * state; within a round the variants of an app alternate, and each figure is the median of
+ * `BENCH_RUNS` rounds (at least 5). Timings are printed, never asserted.
+ */
+import { execFileSync } from 'child_process';
+import { cpus } from 'os';
+import { join } from 'path';
+import { APPS, BenchApp } from './apps';
+
+type Variant = 'bare' | 'aspect' | 'plugin' | 'nag' | 'eval' | 'eval-nag';
+
+interface Sample {
+  readonly synthMs: number;
+  readonly evaluateMs?: number;
+  readonly peakRssMb: number;
+}
+
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const ONLY = process.env.BENCH_APPS?.split(',');
+const COMPLIANT: Variant[] = ['bare', 'aspect', 'plugin', 'nag', 'eval', 'eval-nag'];
+const NONCOMPLIANT: Variant[] = ['bare', 'aspect', 'nag', 'eval'];
+
+function measure(app: BenchApp, variant: Variant, compliant: boolean): Sample {
+  const out = execFileSync(process.execPath, [
+    '-r', 'ts-node/register/transpile-only', join(__dirname, 'measure.ts'),
+    app.name, variant, compliant ? 'compliant' : 'noncompliant',
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(0).padStart(7)} ms`;
+const ratio = (a: number, b: number) => `×${(a / b).toFixed(3)}`;
+
+function benchmark(app: BenchApp, compliant: boolean): string[] {
+  const variants = compliant ? COMPLIANT : NONCOMPLIANT;
+  const samples = new Map<Variant, Sample[]>(variants.map(v => [v, []]));
+  for (let run = 0; run < RUNS; run++) {
+    // Alternate the order between rounds so that no variant always runs on a warmer machine.
+    const order = run % 2 === 0 ? variants : [...variants].reverse();
+    for (const variant of order) {
+      samples.get(variant)!.push(measure(app, variant, compliant));
+    }
+    process.stderr.write('.');
+  }
+  const synth = (v: Variant) => median(samples.get(v)!.map(s => s.synthMs));
+  const rss = (v: Variant) => Math.max(...samples.get(v)!.map(s => s.peakRssMb));
+  const evaluate = (v: Variant) => median(samples.get(v)!.map(s => s.evaluateMs!));
+  const bare = synth('bare');
+  const title = `${app.name} (${app.resources} resources, ${app.stacks} stack${app.stacks > 1 ? 's' : ''}), ${compliant ? 'compliant' : 'non-compliant, gates at warning level'}`;
+  const lines = [title];
+  const row = (label: string, v: Variant) =>
+    lines.push(`  ${label.padEnd(34)} ${fmt(synth(v))}  ${ratio(synth(v), bare).padEnd(7)}  peak RSS ${rss(v).toFixed(0)} MB`);
+  row('bare synth', 'bare');
+  row('synth + EnforceEncryption (Aspect)', 'aspect');
+  if (compliant) {
+    row('synth + EncryptionChecks (plugin)', 'plugin');
+  }
+  row('synth + cdk-nag v3 NagPack', 'nag');
+  const ours = evaluate('eval');
+  lines.push(`  ${'rule evaluation alone, ours'.padEnd(34)} ${fmt(ours)}`);
+  if (compliant) {
+    const nag = evaluate('eval-nag');
+    lines.push(`  ${'rule evaluation alone, cdk-nag'.padEnd(34)} ${fmt(nag)}  ours is ${(nag / ours).toFixed(1)}× faster`);
+  }
+  return lines;
+}
+
+function main(): void {
+  const apps = APPS.filter(a => ONLY === undefined || ONLY.includes(a.name));
+  const report: string[] = [
+    `cdk-encryption-guard benchmark: median of ${RUNS} runs, one fresh process per measurement, built-in CloudFormation validator off`,
+    `node ${process.version}, ${cpus().length} CPUs`,
+    '',
+  ];
+  for (const app of apps) {
+    for (const compliant of [true, false]) {
+      report.push(...benchmark(app, compliant), '');
+    }
+  }
+  process.stderr.write('\n');
+  console.log(report.join('\n'));
+}
+
+main();

@@ -6,3 +6,8 @@ export { RuleCatalogue } from './rules/catalogue';
 export * from './front-ends/enforce-encryption';
 export * from './front-ends/encryption-checks';
 export * from './front-ends/encryption-gate';
+export * from './constructs/kms/key-policy';
+export * from './constructs/kms/cmk-with-policy';
+export * from './constructs/kms/replica-key';
+export * from './constructs/kms/multi-region-key';
+export * from './constructs/kms/envelope-encryption';

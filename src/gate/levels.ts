@@ -20,4 +20,6 @@ export enum RuleService {
   EBS = 'EBS',
   /** Amazon RDS and Aurora. */
   RDS = 'RDS',
+  /** AWS KMS keys and multi-Region replica keys. */
+  KMS = 'KMS',
 }

@@ -2,6 +2,10 @@ import { autoScalingGroupVolumes } from './ebs/auto-scaling-group-volumes';
 import { instanceVolumes } from './ebs/instance-volumes';
 import { launchDefinitionVolumes } from './ebs/launch-definition-volumes';
 import { volumeEncrypted } from './ebs/volume-encrypted';
+import { keyPolicyAdministrator } from './kms/key-policy-administrator';
+import { keyPolicyCreateGrant } from './kms/key-policy-create-grant';
+import { keyPolicyPublicPrincipal } from './kms/key-policy-public-principal';
+import { keyRotation } from './kms/key-rotation';
 import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
 import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
 import { Rule } from './rule';
@@ -18,6 +22,10 @@ export const RULES: readonly Rule[] = [
   autoScalingGroupVolumes,
   clusterStorageEncrypted,
   instanceStorageEncrypted,
+  keyRotation,
+  keyPolicyPublicPrincipal,
+  keyPolicyAdministrator,
+  keyPolicyCreateGrant,
 ];
 
 /**

@@ -1,0 +1,107 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
+import { validationError } from '../../private/errors';
+
+/**
+ * Properties of a `CmkWithPolicy`.
+ */
+export interface CmkWithPolicyProps extends KeyPolicyOptions {
+  /**
+   * A description of the key.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * An alias for the key (`alias/` is added when missing).
+   *
+   * @default - no alias
+   */
+  readonly alias?: string;
+
+  /**
+   * How often KMS rotates the key material: 90 to 2560 days. Rotation is always on.
+   *
+   * @default Duration.days(365)
+   */
+  readonly rotationPeriod?: Duration;
+
+  /**
+   * How long a key scheduled for deletion waits before it is deleted: 7 to 30 days.
+   *
+   * @default Duration.days(30)
+   */
+  readonly pendingWindow?: Duration;
+
+  /**
+   * What happens to the key when it leaves the stack. Deleting a key makes everything encrypted
+   * with it unreadable.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A symmetric customer managed KMS key with an explicit key policy: named administrators (who
+ * manage but cannot use it), named key users (who use but cannot manage it), optional MFA for
+ * decryption, other accounts and services only when listed, grants only for AWS resources, and
+ * rotation on. Refuses, at construction, a policy that would lock the key out or open it to everyone.
+ *
+ * It is a `kms.Key`: pass it wherever a key is expected. Its `grant*` methods add the grantee to
+ * the key policy (the policy does not delegate use to IAM), and to the grantee's own policy.
+ *
+ * @example
+ * const key = new CmkWithPolicy(this, 'Key', { alias: 'orders', keyUsers: [appRole] });
+ */
+export class CmkWithPolicy extends kms.Key {
+  /** Who manages and uses the key (replicas of a multi-Region key get the same). */
+  protected readonly policyOptions: KeyPolicyOptions;
+  private readonly policyModel: KeyPolicyModel;
+
+  constructor(scope: Construct, id: string, props: CmkWithPolicyProps = {}) {
+    const rotationPeriod = props.rotationPeriod ?? Duration.days(365);
+    const pendingWindow = props.pendingWindow ?? Duration.days(30);
+    const policyModel = new KeyPolicyModel(scope, props);
+    super(scope, id, {
+      description: props.description,
+      alias: props.alias,
+      enableKeyRotation: true,
+      rotationPeriod: checkedDays(scope, id, 'rotationPeriod', rotationPeriod, 90, 2560),
+      pendingWindow: checkedDays(scope, id, 'pendingWindow', pendingWindow, 7, 30),
+      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
+      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      policy: policyModel.document,
+    });
+    this.policyModel = policyModel;
+    this.policyOptions = props;
+    policyModel.attach(this);
+  }
+
+  /**
+   * Adds a statement to the key policy. A statement open to every principal without a condition
+   * that limits who is refused.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    this.policyModel?.guard(statement);
+    return super.addToResourcePolicy(statement, allowNoOp);
+  }
+
+  public get grants(): kms.KeyGrants {
+    // The key policy does not trust the account's IAM policies for use: grants name the grantee in it.
+    return kms.KeyGrants.fromKey(this, false);
+  }
+}
+
+function checkedDays(scope: Construct, id: string, prop: string, value: Duration, min: number, max: number): Duration {
+  const days = value.toDays();
+  if (days < min || days > max) {
+    throw validationError('InvalidKeyPeriod', `${prop} of key "${id}" is ${days} days; it must be from ${min} to ${max} days.`, scope);
+  }
+  return value;
+}

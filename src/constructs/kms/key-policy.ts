@@ -1,0 +1,190 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { hasAdministrator, publicStatements, Statement, statementsOf } from '../../policy/key-policy-analysis';
+import { validationError } from '../../private/errors';
+
+/**
+ * Who may manage and use a customer managed key. Shared by `CmkWithPolicy`, `MultiRegionKey` and
+ * `ReplicaKey`: each builds its key policy from these options, statement by statement.
+ */
+export interface KeyPolicyOptions {
+  /**
+   * Principals that manage the key (change its policy, enable, disable, rotate, tag, schedule
+   * deletion) but cannot use it to encrypt or decrypt.
+   *
+   * @default - the account (its root principal) for administrative actions only: IAM principals of
+   * the account whose own IAM policies allow KMS administration can manage the key, so it can never
+   * be locked out, but nobody can use it unless named in `keyUsers` or granted.
+   */
+  readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Principals that use the key: `kms:Encrypt`, `kms:Decrypt`, `kms:ReEncrypt*`,
+   * `kms:GenerateDataKey*` and `kms:DescribeKey`, and grants for AWS resources. They cannot manage it.
+   *
+   * @default - none; use `grant*` methods to give specific principals specific uses
+   */
+  readonly keyUsers?: iam.IPrincipal[];
+
+  /**
+   * Require multi-factor authentication for `kms:Decrypt` by key users and other accounts
+   * (`aws:MultiFactorAuthPresent`). For people; a service role never has MFA, so grant it instead.
+   *
+   * @default false
+   */
+  readonly requireMfaForDecrypt?: boolean;
+
+  /**
+   * Other AWS accounts (12-digit IDs) whose principals may use the key, with the same actions and
+   * conditions as key users. Those accounts still have to allow it in their IAM policies.
+   *
+   * @default - no other account
+   */
+  readonly crossAccountIds?: string[];
+
+  /**
+   * Restrict key users and other accounts to using the key through these AWS services only
+   * (`kms:ViaService`), named by their endpoint prefix: `s3`, `rds`, `secretsmanager`, `ec2`, ...
+   *
+   * @default - no restriction: key users may call KMS directly
+   */
+  readonly viaServices?: string[];
+}
+
+/** Actions that manage a key without using it: no Encrypt, Decrypt, GenerateDataKey or CreateGrant. */
+export const ADMIN_ACTIONS = [
+  'kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias',
+  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListAliases', 'kms:ListGrants',
+  'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags', 'kms:ListRetirableGrants',
+  'kms:PutKeyPolicy', 'kms:UpdateKeyDescription', 'kms:EnableKey', 'kms:DisableKey',
+  'kms:EnableKeyRotation', 'kms:DisableKeyRotation', 'kms:RotateKeyOnDemand', 'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:TagResource', 'kms:UntagResource',
+  'kms:ReplicateKey', 'kms:UpdatePrimaryRegion',
+];
+
+/** What key users may do. */
+export const USE_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+/**
+ * Builds and guards the key policy of one key. The policy refuses, at construction, what would
+ * lock the key out or open it to everyone; a validation re-checks the final document at synthesis.
+ */
+export class KeyPolicyModel {
+  public readonly document: iam.PolicyDocument;
+
+  private key?: IConstruct;
+
+  /**
+   * @param scope where the key is created (its stack's Region names the `kms:ViaService` endpoints)
+   */
+  constructor(private readonly scope: IConstruct, options: KeyPolicyOptions) {
+    validateOptions(scope, options);
+    const stack = Stack.of(scope);
+    const administrators = options.administrators ?? [new iam.AccountRootPrincipal()];
+    const viaService = options.viaServices?.length
+      ? { StringEquals: { 'kms:ViaService': options.viaServices.map(s => `${s}.${stack.region}.amazonaws.com`) } }
+      : undefined;
+    const statements = [
+      new iam.PolicyStatement({ sid: 'KeyAdministration', principals: administrators, actions: ADMIN_ACTIONS, resources: ['*'] }),
+      ...useStatements('KeyUsers', options.keyUsers ?? [], options.requireMfaForDecrypt === true, viaService),
+      ...useStatements('CrossAccount', (options.crossAccountIds ?? []).map(id => new iam.AccountPrincipal(id)),
+        options.requireMfaForDecrypt === true, viaService),
+      // Grants only for AWS resources (EBS, RDS, ... create them on the caller's behalf).
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsNotForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    ];
+    this.document = new iam.PolicyDocument({ statements });
+  }
+
+  /** Ties the model to its key: the final document is re-checked when the key is validated. */
+  public attach(key: IConstruct): void {
+    this.key = key;
+    key.node.addValidation({ validate: () => this.validateDocument() });
+  }
+
+  /** Refuses a statement open to everyone without a condition that narrows who. */
+  public guard(statement: iam.PolicyStatement): void {
+    const key = this.key ?? this.scope;
+    const json = Stack.of(key).resolve(statement.toStatementJson()) as Statement;
+    if (publicStatements([json]).length > 0) {
+      throw validationError('PublicKeyPolicyStatement',
+        `A key policy statement for ${key.node.path} allows ${JSON.stringify(json.Action)} to every principal ("*") without a condition `
+        + 'that limits who (aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount, kms:ViaService, ...). Name the principals, or add such a condition.',
+        key);
+    }
+  }
+
+  private validateDocument(): string[] {
+    const statements = statementsOf(Stack.of(this.scope).resolve(this.document.toJSON())) ?? [];
+    const errors: string[] = [];
+    if (publicStatements(statements).length > 0) {
+      errors.push('The key policy allows every principal ("*") without a condition that limits who; name the principals or add a condition.');
+    }
+    if (!hasAdministrator(statements)) {
+      errors.push('The key policy lets no principal manage the key (kms:PutKeyPolicy): the key would be locked out. Keep an administrator.');
+    }
+    return errors;
+  }
+}
+
+function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolean, viaService?: { [op: string]: unknown }): iam.PolicyStatement[] {
+  if (principals.length === 0) {
+    return [];
+  }
+  const statements = [
+    new iam.PolicyStatement({
+      sid: `${prefix}Use`, principals, resources: ['*'], conditions: viaService,
+      actions: mfa ? USE_ACTIONS : [...USE_ACTIONS, 'kms:Decrypt'],
+    }),
+    new iam.PolicyStatement({
+      sid: `${prefix}GrantsForAwsResources`, principals, resources: ['*'],
+      actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    }),
+  ];
+  if (mfa) {
+    statements.splice(1, 0, new iam.PolicyStatement({
+      sid: `${prefix}DecryptWithMfa`, principals, resources: ['*'], actions: ['kms:Decrypt'],
+      conditions: { ...viaService, Bool: { 'aws:MultiFactorAuthPresent': true } },
+    }));
+  }
+  return statements;
+}
+
+function isEveryone(scope: IConstruct, principal: iam.IPrincipal): boolean {
+  const json = Stack.of(scope).resolve(principal.policyFragment.principalJson) as { AWS?: unknown };
+  const aws = json.AWS;
+  return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+}
+
+function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
+  if (options.administrators !== undefined && options.administrators.length === 0) {
+    throw validationError('KeyWithoutAdministrator',
+      'administrators is empty: a key policy without an administrator locks the key out for good. '
+      + 'Leave administrators unset (the account manages the key) or name at least one principal.', key);
+  }
+  for (const [prop, principals] of [['administrators', options.administrators], ['keyUsers', options.keyUsers]] as const) {
+    if ((principals ?? []).some(p => isEveryone(key, p))) {
+      throw validationError('PublicKeyPrincipal',
+        `${prop} includes every principal ("*"): that opens the key to anyone. Name the roles, users or accounts instead.`, key);
+    }
+  }
+  for (const id of options.crossAccountIds ?? []) {
+    if (!Token.isUnresolved(id) && !/^\d{12}$/.test(id)) {
+      throw validationError('InvalidAccountId', `crossAccountIds includes "${id}", which is not a 12-digit AWS account ID.`, key);
+    }
+  }
+  for (const service of options.viaServices ?? []) {
+    if (!/^[a-z0-9-]+$/.test(service)) {
+      throw validationError('InvalidViaService',
+        `viaServices includes "${service}": name a service by its endpoint prefix, such as "s3", "rds" or "secretsmanager".`, key);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
+import { ReplicaKey, ReplicaKeyOptions } from './replica-key';
+import { validationError } from '../../private/errors';
+
+/**
+ * Properties of a `MultiRegionKey`: the same as `CmkWithPolicy`'s.
+ */
+export interface MultiRegionKeyProps extends CmkWithPolicyProps {}
+
+/**
+ * The primary key of a multi-Region KMS key (`MultiRegion: true`), with `CmkWithPolicy`'s policy
+ * model and rotation. Replicas in other Regions share its key material and key ID, so data
+ * encrypted in one Region can be decrypted in another (disaster recovery, global tables, ...).
+ *
+ * @example
+ * const key = new MultiRegionKey(primaryStack, 'Key');
+ * const replica = key.addReplica(drStack);   // a kms.IKey in drStack's Region
+ */
+export class MultiRegionKey extends CmkWithPolicy {
+  private readonly replicas = new Map<string, ReplicaKey>();
+
+  constructor(scope: Construct, id: string, props: MultiRegionKeyProps = {}) {
+    super(scope, id, props);
+    (this.node.defaultChild as kms.CfnKey).multiRegion = true;
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      throw validationError('MultiRegionKeyNeedsRegion',
+        `MultiRegionKey "${id}" is in an environment-agnostic stack: give the stack an explicit env.region, so that replicas can be placed in other Regions.`, this);
+    }
+  }
+
+  /**
+   * Creates a replica of this key in `stack`'s Region, with the same key policy model. The stack
+   * must have an explicit Region other than this key's and other replicas', and
+   * `crossRegionReferences: true` (it reads this key's ARN from another Region).
+   *
+   * @param stack the stack, in the replica's Region, that holds the replica
+   */
+  public addReplica(stack: Stack, options: ReplicaKeyOptions = {}): ReplicaKey {
+    const region = stack.region;
+    const primaryRegion = Stack.of(this).region;
+    if (Token.isUnresolved(region)) {
+      throw validationError('ReplicaNeedsRegion',
+        `addReplica: stack "${stack.node.path}" is environment-agnostic; give it an explicit env.region for the replica.`, this);
+    }
+    if (region === primaryRegion) {
+      throw validationError('ReplicaInPrimaryRegion',
+        `addReplica: stack "${stack.node.path}" is in ${region}, the primary key's own Region; a replica must be in another Region.`, this);
+    }
+    const existing = this.replicas.get(region);
+    if (existing !== undefined) {
+      throw validationError('DuplicateReplicaRegion',
+        `addReplica: this key already has a replica in ${region} (${existing.node.path}); a Region holds at most one replica of a key.`, this);
+    }
+    if (!stack._crossRegionReferences) {
+      throw validationError('ReplicaNeedsCrossRegionReferences',
+        `addReplica: stack "${stack.node.path}" must be created with crossRegionReferences: true, because the replica reads the primary key's ARN from ${primaryRegion}.`, this);
+    }
+    const replica = new ReplicaKey(stack, `ReplicaOf${Names.uniqueId(this)}`, {
+      ...this.policyOptions,
+      ...options,
+      primaryKeyArn: this.keyArn,
+    });
+    this.replicas.set(region, replica);
+    return replica;
+  }
+
+  /** The replicas made with `addReplica`, by Region. */
+  public get replicaRegions(): string[] {
+    return [...this.replicas.keys()];
+  }
+}

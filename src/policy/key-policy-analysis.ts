@@ -1,0 +1,103 @@
+/**
+ * Reading KMS key policies (as CloudFormation JSON), shared by the KMS rules and the KMS
+ * constructs so that what a construct refuses and what the gate flags are decided by one code.
+ */
+import { field, intrinsicName, isObject, JsonObject } from '../engine/values';
+
+/**
+ * Condition keys that limit *who* can use a statement: with one of them, a `*` principal is
+ * narrowed to an account, organization, ARN, service or network path.
+ */
+const LIMITING_CONDITION_KEYS = new Set([
+  'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths',
+  'aws:principalservicename', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid',
+  'aws:sourceorgpaths', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:userid', 'aws:username',
+  'kms:calleraccount', 'kms:viaservice',
+]);
+
+/** Actions that let a principal change the key policy, hence manage the key. */
+const POLICY_ADMIN_ACTIONS = ['kms:putkeypolicy'];
+
+/** One statement of a policy, in CloudFormation JSON. */
+export type Statement = JsonObject;
+
+/** The statements of a policy document (`{ Statement: [...] }`), or `undefined` if not a list. */
+export function statementsOf(document: unknown): Statement[] | undefined {
+  const statements = field(document, 'Statement');
+  if (isObject(statements) && intrinsicName(statements) === undefined) {
+    return [statements];
+  }
+  return Array.isArray(statements) ? statements.filter(isObject) : undefined;
+}
+
+function list(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function isAllow(statement: Statement): boolean {
+  return field(statement, 'Effect') === 'Allow';
+}
+
+/** Whether an action pattern (`kms:*`, `kms:Put*`, `*`) covers an action. */
+export function actionMatches(pattern: unknown, action: string): boolean {
+  if (typeof pattern !== 'string') {
+    return false;
+  }
+  const regex = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return regex.test(action.toLowerCase());
+}
+
+function allowsAction(statement: Statement, action: string): boolean {
+  if (field(statement, 'NotAction') !== undefined) {
+    // NotAction allows everything it does not list.
+    return !list(field(statement, 'NotAction')).some(p => actionMatches(p, action));
+  }
+  return list(field(statement, 'Action')).some(p => actionMatches(p, action));
+}
+
+/** Whether the statement's principal includes everyone (`*` or `{ AWS: '*' }`). */
+export function hasPublicPrincipal(statement: Statement): boolean {
+  const principal = field(statement, 'Principal');
+  if (principal === '*') {
+    return true;
+  }
+  return list(field(principal, 'AWS')).some(p => p === '*');
+}
+
+/** Whether the statement's conditions narrow who can use it. */
+export function hasLimitingCondition(statement: Statement): boolean {
+  const conditions = field(statement, 'Condition');
+  if (!isObject(conditions)) {
+    return false;
+  }
+  return Object.values(conditions).some(operator =>
+    isObject(operator) && Object.keys(operator).some(key => LIMITING_CONDITION_KEYS.has(key.toLowerCase())));
+}
+
+/** Allow statements open to everyone without a condition that narrows who. */
+export function publicStatements(statements: Statement[]): Statement[] {
+  return statements.filter(s => isAllow(s) && hasPublicPrincipal(s) && !hasLimitingCondition(s));
+}
+
+/** Whether some Allow statement lets a principal change the key policy (a key administrator). */
+export function hasAdministrator(statements: Statement[]): boolean {
+  return statements.some(s => isAllow(s) && field(s, 'Principal') !== undefined && POLICY_ADMIN_ACTIONS.some(a => allowsAction(s, a)));
+}
+
+/** Allow statements that grant `kms:CreateGrant` without requiring `kms:GrantIsForAWSResource`. */
+export function unrestrictedCreateGrantStatements(statements: Statement[]): Statement[] {
+  return statements.filter(s => isAllow(s) && allowsAction(s, 'kms:CreateGrant') && !requiresGrantForAwsResource(s));
+}
+
+function requiresGrantForAwsResource(statement: Statement): boolean {
+  const conditions = field(statement, 'Condition');
+  const bool = field(conditions, 'Bool');
+  const value = field(bool, 'kms:GrantIsForAWSResource');
+  return value === true || value === 'true';
+}
+
+/** A short label for a statement in messages: its Sid, or its position. */
+export function describeStatement(statement: Statement, statements: Statement[]): string {
+  const sid = field(statement, 'Sid');
+  return typeof sid === 'string' ? `statement "${sid}"` : `statement #${statements.indexOf(statement)}`;
+}

@@ -1,0 +1,29 @@
+import { FindingLevel, RuleService } from '../../gate/levels';
+import { hasAdministrator } from '../../policy/key-policy-analysis';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { keyPolicyStatements } from './key-policy-statements';
+
+/** CEG-KMS-3: some principal can manage the key (change its policy), so it cannot be locked out. */
+export const keyPolicyAdministrator: Rule = {
+  id: 'CEG-KMS-3',
+  service: RuleService.KMS,
+  title: 'Key policies keep an administrator (a principal allowed kms:PutKeyPolicy)',
+  rationale:
+    'If no principal may change the key policy, nobody can repair it: the key, and the data it protects, become unmanageable '
+    + 'and only AWS Support can help. A key without KeyPolicy gets the default policy, which keeps the account as administrator.',
+  fix: 'Keep a statement that allows the key administrators (by default the account root principal) `kms:PutKeyPolicy` and the other '
+    + 'administrative actions; `CmkWithPolicy` always keeps one.',
+  resourceTypes: ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'],
+  defaultLevel: FindingLevel.ERROR,
+
+  check(key, context) {
+    const statements = keyPolicyStatements(context, key);
+    if (!statements.known) {
+      return unresolvable(statements.why, 'Properties.KeyPolicy');
+    }
+    if (statements.value === undefined || hasAdministrator(statements.value)) {
+      return COMPLIANT;
+    }
+    return nonCompliant('No statement of the key policy allows any principal kms:PutKeyPolicy, so the key would be locked out', 'Properties.KeyPolicy');
+  },
+};

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { hasAdministrator, publicStatements, Statement, statementsOf } from '../../policy/key-policy-analysis';
+import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../policy/key-policy-analysis';
 import { validationError } from '../../private/errors';
 
 /**
@@ -140,18 +140,26 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
   }
   const statements = [
     new iam.PolicyStatement({
-      sid: `${prefix}Use`, principals, resources: ['*'], conditions: viaService,
+      sid: `${prefix}Use`,
+      principals,
+      resources: ['*'],
+      conditions: viaService,
       actions: mfa ? USE_ACTIONS : [...USE_ACTIONS, 'kms:Decrypt'],
     }),
     new iam.PolicyStatement({
-      sid: `${prefix}GrantsForAwsResources`, principals, resources: ['*'],
+      sid: `${prefix}GrantsForAwsResources`,
+      principals,
+      resources: ['*'],
       actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
       conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
     }),
   ];
   if (mfa) {
     statements.splice(1, 0, new iam.PolicyStatement({
-      sid: `${prefix}DecryptWithMfa`, principals, resources: ['*'], actions: ['kms:Decrypt'],
+      sid: `${prefix}DecryptWithMfa`,
+      principals,
+      resources: ['*'],
+      actions: ['kms:Decrypt'],
       conditions: { ...viaService, Bool: { 'aws:MultiFactorAuthPresent': true } },
     }));
   }
@@ -159,9 +167,8 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
 }
 
 function isEveryone(scope: IConstruct, principal: iam.IPrincipal): boolean {
-  const json = Stack.of(scope).resolve(principal.policyFragment.principalJson) as { AWS?: unknown };
-  const aws = json.AWS;
-  return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
+  return hasPublicPrincipal(Stack.of(scope).resolve(statement.toStatementJson()));
 }
 
 function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {

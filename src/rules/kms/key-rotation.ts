@@ -1,5 +1,5 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { readBoolean, readString } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../rule';
 
 const LOCATION = 'Properties.EnableKeyRotation';

@@ -1,0 +1,333 @@
+import { CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ADMIN_ACTIONS, CmkWithPolicy, EncryptionGate, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
+import { findingsAfterSynth, newApp, newStack, verdictOn } from '../support/app';
+
+const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
+const USE = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+const DENY_FOREIGN_GRANTS = {
+  Sid: 'DenyGrantsNotForAwsResources',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'kms:CreateGrant',
+  Resource: '*',
+  Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+};
+const ADMINISTRATION = { Sid: 'KeyAdministration', Effect: 'Allow', Principal: { AWS: ROOT }, Action: ADMIN_ACTIONS, Resource: '*' };
+
+function role(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+}
+
+/** How a role's ARN appears in a template of its own stack. */
+function arnOf(r: iam.Role): unknown {
+  return { 'Fn::GetAtt': [Stack.of(r).getLogicalId(r.node.defaultChild as CfnElement), 'Arn'] };
+}
+
+function refOf(r: iam.Role): unknown {
+  return { Ref: Stack.of(r).getLogicalId(r.node.defaultChild as CfnElement) };
+}
+
+function keyProperties(stack: Stack): { [key: string]: any } {
+  const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+  const [key] = Object.values(keys);
+  return key;
+}
+
+describe('CmkWithPolicy', () => {
+  test('defaults: symmetric, rotation every 365 days, 30-day window, retained, the account administers but cannot use', () => {
+    const stack = newStack(newApp());
+    const key = new CmkWithPolicy(stack, 'Key');
+    expect(key).toBeInstanceOf(kms.Key);
+    const resource = keyProperties(stack);
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    expect(resource.Properties).toEqual({
+      EnableKeyRotation: true,
+      RotationPeriodInDays: 365,
+      PendingWindowInDays: 30,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeyPolicy: { Version: '2012-10-17', Statement: [ADMINISTRATION, DENY_FOREIGN_GRANTS] },
+    });
+    expect(ADMIN_ACTIONS).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+    expect(ADMIN_ACTIONS.some(a => /Encrypt|GenerateDataKey|CreateGrant|\*/.test(a))).toBe(false);
+  });
+
+  test('key users, MFA for decrypt, other accounts and services, statement by statement', () => {
+    const stack = newStack(newApp());
+    const app = role(stack, 'App');
+    new CmkWithPolicy(stack, 'Key', {
+      keyUsers: [app],
+      requireMfaForDecrypt: true,
+      crossAccountIds: ['222222222222'],
+      viaServices: ['s3', 'rds'],
+      alias: 'orders',
+      description: 'Orders data',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+    });
+    const via = { StringEquals: { 'kms:ViaService': ['s3.eu-west-1.amazonaws.com', 'rds.eu-west-1.amazonaws.com'] } };
+    const appArn = arnOf(app);
+    const other = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] };
+    const grants = (sid: string, principal: unknown) => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: principal },
+      Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    });
+    const decrypt = (sid: string, principal: unknown) => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: principal },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { ...via, Bool: { 'aws:MultiFactorAuthPresent': true } },
+    });
+    const resource = keyProperties(stack);
+    expect(resource.Properties).toMatchObject({ Description: 'Orders data', RotationPeriodInDays: 90, PendingWindowInDays: 7 });
+    expect(resource.Properties.KeyPolicy.Statement).toEqual([
+      ADMINISTRATION,
+      { Sid: 'KeyUsersUse', Effect: 'Allow', Principal: { AWS: appArn }, Action: USE, Resource: '*', Condition: via },
+      decrypt('KeyUsersDecryptWithMfa', appArn),
+      grants('KeyUsersGrantsForAwsResources', appArn),
+      { Sid: 'CrossAccountUse', Effect: 'Allow', Principal: { AWS: other }, Action: USE, Resource: '*', Condition: via },
+      decrypt('CrossAccountDecryptWithMfa', other),
+      grants('CrossAccountGrantsForAwsResources', other),
+      DENY_FOREIGN_GRANTS,
+    ]);
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders' });
+  });
+
+  test('named administrators replace the account; removal policy can be chosen', () => {
+    const stack = newStack(newApp());
+    const admin = role(stack, 'Admin');
+    new CmkWithPolicy(stack, 'Key', { administrators: [admin], removalPolicy: RemovalPolicy.DESTROY });
+    const resource = keyProperties(stack);
+    expect(resource.DeletionPolicy).toBe('Delete');
+    expect(resource.Properties.KeyPolicy.Statement[0]).toEqual({ ...ADMINISTRATION, Principal: { AWS: arnOf(admin) } });
+  });
+
+  test('grants name the grantee in the key policy and in its own policy', () => {
+    const stack = newStack(newApp());
+    const key = new CmkWithPolicy(stack, 'Key');
+    const reader = role(stack, 'Reader');
+    key.grantDecrypt(reader);
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    const writer = role(stack, 'Writer');
+    bucket.grantWrite(writer);
+    const statements: any[] = keyProperties(stack).Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Principal: { AWS: arnOf(reader) }, Action: 'kms:Decrypt', Resource: '*' });
+    expect(statements).toContainEqual(expect.objectContaining({ Principal: { AWS: arnOf(writer) }, Action: expect.arrayContaining(['kms:GenerateDataKey*']) }));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [refOf(reader)],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as CfnElement), 'Arn'] } }] },
+    });
+  });
+
+  test('refuses what would lock the key out or open it to everyone, naming the prop', () => {
+    const stack = newStack(newApp());
+    expect(() => new CmkWithPolicy(stack, 'NoAdmin', { administrators: [] })).toThrow(/administrators is empty: a key policy without an administrator locks the key out/);
+    expect(() => new CmkWithPolicy(stack, 'PublicUser', { keyUsers: [new iam.AnyPrincipal()] })).toThrow(/keyUsers includes every principal \("\*"\)/);
+    expect(() => new CmkWithPolicy(stack, 'PublicAdmin', { administrators: [new iam.StarPrincipal()] })).toThrow(/administrators includes every principal/);
+    expect(() => new CmkWithPolicy(stack, 'BadAccount', { crossAccountIds: ['1234'] })).toThrow(/crossAccountIds includes "1234", which is not a 12-digit AWS account ID/);
+    expect(() => new CmkWithPolicy(stack, 'BadService', { viaServices: ['s3.amazonaws.com'] })).toThrow(/viaServices includes "s3.amazonaws.com"/);
+    expect(() => new CmkWithPolicy(stack, 'Short', { rotationPeriod: Duration.days(30) })).toThrow(/rotationPeriod of key "Short" is 30 days; it must be from 90 to 2560 days/);
+    expect(() => new CmkWithPolicy(stack, 'Long', { rotationPeriod: Duration.days(2561) })).toThrow(/from 90 to 2560 days/);
+    expect(() => new CmkWithPolicy(stack, 'Window', { pendingWindow: Duration.days(6) })).toThrow(/pendingWindow of key "Window" is 6 days; it must be from 7 to 30 days/);
+  });
+
+  test('statements and grants open to everyone are refused; a limiting condition makes them acceptable', () => {
+    const stack = newStack(newApp());
+    const key = new CmkWithPolicy(stack, 'Key');
+    const open = new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] });
+    expect(() => key.addToResourcePolicy(open)).toThrow(/allows "kms:Decrypt" to every principal \("\*"\) without a condition that limits who/);
+    expect(() => key.grantDecrypt(new iam.AnyPrincipal())).toThrow(/every principal/);
+    const limited = new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'kms:CallerAccount': '111111111111' } },
+    });
+    expect(key.addToResourcePolicy(limited).statementAdded).toBe(true);
+  });
+});
+
+describe('MultiRegionKey and ReplicaKey', () => {
+  function twoRegions() {
+    const app = newApp();
+    const primary = newStack(app, 'Primary', 'eu-west-1');
+    const replicaStack = new Stack(app, 'Replica', { env: { account: '111111111111', region: 'us-east-1' }, crossRegionReferences: true });
+    return { app, primary, replicaStack };
+  }
+
+  test('a multi-Region primary with the policy model, and a replica L2 in another Region', () => {
+    const { primary, replicaStack } = twoRegions();
+    const user = role(primary, 'User');
+    const key = new MultiRegionKey(primary, 'Key', { keyUsers: [user], viaServices: ['s3'] });
+    const replica = key.addReplica(replicaStack, { alias: 'orders-dr' });
+    expect(key).toBeInstanceOf(kms.Key);
+    expect(key.replicaRegions).toEqual(['us-east-1']);
+    expect(keyProperties(primary).Properties).toMatchObject({ MultiRegion: true, EnableKeyRotation: true });
+
+    const template = Template.fromStack(replicaStack);
+    template.hasResource('AWS::KMS::ReplicaKey', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Enabled: true,
+        PendingWindowInDays: 30,
+        PrimaryKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsReader'), Match.stringLikeRegexp('FnGetAttKey.*Arn')] },
+        KeyPolicy: {
+          Statement: [
+            ADMINISTRATION,
+            Match.objectLike({ Sid: 'KeyUsersUse', Condition: { StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com'] } } }),
+            Match.objectLike({ Sid: 'KeyUsersGrantsForAwsResources' }),
+            DENY_FOREIGN_GRANTS,
+          ],
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders-dr', TargetKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
+    expect(replicaStack.resolve(replica.keyId)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReplicaOf/), 'KeyId'] });
+  });
+
+  test('refuses a replica in the primary Region, a second replica in a Region, and unknown Regions', () => {
+    const { app, primary, replicaStack } = twoRegions();
+    const key = new MultiRegionKey(primary, 'Key');
+    key.addReplica(replicaStack);
+    expect(() => key.addReplica(replicaStack)).toThrow(/already has a replica in us-east-1/);
+    const samePlace = new Stack(app, 'Same', { env: { account: '111111111111', region: 'eu-west-1' }, crossRegionReferences: true });
+    expect(() => key.addReplica(samePlace)).toThrow(/is in eu-west-1, the primary key's own Region/);
+    const agnostic = new Stack(app, 'Agnostic');
+    expect(() => key.addReplica(agnostic)).toThrow(/"Agnostic" is environment-agnostic/);
+    const noCrossRegion = newStack(app, 'NoCross', 'ap-southeast-2');
+    expect(() => key.addReplica(noCrossRegion)).toThrow(/must be created with crossRegionReferences: true/);
+    expect(() => new MultiRegionKey(new Stack(app, 'AgnosticPrimary'), 'Key')).toThrow(/environment-agnostic stack: give the stack an explicit env.region/);
+  });
+
+  test('a replica is a kms.IKey: grants and statements go to its own key policy, with the same guard', () => {
+    const { primary, replicaStack } = twoRegions();
+    const replica = new MultiRegionKey(primary, 'Key').addReplica(replicaStack);
+    const reader = role(replicaStack, 'Reader');
+    replica.grantDecrypt(reader);
+    const statements: any[] = Object.values(Template.fromStack(replicaStack).findResources('AWS::KMS::ReplicaKey'))[0].Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Principal: { AWS: arnOf(reader) }, Action: 'kms:Decrypt', Resource: '*' });
+    expect(() => replica.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:*'], resources: ['*'] })))
+      .toThrow(/every principal/);
+    expect(() => new ReplicaKey(replicaStack, 'Orphan', { primaryKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/mrk-1', pendingWindow: Duration.days(31) }))
+      .toThrow(/pendingWindow of replica key "Orphan" is 31 days/);
+  });
+
+  test('a two-Region app: replicas in two Regions, a bucket in a replica Region encrypted with the replica, and the gate passes', () => {
+    const app = newApp();
+    const primary = newStack(app, 'Primary', 'eu-west-1');
+    const key = new MultiRegionKey(primary, 'Key', { alias: 'global-data' });
+    const regions = ['us-east-1', 'ap-southeast-2'];
+    const replicas = regions.map(region => {
+      const stack = new Stack(app, `Dr-${region}`, { env: { account: '111111111111', region }, crossRegionReferences: true });
+      return key.addReplica(stack);
+    });
+    const drStack = Stack.of(replicas[0]);
+    new s3.Bucket(drStack, 'Archive', { encryption: s3.BucketEncryption.KMS, encryptionKey: replicas[0], bucketKeyEnabled: true });
+    const findings = findingsAfterSynth(app, { services: [RuleService.KMS, RuleService.S3] });
+    expect(findings).toEqual([]);
+    Template.fromStack(drStack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReplicaOf'), 'Arn'] } }, BucketKeyEnabled: true }] },
+    });
+    expect(key.replicaRegions).toEqual(regions);
+  });
+});
+
+describe('EnvelopeEncryption', () => {
+  test('writers may generate data keys and readers decrypt them, bound to an encryption context, in the key policy of our keys', () => {
+    const stack = newStack(newApp());
+    const key = new CmkWithPolicy(stack, 'Key');
+    const writer = role(stack, 'Writer');
+    const reader = role(stack, 'Reader');
+    EnvelopeEncryption.grantWriter(key, writer, { encryptionContext: { tenant: 'acme' } });
+    EnvelopeEncryption.grantReader(key, reader);
+    const statements: any[] = keyProperties(stack).Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Principal: { AWS: arnOf(writer) },
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:tenant': 'acme' } },
+    });
+    expect(statements).toContainEqual({ Effect: 'Allow', Principal: { AWS: arnOf(reader) }, Action: 'kms:Decrypt', Resource: '*' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [refOf(writer)],
+      PolicyDocument: {
+        Statement: [{
+          Action: 'kms:GenerateDataKey',
+          Condition: { StringEquals: { 'kms:EncryptionContext:tenant': 'acme' } },
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as CfnElement), 'Arn'] },
+        }],
+      },
+    });
+  });
+
+  test('with a plain kms.Key, which trusts IAM, the grant goes to the grantee\'s policy only', () => {
+    const stack = newStack(newApp());
+    const key = new kms.Key(stack, 'Plain', { enableKeyRotation: true });
+    EnvelopeEncryption.grantWriter(key, role(stack, 'Writer'));
+    const statements: any[] = keyProperties(stack).Properties.KeyPolicy.Statement;
+    expect(statements).toHaveLength(1);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'kms:GenerateDataKey' })] } });
+  });
+});
+
+describe('KMS rules', () => {
+  test('CEG-KMS-1: symmetric keys rotate; asymmetric and HMAC keys are not applicable; a parameter is unresolvable', () => {
+    const stack = newStack(newApp());
+    new kms.Key(stack, 'NoRotation');
+    new kms.Key(stack, 'Rotating', { enableKeyRotation: true });
+    new kms.Key(stack, 'Rsa', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.SIGN_VERIFY });
+    new kms.Key(stack, 'Hmac', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC });
+    new kms.CfnKey(stack, 'FromParameter', { enableKeyRotation: new CfnParameter(stack, 'Rotate').valueAsString as unknown as boolean });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-1'] });
+    expect(findings.map(f => `${f.constructPath} ${f.kind}`).sort()).toEqual(['Stack/FromParameter unresolvable', 'Stack/NoRotation/Resource non-compliant']);
+    expect(verdictOn(findings, 'Stack/NoRotation/Resource', 'CEG-KMS-1')!.detail).toBe('The key sets no EnableKeyRotation, so its key material never rotates');
+  });
+
+  test('CEG-KMS-2 and -3: public statements and policies without an administrator, on keys and replica keys', () => {
+    const stack = newStack(newApp());
+    const everyone = { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' };
+    const admin = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' };
+    new kms.CfnKey(stack, 'Public', { keyPolicy: { Statement: [admin, everyone] } });
+    new kms.CfnKey(stack, 'Limited', { keyPolicy: { Statement: [admin, { ...everyone, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-123' } } }] } });
+    new kms.CfnKey(stack, 'Orphaned', { keyPolicy: { Statement: [{ ...admin, Action: ['kms:Encrypt', 'kms:Decrypt'] }] } });
+    new kms.CfnKey(stack, 'Default', {});
+    new kms.CfnReplicaKey(stack, 'PublicReplica', { primaryKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/mrk-1', keyPolicy: { Statement: [admin, everyone] } });
+    const principal = new CfnParameter(stack, 'Who');
+    new kms.CfnKey(stack, 'ParameterPrincipal', { keyPolicy: { Statement: [admin, { ...everyone, Principal: { AWS: principal.valueAsString } }] } });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-2', 'CEG-KMS-3'] });
+    expect(findings.map(f => `${f.ruleId} ${f.constructPath} ${f.kind}`).sort()).toEqual([
+      'CEG-KMS-2 Stack/ParameterPrincipal unresolvable',
+      'CEG-KMS-2 Stack/Public non-compliant',
+      'CEG-KMS-2 Stack/PublicReplica non-compliant',
+      'CEG-KMS-3 Stack/Orphaned non-compliant',
+      'CEG-KMS-3 Stack/ParameterPrincipal unresolvable',
+    ]);
+    expect(verdictOn(findings, 'Stack/Public', 'CEG-KMS-2')!.detail).toBe('The key policy\'s statement #1 allows every principal ("*") without a condition that limits who');
+  });
+
+  test('CEG-KMS-4 warns about kms:CreateGrant not limited to AWS resources (a plain kms.Key), not about CmkWithPolicy', () => {
+    const stack = newStack(newApp());
+    new kms.Key(stack, 'Plain', { enableKeyRotation: true });
+    new CmkWithPolicy(stack, 'Strict', { keyUsers: [role(stack, 'User')] });
+    const findings = EncryptionGate.evaluate(stack, { services: [RuleService.KMS] });
+    expect(findings.map(f => `${f.ruleId} ${f.constructPath} ${f.level}`)).toEqual(['CEG-KMS-4 Stack/Plain/Resource warning']);
+  });
+
+  test('an escape hatch that empties the key policy of a CmkWithPolicy is caught by the gate', () => {
+    const stack = newStack(newApp());
+    const key = new CmkWithPolicy(stack, 'Key');
+    (key.node.defaultChild as kms.CfnKey).addPropertyOverride('KeyPolicy.Statement', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' }]);
+    const findings = EncryptionGate.evaluate(stack, { services: [RuleService.KMS] });
+    expect(findings.map(f => f.ruleId).sort()).toEqual(['CEG-KMS-2', 'CEG-KMS-4']);
+  });
+});

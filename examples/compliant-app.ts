@@ -5,16 +5,16 @@
 import { App, Aspects, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EnforceEncryption } from '../src';
+import { CmkWithPolicy, EnforceEncryption } from '../src';
 
 export class CompliantStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true, description: 'Encrypts this app\'s data at rest' });
+    // A customer managed key whose policy names who manages it; services use it through grants.
+    const key = new CmkWithPolicy(this, 'DataKey', { alias: 'compliant-app-data', description: 'Encrypts this app\'s data at rest' });
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,

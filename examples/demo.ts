@@ -57,6 +57,15 @@ function main(): number {
     console.log(`  UNEXPECTED: the compliant app was refused (exit code ${compliant.exitCode}):\n${compliant.output}\n`);
   }
 
+  console.log('Synthesizing examples/multi-region-keys-app.ts (MultiRegionKey with replicas in two Regions) through the gate...');
+  const keys = cdkSynth('multi-region-keys-app.ts');
+  if (keys.exitCode === 0) {
+    console.log('  PASSED: the multi-Region keys app synthesized (exit code 0).\n');
+  } else {
+    ok = false;
+    console.log(`  UNEXPECTED: the multi-Region keys app was refused (exit code ${keys.exitCode}):\n${keys.output}\n`);
+  }
+
   console.log('Synthesizing examples/noncompliant-app.ts through EnforceEncryption with `cdk synth`...');
   const refused = cdkSynth('noncompliant-app.ts');
   const findings = listedFindings(refused.output);

@@ -1,5 +1,5 @@
 import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import { field, findKey, intrinsicName, isObject, JsonObject } from './values';
+import { camelName, field, findKey, intrinsicName, isObject, JsonObject } from './values';
 
 /**
  * What CloudFormation will receive for one resource, read from the construct tree on demand.
@@ -14,7 +14,7 @@ import { field, findKey, intrinsicName, isObject, JsonObject } from './values';
 export class ResourceView {
   /** The CloudFormation resource type. */
   public readonly type: string;
-  private readonly cache = new Map<string, unknown>();
+  private cache?: Map<string, unknown>;
   private _logicalId?: string;
   private _properties?: JsonObject;
 
@@ -47,12 +47,13 @@ export class ResourceView {
    * (CloudFormation intrinsics such as `{ Ref }` stay as they are), or `undefined` when absent.
    */
   public read(...path: string[]): unknown {
-    const key = path.join('.');
-    if (this.cache.has(key)) {
-      return this.cache.get(key);
+    const key = path.length === 1 ? path[0] : path.join('.');
+    const cache = this.cache ?? (this.cache = new Map());
+    if (cache.has(key)) {
+      return cache.get(key);
     }
     const value = this.compute(path, true);
-    this.cache.set(key, value);
+    cache.set(key, value);
     return value;
   }
 
@@ -235,17 +236,4 @@ function mergeOverride(base: unknown, override: JsonObject): unknown {
     }
   }
   return target;
-}
-
-const camelCache = new Map<string, string>();
-
-/** `BucketEncryption` -> `bucketEncryption`, `DBClusterIdentifier` -> `dbClusterIdentifier`. */
-function camelName(name: string): string {
-  let camel = camelCache.get(name);
-  if (camel === undefined) {
-    const match = /^([A-Z]+)(?=[A-Z][a-z]|$)/.exec(name);
-    camel = match ? match[1].toLowerCase() + name.slice(match[1].length) : name.charAt(0).toLowerCase() + name.slice(1);
-    camelCache.set(name, camel);
-  }
-  return camel;
 }

@@ -18,6 +18,7 @@ export class GateSession implements RuleContext {
   private readonly memos = new Map<string, Map<ResourceView, unknown>>();
   private exports?: Map<string, { output: CfnOutput }>;
   private readonly names = new Map<string, Map<string, ResourceView[]>>();
+  private readonly stackFindings = new Map<Stack, Map<CfnResource, Finding[]>>();
 
   constructor(private readonly root: IConstruct, public readonly options: ResolvedOptions) {}
 
@@ -43,12 +44,23 @@ export class GateSession implements RuleContext {
     const view = this.indexOf(Stack.of(resource)).viewOf(resource);
     const findings: Finding[] = [];
     for (const rule of rules) {
-      const verdict = rule.check(view, this);
-      if (verdict.kind === 'non-compliant' || verdict.kind === 'unresolvable') {
-        findings.push(this.toFinding(rule, view, verdict));
-      }
+      this.judge(rule, view, findings);
     }
     return findings;
+  }
+
+  /**
+   * The findings on one resource, from an evaluation of its whole stack done once per session:
+   * judging a stack rule by rule, type by type, keeps each rule's code hot.
+   */
+  public findingsOf(resource: CfnResource): Finding[] {
+    const stack = Stack.of(resource);
+    let byResource = this.stackFindings.get(stack);
+    if (byResource === undefined) {
+      byResource = this.judgeStack(stack);
+      this.stackFindings.set(stack, byResource);
+    }
+    return byResource.get(resource) ?? (this.indexOf(stack).has(resource) ? [] : this.evaluateResource(resource));
   }
 
   /** The findings on every resource under `scope`, through nested stacks and stages. */
@@ -79,13 +91,35 @@ export class GateSession implements RuleContext {
     return results;
   }
 
-  /** The findings on the resources of one stack (not its nested stacks). */
+  /** The findings on the resources of one stack (not its nested stacks), in construct order. */
   public evaluateStack(stack: Stack): Finding[] {
-    const findings: Finding[] = [];
-    for (const view of this.indexOf(stack).resources) {
-      findings.push(...this.evaluateResource(view.resource));
+    const byResource = this.judgeStack(stack);
+    return this.indexOf(stack).resources.flatMap(view => byResource.get(view.resource) ?? []);
+  }
+
+  private judgeStack(stack: Stack): Map<CfnResource, Finding[]> {
+    const index = this.indexOf(stack);
+    const byResource = new Map<CfnResource, Finding[]>();
+    for (const rule of this.options.rules) {
+      for (const type of rule.resourceTypes) {
+        for (const view of index.ofType(type)) {
+          let findings = byResource.get(view.resource);
+          if (findings === undefined) {
+            findings = [];
+            byResource.set(view.resource, findings);
+          }
+          this.judge(rule, view, findings);
+        }
+      }
     }
-    return findings;
+    return byResource;
+  }
+
+  private judge(rule: Rule, view: ResourceView, findings: Finding[]): void {
+    const verdict = rule.check(view, this);
+    if (verdict.kind === 'non-compliant' || verdict.kind === 'unresolvable') {
+      findings.push(this.toFinding(rule, view, verdict));
+    }
   }
 
   public exportedResource(exportName: string, types: readonly string[]): ResourceView | undefined {

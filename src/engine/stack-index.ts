@@ -28,7 +28,19 @@ export class StackIndex {
 
   /** The view of a resource of this stack (created on demand for resources added late). */
   public viewOf(resource: CfnResource): ResourceView {
-    return this.byResource.get(resource) ?? this.add(resource);
+    let view = this.byResource.get(resource);
+    if (view === undefined) {
+      view = this.add(resource);
+      // Lookups built before it was added must be rebuilt.
+      this.byLogicalIdMaps.delete(view.type);
+      this.byNameMaps.clear();
+    }
+    return view;
+  }
+
+  /** Whether the resource was in the stack when the index was built. */
+  public has(resource: CfnResource): boolean {
+    return this.byResource.has(resource);
   }
 
   /** The resources of one CloudFormation type. */
@@ -109,8 +121,6 @@ export class StackIndex {
       this.byType.set(view.type, list);
     }
     list.push(view);
-    this.byLogicalIdMaps.delete(view.type);
-    this.byNameMaps.clear();
     return view;
   }
 }

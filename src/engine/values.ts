@@ -79,8 +79,26 @@ export function field(obj: unknown, name: string): unknown {
   if (name in obj) {
     return obj[name];
   }
+  // Typed L1 values spell CloudFormation names in camelCase: try that before scanning the keys.
+  const camel = camelName(name);
+  if (camel in obj) {
+    return obj[camel];
+  }
   const key = findKey(obj, name);
   return key === undefined ? undefined : obj[key];
+}
+
+const camelCache = new Map<string, string>();
+
+/** `BucketEncryption` -> `bucketEncryption`, `DBClusterIdentifier` -> `dbClusterIdentifier`, `SSEAlgorithm` -> `sseAlgorithm`. */
+export function camelName(name: string): string {
+  let camel = camelCache.get(name);
+  if (camel === undefined) {
+    const match = /^([A-Z]+)(?=[A-Z][a-z]|$)/.exec(name);
+    camel = match ? match[1].toLowerCase() + name.slice(match[1].length) : name.charAt(0).toLowerCase() + name.slice(1);
+    camelCache.set(name, camel);
+  }
+  return camel;
 }
 
 export function findKey(obj: JsonObject, name: string): string | undefined {

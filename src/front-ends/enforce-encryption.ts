@@ -54,7 +54,7 @@ export class EnforceEncryption implements IAspect {
 
   private judge(resource: CfnResource): string[] {
     const errors: string[] = [];
-    for (const finding of this.session(resource).evaluateResource(resource)) {
+    for (const finding of this.session(resource).findingsOf(resource)) {
       if (annotate(resource, finding)) {
         errors.push(finding.message);
       }

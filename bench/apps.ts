@@ -1,7 +1,7 @@
 /**
  * Benchmark apps built from L1 resources, so the resource count is exact: every "unit" is ten
- * resources of the kinds the gate judges (buckets, volumes, an instance and an Auto Scaling group
- * with their launch template, a DB instance, an Aurora cluster with a member).
+ * resources of the kinds the gate judges (a bucket and its policy, volumes, an instance and an Auto
+ * Scaling group with their launch template, a DB instance, an Aurora cluster with a member).
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -12,12 +12,30 @@ import { Construct } from 'constructs';
 
 export const RESOURCES_PER_UNIT = 10;
 
-/** One unit of ten resources; `compliant: false` leaves a bucket, a volume, the root volume and the DB instance unencrypted. */
+/**
+ * One unit of ten resources; `compliant: false` leaves the bucket, a volume, the root volume and
+ * the DB instance unencrypted.
+ */
 export function addUnit(scope: Construct, id: string, compliant: boolean): void {
   const unit = new Construct(scope, id);
-  const kms = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] };
-  new s3.CfnBucket(unit, 'Data', { bucketEncryption: kms });
-  new s3.CfnBucket(unit, 'Logs', compliant ? { bucketEncryption: kms } : {});
+  const kms = {
+    serverSideEncryptionConfiguration: [{
+      serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' },
+      blockedEncryptionTypes: { encryptionType: ['SSE-C'] },
+    }],
+  };
+  const bucket = new s3.CfnBucket(unit, 'Data', compliant ? { bucketEncryption: kms } : {});
+  // TLS only, TLS 1.2 at least: what `enforceSSL` and `minimumTLSVersion` render.
+  const deny = (condition: object) => ({
+    Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket.attrArn, `${bucket.attrArn}/*`], Condition: condition,
+  });
+  new s3.CfnBucketPolicy(unit, 'DataPolicy', {
+    bucket: bucket.ref,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [deny({ Bool: { 'aws:SecureTransport': 'false' } }), deny({ NumericLessThan: { 's3:TlsVersion': 1.2 } })],
+    },
+  });
   new ec2.CfnVolume(unit, 'Data1', { availabilityZone: 'eu-west-1a', size: 10, encrypted: true });
   new ec2.CfnVolume(unit, 'Data2', { availabilityZone: 'eu-west-1a', size: 10, encrypted: compliant });
   const template = new ec2.CfnLaunchTemplate(unit, 'Template', {

@@ -6,9 +6,8 @@ import { App, Aspects, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CmkWithPolicy, EnforceEncryption } from '../src';
+import { AccessLogBucket, CmkWithPolicy, EncryptedBucket, EnforceEncryption } from '../src';
 
 export class CompliantStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -25,7 +24,9 @@ export class CompliantStack extends Stack {
     });
     const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
 
-    new s3.Bucket(this, 'Reports', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true, enforceSSL: true });
+    // SSE-KMS with bucket keys, TLS 1.2+ only, SSE-C blocked, uploads with another key refused, private, versioned.
+    const logs = new AccessLogBucket(this, 'AccessLogs');
+    new EncryptedBucket(this, 'Reports', { encryptionKey: key, serverAccessLogsBucket: logs });
 
     new ec2.Volume(this, 'Scratch', { availabilityZone: vpc.availabilityZones[0], size: Size.gibibytes(20), encrypted: true, encryptionKey: key });
 

@@ -16,6 +16,7 @@ interface Run {
 /** Expected findings of the non-compliant app: one per unencrypted resource (rule, construct). */
 export const EXPECTED_REFUSALS: ReadonlyArray<[string, string]> = [
   ['CEG-S3-1', 'NonCompliantApp/Uploads/Resource'],
+  ['CEG-S3-2', 'NonCompliantApp/Uploads/Resource'],
   ['CEG-EBS-1', 'NonCompliantApp/Scratch/Resource'],
   ['CEG-EBS-3', 'NonCompliantApp/Bastion/Resource'],
   ['CEG-RDS-2', 'NonCompliantApp/Orders/Resource'],

@@ -7,8 +7,7 @@
  */
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EnforceEncryption, EnvelopeEncryption, MultiRegionKey } from '../src';
+import { EncryptedBucket, EnforceEncryption, EnvelopeEncryption, MultiRegionKey } from '../src';
 
 const account = '111111111111';
 const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
@@ -29,9 +28,7 @@ for (const region of ['us-east-1', 'ap-southeast-2']) {
   const stack = new Stack(app, `Keys-${region}`, { env: { account, region }, crossRegionReferences: true });
   const replica = key.addReplica(stack, { alias: 'global-data' });
   if (region === 'us-east-1') {
-    new s3.Bucket(stack, 'Archive', {
-      encryption: s3.BucketEncryption.KMS, encryptionKey: replica, bucketKeyEnabled: true, enforceSSL: true,
-    });
+    new EncryptedBucket(stack, 'Archive', { encryptionKey: replica });
   }
 }
 

@@ -11,3 +11,5 @@ export * from './constructs/kms/cmk-with-policy';
 export * from './constructs/kms/replica-key';
 export * from './constructs/kms/multi-region-key';
 export * from './constructs/kms/envelope-encryption';
+export * from './constructs/s3/encrypted-bucket';
+export * from './constructs/s3/access-log-bucket';

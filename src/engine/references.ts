@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { isResourceReference, ResourceReference } from './reference-resolver';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
 import { describeIntrinsic, intrinsicName, isObject, JsonObject, known, Reading, unknown } from './values';
@@ -32,6 +33,13 @@ export function findTarget(context: RuleContext, from: ResourceView, path: strin
 }
 
 function findResolvedTarget(context: RuleContext, from: ResourceView, value: unknown, spec: TargetSpec, what: string): Reading<ResourceView> {
+  const marked = isResourceReference(value) ? value : findReferenceInside(value);
+  if (marked !== undefined) {
+    if (spec.types.includes(marked.target.cfnResourceType)) {
+      return known(context.indexOf(Stack.of(marked.target)).viewOf(marked.target));
+    }
+    return unknown(`${what} refers to ${marked.target.node.path}, which is not a ${spec.noun}`);
+  }
   const fn = intrinsicName(value);
   if (fn === 'Ref' || fn === 'Fn::GetAtt') {
     return inStack(context, from, logicalIdOf(value as JsonObject, fn), spec, what);
@@ -88,6 +96,17 @@ function logicalIdOf(value: JsonObject, fn: string): string {
   }
   // Fn::GetAtt: [id, attribute] or "id.attribute"
   return Array.isArray(arg) ? String(arg[0]) : String(arg).split('.')[0];
+}
+
+/** The first reference to a resource of the app inside a value (an ARN built around it). */
+function findReferenceInside(value: unknown): ResourceReference | undefined {
+  if (isResourceReference(value)) {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map(findReferenceInside).find(r => r !== undefined);
+  }
+  return isObject(value) ? Object.values(value).map(findReferenceInside).find(r => r !== undefined) : undefined;
 }
 
 /** The logical ID of the first `Ref` to a resource (not a pseudo parameter) inside a value. */

@@ -1,4 +1,5 @@
 import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { resolveKeepingReferences } from './reference-resolver';
 import { camelName, field, findKey, intrinsicName, isObject, JsonObject } from './values';
 
 /**
@@ -44,7 +45,8 @@ export class ResourceView {
 
   /**
    * The value CloudFormation will see at `Properties.<path...>`, with every token resolved
-   * (CloudFormation intrinsics such as `{ Ref }` stay as they are), or `undefined` when absent.
+   * (CloudFormation intrinsics such as `{ Ref }` stay as they are, and references to resources of
+   * the app are `ResourceReference`s), or `undefined` when absent.
    */
   public read(...path: string[]): unknown {
     const key = path.length === 1 ? path[0] : path.join('.');
@@ -66,12 +68,11 @@ export class ResourceView {
   }
 
   /**
-   * The CloudFormation resources a property refers to through CDK references (`resource.ref`,
-   * `resource.attrXxx`, ARNs built from them), found from the tokens themselves without computing
-   * any logical ID. `undefined` when an override touches the path or a token hides the structure:
-   * then use `read` and follow the resolved `Ref`.
+   * The value at `Properties.<path...>` as the L1 holds it, tokens unresolved, when no escape hatch
+   * touches the path and no token hides the structure on the way; otherwise `undefined` (then use
+   * `read`). For cheap inspection of large values such as policy documents.
    */
-  public referencedResources(...path: string[]): CfnResource[] | undefined {
+  public rawValue(...path: string[]): { readonly value: unknown } | undefined {
     const overrides = overridesOf(this.resource);
     let override: unknown = isPlainObject(overrides) ? stepOverride(overrides, 'Properties') : NO_OVERRIDE;
     let value: unknown = this.topLevel(path[0]);
@@ -87,7 +88,18 @@ export class ResourceView {
         value = field(value, path[i]);
       }
     }
-    return referenceTargets(value);
+    return { value };
+  }
+
+  /**
+   * The CloudFormation resources a property refers to through CDK references (`resource.ref`,
+   * `resource.attrXxx`, ARNs built from them), found from the tokens themselves without computing
+   * any logical ID. `undefined` when an override touches the path or a token hides the structure:
+   * then use `read` and follow the resolved `Ref`.
+   */
+  public referencedResources(...path: string[]): CfnResource[] | undefined {
+    const raw = this.rawValue(...path);
+    return raw === undefined ? undefined : referenceTargets(raw.value);
   }
 
   private compute(path: string[], resolveLeaf: boolean): unknown {
@@ -145,7 +157,7 @@ export class ResourceView {
 
   private resolve(value: unknown): unknown {
     // Most values hold no token at all: skip CDK's resolver for them.
-    return hasToken(value) ? this.stack.resolve(value) : value;
+    return hasToken(value) ? resolveKeepingReferences(this.stack, value) : value;
   }
 }
 

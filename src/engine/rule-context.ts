@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import type { TargetSpec } from './references';
 import type { ResourceView } from './resource-view';
 import type { StackIndex } from './stack-index';
 
@@ -19,6 +20,11 @@ export interface RuleContext {
   exportedResource(exportName: string, types: readonly string[]): ResourceView | undefined;
   /** Resources of `type` anywhere in the app whose `nameProperty` is literally `name`. */
   resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[];
+  /**
+   * The resources of `type` in `target`'s stack whose property at `path` refers to `target` (for
+   * example the bucket policies of a bucket). The reverse index is built once per stack and path.
+   */
+  referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[];
   /** Computes a value once per evaluation for a (purpose, resource) pair. */
   memo<T>(purpose: string, view: ResourceView, compute: () => T): T;
 }

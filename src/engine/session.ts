@@ -1,6 +1,7 @@
 import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgementReason } from './acknowledgements';
+import { findTarget, TargetSpec } from './references';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
 import { StackIndex } from './stack-index';
@@ -19,6 +20,7 @@ export class GateSession implements RuleContext {
   private exports?: Map<string, { output: CfnOutput }>;
   private readonly names = new Map<string, Map<string, ResourceView[]>>();
   private readonly stackFindings = new Map<Stack, Map<CfnResource, Finding[]>>();
+  private readonly reverse = new Map<Stack, Map<string, Map<ResourceView, ResourceView[]>>>();
 
   constructor(private readonly root: IConstruct, public readonly options: ResolvedOptions) {}
 
@@ -161,6 +163,29 @@ export class GateSession implements RuleContext {
       this.names.set(key, map);
     }
     return map.get(name.toLowerCase()) ?? [];
+  }
+
+  public referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[] {
+    let byPath = this.reverse.get(target.stack);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.reverse.set(target.stack, byPath);
+    }
+    const key = `${type}|${path.join('.')}`;
+    let byTarget = byPath.get(key);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      for (const referrer of this.indexOf(target.stack).ofType(type)) {
+        const found = findTarget(this, referrer, path, spec);
+        if (found.known) {
+          const list = byTarget.get(found.value) ?? [];
+          list.push(referrer);
+          byTarget.set(found.value, list);
+        }
+      }
+      byPath.set(key, byTarget);
+    }
+    return byTarget.get(target) ?? [];
   }
 
   public memo<T>(purpose: string, view: ResourceView, compute: () => T): T {

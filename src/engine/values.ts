@@ -1,3 +1,5 @@
+import { isResourceReference } from './reference-resolver';
+
 /**
  * Tri-state reading of CloudFormation values: a value is either known at synth time, or we say why
  * it is not. Every rule reads through these helpers, so "unresolvable" is decided in one place and
@@ -30,7 +32,7 @@ export function unknown(why: string): Unknown {
 export type JsonObject = { [key: string]: unknown };
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isResourceReference(value);
 }
 
 /**
@@ -167,6 +169,9 @@ export function readObject(value: unknown, what: string): Reading<JsonObject | u
 }
 
 function unknownBecause(value: unknown, what: string): Unknown {
+  if (isResourceReference(value)) {
+    return unknown(`${what} cannot be known at synth time: it is ${value.toJSON()}, an attribute of another resource known only at deploy time`);
+  }
   const fn = intrinsicName(value);
   if (fn !== undefined) {
     return unknown(`${what} cannot be known at synth time: ${describeIntrinsic(value as JsonObject, fn)}`);

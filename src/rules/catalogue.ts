@@ -11,11 +11,17 @@ import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
 import { Rule } from './rule';
 import { RuleInfo } from './rule-info';
 import { unscopedValidationError } from '../private/errors';
+import { bucketMinimumTls } from './s3/bucket-minimum-tls';
 import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
+import { bucketSseCBlocked } from './s3/bucket-sse-c-blocked';
+import { bucketTlsOnly } from './s3/bucket-tls-only';
 
 /** Every rule, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
   bucketServerSideEncryption,
+  bucketTlsOnly,
+  bucketMinimumTls,
+  bucketSseCBlocked,
   volumeEncrypted,
   launchDefinitionVolumes,
   instanceVolumes,

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ADMIN_ACTIONS, CmkWithPolicy, EncryptionGate, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
+import { ADMIN_ACTIONS, CmkWithPolicy, EncryptedBucket, EncryptionGate, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
 import { findingsAfterSynth, newApp, newStack, verdictOn } from '../support/app';
 
 const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
@@ -230,7 +230,7 @@ describe('MultiRegionKey and ReplicaKey', () => {
       return key.addReplica(stack);
     });
     const drStack = Stack.of(replicas[0]);
-    new s3.Bucket(drStack, 'Archive', { encryption: s3.BucketEncryption.KMS, encryptionKey: replicas[0], bucketKeyEnabled: true });
+    new EncryptedBucket(drStack, 'Archive', { encryptionKey: replicas[0] });
     const findings = findingsAfterSynth(app, { services: [RuleService.KMS, RuleService.S3] });
     expect(findings).toEqual([]);
     Template.fromStack(drStack).hasResourceProperties('AWS::S3::Bucket', {

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { isResourceReference } from '../../engine/reference-resolver';
 import { arnRegion, findTarget, TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
@@ -175,6 +176,10 @@ function isCrossRegion(db: ResourceView, source: unknown, sourceDb: ResourceView
 const SAME_REGION = '<same region>';
 
 function regionInReference(source: unknown): string | undefined {
+  if (isResourceReference(source)) {
+    // A reference to a resource of the app: the target's stack tells its Region.
+    return undefined;
+  }
   if (typeof source === 'string') {
     // A plain identifier only names a source in the replica's own Region.
     return arnRegion(source) ?? SAME_REGION;
@@ -186,6 +191,9 @@ function regionInReference(source: unknown): string | undefined {
   if (fn === 'Fn::Join') {
     const [delimiter, parts] = (source as JsonObject)[fn] as [unknown, unknown];
     if (delimiter === '' && Array.isArray(parts)) {
+      if (parts.some(isResourceReference)) {
+        return undefined;
+      }
       const text = parts.map(p => typeof p === 'string' ? p : isObject(p) && p.Ref === 'AWS::Region' ? SAME_REGION : '\u0000').join('');
       const region = text.startsWith('arn:') ? text.split(':')[3] : undefined;
       return region === undefined || region.includes('\u0000') ? undefined : region;

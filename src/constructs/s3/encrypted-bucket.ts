@@ -1,0 +1,161 @@
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { checkLogTarget } from './log-target';
+import { validationError } from '../../private/errors';
+import { CmkWithPolicy } from '../kms/cmk-with-policy';
+
+/**
+ * How an `EncryptedBucket` encrypts objects at rest.
+ */
+export enum BucketEncryptionChoice {
+  /** SSE-KMS with a customer managed key: every use of the key is in CloudTrail. The default. */
+  KMS = 'KMS',
+  /** SSE-S3 (AES256): keys managed by S3, no audit trail of key use. */
+  S3_MANAGED = 'S3_MANAGED',
+  /** DSSE-KMS: two layers of encryption, the outer one with a customer managed key. */
+  DSSE = 'DSSE',
+}
+
+/**
+ * Properties of an `EncryptedBucket`: those of `s3.Bucket`, except that the ones that would weaken
+ * encryption are refused, plus the encryption choice.
+ */
+export interface EncryptedBucketProps extends s3.BucketProps {
+  /**
+   * How objects are encrypted at rest. `s3.BucketProps.encryption` is refused: use this.
+   *
+   * @default BucketEncryptionChoice.KMS
+   */
+  readonly encryptionChoice?: BucketEncryptionChoice;
+}
+
+/** The `x-amz-server-side-encryption` value each choice requires of uploads that name one. */
+const ALGORITHM: Record<BucketEncryptionChoice, string> = {
+  [BucketEncryptionChoice.KMS]: 'aws:kms',
+  [BucketEncryptionChoice.S3_MANAGED]: 'AES256',
+  [BucketEncryptionChoice.DSSE]: 'aws:kms:dsse',
+};
+
+/**
+ * An S3 bucket that is encrypted, TLS-only and private by default, and refuses uploads that try
+ * to bring another key: SSE-KMS with a customer managed key (a `CmkWithPolicy` made for it unless
+ * `encryptionKey` is given) and bucket keys, `enforceSSL` with TLS 1.2 at least, SSE-C blocked,
+ * a bucket policy that denies uploads naming another algorithm or KMS key, all public access
+ * blocked, object ownership enforced, versioning on, and retained on removal.
+ *
+ * It is an `s3.Bucket`: grants (`grantRead`, `grantWrite`, ...) give the key what they need.
+ *
+ * @example
+ * const bucket = new EncryptedBucket(this, 'Data');
+ * bucket.grantRead(reportRole);
+ */
+export class EncryptedBucket extends s3.Bucket {
+  /** The encryption the bucket applies by default. */
+  public readonly encryptionChoice: BucketEncryptionChoice;
+
+  constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    refuseWeakenings(scope, id, props);
+    const choice = props.encryptionChoice ?? BucketEncryptionChoice.KMS;
+    if (choice === BucketEncryptionChoice.S3_MANAGED && props.encryptionKey !== undefined) {
+      throw validationError('KeyWithSseS3', `EncryptedBucket "${id}": encryptionKey is set but encryptionChoice is S3_MANAGED, which uses no KMS key. `
+        + 'Choose KMS or DSSE to use the key, or drop encryptionKey.', scope);
+    }
+    const usesKms = choice !== BucketEncryptionChoice.S3_MANAGED;
+    const encryptionKey = usesKms
+      ? props.encryptionKey ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts the objects of bucket ${id}` })
+      : undefined;
+    super(scope, id, {
+      ...props,
+      // Logging is wired below, through the bucket policy of the target: CDK's own wiring falls back
+      // to ACLs unless a feature flag is set, and ACLs are disabled on our buckets.
+      serverAccessLogsBucket: undefined,
+      serverAccessLogsPrefix: undefined,
+      encryption: choice === BucketEncryptionChoice.KMS ? s3.BucketEncryption.KMS
+        : choice === BucketEncryptionChoice.DSSE ? s3.BucketEncryption.DSSE : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey,
+      bucketKeyEnabled: usesKms ? props.bucketKeyEnabled ?? true : undefined,
+      enforceSSL: true,
+      minimumTLSVersion: props.minimumTLSVersion ?? 1.2,
+      blockedEncryptionTypes: props.blockedEncryptionTypes ?? [s3.BlockedEncryptionType.SSE_C],
+      blockPublicAccess: props.blockPublicAccess ?? s3.BlockPublicAccess.BLOCK_ALL,
+      publicReadAccess: false,
+      objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: props.versioned ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.encryptionChoice = choice;
+    if (props.serverAccessLogsBucket !== undefined) {
+      this.logTo(props.serverAccessLogsBucket, props.serverAccessLogsPrefix);
+    }
+    this.denyOtherEncryption(choice);
+  }
+
+  private logTo(target: s3.IBucket, prefix?: string): void {
+    checkLogTarget(this, target);
+    (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: prefix };
+    target.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowAccessLogsFrom${Names.uniqueId(this)}`.slice(0, 100),
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix ?? ''}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': this.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
+  }
+
+  /**
+   * Uploads without encryption headers take the bucket default; uploads that name an algorithm or
+   * a KMS key must name this bucket's, and customer-provided keys (SSE-C) are refused.
+   */
+  private denyOtherEncryption(choice: BucketEncryptionChoice): void {
+    const objects = [this.arnForObjects('*')];
+    const deny = (sid: string, conditions: { [op: string]: unknown }) => this.addToResourcePolicy(new iam.PolicyStatement({
+      sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['s3:PutObject'], resources: objects, conditions,
+    }));
+    deny('DenyOtherEncryptionAlgorithm', {
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+      StringNotEquals: { 's3:x-amz-server-side-encryption': ALGORITHM[choice] },
+    });
+    deny('DenyOtherKmsKey', this.encryptionKey === undefined
+      ? { Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } }
+      : {
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.encryptionKey.keyArn },
+      });
+    deny('DenyCustomerProvidedKeys', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
+  }
+}
+
+function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketProps): void {
+  const refuse = (prop: string, value: string, fix: string) => {
+    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": ${prop} is ${value}, which weakens it. ${fix}`, scope);
+  };
+  if (props.encryption !== undefined) {
+    refuse('encryption', `BucketEncryption.${props.encryption}`,
+      props.encryption === s3.BucketEncryption.UNENCRYPTED ? 'A bucket must be encrypted: leave encryption unset (SSE-KMS with a customer managed key).'
+        : 'Use encryptionChoice (KMS, S3_MANAGED or DSSE) instead; KMS_MANAGED and DSSE_MANAGED use the AWS managed aws/s3 key, whose use you cannot control.');
+  }
+  if (props.enforceSSL === false) {
+    refuse('enforceSSL', 'false', 'Requests without TLS must be denied: leave enforceSSL unset.');
+  }
+  if (props.minimumTLSVersion !== undefined && props.minimumTLSVersion < 1.2) {
+    refuse('minimumTLSVersion', String(props.minimumTLSVersion), 'TLS below 1.2 is deprecated: use 1.2 (the default) or 1.3.');
+  }
+  if (props.publicReadAccess === true) {
+    refuse('publicReadAccess', 'true', 'An encrypted bucket is private: serve public content through CloudFront with origin access control.');
+  }
+  if (props.blockPublicAccess !== undefined && !blocksAll(props.blockPublicAccess)) {
+    refuse('blockPublicAccess', 'not BLOCK_ALL', 'Leave blockPublicAccess unset (BlockPublicAccess.BLOCK_ALL).');
+  }
+  if (props.blockedEncryptionTypes !== undefined && !props.blockedEncryptionTypes.some(t => t.name === s3.BlockedEncryptionType.SSE_C.name)) {
+    refuse('blockedEncryptionTypes', 'without SSE-C', 'Customer-provided keys (SSE-C) must stay blocked: leave blockedEncryptionTypes unset.');
+  }
+}
+
+function blocksAll(block: s3.BlockPublicAccess): boolean {
+  return block.blockPublicAcls === true && block.blockPublicPolicy === true && block.ignorePublicAcls === true && block.restrictPublicBuckets === true;
+}

@@ -1,0 +1,42 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { validationError } from '../../private/errors';
+
+/**
+ * Checks that S3 can deliver server access logs of `source` to `target`, and lets it: an SSE-S3
+ * bucket always works; an SSE-KMS bucket works only with a customer managed key whose policy lets
+ * the logging service use it (we add that statement); the AWS managed `aws/s3` key never works.
+ */
+export function checkLogTarget(source: s3.Bucket, target: s3.IBucket): void {
+  const cfn = target.node.defaultChild;
+  if (!(cfn instanceof s3.CfnBucket)) {
+    Annotations.of(source).addWarningV2('cdk-encryption-guard:UnverifiedLogTarget',
+      `The server access logs bucket ${target.node.path} is not defined in this app, so its encryption cannot be checked: `
+      + 'it must use SSE-S3, or SSE-KMS with a customer managed key that allows logging.s3.amazonaws.com (never the aws/s3 key).');
+    return;
+  }
+  type Rule = s3.CfnBucket.ServerSideEncryptionRuleProperty & { serverSideEncryptionByDefault?: s3.CfnBucket.ServerSideEncryptionByDefaultProperty };
+  const encryption = Stack.of(target).resolve(cfn.bucketEncryption) as { serverSideEncryptionConfiguration?: Rule[] } | undefined;
+  const kmsRule = (encryption?.serverSideEncryptionConfiguration ?? []).find(r => r.serverSideEncryptionByDefault?.sseAlgorithm?.startsWith('aws:kms'));
+  if (kmsRule === undefined) {
+    return;
+  }
+  if (target.encryptionKey === undefined || kmsRule.serverSideEncryptionByDefault?.kmsMasterKeyId === undefined) {
+    throw validationError('LogTargetWithAwsManagedKey',
+      `serverAccessLogsBucket ${target.node.path} encrypts with the AWS managed aws/s3 key, which S3 log delivery cannot use, so no log would arrive. `
+      + 'Use an AccessLogBucket (SSE-S3), or SSE-KMS with a customer managed key.', source);
+  }
+  const added = target.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowS3ServerAccessLogDelivery',
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(source).account } },
+  }));
+  if (!added.statementAdded) {
+    throw validationError('LogTargetKeyNotEditable',
+      `serverAccessLogsBucket ${target.node.path} encrypts with a KMS key whose policy this app cannot change, so S3 log delivery may not be allowed to use it. `
+      + 'Use an AccessLogBucket (SSE-S3), or a key defined in this app.', source);
+  }
+}

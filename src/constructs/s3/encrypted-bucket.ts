@@ -157,5 +157,5 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
 }
 
 function blocksAll(block: s3.BlockPublicAccess): boolean {
-  return block.blockPublicAcls === true && block.blockPublicPolicy === true && block.ignorePublicAcls === true && block.restrictPublicBuckets === true;
+  return [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets].every(b => b === true);
 }

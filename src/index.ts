@@ -13,3 +13,5 @@ export * from './constructs/kms/multi-region-key';
 export * from './constructs/kms/envelope-encryption';
 export * from './constructs/s3/encrypted-bucket';
 export * from './constructs/s3/access-log-bucket';
+export * from './constructs/secrets/rotating-secret';
+export * from './constructs/rds/encrypted-rds-instance';

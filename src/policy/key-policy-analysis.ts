@@ -89,11 +89,17 @@ export function unrestrictedCreateGrantStatements(statements: Statement[]): Stat
   return statements.filter(s => isAllow(s) && allowsAction(s, 'kms:CreateGrant') && !requiresGrantForAwsResource(s));
 }
 
+/**
+ * Whether grants are limited to AWS services acting for the caller: `kms:GrantIsForAWSResource`
+ * true, or `kms:ViaService` (the call comes through that service, as Secrets Manager's does).
+ */
 function requiresGrantForAwsResource(statement: Statement): boolean {
   const conditions = field(statement, 'Condition');
-  const bool = field(conditions, 'Bool');
-  const value = field(bool, 'kms:GrantIsForAWSResource');
-  return value === true || value === 'true';
+  const value = field(field(conditions, 'Bool'), 'kms:GrantIsForAWSResource');
+  if (value === true || value === 'true') {
+    return true;
+  }
+  return isObject(conditions) && Object.values(conditions).some(operator => field(operator, 'kms:ViaService') !== undefined);
 }
 
 /** A short label for a statement in messages: its Sid, or its position. */

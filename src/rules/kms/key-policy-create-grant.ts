@@ -7,7 +7,7 @@ import { keyPolicyStatements } from './key-policy-statements';
 export const keyPolicyCreateGrant: Rule = {
   id: 'CEG-KMS-4',
   service: RuleService.KMS,
-  title: 'Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource',
+  title: 'Key policies allow kms:CreateGrant only with kms:GrantIsForAWSResource (or through a service, kms:ViaService)',
   rationale:
     'A grant gives its grantee use of the key outside the key policy. Limited to `kms:GrantIsForAWSResource`, only integrated '
     + 'services (EBS, RDS, ...) create grants on a caller\'s behalf; otherwise a principal can hand the key to anyone. The default '

@@ -1,0 +1,183 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { tlsParameterOf } from './tls-parameters';
+import { validationError } from '../../private/errors';
+import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { RotatingSecret } from '../secrets/rotating-secret';
+
+/**
+ * Properties of an `EncryptedRdsInstance`: those of `rds.DatabaseInstance`, except that the ones
+ * that would weaken it are refused.
+ */
+export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps {
+  /**
+   * The master user name of the generated credentials.
+   *
+   * @default - the engine's default user name (`postgres`, `admin`)
+   */
+  readonly masterUsername?: string;
+}
+
+/**
+ * Options for a read replica of an `EncryptedRdsInstance`.
+ */
+export interface EncryptedReadReplicaOptions {
+  /** The instance type of the replica. */
+  readonly instanceType: ec2.InstanceType;
+
+  /**
+   * Where the replica is placed.
+   *
+   * @default - the source's VPC subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/** Hosted single-user rotation of each engine family. */
+function hostedRotationFor(engine: string, options: secretsmanager.SingleUserHostedRotationOptions): secretsmanager.HostedRotation {
+  const e = engine.toLowerCase();
+  if (e === 'postgres') {
+    return secretsmanager.HostedRotation.postgreSqlSingleUser(options);
+  }
+  if (e === 'mysql') {
+    return secretsmanager.HostedRotation.mysqlSingleUser(options);
+  }
+  if (e === 'mariadb') {
+    return secretsmanager.HostedRotation.mariaDbSingleUser(options);
+  }
+  return secretsmanager.HostedRotation.sqlServerSingleUser(options);
+}
+
+/**
+ * An RDS DB instance encrypted at rest with a customer managed key, with TLS forced in the engine
+ * (`rds.force_ssl=1` for PostgreSQL and SQL Server, `require_secure_transport=ON` for MySQL and
+ * MariaDB, through a parameter group), master credentials generated into a `RotatingSecret` with the
+ * engine's hosted single-user rotation in the database's VPC, deletion protection, the current CA,
+ * private subnets, and retained on removal.
+ *
+ * It is an `rds.DatabaseInstance`. Oracle is refused for now (TLS there needs an SSL option group
+ * with its own port and certificates); unknown engines are refused.
+ *
+ * @example
+ * new EncryptedRdsInstance(this, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version }), vpc });
+ */
+export class EncryptedRdsInstance extends rds.DatabaseInstance {
+  /** The key that encrypts storage, Performance Insights and the credentials' secret. */
+  public readonly encryptionKey: kms.IKey;
+  /** The secret that holds the master credentials, rotated by Secrets Manager. */
+  public readonly credentialsSecret: RotatingSecret;
+  private readonly tlsParameterGroup: rds.IParameterGroup;
+  private readonly subnets?: ec2.SubnetSelection;
+
+  constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
+    const engineType = props.engine.engineType;
+    const tls = tlsParameterOf(engineType);
+    refuse(scope, id, props, tls);
+    const parameter = tls as Exclude<typeof tls, 'oracle' | undefined>;
+    const key = (props.storageEncryptionKey as kms.IKey | undefined) ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts database ${id}` });
+
+    // Credentials: generated into a secret that Secrets Manager rotates from inside the VPC.
+    const rotationSecurityGroup = new ec2.SecurityGroup(scope, `${id}RotationSecurityGroup`, {
+      vpc: props.vpc, description: `Rotation of the credentials of ${id}`, allowAllOutbound: true,
+    });
+    const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const secret = new RotatingSecret(scope, `${id}Credentials`, {
+      description: `Master credentials of database ${id}`,
+      encryptionKey: key,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: props.masterUsername ?? props.engine.defaultUsername ?? 'admin' }),
+        generateStringKey: 'password',
+        excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+        passwordLength: 32,
+      },
+      hostedRotation: hostedRotationFor(engineType, { vpc: props.vpc, vpcSubnets: subnets, securityGroups: [rotationSecurityGroup] }),
+    });
+
+    const parameterGroup = props.parameterGroup
+      ?? new rds.ParameterGroup(scope, `${id}Parameters`, { engine: props.engine, description: `TLS only for ${id}`, parameters: {} });
+    if (parameterGroup instanceof rds.ParameterGroup) {
+      parameterGroup.addParameter(parameter.name, parameter.value);
+    }
+
+    super(scope, id, {
+      ...props,
+      vpcSubnets: subnets,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      performanceInsightEncryptionKey: props.enablePerformanceInsights ? props.performanceInsightEncryptionKey ?? key : undefined,
+      credentials: rds.Credentials.fromSecret(secret),
+      parameterGroup,
+      publiclyAccessible: false,
+      deletionProtection: props.deletionProtection ?? true,
+      caCertificate: props.caCertificate ?? rds.CaCertificate.RDS_CA_RSA2048_G1,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.encryptionKey = key;
+    this.credentialsSecret = secret;
+    this.tlsParameterGroup = parameterGroup;
+    this.subnets = subnets;
+    this.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secrets Manager rotation');
+  }
+
+  /**
+   * Adds a read replica in the same Region, encrypted with the same key and forced to TLS by the
+   * same parameter group. (A cross-Region replica needs a key in its Region: create an
+   * `rds.DatabaseInstanceReadReplica` there with a `MultiRegionKey` replica.)
+   */
+  public addReadReplica(id: string, options: EncryptedReadReplicaOptions): rds.DatabaseInstanceReadReplica {
+    return new rds.DatabaseInstanceReadReplica(this, id, {
+      sourceDatabaseInstance: this,
+      instanceType: options.instanceType,
+      vpc: this.vpc,
+      vpcSubnets: options.vpcSubnets ?? this.subnets,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      parameterGroup: this.tlsParameterGroup,
+      publiclyAccessible: false,
+      deletionProtection: true,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, tls: ReturnType<typeof tlsParameterOf>): void {
+  const error = (message: string) => validationError('WeakenedEncryptedRdsInstance', `EncryptedRdsInstance "${id}": ${message}`, scope);
+  const engine = props.engine.engineType;
+  if (tls === 'oracle') {
+    throw error(`engine ${engine} is refused for now: TLS on Oracle needs an option group with the SSL option, its own port and `
+      + 'certificates, which this construct does not build yet. Use rds.DatabaseInstance with an OptionGroup that sets the SSL option.');
+  }
+  if (tls === undefined) {
+    throw error(`engine ${engine} is not one this construct knows how to force TLS on (PostgreSQL, MySQL, MariaDB, SQL Server).`);
+  }
+  const given = props.storageEncryptionKey as Partial<kms.IKey> | undefined;
+  if (given !== undefined && typeof given.grantDecrypt !== 'function') {
+    throw error('storageEncryptionKey must be a kms.IKey (a key construct or kms.Key.fromKeyArn), so that the credentials secret can use it too.');
+  }
+  if (props.storageEncrypted === false) {
+    throw error('storageEncrypted is false: storage encryption can only be chosen at creation. Leave it unset.');
+  }
+  if (props.publiclyAccessible === true) {
+    throw error('publiclyAccessible is true: the database must stay in private subnets. Reach it through the VPC.');
+  }
+  if (props.vpcSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
+    throw error('vpcSubnets selects public subnets: place the database in private or isolated subnets.');
+  }
+  if (props.credentials !== undefined) {
+    throw error('credentials are refused: the master password is generated into a RotatingSecret and rotated. '
+      + 'Set masterUsername to choose the user name.');
+  }
+  const group = props.parameterGroup;
+  if (group !== undefined && !(group instanceof rds.ParameterGroup)) {
+    throw error(`parameterGroup is imported, so ${tls.name}=${tls.value} cannot be added to it. Pass an rds.ParameterGroup defined in this app.`);
+  }
+  const current = group === undefined ? undefined : (group as unknown as { parameters?: Record<string, string> }).parameters?.[tls.name];
+  if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {
+    throw error(`parameterGroup sets ${tls.name} to "${current}", which lets clients connect without TLS. Remove it: ${tls.name}=${tls.value} is set.`);
+  }
+}

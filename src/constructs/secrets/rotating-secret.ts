@@ -1,0 +1,140 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { validationError } from '../../private/errors';
+import { CmkWithPolicy } from '../kms/cmk-with-policy';
+
+/**
+ * Properties of a `RotatingSecret`: those of `secretsmanager.Secret`, and how it rotates.
+ */
+export interface RotatingSecretProps extends secretsmanager.SecretProps {
+  /**
+   * A Lambda function that rotates the secret. Exactly one of `rotationLambda` and
+   * `hostedRotation` is required.
+   *
+   * @default - none; then `hostedRotation` is required
+   */
+  readonly rotationLambda?: lambda.IFunction;
+
+  /**
+   * A rotation function hosted by Secrets Manager, for RDS engines, Redshift and DocumentDB, in
+   * single- or multi-user form (`secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, ... })`).
+   * Exactly one of `rotationLambda` and `hostedRotation` is required.
+   *
+   * @default - none; then `rotationLambda` is required
+   */
+  readonly hostedRotation?: secretsmanager.HostedRotation;
+
+  /**
+   * How often the secret rotates: 4 hours to 1,000 days.
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Rotate as soon as the rotation configuration changes (and when the secret is created).
+   *
+   * @default true
+   */
+  readonly rotateImmediatelyOnUpdate?: boolean;
+
+  /**
+   * Other AWS accounts (12-digit IDs) that may read the secret: the secret's resource policy and its
+   * key's policy both allow them. Their IAM policies must allow it too.
+   *
+   * @default - no other account
+   */
+  readonly crossAccountReadIds?: string[];
+}
+
+/**
+ * A Secrets Manager secret encrypted with a customer managed key and rotated automatically:
+ * every 30 days by default, immediately on update, by your Lambda function or a rotation function
+ * hosted by Secrets Manager. Retained on removal.
+ *
+ * It is a `secretsmanager.Secret`. The key (a `CmkWithPolicy` made for it unless `encryptionKey`
+ * is given) lets principals of the account use it only through Secrets Manager, so `grantRead` and
+ * the rotation function's role work; the AWS managed `aws/secretsmanager` key is refused, since its
+ * use cannot be controlled or shared with other accounts. Replica Regions need a key each.
+ *
+ * @example
+ * new RotatingSecret(this, 'DbSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+ */
+export class RotatingSecret extends secretsmanager.Secret {
+  /** The rotation schedule (always present). */
+  public readonly rotationSchedule: secretsmanager.RotationSchedule;
+
+  constructor(scope: Construct, id: string, props: RotatingSecretProps) {
+    refuse(scope, id, props);
+    const encryptionKey = props.encryptionKey ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts secret ${id}` });
+    super(scope, id, { ...props, encryptionKey, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+    allowUseThroughSecretsManager(this, encryptionKey);
+    this.rotationSchedule = this.addRotationSchedule('Rotation', {
+      rotationLambda: props.rotationLambda,
+      hostedRotation: props.hostedRotation,
+      automaticallyAfter: props.rotationInterval ?? Duration.days(30),
+      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate ?? true,
+    });
+    for (const account of props.crossAccountReadIds ?? []) {
+      this.grantRead(new iam.AccountPrincipal(account));
+    }
+  }
+}
+
+/**
+ * The key policy names no IAM principal for use; principals of this account may still use the key
+ * through Secrets Manager (kms:ViaService), as far as their own IAM policies allow. That is what
+ * `grantRead` and a hosted rotation function's role rely on.
+ */
+function allowUseThroughSecretsManager(secret: RotatingSecret, key: kms.IKey): void {
+  const stack = Stack.of(secret);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowUseThroughSecretsManager',
+    principals: [new iam.AccountRootPrincipal()],
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: {
+        'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
+        'kms:CallerAccount': stack.account,
+      },
+    },
+  }));
+}
+
+function refuse(scope: Construct, id: string, props: RotatingSecretProps): void {
+  const error = (message: string) => validationError('InvalidRotatingSecret', `RotatingSecret "${id}": ${message}`, scope);
+  if ((props.rotationLambda === undefined) === (props.hostedRotation === undefined)) {
+    throw error(props.rotationLambda === undefined
+      ? 'give exactly one of rotationLambda or hostedRotation: a secret without rotation is refused.'
+      : 'rotationLambda and hostedRotation are both set; give exactly one.');
+  }
+  const interval = props.rotationInterval;
+  if (interval !== undefined && !Token.isUnresolved(interval.toMilliseconds())
+    && (interval.toMilliseconds() < Duration.hours(4).toMilliseconds() || interval.toMilliseconds() > Duration.days(1000).toMilliseconds())) {
+    throw error(`rotationInterval is ${interval.toHumanString()}; it must be from 4 hours to 1,000 days.`);
+  }
+  if (props.encryptionKey !== undefined && isAwsManagedKey(props.encryptionKey)) {
+    throw error('encryptionKey is the AWS managed aws/secretsmanager key, whose use you cannot control or share: leave encryptionKey unset '
+      + '(a customer managed key is created) or pass a customer managed key.');
+  }
+  for (const [i, replica] of (props.replicaRegions ?? []).entries()) {
+    if (replica.encryptionKey === undefined) {
+      throw error(`replicaRegions[${i}] (${replica.region}) has no encryptionKey: each replica needs a customer managed key in its own Region.`);
+    }
+  }
+  for (const account of props.crossAccountReadIds ?? []) {
+    if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+      throw error(`crossAccountReadIds includes "${account}", which is not a 12-digit AWS account ID.`);
+    }
+  }
+}
+
+function isAwsManagedKey(key: kms.IKey): boolean {
+  const names = [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName];
+  return names.some(n => typeof n === 'string' && !Token.isUnresolved(n) && /alias\/aws\//.test(n));
+}

@@ -6,8 +6,9 @@ import { App, Aspects, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AccessLogBucket, CmkWithPolicy, EncryptedBucket, EnforceEncryption } from '../src';
+import { AccessLogBucket, CmkWithPolicy, EncryptedBucket, EncryptedRdsInstance, EnforceEncryption, RotatingSecret } from '../src';
 
 export class CompliantStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -39,22 +40,31 @@ export class CompliantStack extends Stack {
     const template = new ec2.LaunchTemplate(this, 'WorkerTemplate', { instanceType, machineImage, requireImdsv2: true, blockDevices: encryptedRoot });
     new autoscaling.AutoScalingGroup(this, 'Workers', { vpc, vpcSubnets: isolated, launchTemplate: template, minCapacity: 1, maxCapacity: 3 });
 
-    const orders = new rds.DatabaseInstance(this, 'Orders', {
+    // Encrypted with the key, TLS forced in the engine, credentials in a secret rotated from inside the VPC.
+    const orders = new EncryptedRdsInstance(this, 'Orders', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
       vpc,
       vpcSubnets: isolated,
-      storageEncrypted: true,
       storageEncryptionKey: key,
     });
-    // A same-Region replica inherits the source's encryption.
-    new rds.DatabaseInstanceReadReplica(this, 'OrdersReplica', { sourceDatabaseInstance: orders, instanceType, vpc, vpcSubnets: isolated });
+    // A same-Region replica: the same key and TLS parameter group.
+    orders.addReadReplica('OrdersReplica', { instanceType });
 
+    // Aurora: encryption and TLS are set on the cluster; its credentials rotate too.
+    const aurora = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 });
+    const analyticsCredentials = new RotatingSecret(this, 'AnalyticsCredentials', {
+      encryptionKey: key,
+      generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'analytics' }), generateStringKey: 'password', excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\' },
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: isolated }),
+    });
     new rds.DatabaseCluster(this, 'Analytics', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      engine: aurora,
       vpc,
       vpcSubnets: isolated,
       storageEncrypted: true,
       storageEncryptionKey: key,
+      credentials: rds.Credentials.fromSecret(analyticsCredentials),
+      parameterGroup: new rds.ParameterGroup(this, 'AnalyticsTls', { engine: aurora, parameters: { 'rds.force_ssl': '1' } }),
       writer: rds.ClusterInstance.provisioned('Writer'),
     });
   }

@@ -20,8 +20,13 @@ export const EXPECTED_REFUSALS: ReadonlyArray<[string, string]> = [
   ['CEG-EBS-1', 'NonCompliantApp/Scratch/Resource'],
   ['CEG-EBS-3', 'NonCompliantApp/Bastion/Resource'],
   ['CEG-RDS-2', 'NonCompliantApp/Orders/Resource'],
+  ['CEG-SM-1', 'NonCompliantApp/Orders/Secret/Resource'],
+  ['CEG-SM-2', 'NonCompliantApp/Orders/Secret/Resource'],
   ['CEG-RDS-1', 'NonCompliantApp/Analytics/Resource'],
+  ['CEG-RDS-3', 'NonCompliantApp/Analytics/Resource'],
   ['CEG-RDS-2', 'NonCompliantApp/Analytics/Writer/Resource'],
+  ['CEG-SM-1', 'NonCompliantApp/Analytics/Secret/Resource'],
+  ['CEG-SM-2', 'NonCompliantApp/Analytics/Secret/Resource'],
 ];
 
 /** Runs `cdk synth` on an example app; the CLI is the project's own devDependency. */

@@ -22,4 +22,6 @@ export enum RuleService {
   RDS = 'RDS',
   /** AWS KMS keys and multi-Region replica keys. */
   KMS = 'KMS',
+  /** AWS Secrets Manager secrets. */
+  SECRETS_MANAGER = 'SM',
 }

@@ -7,6 +7,7 @@ import { keyPolicyCreateGrant } from './kms/key-policy-create-grant';
 import { keyPolicyPublicPrincipal } from './kms/key-policy-public-principal';
 import { keyRotation } from './kms/key-rotation';
 import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
+import { engineTls } from './rds/engine-tls';
 import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
 import { Rule } from './rule';
 import { RuleInfo } from './rule-info';
@@ -15,6 +16,8 @@ import { bucketMinimumTls } from './s3/bucket-minimum-tls';
 import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
 import { bucketSseCBlocked } from './s3/bucket-sse-c-blocked';
 import { bucketTlsOnly } from './s3/bucket-tls-only';
+import { secretCustomerManagedKey } from './secretsmanager/secret-customer-managed-key';
+import { secretRotation } from './secretsmanager/secret-rotation';
 
 /** Every rule, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
@@ -28,10 +31,13 @@ export const RULES: readonly Rule[] = [
   autoScalingGroupVolumes,
   clusterStorageEncrypted,
   instanceStorageEncrypted,
+  engineTls,
   keyRotation,
   keyPolicyPublicPrincipal,
   keyPolicyAdministrator,
   keyPolicyCreateGrant,
+  secretCustomerManagedKey,
+  secretRotation,
 ];
 
 /**

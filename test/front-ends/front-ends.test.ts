@@ -25,7 +25,9 @@ function mixedStack(scope: IConstruct, id = 'Stack'): Stack {
   new s3.Bucket(stack, 'Plain');
   new s3.Bucket(stack, 'Encrypted', SECURE_BUCKET);
   new ec2.CfnVolume(stack, 'Volume', { availabilityZone: 'eu-west-1a', size: 10 });
-  new rds.CfnDBInstance(stack, 'Db', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro' });
+  // TLS is forced, so that the only finding on the database is its unencrypted storage.
+  const tls = new rds.CfnDBParameterGroup(stack, 'Tls', { family: 'postgres16', description: 'TLS only', parameters: { 'rds.force_ssl': '1' } });
+  new rds.CfnDBInstance(stack, 'Db', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', dbParameterGroupName: tls.ref });
   return stack;
 }
 
@@ -172,7 +174,14 @@ describe('EnforceEncryption (Aspect)', () => {
       Resources: {
         LegacyBucket: { Type: 'AWS::S3::Bucket' },
         LegacyVolume: { Type: 'AWS::EC2::Volume', Properties: { AvailabilityZone: 'eu-west-1a', Size: 10, Encrypted: { Ref: 'Encrypt' } } },
-        LegacyDb: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mysql', DBInstanceClass: 'db.t4g.micro', StorageEncrypted: 'true' } },
+        LegacyParameters: {
+          Type: 'AWS::RDS::DBParameterGroup',
+          Properties: { Family: 'mysql8.0', Description: 'TLS only', Parameters: { require_secure_transport: 'ON' } },
+        },
+        LegacyDb: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { Engine: 'mysql', DBInstanceClass: 'db.t4g.micro', StorageEncrypted: 'true', DBParameterGroupName: { Ref: 'LegacyParameters' } },
+        },
       },
     }));
     const app = newApp();
@@ -218,7 +227,7 @@ describe('EncryptionChecks (validation plugin)', () => {
     Validations.of(stack).acknowledge({ id: 'CEG-S3-1', reason: 'r' }, { id: 'CEG-S3-2', reason: 'r' }, { id: 'CEG-EBS-1', reason: 'r' });
     Validations.of(app).addPlugins(new EncryptionChecks({ excludeRuleIds: ['CEG-RDS-2'] }));
     expect(() => app.synth()).not.toThrow();
-    expect(new EncryptionChecks({ services: [RuleService.RDS] }).ruleIds).toEqual(['CEG-RDS-1', 'CEG-RDS-2']);
+    expect(new EncryptionChecks({ services: [RuleService.RDS] }).ruleIds).toEqual(['CEG-RDS-1', 'CEG-RDS-2', 'CEG-RDS-3']);
     expect(new EncryptionChecks().ruleIds).toEqual(RuleCatalogue.all().map(r => r.id));
   });
 

@@ -142,7 +142,7 @@ function verdicts(fixtures: { [name: string]: Fixture }): { [name: string]: { ou
   Object.entries(fixtures).forEach(([name, fixture], i) => subjects.set(name, fixture.build(newStack(app, `Fixture${i}`))));
   app.synth();
   // Encryption at rest only: the rules that match cdk-nag's three.
-  const ours = new Set(EncryptionGate.evaluate(app, { requireKmsForS3: true, services: [RuleService.EBS, RuleService.RDS], ruleIds: ['CEG-S3-1'] })
+  const ours = new Set(EncryptionGate.evaluate(app, { requireKmsForS3: true, services: [RuleService.EBS], ruleIds: ['CEG-S3-1', 'CEG-RDS-1', 'CEG-RDS-2'] })
     .map(f => f.constructPath));
   const report = new EncryptionNagPack(undefined, false).validateScope(app);
   const nag = new Set(report.violations.flatMap(v => v.violatingResources.map(r => r.constructPath)));

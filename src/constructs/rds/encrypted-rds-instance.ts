@@ -124,9 +124,10 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   }
 
   /**
-   * Adds a read replica in the same Region, encrypted with the same key and forced to TLS by the
-   * same parameter group. (A cross-Region replica needs a key in its Region: create an
-   * `rds.DatabaseInstanceReadReplica` there with a `MultiRegionKey` replica.)
+   * Adds a read replica in the same Region, forced to TLS by the same parameter group. It is
+   * encrypted with the source's key: RDS gives a same-Region replica its source's encryption, and
+   * CloudFormation rejects `StorageEncrypted` on a replica. (A cross-Region replica needs a key in
+   * its Region: create an `rds.DatabaseInstanceReadReplica` there with a `MultiRegionKey` replica.)
    */
   public addReadReplica(id: string, options: EncryptedReadReplicaOptions): rds.DatabaseInstanceReadReplica {
     return new rds.DatabaseInstanceReadReplica(this, id, {
@@ -134,8 +135,6 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       instanceType: options.instanceType,
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? this.subnets,
-      storageEncrypted: true,
-      storageEncryptionKey: this.encryptionKey,
       parameterGroup: this.tlsParameterGroup,
       publiclyAccessible: false,
       deletionProtection: true,

@@ -1,0 +1,146 @@
+import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../constructs/rds/tls-parameters';
+import { findTarget, TargetSpec } from '../../engine/references';
+import { ResourceView } from '../../engine/resource-view';
+import { RuleContext } from '../../engine/rule-context';
+import { field, readList, readObject, readString } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../rule';
+
+const DB_INSTANCE: TargetSpec = { types: ['AWS::RDS::DBInstance'], nameProperty: 'DBInstanceIdentifier', arnResource: 'db', noun: 'source DB instance' };
+const PARAMETER_GROUP: TargetSpec = { types: ['AWS::RDS::DBParameterGroup'], nameProperty: 'DBParameterGroupName', noun: 'DB parameter group' };
+const CLUSTER_PARAMETER_GROUP: TargetSpec = {
+  types: ['AWS::RDS::DBClusterParameterGroup'], nameProperty: 'DBClusterParameterGroupName', noun: 'DB cluster parameter group',
+};
+const OPTION_GROUP: TargetSpec = { types: ['AWS::RDS::OptionGroup'], nameProperty: 'OptionGroupName', noun: 'option group' };
+
+/**
+ * CEG-RDS-3: the database engine refuses connections without TLS: `rds.force_ssl=1` (PostgreSQL,
+ * SQL Server) or `require_secure_transport=ON` (MySQL, MariaDB) in the (cluster) parameter group,
+ * the SSL option in Oracle's option group. Parameter groups that turn it off are flagged too.
+ */
+export const engineTls: Rule = {
+  id: 'CEG-RDS-3',
+  service: RuleService.RDS,
+  title: 'RDS databases force TLS in the engine (rds.force_ssl, require_secure_transport, Oracle SSL option)',
+  rationale:
+    'RDS accepts unencrypted client connections unless the engine is told to refuse them; only RDS for PostgreSQL 15 and later '
+    + 'force TLS in their default parameter group (Amazon RDS User Guide). A parameter group outside the app cannot be checked.',
+  fix: 'Use `EncryptedRdsInstance`, or attach a parameter group (for Aurora: a cluster parameter group) that sets `rds.force_ssl` to 1 '
+    + '(PostgreSQL, SQL Server) or `require_secure_transport` to ON (MySQL, MariaDB); for Oracle, an option group with the SSL option.',
+  resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBParameterGroup', 'AWS::RDS::DBClusterParameterGroup'],
+  defaultLevel: FindingLevel.ERROR,
+
+  check(resource, context) {
+    switch (resource.type) {
+      case 'AWS::RDS::DBInstance':
+        return resource.has('DBClusterIdentifier') ? NOT_APPLICABLE : judgeDatabase(context, resource, 'DBParameterGroupName', PARAMETER_GROUP);
+      case 'AWS::RDS::DBCluster':
+        return judgeDatabase(context, resource, 'DBClusterParameterGroupName', CLUSTER_PARAMETER_GROUP);
+      default:
+        return judgeStandaloneGroup(resource);
+    }
+  },
+};
+
+function engineOf(context: RuleContext, db: ResourceView): { engine?: string; version?: string; why?: string } {
+  const engine = readString(db.read('Engine'), 'Engine');
+  const version = readString(db.read('EngineVersion'), 'EngineVersion');
+  if (!engine.known) {
+    return { why: engine.why };
+  }
+  if (engine.value === undefined && db.has('SourceDBInstanceIdentifier')) {
+    // A read replica runs its source's engine.
+    const source = findTarget(context, db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
+    return source.known ? engineOf(context, source.value) : { why: source.why };
+  }
+  return { engine: engine.value, version: version.known ? version.value : undefined };
+}
+
+function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: string, spec: TargetSpec): Verdict {
+  const location = `Properties.${groupProperty}`;
+  const { engine, version, why } = engineOf(context, db);
+  if (why !== undefined) {
+    return unresolvable(`the engine cannot be known: ${why}`, 'Properties.Engine');
+  }
+  const tls = engine === undefined ? undefined : tlsParameterOf(engine);
+  if (tls === undefined) {
+    return NOT_APPLICABLE;
+  }
+  if (tls === 'oracle') {
+    return judgeOracle(context, db);
+  }
+  if (!db.has(groupProperty) || isDefaultGroupName(db.read(groupProperty))) {
+    return defaultForcesTls(engine!, version) ? COMPLIANT
+      : nonCompliant(`The ${engine} database uses the default parameter group, in which ${tls.name} is not ${tls.value}, so clients may connect without TLS`, location);
+  }
+  const group = findTarget(context, db, [groupProperty], spec);
+  if (!group.known) {
+    return unresolvable(group.why, location);
+  }
+  const value = parameterValue(group.value, tls);
+  if (!value.known) {
+    return unresolvable(value.why, location);
+  }
+  if (value.on || (value.value === undefined && defaultForcesTls(engine!, version))) {
+    return COMPLIANT;
+  }
+  return nonCompliant(value.value === undefined
+    ? `Its ${spec.noun} ${group.value.displayName} does not set ${tls.name} to ${tls.value}, so clients may connect without TLS`
+    : `Its ${spec.noun} ${group.value.displayName} sets ${tls.name} to "${value.value}", so clients may connect without TLS`, location);
+}
+
+function isDefaultGroupName(name: unknown): boolean {
+  return typeof name === 'string' && name.toLowerCase().startsWith('default.');
+}
+
+type ParameterReading = { known: true; value?: string; on: boolean } | { known: false; why: string };
+
+function parameterValue(group: ResourceView, tls: TlsParameter): ParameterReading {
+  const parameters = readObject(group.read('Parameters'), `Parameters of ${group.displayName}`);
+  if (!parameters.known) {
+    return parameters;
+  }
+  const raw = readString(field(parameters.value, tls.name), `${tls.name} of ${group.displayName}`);
+  if (!raw.known) {
+    return raw;
+  }
+  return { known: true, value: raw.value, on: raw.value !== undefined && tls.onValues.includes(raw.value.toLowerCase()) };
+}
+
+/** Parameter groups on their own: one that turns TLS off is flagged wherever it is used. */
+function judgeStandaloneGroup(group: ResourceView): Verdict {
+  const family = readString(group.read('Family'), 'Family');
+  if (!family.known) {
+    return unresolvable(family.why, 'Properties.Family');
+  }
+  const engine = /^([a-z-]+?)(?:-?\d|$)/.exec((family.value ?? '').toLowerCase())?.[1] ?? '';
+  const tls = tlsParameterOf(engine.replace(/-(ee|se|ex|web)$/, '').replace(/^sqlserver.*/, 'sqlserver'));
+  if (tls === undefined || tls === 'oracle') {
+    return NOT_APPLICABLE;
+  }
+  const value = parameterValue(group, tls);
+  if (!value.known) {
+    return unresolvable(value.why, 'Properties.Parameters');
+  }
+  if (value.value !== undefined && !value.on) {
+    return nonCompliant(`The parameter group sets ${tls.name} to "${value.value}", which lets clients connect without TLS`, 'Properties.Parameters');
+  }
+  return COMPLIANT;
+}
+
+function judgeOracle(context: RuleContext, db: ResourceView): Verdict {
+  const location = 'Properties.OptionGroupName';
+  if (!db.has('OptionGroupName')) {
+    return nonCompliant('The Oracle database uses the default option group, which has no SSL option, so clients connect without TLS', location);
+  }
+  const group = findTarget(context, db, ['OptionGroupName'], OPTION_GROUP);
+  if (!group.known) {
+    return unresolvable(group.why, location);
+  }
+  const options = readList(group.value.read('OptionConfigurations'), 'OptionConfigurations');
+  if (!options.known) {
+    return unresolvable(options.why, location);
+  }
+  return (options.value ?? []).some(o => field(o, 'OptionName') === 'SSL') ? COMPLIANT
+    : nonCompliant(`Its option group ${group.value.displayName} has no SSL option, so clients connect without TLS`, location);
+}

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -144,6 +144,16 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   }
 }
 
+/**
+ * The parameters a parameter group will render. Binding creates the L1 group the instance would
+ * create anyway when it binds, so reading it early changes nothing.
+ */
+function parametersOf(group: rds.ParameterGroup): Record<string, unknown> {
+  group.bindToInstance({});
+  const cfn = group.node.children.find((c): c is rds.CfnDBParameterGroup => c instanceof rds.CfnDBParameterGroup);
+  return (cfn === undefined ? {} : Stack.of(group).resolve(cfn.parameters)) ?? {};
+}
+
 function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, tls: ReturnType<typeof tlsParameterOf>): void {
   const error = (message: string) => validationError('WeakenedEncryptedRdsInstance', `EncryptedRdsInstance "${id}": ${message}`, scope);
   const engine = props.engine.engineType;
@@ -175,7 +185,7 @@ function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, 
   if (group !== undefined && !(group instanceof rds.ParameterGroup)) {
     throw error(`parameterGroup is imported, so ${tls.name}=${tls.value} cannot be added to it. Pass an rds.ParameterGroup defined in this app.`);
   }
-  const current = group === undefined ? undefined : (group as unknown as { parameters?: Record<string, string> }).parameters?.[tls.name];
+  const current = group === undefined ? undefined : parametersOf(group as rds.ParameterGroup)[tls.name];
   if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {
     throw error(`parameterGroup sets ${tls.name} to "${current}", which lets clients connect without TLS. Remove it: ${tls.name}=${tls.value} is set.`);
   }

@@ -1,0 +1,234 @@
+import { CfnElement, CfnParameter, Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CmkWithPolicy, EncryptedRdsInstance, EncryptionGate, FindingKind, RotatingSecret, RuleService } from '../../src';
+import { findingsAfterSynth, isolatedVpc, newApp, newStack, verdictOn } from '../support/app';
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  Stack.of(construct as unknown as CfnElement).getLogicalId(construct.node.defaultChild as CfnElement);
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+const ISOLATED = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
+function rotationFunction(stack: Stack): lambda.Function {
+  return new lambda.Function(stack, 'Rotator', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+}
+
+describe('RotatingSecret', () => {
+  test('defaults: a customer managed key usable through Secrets Manager, rotation every 30 days and on update, retained', () => {
+    const stack = newStack(newApp());
+    const secret = new RotatingSecret(stack, 'ApiKey', { rotationLambda: rotationFunction(stack) });
+    expect(secret).toBeInstanceOf(secretsmanager.Secret);
+    expect(secret.encryptionKey).toBeInstanceOf(CmkWithPolicy);
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: { KmsKeyId: { 'Fn::GetAtt': [idOf(secret.encryptionKey as CmkWithPolicy), 'Arn'] } } });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: idOf(secret) },
+      RotationLambdaARN: Match.anyValue(),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: true,
+    });
+    const statements: any[] = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual({
+      Sid: 'AllowUseThroughSecretsManager',
+      Effect: 'Allow',
+      Resource: '*',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111111111111' } },
+    });
+    expect(EncryptionGate.evaluate(stack, { services: [RuleService.SECRETS_MANAGER, RuleService.KMS] })).toEqual([]);
+  });
+
+  test('hosted rotation in a VPC, an interval of 4 hours or 1,000 days, a given key, other accounts, replica Regions', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const key = new CmkWithPolicy(stack, 'Shared');
+    const replicaKey = kms.Key.fromKeyArn(stack, 'UsKey', 'arn:aws:kms:us-east-1:111111111111:key/mrk-1234');
+    new RotatingSecret(stack, 'Db', {
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: ISOLATED }),
+      rotationInterval: Duration.hours(4),
+      encryptionKey: key,
+      crossAccountReadIds: ['222222222222'],
+      replicaRegions: [{ region: 'us-east-1', encryptionKey: replicaKey }],
+    });
+    new RotatingSecret(stack, 'Slow', { rotationLambda: rotationFunction(stack), rotationInterval: Duration.days(1000), rotateImmediatelyOnUpdate: false });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [idOf(key), 'Arn'] }, VpcSubnetIds: Match.anyValue() }),
+      RotationRules: { ScheduleExpression: 'rate(4 hours)' },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(1000 days)' }, RotateImmediatelyOnUpdate: false });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'us-east-1', KmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/mrk-1234' }] });
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Principal: { AWS: Match.anyValue() } })]) },
+    });
+    const keyStatements: any[] = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(JSON.stringify(keyStatements)).toContain(':iam::222222222222:root');
+  });
+
+  test('refuses no rotation, two rotations, an interval out of range, the AWS managed key, a replica without a key', () => {
+    const stack = newStack(newApp());
+    const fn = rotationFunction(stack);
+    const hosted = secretsmanager.HostedRotation.mysqlSingleUser();
+    const cases: Array<[object, RegExp]> = [
+      [{}, /give exactly one of rotationLambda or hostedRotation: a secret without rotation is refused/],
+      [{ rotationLambda: fn, hostedRotation: hosted }, /rotationLambda and hostedRotation are both set; give exactly one/],
+      [{ rotationLambda: fn, rotationInterval: Duration.hours(3) }, /rotationInterval is 3 hours; it must be from 4 hours to 1,000 days/],
+      [{ rotationLambda: fn, rotationInterval: Duration.days(1001) }, /must be from 4 hours to 1,000 days/],
+      [{ rotationLambda: fn, encryptionKey: kms.Alias.fromAliasName(stack, 'AwsManaged', 'alias/aws/secretsmanager') }, /AWS managed aws\/secretsmanager key/],
+      [{ rotationLambda: fn, replicaRegions: [{ region: 'us-east-1' }] }, /replicaRegions\[0\] \(us-east-1\) has no encryptionKey/],
+      [{ rotationLambda: fn, crossAccountReadIds: ['abc'] }, /crossAccountReadIds includes "abc"/],
+    ];
+    cases.forEach(([props, message], i) => expect(() => new RotatingSecret(stack, `Bad${i}`, props as any)).toThrow(message));
+  });
+});
+
+describe('EncryptedRdsInstance', () => {
+  test('defaults, statement by statement: encrypted with its key, TLS forced, rotating credentials, private, protected, current CA', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED });
+    expect(db).toBeInstanceOf(rds.DatabaseInstance);
+    const keyArn = { 'Fn::GetAtt': [idOf(db.encryptionKey as CmkWithPolicy), 'Arn'] };
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        StorageEncrypted: true,
+        KmsKeyId: keyArn,
+        PubliclyAccessible: false,
+        DeletionProtection: true,
+        CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+        DBParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameters') },
+        MasterUsername: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        MasterUserPassword: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+      }),
+    });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16', Parameters: { 'rds.force_ssl': '1' } });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: keyArn, GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"postgres"}', GenerateStringKey: 'password' }),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::RDS::DBInstance' });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: keyArn, VpcSecurityGroupIds: Match.anyValue() }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: 'Secrets Manager rotation', FromPort: { 'Fn::GetAtt': [idOf(db), 'Endpoint.Port'] } });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"MasterUserPassword":"[^{]/);
+    expect(findingsAfterSynth(stack).filter(f => !f.ruleId.startsWith('CEG-EBS'))).toEqual([]);
+  });
+
+  test.each([
+    ['MySQL', rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }), 'require_secure_transport', 'ON', 'MySQLSingleUser'],
+    ['MariaDB', rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 }), 'require_secure_transport', 'ON', 'MariaDBSingleUser'],
+    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16 }), 'rds.force_ssl', '1', 'SQLServerSingleUser'],
+    ['PostgreSQL', POSTGRES, 'rds.force_ssl', '1', 'PostgreSQLSingleUser'],
+  ])('%s: the engine\'s TLS parameter and hosted rotation', (_name, engine, parameter, value, rotation) => {
+    const stack = newStack(newApp());
+    new EncryptedRdsInstance(stack, 'Db', { engine, vpc: isolatedVpc(stack), vpcSubnets: ISOLATED, licenseModel: _name === 'SQL Server' ? rds.LicenseModel.LICENSE_INCLUDED : undefined });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { [parameter]: value } });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { HostedRotationLambda: Match.objectLike({ RotationType: rotation }) });
+  });
+
+  test('a given parameter group gets the TLS parameter merged; Performance Insights uses the key; a read replica keeps TLS and encryption', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const key = new CmkWithPolicy(stack, 'Key');
+    const parameterGroup = new rds.ParameterGroup(stack, 'Tuned', { engine: POSTGRES, parameters: { work_mem: '65536' } });
+    const db = new EncryptedRdsInstance(stack, 'Db', {
+      engine: POSTGRES, vpc, vpcSubnets: ISOLATED, parameterGroup, storageEncryptionKey: key, enablePerformanceInsights: true,
+    });
+    const replica = db.addReadReplica('Replica', { instanceType: new ec2.InstanceType('t4g.medium') });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'work_mem': '65536', 'rds.force_ssl': '1' } });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [idOf(key), 'Arn'] }, EnablePerformanceInsights: true });
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      SourceDBInstanceIdentifier: Match.anyValue(),
+      DBParameterGroupName: { Ref: idOf(parameterGroup) },
+      PubliclyAccessible: false,
+      StorageEncrypted: Match.absent(),
+    });
+    const findings = findingsAfterSynth(stack, { services: [RuleService.RDS] });
+    expect(verdictOn(findings, replica.node.path + '/Resource', 'CEG-RDS-2')).toBeUndefined();
+    expect(verdictOn(findings, replica.node.path + '/Resource', 'CEG-RDS-3')).toBeUndefined();
+  });
+
+  test('refuses props that weaken it, and Oracle and unknown engines, with guidance', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const base = { engine: POSTGRES, vpc, vpcSubnets: ISOLATED };
+    const off = new rds.ParameterGroup(stack, 'Off', { engine: POSTGRES, parameters: { 'rds.force_ssl': '0' } });
+    const cases: Array<[object, RegExp]> = [
+      [{ storageEncrypted: false }, /storageEncrypted is false: storage encryption can only be chosen at creation/],
+      [{ publiclyAccessible: true }, /publiclyAccessible is true/],
+      [{ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /vpcSubnets selects public subnets/],
+      [{ credentials: rds.Credentials.fromPassword('admin', SecretValue.unsafePlainText('hunter2')) }, /credentials are refused/],
+      [{ parameterGroup: rds.ParameterGroup.fromParameterGroupName(stack, 'Imported', 'shared') }, /parameterGroup is imported, so rds.force_ssl=1 cannot be added/],
+      [{ parameterGroup: off }, /parameterGroup sets rds.force_ssl to "0", which lets clients connect without TLS/],
+      [{ engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19 }) }, /engine oracle-se2 is refused for now: TLS on Oracle needs an option group/],
+      [{ engine: { ...POSTGRES, engineType: 'db2-se' } }, /engine db2-se is not one this construct knows how to force TLS on/],
+    ];
+    cases.forEach(([props, message], i) => expect(() => new EncryptedRdsInstance(stack, `Bad${i}`, { ...base, ...props } as any)).toThrow(message));
+  });
+});
+
+describe('RDS TLS and Secrets Manager rules', () => {
+  test('CEG-RDS-3: default groups by engine version, custom groups, groups outside the app, Aurora cluster groups, Oracle option groups', () => {
+    const stack = newStack(newApp());
+    const mysqlOn = new rds.CfnDBParameterGroup(stack, 'MysqlOn', { family: 'mysql8.0', description: 'tls', parameters: { require_secure_transport: 'ON' } });
+    const mysqlOff = new rds.CfnDBParameterGroup(stack, 'MysqlOff', { family: 'mysql8.0', description: 'off', parameters: { require_secure_transport: 'OFF' } });
+    const auroraTls = new rds.CfnDBClusterParameterGroup(stack, 'AuroraTls', { family: 'aurora-postgresql16', description: 'tls', parameters: { 'rds.force_ssl': '1' } });
+    const ssl = new rds.CfnOptionGroup(stack, 'OracleSsl', {
+      engineName: 'oracle-ee', majorEngineVersion: '19', optionGroupDescription: 'ssl', optionConfigurations: [{ optionName: 'SSL', port: 2484 }],
+    });
+    const db = (id: string, props: object) => new rds.CfnDBInstance(stack, id, { dbInstanceClass: 'db.t4g.micro', storageEncrypted: true, ...props });
+    db('Pg14Default', { engine: 'postgres', engineVersion: '14.12' });
+    db('Pg16Default', { engine: 'postgres', engineVersion: '16.4' });
+    db('MysqlWithTls', { engine: 'mysql', dbParameterGroupName: mysqlOn.ref });
+    db('MysqlWithoutTls', { engine: 'mysql', dbParameterGroupName: mysqlOff.ref });
+    db('MysqlNamedDefault', { engine: 'mysql', dbParameterGroupName: 'default.mysql8.0' });
+    db('MysqlOutside', { engine: 'mysql', dbParameterGroupName: 'shared-params' });
+    db('OracleWithSsl', { engine: 'oracle-ee', optionGroupName: ssl.ref });
+    db('OracleDefault', { engine: 'oracle-ee' });
+    new rds.CfnDBCluster(stack, 'AuroraWithTls', { engine: 'aurora-postgresql', storageEncrypted: true, dbClusterParameterGroupName: auroraTls.ref });
+    new rds.CfnDBCluster(stack, 'AuroraDefault', { engine: 'aurora-mysql', storageEncrypted: true });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-RDS-3'] });
+    expect(findings.map(f => `${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
+      'AuroraDefault non-compliant',
+      'MysqlNamedDefault non-compliant',
+      'MysqlOff non-compliant',
+      'MysqlOutside unresolvable',
+      'MysqlWithoutTls non-compliant',
+      'OracleDefault non-compliant',
+      'Pg14Default non-compliant',
+    ]);
+    expect(verdictOn(findings, 'Stack/MysqlWithoutTls', 'CEG-RDS-3')!.detail).toBe('Its DB parameter group MysqlOff sets require_secure_transport to "OFF", so clients may connect without TLS');
+    expect(verdictOn(findings, 'Stack/Pg14Default', 'CEG-RDS-3')!.detail).toMatch(/uses the default parameter group, in which rds.force_ssl is not 1/);
+  });
+
+  test('CEG-SM-1 and CEG-SM-2: customer managed key and rotation, on L2 and L1 secrets', () => {
+    const stack = newStack(newApp());
+    new secretsmanager.Secret(stack, 'Plain');
+    const keyed = new secretsmanager.Secret(stack, 'Keyed', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+    keyed.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), automaticallyAfter: Duration.days(7) });
+    new secretsmanager.CfnSecret(stack, 'AwsManaged', { kmsKeyId: 'alias/aws/secretsmanager' });
+    const fromParameter = new secretsmanager.CfnSecret(stack, 'FromParameter', { kmsKeyId: new CfnParameter(stack, 'KeyId').valueAsString });
+    new secretsmanager.CfnRotationSchedule(stack, 'NoRules', { secretId: fromParameter.ref, rotationLambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:rotate' });
+    const findings = EncryptionGate.evaluate(stack, { services: [RuleService.SECRETS_MANAGER] });
+    expect(findings.map(f => `${f.ruleId} ${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
+      'CEG-SM-1 AwsManaged non-compliant',
+      'CEG-SM-1 FromParameter unresolvable',
+      'CEG-SM-1 Plain/Resource non-compliant',
+      'CEG-SM-2 AwsManaged non-compliant',
+      'CEG-SM-2 FromParameter non-compliant',
+      'CEG-SM-2 Plain/Resource non-compliant',
+    ]);
+    expect(verdictOn(findings, 'Stack/FromParameter', 'CEG-SM-2')!.detail).toMatch(/no rotation function .* or no RotationRules/);
+    expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+  });
+});

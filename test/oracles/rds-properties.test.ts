@@ -41,7 +41,9 @@ const secretProps = fc.record({
 });
 
 test('generated databases and secrets pass our gate and the third-party oracles', () => {
-  fc.assert(fc.property(fc.array(databaseProps, { minLength: 1, maxLength: 2 }), fc.array(secretProps, { minLength: 1, maxLength: 2 }), (dbs, secrets) => {
+  const databases = fc.array(databaseProps, { minLength: 1, maxLength: 2 });
+  const secretList = fc.array(secretProps, { minLength: 1, maxLength: 2 });
+  fc.assert(fc.property(databases, secretList, (dbs, secrets) => {
     const app = oracleApp();
     const stack = new Stack(app, 'Data', { env: { account: '111111111111', region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });

@@ -15,3 +15,4 @@ export * from './constructs/s3/encrypted-bucket';
 export * from './constructs/s3/access-log-bucket';
 export * from './constructs/secrets/rotating-secret';
 export * from './constructs/rds/encrypted-rds-instance';
+export * from './constructs/elb/acm-fronted-alb';

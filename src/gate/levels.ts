@@ -24,4 +24,6 @@ export enum RuleService {
   KMS = 'KMS',
   /** AWS Secrets Manager secrets. */
   SECRETS_MANAGER = 'SM',
+  /** Elastic Load Balancing (v2) listeners and their certificates. */
+  ELB = 'ELB',
 }

@@ -2,6 +2,9 @@ import { autoScalingGroupVolumes } from './ebs/auto-scaling-group-volumes';
 import { instanceVolumes } from './ebs/instance-volumes';
 import { launchDefinitionVolumes } from './ebs/launch-definition-volumes';
 import { volumeEncrypted } from './ebs/volume-encrypted';
+import { acmCertificate } from './elb/acm-certificate';
+import { httpListenerRedirects } from './elb/http-listener-redirects';
+import { tlsListenerPolicy } from './elb/tls-listener-policy';
 import { keyPolicyAdministrator } from './kms/key-policy-administrator';
 import { keyPolicyCreateGrant } from './kms/key-policy-create-grant';
 import { keyPolicyPublicPrincipal } from './kms/key-policy-public-principal';
@@ -38,6 +41,9 @@ export const RULES: readonly Rule[] = [
   keyPolicyCreateGrant,
   secretCustomerManagedKey,
   secretRotation,
+  httpListenerRedirects,
+  tlsListenerPolicy,
+  acmCertificate,
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Benchmark apps built from L1 resources, so the resource count is exact: every "unit" is ten
- * resources of the kinds the gate judges (a bucket and its policy, volumes, an instance and an Auto
- * Scaling group with their launch template, a DB instance, an Aurora cluster with a member).
+ * resources of the kinds the gate judges (a bucket and its policy, a volume, an instance and an Auto
+ * Scaling group with their launch template, a DB instance, an Aurora cluster with its cluster
+ * parameter group and a member).
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -36,8 +37,7 @@ export function addUnit(scope: Construct, id: string, compliant: boolean): void 
       Statement: [deny({ Bool: { 'aws:SecureTransport': 'false' } }), deny({ NumericLessThan: { 's3:TlsVersion': 1.2 } })],
     },
   });
-  new ec2.CfnVolume(unit, 'Data1', { availabilityZone: 'eu-west-1a', size: 10, encrypted: true });
-  new ec2.CfnVolume(unit, 'Data2', { availabilityZone: 'eu-west-1a', size: 10, encrypted: compliant });
+  new ec2.CfnVolume(unit, 'Data1', { availabilityZone: 'eu-west-1a', size: 10, encrypted: compliant });
   const template = new ec2.CfnLaunchTemplate(unit, 'Template', {
     launchTemplateData: {
       imageId: 'ami-0123456789abcdef0',
@@ -49,16 +49,17 @@ export function addUnit(scope: Construct, id: string, compliant: boolean): void 
   const fromTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
   new ec2.CfnInstance(unit, 'Instance', { launchTemplate: fromTemplate });
   new autoscaling.CfnAutoScalingGroup(unit, 'Group', { minSize: '1', maxSize: '2', launchTemplate: fromTemplate, availabilityZones: ['eu-west-1a'] });
+  // PostgreSQL 16 forces TLS in its default parameter group; Aurora needs a cluster parameter group.
   new rds.CfnDBInstance(unit, 'Db', {
-    engine: 'postgres',
-    dbInstanceClass: 'db.t4g.micro',
-    allocatedStorage: '20',
-    storageEncrypted: compliant,
-    masterUsername: 'admin',
-    manageMasterUserPassword: true,
+    engine: 'postgres', engineVersion: '16.4', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', storageEncrypted: compliant,
+    masterUsername: 'dbadmin', manageMasterUserPassword: true,
+  });
+  const tls = new rds.CfnDBClusterParameterGroup(unit, 'ClusterTls', {
+    family: 'aurora-postgresql16', description: 'TLS only', parameters: { 'rds.force_ssl': compliant ? '1' : '0' },
   });
   const cluster = new rds.CfnDBCluster(unit, 'Cluster', {
-    engine: 'aurora-postgresql', storageEncrypted: true, masterUsername: 'admin', manageMasterUserPassword: true,
+    engine: 'aurora-postgresql', storageEncrypted: true, masterUsername: 'dbadmin', manageMasterUserPassword: true,
+    dbClusterParameterGroupName: tls.ref,
   });
   new rds.CfnDBInstance(unit, 'Member', { engine: 'aurora-postgresql', dbInstanceClass: 'db.r6g.large', dbClusterIdentifier: cluster.ref });
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Reference, Stack, Token } from 'aws-cdk-lib';
 import { isResourceReference, ResourceReference } from './reference-resolver';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
@@ -25,11 +25,34 @@ export interface TargetSpec {
  * a condition, an import from outside the app, a resource the app does not define.
  */
 export function findTarget(context: RuleContext, from: ResourceView, path: string[], spec: TargetSpec): Reading<ResourceView> {
-  const target = from.referencedResources(...path)?.find(r => spec.types.includes(r.cfnResourceType));
+  const raw = from.rawValue(...path);
+  const target = raw === undefined ? undefined : referencesIn(context, raw.value).find(r => spec.types.includes(r.cfnResourceType));
   if (target !== undefined) {
     return known(context.indexOf(Stack.of(target)).viewOf(target));
   }
   return findResolvedTarget(context, from, from.read(...path), spec, path.join('.'));
+}
+
+/** The resources a raw (unresolved) value refers to through CDK references. */
+function referencesIn(context: RuleContext, value: unknown): CfnResource[] {
+  if (typeof value === 'string') {
+    if (!Token.isUnresolved(value)) {
+      return [];
+    }
+    const found = findReferencesInside(context.splitReferences(value));
+    return found.map(r => r.target);
+  }
+  return Reference.isReference(value) && CfnResource.isCfnResource(value.target) ? [value.target] : [];
+}
+
+function findReferencesInside(value: unknown): ResourceReference[] {
+  if (isResourceReference(value)) {
+    return [value];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap(findReferencesInside);
+  }
+  return isObject(value) ? Object.values(value).flatMap(findReferencesInside) : [];
 }
 
 function findResolvedTarget(context: RuleContext, from: ResourceView, value: unknown, spec: TargetSpec, what: string): Reading<ResourceView> {

@@ -1,4 +1,4 @@
-import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { resolveKeepingReferences } from './reference-resolver';
 import { camelName, field, findKey, intrinsicName, isObject, JsonObject } from './values';
 
@@ -91,17 +91,6 @@ export class ResourceView {
     return { value };
   }
 
-  /**
-   * The CloudFormation resources a property refers to through CDK references (`resource.ref`,
-   * `resource.attrXxx`, ARNs built from them), found from the tokens themselves without computing
-   * any logical ID. `undefined` when an override touches the path or a token hides the structure:
-   * then use `read` and follow the resolved `Ref`.
-   */
-  public referencedResources(...path: string[]): CfnResource[] | undefined {
-    const raw = this.rawValue(...path);
-    return raw === undefined ? undefined : referenceTargets(raw.value);
-  }
-
   private compute(path: string[], resolveLeaf: boolean): unknown {
     // The override tree starts at the resource: step into `Properties` first.
     const all = overridesOf(this.resource);
@@ -188,21 +177,6 @@ function hasToken(value: unknown): boolean {
   }
 }
 
-/** The CloudFormation resources that the references among a value's tokens point at. */
-function referenceTargets(value: unknown): CfnResource[] {
-  const targets: CfnResource[] = [];
-  const add = (token: unknown) => {
-    if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
-      targets.push(token.target);
-    }
-  };
-  if (typeof value === 'string') {
-    Tokenization.reverseString(value).tokens.forEach(add);
-  } else if (Tokenization.isResolvable(value)) {
-    add(value);
-  }
-  return targets;
-}
 
 const NO_OVERRIDE = Symbol('no override');
 

@@ -25,6 +25,11 @@ export interface RuleContext {
    * example the bucket policies of a bucket). The reverse index is built once per stack and path.
    */
   referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[];
+  /**
+   * A string that embeds CDK references, split into `Fn::Join` parts with `ResourceReference`s
+   * (`splitReferences`), once per evaluation: the same ARN token appears in many places.
+   */
+  splitReferences(value: string): unknown;
   /** Computes a value once per evaluation for a (purpose, resource) pair. */
   memo<T>(purpose: string, view: ResourceView, compute: () => T): T;
 }

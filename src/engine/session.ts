@@ -1,6 +1,7 @@
 import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgementReason } from './acknowledgements';
+import { splitReferences } from './reference-resolver';
 import { findTarget, TargetSpec } from './references';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
@@ -21,6 +22,7 @@ export class GateSession implements RuleContext {
   private readonly names = new Map<string, Map<string, ResourceView[]>>();
   private readonly stackFindings = new Map<Stack, Map<CfnResource, Finding[]>>();
   private readonly reverse = new Map<Stack, Map<string, Map<ResourceView, ResourceView[]>>>();
+  private readonly splits = new Map<string, unknown>();
 
   constructor(private readonly root: IConstruct, public readonly options: ResolvedOptions) {}
 
@@ -186,6 +188,15 @@ export class GateSession implements RuleContext {
       byPath.set(key, byTarget);
     }
     return byTarget.get(target) ?? [];
+  }
+
+  public splitReferences(value: string): unknown {
+    let split = this.splits.get(value);
+    if (split === undefined) {
+      split = splitReferences(value);
+      this.splits.set(value, split);
+    }
+    return split;
   }
 
   public memo<T>(purpose: string, view: ResourceView, compute: () => T): T {

@@ -43,9 +43,16 @@ export function actionMatches(pattern: unknown, action: string): boolean {
   if (typeof pattern !== 'string') {
     return false;
   }
-  const regex = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return regex.test(action.toLowerCase());
+  let regex = PATTERNS.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    PATTERNS.set(pattern, regex);
+  }
+  return regex.test(action);
 }
+
+/** Compiled action patterns: a few dozen distinct ones in any app. */
+const PATTERNS = new Map<string, RegExp>();
 
 function allowsAction(statement: Statement, action: string): boolean {
   if (field(statement, 'NotAction') !== undefined) {

@@ -1,6 +1,6 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { isResourceReference, splitReferences } from '../../engine/reference-resolver';
+import { isResourceReference } from '../../engine/reference-resolver';
 import { TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
@@ -20,7 +20,7 @@ export function bucketWideDenies(context: RuleContext, bucket: ResourceView): Re
     if (!statements.known) {
       return statements;
     }
-    return known({ all: statements.value, denies: statements.value.filter(s => isBucketWideDeny(s, bucket)) });
+    return known({ all: statements.value, denies: statements.value.filter(s => isBucketWideDeny(context, s, bucket)) });
   });
 }
 
@@ -62,7 +62,7 @@ function list(value: unknown): unknown[] {
 }
 
 /** A public Deny statement that covers all S3 actions (`s3:*` or `*`) on the bucket and its objects. */
-function isBucketWideDeny(statement: Statement, bucket: ResourceView): boolean {
+function isBucketWideDeny(context: RuleContext, statement: Statement, bucket: ResourceView): boolean {
   if (field(statement, 'Effect') !== 'Deny' || !hasPublicPrincipal(statement)) {
     return false;
   }
@@ -70,7 +70,7 @@ function isBucketWideDeny(statement: Statement, bucket: ResourceView): boolean {
     return false;
   }
   // Strings that embed tokens are split into their references once, for both questions.
-  const resources = list(field(statement, 'Resource')).map(r => typeof r === 'string' && Token.isUnresolved(r) ? splitReferences(r) : r);
+  const resources = list(field(statement, 'Resource')).map(r => typeof r === 'string' && Token.isUnresolved(r) ? context.splitReferences(r) : r);
   return resources.some(r => refersTo(r, bucket, false)) && resources.some(r => refersTo(r, bucket, true));
 }
 

@@ -51,14 +51,22 @@ export function addUnit(scope: Construct, id: string, compliant: boolean): void 
   new autoscaling.CfnAutoScalingGroup(unit, 'Group', { minSize: '1', maxSize: '2', launchTemplate: fromTemplate, availabilityZones: ['eu-west-1a'] });
   // PostgreSQL 16 forces TLS in its default parameter group; Aurora needs a cluster parameter group.
   new rds.CfnDBInstance(unit, 'Db', {
-    engine: 'postgres', engineVersion: '16.4', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', storageEncrypted: compliant,
-    masterUsername: 'dbadmin', manageMasterUserPassword: true,
+    engine: 'postgres',
+    engineVersion: '16.4',
+    dbInstanceClass: 'db.t4g.micro',
+    allocatedStorage: '20',
+    storageEncrypted: compliant,
+    masterUsername: 'dbadmin',
+    manageMasterUserPassword: true,
   });
   const tls = new rds.CfnDBClusterParameterGroup(unit, 'ClusterTls', {
     family: 'aurora-postgresql16', description: 'TLS only', parameters: { 'rds.force_ssl': compliant ? '1' : '0' },
   });
   const cluster = new rds.CfnDBCluster(unit, 'Cluster', {
-    engine: 'aurora-postgresql', storageEncrypted: true, masterUsername: 'dbadmin', manageMasterUserPassword: true,
+    engine: 'aurora-postgresql',
+    storageEncrypted: true,
+    masterUsername: 'dbadmin',
+    manageMasterUserPassword: true,
     dbClusterParameterGroupName: tls.ref,
   });
   new rds.CfnDBInstance(unit, 'Member', { engine: 'aurora-postgresql', dbInstanceClass: 'db.r6g.large', dbClusterIdentifier: cluster.ref });

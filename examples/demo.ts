@@ -72,6 +72,15 @@ function main(): number {
     console.log(`  UNEXPECTED: the multi-Region keys app was refused (exit code ${keys.exitCode}):\n${keys.output}\n`);
   }
 
+  console.log('Synthesizing examples/web-app.ts (AcmFrontedAlb, Auto Scaling group, EncryptedRdsInstance) through the gate...');
+  const web = cdkSynth('web-app.ts');
+  if (web.exitCode === 0) {
+    console.log('  PASSED: the web app synthesized (exit code 0).\n');
+  } else {
+    ok = false;
+    console.log(`  UNEXPECTED: the web app was refused (exit code ${web.exitCode}):\n${web.output}\n`);
+  }
+
   console.log('Synthesizing examples/noncompliant-app.ts through EnforceEncryption with `cdk synth`...');
   const refused = cdkSynth('noncompliant-app.ts');
   const findings = listedFindings(refused.output);

@@ -159,7 +159,9 @@ export class AcmFrontedAlb extends Construct {
     });
     if (redirect) {
       this.httpListener = this.loadBalancer.addListener('Http', {
-        port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false,
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
     }
@@ -202,14 +204,14 @@ export class AcmFrontedAlb extends Construct {
     }
     const arn = props.certificate?.certificateArn;
     if (arn !== undefined && !Token.isUnresolved(arn)) {
-      const certificateRegion = arn.split(':')[3];
+      const [, , service, certificateRegion] = arn.split(':');
+      if (service === 'iam') {
+        throw error(`certificate ${arn} is an IAM server certificate: use an ACM certificate, which renews itself.`);
+      }
       const region = Stack.of(this).region;
       if (!Token.isUnresolved(region) && certificateRegion !== region) {
         throw error(`certificate ${arn} is in ${certificateRegion}, but the load balancer is in ${region}: `
           + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
-      }
-      if (arn.split(':')[2] === 'iam') {
-        throw error(`certificate ${arn} is an IAM server certificate: use an ACM certificate, which renews itself.`);
       }
     }
   }

@@ -1,6 +1,6 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { isResourceReference } from '../../engine/reference-resolver';
 import { field, readList, readString } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 
 /** CEG-ELB-3 (warning): listener certificates come from ACM, not IAM server certificates. */

@@ -1,6 +1,6 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { TargetSpec } from '../../engine/references';
 import { field, readList, readString } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../rule';
 
 const LISTENER: TargetSpec = { types: ['AWS::ElasticLoadBalancingV2::Listener'], noun: 'listener' };

@@ -1,6 +1,6 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { readList, readString } from '../../engine/values';
 import { isTls12MinimumPolicy } from '../../constructs/elb/tls-policies';
+import { readList, readString } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../rule';
 
 /** CEG-ELB-2: an HTTPS or TLS listener has a certificate and an explicit TLS 1.2+ security policy. */

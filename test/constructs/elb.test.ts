@@ -1,0 +1,151 @@
+import { CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AcmFrontedAlb, EncryptionGate, FindingKind, RuleService } from '../../src';
+import { findingsAfterSynth, newApp, newStack, verdictOn } from '../support/app';
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  Stack.of(construct as unknown as CfnElement).getLogicalId(construct.node.defaultChild as CfnElement);
+
+function setup() {
+  const app = newApp();
+  const stack = newStack(app);
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' });
+  return { app, stack, vpc, hostedZone };
+}
+
+describe('AcmFrontedAlb', () => {
+  test('defaults, statement by statement: DNS-validated certificate, TLS 1.3 PQ policy, redirect, hardened ALB, logs, alias record', () => {
+    const { stack, vpc, hostedZone } = setup();
+    const web = new AcmFrontedAlb(stack, 'Web', { vpc, domainName: 'app.example.com', hostedZone });
+    web.addTargets('App', { port: 8080 });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'app.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'app.example.com', HostedZoneId: 'Z0123456789' }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09', Certificates: [{ CertificateArn: { Ref: idOf(web.certificate as acm.Certificate) } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+    const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^HTTPS') } });
+    const ingress: any[] = (Object.values(groups)[0] as any).Properties.SecurityGroupIngress;
+    expect(ingress.map(r => `${r.FromPort}-${r.ToPort} ${r.CidrIp}`)).toEqual(['443-443 0.0.0.0/0', '80-80 0.0.0.0/0']);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }) });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } })] },
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, Protocol: 'HTTP' });
+    expect(web.loadBalancer).toBeInstanceOf(elbv2.ApplicationLoadBalancer);
+    expect(findingsAfterSynth(stack, { services: [RuleService.ELB, RuleService.S3] })).toEqual([]);
+  });
+
+  test('options: TLS 1.3 only, no port 80, an imported certificate in the Region, HTTPS to targets, no logs', () => {
+    const { stack, vpc, hostedZone } = setup();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Imported', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+    const web = new AcmFrontedAlb(stack, 'Web', {
+      vpc, domainName: 'app.example.com', hostedZone, certificate, tls13Only: true, redirectHttp: false, httpsToTargets: true, accessLogs: false,
+    });
+    web.addTargets('App', { port: 8443 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09', Certificates: [{ CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8443, Protocol: 'HTTPS' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.not(Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }])),
+    });
+    expect(web.httpListener).toBeUndefined();
+    expect(web.accessLogsBucket).toBeUndefined();
+  });
+
+  test('refuses weak policies, a certificate from another Region or IAM, and a missing zone and certificate', () => {
+    const { stack, vpc, hostedZone } = setup();
+    const base = { vpc, domainName: 'app.example.com', hostedZone };
+    const cases: Array<[object, RegExp]> = [
+      [{ sslPolicy: elbv2.SslPolicy.RECOMMENDED }, /sslPolicy ELBSecurityPolicy-2016-08 accepts TLS below 1.2/],
+      [{ sslPolicy: elbv2.SslPolicy.TLS13_10 }, /sslPolicy ELBSecurityPolicy-TLS13-1-0-2021-06 accepts TLS below 1.2/],
+      [{ sslPolicy: elbv2.SslPolicy.TLS11 }, /accepts TLS below 1.2/],
+      [{ tls13Only: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }, /tls13Only is true but sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06 also accepts TLS 1.2/],
+      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Virginia', 'arn:aws:acm:us-east-1:111111111111:certificate/x') }, /is in us-east-1, but the load balancer is in eu-west-1/],
+      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Iam', 'arn:aws:iam::111111111111:server-certificate/old') }, /is an IAM server certificate/],
+      [{ hostedZone: undefined }, /give hostedZone .* or an existing certificate/],
+    ];
+    cases.forEach(([props, message], i) => expect(() => new AcmFrontedAlb(stack, `Bad${i}`, { ...base, ...props })).toThrow(message));
+  });
+});
+
+describe('ELB rules', () => {
+  function listeners(stack: Stack) {
+    const alb = new elbv2.CfnLoadBalancer(stack, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
+    const certificates = [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }];
+    const forward = [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }];
+    return {
+      listener: (id: string, props: Partial<elbv2.CfnListenerProps>) => new elbv2.CfnListener(stack, id, { loadBalancerArn: alb.ref, defaultActions: forward, ...props }),
+      certificates,
+      forward,
+    };
+  }
+
+  test('CEG-ELB-1: an HTTP listener only redirects to HTTPS, rules included', () => {
+    const stack = newStack(newApp());
+    const { listener } = listeners(stack);
+    const redirect = [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }];
+    listener('Redirects', { port: 80, protocol: 'HTTP', defaultActions: redirect });
+    listener('Serves', { port: 80, protocol: 'HTTP' });
+    const withRule = listener('RedirectsButRule', { port: 8080, protocol: 'HTTP', defaultActions: redirect });
+    new elbv2.CfnListenerRule(stack, 'Rule', {
+      listenerArn: withRule.ref,
+      priority: 1,
+      conditions: [{ field: 'path-pattern', values: ['/health'] }],
+      actions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
+    });
+    listener('Tcp', { port: 22, protocol: 'TCP' });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-1'] });
+    expect(findings.map(f => f.constructPath).sort()).toEqual(['Stack/RedirectsButRule', 'Stack/Serves']);
+    expect(verdictOn(findings, 'Stack/RedirectsButRule', 'CEG-ELB-1')!.detail).toBe('Listener rule Rule of the HTTP listener does not redirect to HTTPS, so it serves traffic unencrypted');
+  });
+
+  test('CEG-ELB-2: HTTPS and TLS listeners need a certificate and an explicit TLS 1.2+ policy; a parameter is unresolvable', () => {
+    const stack = newStack(newApp());
+    const { listener, certificates } = listeners(stack);
+    listener('Good', { port: 443, protocol: 'HTTPS', certificates, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    listener('NoPolicy', { port: 443, protocol: 'HTTPS', certificates });
+    listener('Legacy', { port: 443, protocol: 'HTTPS', certificates, sslPolicy: 'ELBSecurityPolicy-2016-08' });
+    listener('NoCertificate', { port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    listener('NlbTls', { port: 443, protocol: 'TLS', certificates, sslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06' });
+    listener('Chosen', { port: 443, protocol: 'HTTPS', certificates, sslPolicy: new CfnParameter(stack, 'Policy').valueAsString });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-2'] });
+    expect(findings.map(f => `${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
+      'Chosen unresolvable', 'Legacy non-compliant', 'NoCertificate non-compliant', 'NoPolicy non-compliant',
+    ]);
+    expect(verdictOn(findings, 'Stack/NoPolicy', 'CEG-ELB-2')!.detail).toBe('The HTTPS listener sets no SslPolicy, so the template does not decide which TLS versions it accepts');
+  });
+
+  test('CEG-ELB-3 (warning): IAM server certificates', () => {
+    const stack = newStack(newApp());
+    const { listener } = listeners(stack);
+    const policy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+    listener('Iam', { port: 443, protocol: 'HTTPS', sslPolicy: policy, certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/old' }] });
+    const cert = new acm.CfnCertificate(stack, 'Cert', { domainName: 'a.example.com', validationMethod: 'DNS' });
+    listener('Acm', { port: 443, protocol: 'HTTPS', sslPolicy: policy, certificates: [{ certificateArn: cert.ref }] });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-3'] });
+    expect(findings.map(f => `${f.constructPath} ${f.level}`)).toEqual(['Stack/Iam warning']);
+    expect(findings[0]).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+  });
+});

@@ -96,7 +96,8 @@ describe('ELB rules', () => {
     const certificates = [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }];
     const forward = [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }];
     return {
-      listener: (id: string, props: Partial<elbv2.CfnListenerProps>) => new elbv2.CfnListener(stack, id, { loadBalancerArn: alb.ref, defaultActions: forward, ...props }),
+      listener: (id: string, props: Partial<elbv2.CfnListenerProps>) =>
+        new elbv2.CfnListener(stack, id, { loadBalancerArn: alb.ref, defaultActions: forward, ...props }),
       certificates,
       forward,
     };

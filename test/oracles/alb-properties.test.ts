@@ -19,7 +19,8 @@ const TEMPLATE_RULES = /CT\.ELASTICLOADBALANCING\.PR\.(1|2|4)\b/;
 const NAG_RULES = /ELBv2ACMCertificateRequired|ALBHttpToHttpsRedirection/;
 
 const albProps = fc.record({
-  sslPolicy: fc.constantFrom(undefined, elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS13_12_PQ, elbv2.SslPolicy.FIPS_TLS13_12, elbv2.SslPolicy.TLS13_12_RES_PQ),
+  sslPolicy: fc.constantFrom(
+    undefined, elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS13_12_PQ, elbv2.SslPolicy.FIPS_TLS13_12, elbv2.SslPolicy.TLS13_12_RES_PQ),
   tls13Only: fc.boolean(),
   redirectHttp: fc.boolean(),
   internetFacing: fc.boolean(),

@@ -171,7 +171,9 @@ export class AcmFrontedAlb extends Construct {
     }
     if (props.hostedZone !== undefined) {
       new route53.ARecord(this, 'Alias', {
-        zone: props.hostedZone, recordName: props.domainName, target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
       });
     }
   }

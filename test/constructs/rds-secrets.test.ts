@@ -232,3 +232,26 @@ describe('RDS TLS and Secrets Manager rules', () => {
     expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
   });
 });
+
+describe('EncryptedRdsInstance in isolated subnets', () => {
+  test('adds one Secrets Manager interface endpoint to the VPC, so that rotation can reach Secrets Manager without a NAT', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    new EncryptedRdsInstance(stack, 'First', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED });
+    new EncryptedRdsInstance(stack, 'Second', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.eu-west-1.secretsmanager', VpcEndpointType: 'Interface', PrivateDnsEnabled: true,
+    });
+    const toEndpoint = template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { Description: 'Secrets Manager rotation', FromPort: 443 } });
+    expect(Object.keys(toEndpoint)).toHaveLength(2);
+  });
+
+  test('adds none when the database is in subnets with a NAT', () => {
+    const stack = newStack(newApp());
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1, maxAzs: 2 });
+    new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc });
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+});

@@ -85,6 +85,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       vpc: props.vpc, description: `Rotation of the credentials of ${id}`, allowAllOutbound: true,
     });
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    // The rotation function calls Secrets Manager: without a NAT, it needs an interface endpoint.
+    reachSecretsManager(scope, props.vpc, subnets, rotationSecurityGroup);
     const secret = new RotatingSecret(scope, `${id}Credentials`, {
       description: `Master credentials of database ${id}`,
       encryptionKey: key,
@@ -142,6 +144,31 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
+}
+
+/** Secrets Manager endpoints this library added, by VPC: one per VPC is enough. */
+const ENDPOINTS = new WeakMap<ec2.IVpc, ec2.InterfaceVpcEndpoint>();
+
+/**
+ * A rotation function in isolated subnets cannot reach Secrets Manager through a NAT: rotation
+ * would deploy and then fail on its first run. Give the VPC an interface endpoint in those subnets
+ * (once per VPC, unless it has one) and let the rotation function use it.
+ */
+function reachSecretsManager(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection, rotation: ec2.SecurityGroup): void {
+  const selected = vpc.selectSubnets(subnets).subnets;
+  const isolated = new Set(vpc.isolatedSubnets);
+  if (selected.length === 0 || !selected.every(s => isolated.has(s))) {
+    return;
+  }
+  let endpoint = ENDPOINTS.get(vpc) ?? vpc.node.children.find((c): c is ec2.InterfaceVpcEndpoint =>
+    c instanceof ec2.InterfaceVpcEndpoint && c.node.id.toLowerCase().includes('secretsmanager'));
+  if (endpoint === undefined) {
+    endpoint = new ec2.InterfaceVpcEndpoint(Stack.of(scope), `${vpc.node.id}SecretsManagerEndpoint`, {
+      vpc, service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, subnets, privateDnsEnabled: true, open: false,
+    });
+  }
+  ENDPOINTS.set(vpc, endpoint);
+  endpoint.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation');
 }
 
 /**

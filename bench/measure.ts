@@ -2,7 +2,8 @@
  * One measurement, in its own process so that runs do not share caches, heap or JIT state:
  * `measure.ts <app> <variant> <compliant|noncompliant>` prints one JSON line.
  *
- * Variants: `bare` (synth only), `aspect` (EnforceEncryption), `plugin` (EncryptionChecks),
+ * Variants: `bare` (synth only), `aspect` (EnforceEncryption), `empty-aspect` (an Aspect that
+ * does nothing: what CDK charges for any Aspect), `plugin` (EncryptionChecks),
  * `nag` (a cdk-nag v3 NagPack of the matching rules); `eval` and `eval-nag` synthesize bare, then
  * time one cold evaluation of the whole app by our gate (`EncryptionGate.evaluate`) or by the
  * cdk-nag pack (`validateScope`).
@@ -30,6 +31,9 @@ const built = process.hrtime.bigint();
 const app = spec.build(compliant, outdir);
 if (variant === 'aspect') {
   Aspects.of(app).add(new EnforceEncryption(warnings));
+} else if (variant === 'empty-aspect') {
+  // CDK's own cost of running any Aspect over the tree: the floor under EnforceEncryption.
+  Aspects.of(app).add({ visit: () => undefined });
 } else if (variant === 'plugin') {
   Validations.of(app).addPlugins(new EncryptionChecks(warnings));
 } else if (variant === 'nag') {

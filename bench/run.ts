@@ -12,7 +12,7 @@ import { cpus } from 'os';
 import { join } from 'path';
 import { APPS, BenchApp } from './apps';
 
-type Variant = 'bare' | 'aspect' | 'plugin' | 'nag' | 'eval' | 'eval-nag';
+type Variant = 'bare' | 'empty-aspect' | 'aspect' | 'plugin' | 'nag' | 'eval' | 'eval-nag';
 
 interface Sample {
   readonly synthMs: number;
@@ -24,7 +24,7 @@ interface Sample {
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const ONLY = process.env.BENCH_APPS?.split(',');
-const COMPLIANT: Variant[] = ['bare', 'aspect', 'plugin', 'nag', 'eval', 'eval-nag'];
+const COMPLIANT: Variant[] = ['bare', 'empty-aspect', 'aspect', 'plugin', 'nag', 'eval', 'eval-nag'];
 const NONCOMPLIANT: Variant[] = ['bare', 'aspect', 'nag', 'eval'];
 
 function measure(app: BenchApp, variant: Variant, compliant: boolean): Sample {
@@ -68,6 +68,9 @@ function benchmark(app: BenchApp, compliant: boolean): string[] {
   const row = (label: string, v: Variant) => lines.push(`  ${label.padEnd(34)} ${fmt(synth(v))}  ${ratio(synth(v), bare).padEnd(7)}  `
     + `${fmt(whole(v)).padStart(11)}  ${ratio(whole(v), bareWhole).padEnd(7)}  ${rss(v).toFixed(0)} MB`);
   row('bare synth', 'bare');
+  if (compliant) {
+    row('synth + an empty Aspect (CDK\'s cost)', 'empty-aspect');
+  }
   row('synth + EnforceEncryption (Aspect)', 'aspect');
   if (compliant) {
     row('synth + EncryptionChecks (plugin)', 'plugin');

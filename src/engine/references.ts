@@ -26,6 +26,13 @@ export interface TargetSpec {
  */
 export function findTarget(context: RuleContext, from: ResourceView, path: string[], spec: TargetSpec): Reading<ResourceView> {
   const raw = from.rawValue(...path);
+  if (raw !== undefined && typeof raw.value === 'string') {
+    // Most references are `resource.ref` of a resource of the same stack: found by their exact string.
+    const local = context.indexOf(from.stack).byRefToken(raw.value, spec.types);
+    if (local !== undefined) {
+      return known(local);
+    }
+  }
   const target = raw === undefined ? undefined : referencesIn(context, raw.value).find(r => spec.types.includes(r.cfnResourceType));
   if (target !== undefined) {
     return known(context.indexOf(Stack.of(target)).viewOf(target));

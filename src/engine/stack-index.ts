@@ -21,6 +21,7 @@ export class StackIndex {
   private readonly byLogicalIdMaps = new Map<string, Map<string, ResourceView>>();
   private parameterIds?: Set<string>;
   private readonly byNameMaps = new Map<string, Map<string, ResourceView>>();
+  private readonly byRefTokenMaps = new Map<string, Map<string, ResourceView>>();
 
   constructor(public readonly stack: Stack) {
     this.collect(stack);
@@ -33,6 +34,7 @@ export class StackIndex {
       view = this.add(resource);
       // Lookups built before it was added must be rebuilt.
       this.byLogicalIdMaps.delete(view.type);
+      this.byRefTokenMaps.delete(view.type);
       this.byNameMaps.clear();
     }
     return view;
@@ -60,6 +62,25 @@ export class StackIndex {
         this.byLogicalIdMaps.set(type, map);
       }
       const found = map.get(logicalId);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The resource of one of `types` whose `Ref` token string (`resource.ref`) is exactly `token`.
+   * CDK hands out one string per reference, so the exact string finds the resource without parsing.
+   */
+  public byRefToken(token: string, types: readonly string[]): ResourceView | undefined {
+    for (const type of types) {
+      let map = this.byRefTokenMaps.get(type);
+      if (map === undefined) {
+        map = new Map(this.ofType(type).map(r => [r.resource.ref, r]));
+        this.byRefTokenMaps.set(type, map);
+      }
+      const found = map.get(token);
       if (found !== undefined) {
         return found;
       }

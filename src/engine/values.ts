@@ -92,12 +92,16 @@ export function field(obj: unknown, name: string): unknown {
 
 const camelCache = new Map<string, string>();
 
-/** `BucketEncryption` -> `bucketEncryption`, `DBClusterIdentifier` -> `dbClusterIdentifier`, `SSEAlgorithm` -> `sseAlgorithm`. */
+/**
+ * The jsii (typed L1) spelling of a CloudFormation property name: acronyms are words, so
+ * `BucketEncryption` -> `bucketEncryption`, `SourceDBInstanceIdentifier` -> `sourceDbInstanceIdentifier`,
+ * `KMSMasterKeyID` -> `kmsMasterKeyId`, `SSEAlgorithm` -> `sseAlgorithm`.
+ */
 export function camelName(name: string): string {
   let camel = camelCache.get(name);
   if (camel === undefined) {
-    const match = /^([A-Z]+)(?=[A-Z][a-z]|$)/.exec(name);
-    camel = match ? match[1].toLowerCase() + name.slice(match[1].length) : name.charAt(0).toLowerCase() + name.slice(1);
+    const words = name.match(/[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z0-9]+|[A-Z]+/g) ?? [name];
+    camel = words.map((w, i) => i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
     camelCache.set(name, camel);
   }
   return camel;

@@ -69,7 +69,7 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   if (tls === 'oracle') {
     return judgeOracle(context, db);
   }
-  if (!db.has(groupProperty) || isDefaultGroupName(db.read(groupProperty))) {
+  if (!db.has(groupProperty) || isDefaultGroupName(db.rawValue(groupProperty)?.value ?? db.read(groupProperty))) {
     return defaultForcesTls(engine!, version) ? COMPLIANT
       : nonCompliant(`The ${engine} database uses the default parameter group, in which ${tls.name} is not ${tls.value}, so clients may connect without TLS`, location);
   }
@@ -89,6 +89,7 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
     : `Its ${spec.noun} ${group.value.displayName} sets ${tls.name} to "${value.value}", so clients may connect without TLS`, location);
 }
 
+/** A literal `default.<family>` name: the AWS-managed default group (a token never is one). */
 function isDefaultGroupName(name: unknown): boolean {
   return typeof name === 'string' && name.toLowerCase().startsWith('default.');
 }
@@ -96,13 +97,13 @@ function isDefaultGroupName(name: unknown): boolean {
 type ParameterReading = { known: true; value?: string; on: boolean } | { known: false; why: string };
 
 function parameterValue(group: ResourceView, tls: TlsParameter): ParameterReading {
-  const parameters = readObject(group.read('Parameters'), `Parameters of ${group.displayName}`);
+  const parameters = readObject(group.read('Parameters'), 'Parameters');
   if (!parameters.known) {
-    return parameters;
+    return { known: false, why: `${parameters.why} (${group.displayName})` };
   }
-  const raw = readString(field(parameters.value, tls.name), `${tls.name} of ${group.displayName}`);
+  const raw = readString(field(parameters.value, tls.name), tls.name);
   if (!raw.known) {
-    return raw;
+    return { known: false, why: `${raw.why} (${group.displayName})` };
   }
   return { known: true, value: raw.value, on: raw.value !== undefined && tls.onValues.includes(raw.value.toLowerCase()) };
 }

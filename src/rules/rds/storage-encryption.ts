@@ -65,7 +65,7 @@ export function clusterEncryption(context: RuleContext, cluster: ResourceView): 
         if (!found.known) {
           return { state: 'unknown', why: found.why, location: 'Properties.SourceDBClusterIdentifier' };
         }
-        return inherit(clusterEncryption(context, found.value), `it is restored from DB cluster ${found.value.displayName}`, 'Properties.SourceDBClusterIdentifier');
+        return inherit(clusterEncryption(context, found.value), () => `it is restored from DB cluster ${found.value.displayName}`, 'Properties.SourceDBClusterIdentifier');
       }
     }
     return declaredEncryption(cluster, ['SnapshotIdentifier']);
@@ -78,7 +78,7 @@ function memberEncryption(context: RuleContext, db: ResourceView): DbEncryption 
     return { state: 'unknown', why: cluster.why, location: 'Properties.DBClusterIdentifier' };
   }
   return inherit(clusterEncryption(context, cluster.value),
-    `it is a member of DB cluster ${cluster.value.displayName}, whose storage encryption it takes`, 'Properties.DBClusterIdentifier');
+    () => `it is a member of DB cluster ${cluster.value.displayName}, whose storage encryption it takes`, 'Properties.DBClusterIdentifier');
 }
 
 function replicaEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView>): DbEncryption {
@@ -88,7 +88,7 @@ function replicaEncryption(context: RuleContext, db: ResourceView, seen: Set<Res
     return { state: 'unknown', why: found.why, location };
   }
   const inherited = inherit(instanceEncryption(context, found.value, seen),
-    `it is a read replica of ${found.value.displayName}, whose encryption it inherits`, location);
+    () => `it is a read replica of ${found.value.displayName}, whose encryption it inherits`, location);
   if (inherited.state !== 'encrypted') {
     return inherited;
   }
@@ -107,15 +107,15 @@ function replicaEncryption(context: RuleContext, db: ResourceView, seen: Set<Res
   return ENCRYPTED;
 }
 
-/** Explains an inherited state in terms of the resource that inherits it. */
-function inherit(from: DbEncryption, relation: string, location: string): DbEncryption {
+/** Explains an inherited state in terms of the resource that inherits it (worded only when needed). */
+function inherit(from: DbEncryption, relation: () => string, location: string): DbEncryption {
   switch (from.state) {
     case 'encrypted':
       return from;
     case 'unencrypted':
-      return { state: 'unencrypted', reason: `${relation}, and that is not encrypted (${from.reason})`, location };
+      return { state: 'unencrypted', reason: `${relation()}, and that is not encrypted (${from.reason})`, location };
     case 'unknown':
-      return { state: 'unknown', why: `${relation}, and that cannot be known (${from.why})`, location };
+      return { state: 'unknown', why: `${relation()}, and that cannot be known (${from.why})`, location };
   }
 }
 

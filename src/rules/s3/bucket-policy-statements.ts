@@ -69,9 +69,21 @@ function isBucketWideDeny(context: RuleContext, statement: Statement, bucket: Re
   if (!list(field(statement, 'Action')).some(a => actionMatches(a, 's3:*') || a === '*')) {
     return false;
   }
-  // Strings that embed tokens are split into their references once, for both questions.
-  const resources = list(field(statement, 'Resource')).map(r => typeof r === 'string' && Token.isUnresolved(r) ? context.splitReferences(r) : r);
-  return resources.some(r => refersTo(r, bucket, false)) && resources.some(r => refersTo(r, bucket, true));
+  // The bucket's own ARN token, and its objects', are found by their exact strings; other strings
+  // that embed tokens are split into their references once, for both questions.
+  const arn = arnTokenOf(bucket);
+  const resources = list(field(statement, 'Resource'));
+  if (resources.includes(arn) && resources.includes(`${arn}/*`)) {
+    return true;
+  }
+  const parsed = resources.map(r => typeof r === 'string' && Token.isUnresolved(r) ? context.splitReferences(r) : r);
+  return parsed.some(r => refersTo(r, bucket, false)) && parsed.some(r => refersTo(r, bucket, true));
+}
+
+/** The token string CDK hands out for the bucket's ARN (`bucket.bucketArn`, `attrArn`). */
+function arnTokenOf(bucket: ResourceView): string {
+  const typed = (bucket.resource as { attrArn?: unknown }).attrArn;
+  return typeof typed === 'string' ? typed : bucket.resource.getAtt('Arn').toString();
 }
 
 /** Whether a policy `Resource` entry is the bucket (`objects: false`) or all its objects (`true`). */

@@ -26,6 +26,11 @@ export interface RuleContext {
    */
   referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[];
   /**
+   * Why some resource of `type` in `stack` may refer to any of the stack's resources at `path` (its
+   * value is a parameter, a condition, an import), or `undefined` when every one is known.
+   */
+  unknownReferrer(stack: Stack, type: string, path: string[], spec: TargetSpec): string | undefined;
+  /**
    * A string that embeds CDK references, split into `Fn::Join` parts with `ResourceReference`s
    * (`splitReferences`), once per evaluation: the same ARN token appears in many places.
    */

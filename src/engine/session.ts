@@ -6,6 +6,7 @@ import { findTarget, TargetSpec } from './references';
 import { ResourceView } from './resource-view';
 import { RuleContext } from './rule-context';
 import { StackIndex } from './stack-index';
+import { intrinsicName } from './values';
 import { Finding, FindingKind } from '../gate/finding';
 import { ResolvedOptions } from '../gate/resolved-options';
 import type { Rule, Verdict } from '../rules/rule';
@@ -21,7 +22,7 @@ export class GateSession implements RuleContext {
   private exports?: Map<string, { output: CfnOutput }>;
   private readonly names = new Map<string, Map<string, ResourceView[]>>();
   private readonly stackFindings = new Map<Stack, Map<CfnResource, Finding[]>>();
-  private readonly reverse = new Map<Stack, Map<string, Map<ResourceView, ResourceView[]>>>();
+  private readonly reverse = new Map<Stack, Map<string, ReverseIndex>>();
   private readonly splits = new Map<string, unknown>();
 
   constructor(private readonly root: IConstruct, public readonly options: ResolvedOptions) {}
@@ -168,26 +169,37 @@ export class GateSession implements RuleContext {
   }
 
   public referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[] {
-    let byPath = this.reverse.get(target.stack);
+    return this.reverseIndex(target.stack, type, path, spec).byTarget.get(target) ?? [];
+  }
+
+  public unknownReferrer(stack: Stack, type: string, path: string[], spec: TargetSpec): string | undefined {
+    return this.reverseIndex(stack, type, path, spec).unknown;
+  }
+
+  private reverseIndex(stack: Stack, type: string, path: string[], spec: TargetSpec): ReverseIndex {
+    let byPath = this.reverse.get(stack);
     if (byPath === undefined) {
       byPath = new Map();
-      this.reverse.set(target.stack, byPath);
+      this.reverse.set(stack, byPath);
     }
     const key = `${type}|${path.join('.')}`;
-    let byTarget = byPath.get(key);
-    if (byTarget === undefined) {
-      byTarget = new Map();
-      for (const referrer of this.indexOf(target.stack).ofType(type)) {
+    let index = byPath.get(key);
+    if (index === undefined) {
+      index = { byTarget: new Map() };
+      for (const referrer of this.indexOf(stack).ofType(type)) {
         const found = findTarget(this, referrer, path, spec);
         if (found.known) {
-          const list = byTarget.get(found.value) ?? [];
+          const list = index.byTarget.get(found.value) ?? [];
           list.push(referrer);
-          byTarget.set(found.value, list);
+          index.byTarget.set(found.value, list);
+        } else if (index.unknown === undefined && intrinsicName(referrer.read(...path)) !== undefined) {
+          // Known only at deploy time: it may refer to any resource of the stack.
+          index.unknown = `${referrer.displayName} (${type}) refers to a ${spec.noun}, but ${found.why}`;
         }
       }
-      byPath.set(key, byTarget);
+      byPath.set(key, index);
     }
-    return byTarget.get(target) ?? [];
+    return index;
   }
 
   public splitReferences(value: string): unknown {
@@ -234,6 +246,12 @@ export class GateSession implements RuleContext {
       acknowledgementReason: reason,
     };
   }
+}
+
+/** Which resources of one type refer to which targets, and whether one refers to an unknown target. */
+interface ReverseIndex {
+  readonly byTarget: Map<ResourceView, ResourceView[]>;
+  unknown?: string;
 }
 
 /** Every stack under `scope`, itself included, through stages and nested stacks. */

@@ -28,7 +28,12 @@ export function bucketWideDenies(context: RuleContext, bucket: ResourceView): Re
 function bucketPolicyStatements(context: RuleContext, bucket: ResourceView): Reading<Statement[]> {
   return context.memo('s3:policy-statements', bucket, () => {
     const statements: Statement[] = [];
-    for (const policy of context.referrers(bucket, 'AWS::S3::BucketPolicy', ['Bucket'], BUCKET)) {
+    const policies = context.referrers(bucket, 'AWS::S3::BucketPolicy', ['Bucket'], BUCKET);
+    const unknownPolicy = policies.length === 0 ? context.unknownReferrer(bucket.stack, 'AWS::S3::BucketPolicy', ['Bucket'], BUCKET) : undefined;
+    if (unknownPolicy !== undefined) {
+      return unknown(`no bucket policy is known to apply to the bucket, and ${unknownPolicy}`);
+    }
+    for (const policy of policies) {
       const document = documentOf(policy);
       const fn = intrinsicName(document);
       if (fn !== undefined) {

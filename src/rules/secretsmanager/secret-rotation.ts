@@ -1,6 +1,6 @@
 import { TargetSpec } from '../../engine/references';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 
 const SECRET: TargetSpec = { types: ['AWS::SecretsManager::Secret'], nameProperty: 'Name', arnResource: 'secret', noun: 'secret' };
 
@@ -20,7 +20,10 @@ export const secretRotation: Rule = {
   check(secret, context) {
     const schedules = context.referrers(secret, 'AWS::SecretsManager::RotationSchedule', ['SecretId'], SECRET);
     if (schedules.length === 0) {
-      return nonCompliant('No rotation schedule targets the secret, so it never rotates', 'Properties');
+      const unknown = context.unknownReferrer(secret.stack, 'AWS::SecretsManager::RotationSchedule', ['SecretId'], SECRET);
+      return unknown !== undefined
+        ? unresolvable(`No rotation schedule is known to target the secret, and ${unknown}`, 'Properties')
+        : nonCompliant('No rotation schedule targets the secret, so it never rotates', 'Properties');
     }
     const complete = schedules.some(s => (s.has('RotationLambdaARN') || s.has('HostedRotationLambda')) && s.has('RotationRules'));
     return complete ? COMPLIANT

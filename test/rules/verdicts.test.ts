@@ -1,0 +1,191 @@
+/**
+ * Every rule of the catalogue, three ways: a compliant fixture, a non-compliant one and an
+ * unresolvable one. A rule added to the catalogue without its three fixtures fails this test.
+ */
+import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnResource } from 'aws-cdk-lib/core';
+import { EncryptionGate, FindingKind, RuleCatalogue } from '../../src';
+import { newApp, newStack } from '../support/app';
+
+type Fixture = (stack: Stack) => CfnResource;
+type Verdicts = { compliant: Fixture; nonCompliant: Fixture; unresolvable: Fixture };
+
+const param = (stack: Stack) => new CfnParameter(stack, 'Unknown').valueAsString;
+const either = (stack: Stack, a: unknown, b: unknown) =>
+  Fn.conditionIf(new CfnCondition(stack, 'Choice', { expression: Fn.conditionEquals(param(stack), 'a') }).logicalId, a, b);
+/** A bucket encryption configuration; SSE-C is blocked unless `blocked` says otherwise (`null`: not at all). */
+const sse = (algorithm: unknown, blocked: unknown = { encryptionType: ['SSE-C'] }) => ({
+  serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: algorithm }, blockedEncryptionTypes: blocked ?? undefined }],
+});
+const bucketWithPolicy = (stack: Stack, statements: (arn: string) => object[]) => {
+  const bucket = new s3.CfnBucket(stack, 'Subject', { bucketEncryption: sse('AES256') });
+  new s3.CfnBucketPolicy(stack, 'Policy', { bucket: bucket.ref, policyDocument: { Statement: statements(bucket.attrArn) } });
+  return bucket;
+};
+const deny = (arn: string, condition: object) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: condition });
+const TLS = { Bool: { 'aws:SecureTransport': 'false' } };
+const root = (encrypted: unknown) => [{ deviceName: '/dev/xvda', ebs: { encrypted } }];
+const admin = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: ['kms:PutKeyPolicy', 'kms:Describe*'], Resource: '*' };
+const limitedGrants = { ...admin, Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } };
+const cert = [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }];
+const listener = (stack: Stack, props: Partial<elbv2.CfnListenerProps>) => new elbv2.CfnListener(stack, 'Subject', {
+  loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/a/b',
+  defaultActions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS' } }],
+  ...props,
+});
+const db = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) => new rds.CfnDBInstance(stack, 'Subject', { dbInstanceClass: 'db.t4g.micro', ...props });
+
+const FIXTURES: { [ruleId: string]: Verdicts } = {
+  'CEG-S3-1': {
+    compliant: s => new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('aws:kms') }),
+    nonCompliant: s => new s3.CfnBucket(s, 'Subject'),
+    unresolvable: s => new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse(param(s)) }),
+  },
+  'CEG-S3-2': {
+    compliant: s => bucketWithPolicy(s, arn => [deny(arn, TLS)]),
+    nonCompliant: s => bucketWithPolicy(s, () => []),
+    unresolvable: s => {
+      const bucket = new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('AES256') });
+      new s3.CfnBucketPolicy(s, 'Policy', { bucket: bucket.ref, policyDocument: either(s, { Statement: [] }, { Statement: [] }) });
+      return bucket;
+    },
+  },
+  'CEG-S3-3': {
+    compliant: s => bucketWithPolicy(s, arn => [deny(arn, { NumericLessThan: { 's3:TlsVersion': '1.2' } })]),
+    nonCompliant: s => bucketWithPolicy(s, arn => [deny(arn, TLS)]),
+    unresolvable: s => {
+      const bucket = new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('AES256') });
+      new s3.CfnBucketPolicy(s, 'Policy', { bucket: bucket.ref, policyDocument: either(s, { Statement: [] }, { Statement: [] }) });
+      return bucket;
+    },
+  },
+  'CEG-S3-4': {
+    compliant: s => new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('AES256') }),
+    nonCompliant: s => new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('AES256', null) }),
+    unresolvable: s => new s3.CfnBucket(s, 'Subject', { bucketEncryption: sse('AES256', { encryptionType: either(s, ['SSE-C'], ['NONE']) }) }),
+  },
+  'CEG-EBS-1': {
+    compliant: s => new ec2.CfnVolume(s, 'Subject', { availabilityZone: 'eu-west-1a', size: 1, encrypted: true }),
+    nonCompliant: s => new ec2.CfnVolume(s, 'Subject', { availabilityZone: 'eu-west-1a', size: 1 }),
+    unresolvable: s => new ec2.CfnVolume(s, 'Subject', { availabilityZone: 'eu-west-1a', size: 1, encrypted: param(s) as unknown as boolean }),
+  },
+  'CEG-EBS-2': {
+    compliant: s => new ec2.CfnLaunchTemplate(s, 'Subject', { launchTemplateData: { blockDeviceMappings: root(true) } }),
+    nonCompliant: s => new ec2.CfnLaunchTemplate(s, 'Subject', { launchTemplateData: { blockDeviceMappings: root(false) } }),
+    unresolvable: s => new ec2.CfnLaunchTemplate(s, 'Subject', { launchTemplateData: { blockDeviceMappings: root(param(s)) } }),
+  },
+  'CEG-EBS-3': {
+    compliant: s => new ec2.CfnInstance(s, 'Subject', { blockDeviceMappings: root(true) }),
+    nonCompliant: s => new ec2.CfnInstance(s, 'Subject', { blockDeviceMappings: root(false) }),
+    unresolvable: s => new ec2.CfnInstance(s, 'Subject', { launchTemplate: { launchTemplateId: param(s), version: '1' } }),
+  },
+  'CEG-EBS-4': {
+    compliant: s => {
+      const template = new ec2.CfnLaunchTemplate(s, 'Template', { launchTemplateData: { blockDeviceMappings: root(true) } });
+      return new autoscaling.CfnAutoScalingGroup(s, 'Subject', { minSize: '1', maxSize: '1', launchTemplate: { launchTemplateId: template.ref, version: '1' } });
+    },
+    nonCompliant: s => {
+      const template = new ec2.CfnLaunchTemplate(s, 'Template', { launchTemplateData: {} });
+      return new autoscaling.CfnAutoScalingGroup(s, 'Subject', { minSize: '1', maxSize: '1', launchTemplate: { launchTemplateId: template.ref, version: '1' } });
+    },
+    unresolvable: s => new autoscaling.CfnAutoScalingGroup(s, 'Subject', { minSize: '1', maxSize: '1', launchTemplate: { launchTemplateName: 'elsewhere', version: '1' } }),
+  },
+  'CEG-RDS-1': {
+    compliant: s => new rds.CfnDBCluster(s, 'Subject', { engine: 'aurora-mysql', storageEncrypted: true }),
+    nonCompliant: s => new rds.CfnDBCluster(s, 'Subject', { engine: 'aurora-mysql' }),
+    unresolvable: s => new rds.CfnDBCluster(s, 'Subject', { engine: 'aurora-mysql', storageEncrypted: param(s) as unknown as boolean }),
+  },
+  'CEG-RDS-2': {
+    compliant: s => db(s, { engine: 'db2-se', storageEncrypted: true }),
+    nonCompliant: s => db(s, { engine: 'db2-se' }),
+    unresolvable: s => db(s, { engine: 'db2-se', dbSnapshotIdentifier: 'old' }),
+  },
+  'CEG-RDS-3': {
+    compliant: s => db(s, { engine: 'postgres', engineVersion: '16.4', storageEncrypted: true }),
+    nonCompliant: s => db(s, { engine: 'postgres', engineVersion: '14.12', storageEncrypted: true }),
+    unresolvable: s => db(s, { engine: 'postgres', storageEncrypted: true, dbParameterGroupName: 'shared' }),
+  },
+  'CEG-KMS-1': {
+    compliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [admin, limitedGrants] } }),
+    nonCompliant: s => new kms.CfnKey(s, 'Subject', { keyPolicy: { Statement: [admin, limitedGrants] } }),
+    unresolvable: s => new kms.CfnKey(s, 'Subject', { keySpec: param(s), keyPolicy: { Statement: [admin, limitedGrants] } }),
+  },
+  'CEG-KMS-2': {
+    compliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [admin] } }),
+    nonCompliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [admin, { ...admin, Principal: '*' }] } }),
+    unresolvable: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: either(s, { Statement: [] }, { Statement: [admin] }) }),
+  },
+  'CEG-KMS-3': {
+    compliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [admin] } }),
+    nonCompliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [{ ...admin, Action: 'kms:Decrypt' }] } }),
+    unresolvable: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: either(s, { Statement: [] }, { Statement: [admin] }) }),
+  },
+  'CEG-KMS-4': {
+    compliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [admin, limitedGrants] } }),
+    nonCompliant: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: { Statement: [{ ...admin, Action: 'kms:*' }] } }),
+    unresolvable: s => new kms.CfnKey(s, 'Subject', { enableKeyRotation: true, keyPolicy: either(s, { Statement: [] }, { Statement: [admin] }) }),
+  },
+  'CEG-SM-1': {
+    compliant: s => new secretsmanager.CfnSecret(s, 'Subject', { kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/abc' }),
+    nonCompliant: s => new secretsmanager.CfnSecret(s, 'Subject'),
+    unresolvable: s => new secretsmanager.CfnSecret(s, 'Subject', { kmsKeyId: param(s) }),
+  },
+  'CEG-SM-2': {
+    compliant: s => {
+      const secret = new secretsmanager.CfnSecret(s, 'Subject');
+      new secretsmanager.CfnRotationSchedule(s, 'Rotation', { secretId: secret.ref, rotationLambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:r', rotationRules: { automaticallyAfterDays: 30 } });
+      return secret;
+    },
+    nonCompliant: s => new secretsmanager.CfnSecret(s, 'Subject'),
+    unresolvable: s => {
+      const secret = new secretsmanager.CfnSecret(s, 'Subject');
+      new secretsmanager.CfnRotationSchedule(s, 'Rotation', { secretId: param(s), rotationLambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:r', rotationRules: { automaticallyAfterDays: 30 } });
+      return secret;
+    },
+  },
+  'CEG-ELB-1': {
+    compliant: s => listener(s, { port: 80, protocol: 'HTTP' }),
+    nonCompliant: s => listener(s, { port: 80, protocol: 'HTTP', defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }] }),
+    unresolvable: s => listener(s, { port: 80, protocol: param(s) }),
+  },
+  'CEG-ELB-2': {
+    compliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }),
+    nonCompliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert }),
+    unresolvable: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert, sslPolicy: param(s) }),
+  },
+  'CEG-ELB-3': {
+    compliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert }),
+    nonCompliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/x' }] }),
+    unresolvable: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: param(s) }] }),
+  },
+};
+
+describe('every rule has a compliant, a non-compliant and an unresolvable verdict', () => {
+  const app = newApp();
+  const cases: Array<[string, keyof Verdicts, string]> = [];
+  for (const rule of RuleCatalogue.all()) {
+    for (const kind of ['compliant', 'nonCompliant', 'unresolvable'] as const) {
+      const stack = newStack(app, `${rule.id}-${kind}`);
+      const subject = FIXTURES[rule.id]?.[kind]?.(stack);
+      cases.push([rule.id, kind, subject?.node.path ?? '(no fixture)']);
+    }
+  }
+  const findings = EncryptionGate.evaluate(app);
+
+  test.each(cases)('%s: %s', (ruleId, kind, path) => {
+    const onSubject = findings.filter(f => f.ruleId === ruleId && f.constructPath === path);
+    expect(path).not.toBe('(no fixture)');
+    if (kind === 'compliant') {
+      expect(onSubject).toEqual([]);
+    } else {
+      expect(onSubject.map(f => f.kind)).toEqual([kind === 'nonCompliant' ? FindingKind.NON_COMPLIANT : FindingKind.UNRESOLVABLE]);
+    }
+  });
+});

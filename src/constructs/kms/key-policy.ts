@@ -1,7 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../policy/key-policy-analysis';
+import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../policy/policy-statements';
+import { isAccountId } from '../../private/account-id';
 import { validationError } from '../../private/errors';
 
 /**
@@ -184,7 +185,7 @@ function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
     }
   }
   for (const id of options.crossAccountIds ?? []) {
-    if (!Token.isUnresolved(id) && !/^\d{12}$/.test(id)) {
+    if (!isAccountId(id)) {
       throw validationError('InvalidAccountId', `crossAccountIds includes "${id}", which is not a 12-digit AWS account ID.`, key);
     }
   }

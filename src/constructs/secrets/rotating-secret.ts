@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isAccountId } from '../../private/account-id';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 
@@ -128,7 +129,7 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
     }
   }
   for (const account of props.crossAccountReadIds ?? []) {
-    if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+    if (!isAccountId(account)) {
       throw error(`crossAccountReadIds includes "${account}", which is not a 12-digit AWS account ID.`);
     }
   }

@@ -1,5 +1,5 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { hasAdministrator } from '../../policy/key-policy-analysis';
+import { hasAdministrator } from '../../policy/policy-statements';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 import { keyPolicyStatements } from './key-policy-statements';
 

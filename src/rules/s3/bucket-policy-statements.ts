@@ -5,7 +5,7 @@ import { TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
 import { describeIntrinsic, field, intrinsicName, isObject, JsonObject, known, Reading, unknown } from '../../engine/values';
-import { actionMatches, hasPublicPrincipal, Statement, statementsOf } from '../../policy/key-policy-analysis';
+import { actionMatches, asList, hasPublicPrincipal, Statement, statementsOf } from '../../policy/policy-statements';
 
 const BUCKET: TargetSpec = { types: ['AWS::S3::Bucket'], nameProperty: 'BucketName', noun: 'bucket' };
 
@@ -62,22 +62,18 @@ function documentOf(policy: ResourceView): unknown {
   return document;
 }
 
-function list(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
 /** A public Deny statement that covers all S3 actions (`s3:*` or `*`) on the bucket and its objects. */
 function isBucketWideDeny(context: RuleContext, statement: Statement, bucket: ResourceView): boolean {
   if (field(statement, 'Effect') !== 'Deny' || !hasPublicPrincipal(statement)) {
     return false;
   }
-  if (!list(field(statement, 'Action')).some(a => actionMatches(a, 's3:*') || a === '*')) {
+  if (!asList(field(statement, 'Action')).some(a => actionMatches(a, 's3:*') || a === '*')) {
     return false;
   }
   // The bucket's own ARN token, and its objects', are found by their exact strings; other strings
   // that embed tokens are split into their references once, for both questions.
   const arn = arnTokenOf(bucket);
-  const resources = list(field(statement, 'Resource'));
+  const resources = asList(field(statement, 'Resource'));
   if (resources.includes(arn) && resources.includes(`${arn}/*`)) {
     return true;
   }

@@ -1,6 +1,7 @@
 /**
- * Reading KMS key policies (as CloudFormation JSON), shared by the KMS rules and the KMS
- * constructs so that what a construct refuses and what the gate flags are decided by one code.
+ * Reading IAM policy statements (as CloudFormation JSON): key policies, shared by the KMS rules and
+ * the KMS constructs so that what a construct refuses and what the gate flags are decided by one
+ * code, and bucket policies, read by the S3 rules.
  */
 import { field, intrinsicName, isObject, JsonObject } from '../engine/values';
 
@@ -30,7 +31,8 @@ export function statementsOf(document: unknown): Statement[] | undefined {
   return Array.isArray(statements) ? statements.filter(isObject) : undefined;
 }
 
-function list(value: unknown): unknown[] {
+/** A statement field that may be one value or a list of them, as a list. */
+export function asList(value: unknown): unknown[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
@@ -57,9 +59,9 @@ const PATTERNS = new Map<string, RegExp>();
 function allowsAction(statement: Statement, action: string): boolean {
   if (field(statement, 'NotAction') !== undefined) {
     // NotAction allows everything it does not list.
-    return !list(field(statement, 'NotAction')).some(p => actionMatches(p, action));
+    return !asList(field(statement, 'NotAction')).some(p => actionMatches(p, action));
   }
-  return list(field(statement, 'Action')).some(p => actionMatches(p, action));
+  return asList(field(statement, 'Action')).some(p => actionMatches(p, action));
 }
 
 /** Whether the statement's principal includes everyone (`*` or `{ AWS: '*' }`). */
@@ -68,7 +70,7 @@ export function hasPublicPrincipal(statement: Statement): boolean {
   if (principal === '*') {
     return true;
   }
-  return list(field(principal, 'AWS')).some(p => p === '*');
+  return asList(field(principal, 'AWS')).some(p => p === '*');
 }
 
 /** Whether the statement's conditions narrow who can use it. */

@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { isTls12MinimumPolicy } from './tls-policies';
+import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { validationError } from '../../private/errors';
 import { AccessLogBucket } from '../s3/access-log-bucket';
 

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../policy/policy-statements';
+import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { isAccountId } from '../../private/account-id';
 import { validationError } from '../../private/errors';
 

@@ -1,4 +1,4 @@
-import { isTls12MinimumPolicy } from '../../constructs/elb/tls-policies';
+import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../rule';

@@ -1,5 +1,5 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { hasAdministrator } from '../../policy/policy-statements';
+import { hasAdministrator } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 import { keyPolicyStatements } from './key-policy-statements';
 

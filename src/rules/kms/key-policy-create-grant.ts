@@ -1,5 +1,5 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { describeStatement, unrestrictedCreateGrantStatements } from '../../policy/policy-statements';
+import { describeStatement, unrestrictedCreateGrantStatements } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
 import { keyPolicyStatements } from './key-policy-statements';
 

@@ -1,7 +1,7 @@
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
 import { describeIntrinsic, field, intrinsicName, JsonObject, known, Reading, unknown } from '../../engine/values';
-import { Statement, statementsOf } from '../../policy/policy-statements';
+import { Statement, statementsOf } from '../../aws/iam-policy';
 
 /** The statements of a key's policy, or `undefined` when it declares none (the default policy). */
 export function keyPolicyStatements(context: RuleContext, key: ResourceView): Reading<Statement[] | undefined> {

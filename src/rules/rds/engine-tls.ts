@@ -1,4 +1,4 @@
-import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../constructs/rds/tls-parameters';
+import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { findTarget, TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';

@@ -5,7 +5,7 @@ import { TargetSpec } from '../../engine/references';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
 import { describeIntrinsic, field, intrinsicName, isObject, JsonObject, known, Reading, unknown } from '../../engine/values';
-import { actionMatches, asList, hasPublicPrincipal, Statement, statementsOf } from '../../policy/policy-statements';
+import { actionMatches, asList, hasPublicPrincipal, Statement, statementsOf } from '../../aws/iam-policy';
 
 const BUCKET: TargetSpec = { types: ['AWS::S3::Bucket'], nameProperty: 'BucketName', noun: 'bucket' };
 

@@ -3,7 +3,8 @@
  * the KMS constructs so that what a construct refuses and what the gate flags are decided by one
  * code, and bucket policies, read by the S3 rules.
  */
-import { field, intrinsicName, isObject, JsonObject } from '../engine/values';
+export { asList } from './json';
+import { asList, fieldOf as field, intrinsicName, isJsonObject as isObject, JsonObject } from './json';
 
 /**
  * Condition keys that limit *who* can use a statement: with one of them, a `*` principal is
@@ -31,10 +32,6 @@ export function statementsOf(document: unknown): Statement[] | undefined {
   return Array.isArray(statements) ? statements.filter(isObject) : undefined;
 }
 
-/** A statement field that may be one value or a list of them, as a list. */
-export function asList(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 function isAllow(statement: Statement): boolean {
   return field(statement, 'Effect') === 'Allow';

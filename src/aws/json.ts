@@ -1,0 +1,54 @@
+/**
+ * Plain JSON helpers for AWS documents (policies, templates). Nothing here knows the gate: the
+ * constructs and the rules both read AWS documents through these.
+ */
+
+/** A plain JSON object (not an array, not null). */
+export type JsonObject = { [key: string]: unknown };
+
+/** Whether a value is a plain object: not null, not an array, not a class instance. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * If `value` is a CloudFormation intrinsic (`{ Ref }`, `{ Fn::... }`, `{ Condition }`), its
+ * function name.
+ */
+export function intrinsicName(value: unknown): string | undefined {
+  if (!isJsonObject(value)) {
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  if (keys.length !== 1) {
+    return undefined;
+  }
+  const key = keys[0];
+  return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? key : undefined;
+}
+
+/** A field of a JSON object, by exact name, then case-insensitively (IAM keys are case-insensitive). */
+export function fieldOf(obj: unknown, name: string): unknown {
+  if (!isJsonObject(obj)) {
+    return undefined;
+  }
+  if (Object.prototype.hasOwnProperty.call(obj, name)) {
+    return obj[name];
+  }
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(obj)) {
+    if (key.toLowerCase() === lower) {
+      return obj[key];
+    }
+  }
+  return undefined;
+}
+
+/** A field that may be one value or a list of them, as a list. */
+export function asList(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

@@ -1,18 +1,25 @@
-export * from './gate/levels';
-export * from './gate/options';
-export * from './gate/finding';
-export * from './rules/rule-info';
+// The public API, name by name: what is exported here is what semver (and jsii) lock in.
+
+// The gate's vocabulary
+export { FindingLevel, RuleService } from './gate/levels';
+export { EncryptionGateOptions } from './gate/options';
+export { Finding, FindingKind } from './gate/finding';
+export { RuleInfo } from './gate/rule-info';
 export { RuleCatalogue } from './rules/catalogue';
-export * from './front-ends/enforce-encryption';
-export * from './front-ends/encryption-checks';
-export * from './front-ends/encryption-gate';
-export * from './constructs/kms/key-policy';
-export * from './constructs/kms/cmk-with-policy';
-export * from './constructs/kms/replica-key';
-export * from './constructs/kms/multi-region-key';
-export * from './constructs/kms/envelope-encryption';
-export * from './constructs/s3/encrypted-bucket';
-export * from './constructs/s3/access-log-bucket';
-export * from './constructs/secrets/rotating-secret';
-export * from './constructs/rds/encrypted-rds-instance';
-export * from './constructs/elb/acm-fronted-alb';
+
+// The gate's front ends
+export { EnforceEncryption } from './front-ends/enforce-encryption';
+export { EncryptionChecks } from './front-ends/encryption-checks';
+export { EncryptionGate } from './front-ends/encryption-gate';
+
+// Constructs
+export { KeyPolicyOptions } from './constructs/kms/key-policy';
+export { CmkWithPolicy, CmkWithPolicyProps } from './constructs/kms/cmk-with-policy';
+export { ReplicaKey, ReplicaKeyOptions, ReplicaKeyProps } from './constructs/kms/replica-key';
+export { MultiRegionKey, MultiRegionKeyProps } from './constructs/kms/multi-region-key';
+export { EnvelopeEncryption, EnvelopeGrantOptions } from './constructs/kms/envelope-encryption';
+export { EncryptedBucket, EncryptedBucketProps, BucketEncryptionChoice } from './constructs/s3/encrypted-bucket';
+export { AccessLogBucket, AccessLogBucketProps } from './constructs/s3/access-log-bucket';
+export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotating-secret';
+export { EncryptedRdsInstance, EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance';
+export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';

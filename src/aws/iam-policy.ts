@@ -1,24 +1,14 @@
 /**
- * Reading IAM policy statements (as CloudFormation JSON): key policies, shared by the KMS rules and
- * the KMS constructs so that what a construct refuses and what the gate flags are decided by one
- * code, and bucket policies, read by the S3 rules.
+ * Who can do what under which condition, for resource policies (key, bucket, secret policies)
+ * written as CloudFormation JSON. One module for the KMS, S3 and Secrets Manager rules and for the
+ * constructs' own checks, so that what a construct refuses and what the gate flags agree.
+ *
+ * Values that are not literals (intrinsics, references) are unknown: answers are three-valued.
  */
+import { andAll, conditionsHold, fixedContext, FixedContext, orAll, Tri, wildcard } from './iam-conditions';
+import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
+
 export { asList } from './json';
-import { asList, fieldOf as field, intrinsicName, isJsonObject as isObject, JsonObject } from './json';
-
-/**
- * Condition keys that limit *who* can use a statement: with one of them, a `*` principal is
- * narrowed to an account, organization, ARN, service or network path.
- */
-const LIMITING_CONDITION_KEYS = new Set([
-  'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths',
-  'aws:principalservicename', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid',
-  'aws:sourceorgpaths', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:userid', 'aws:username',
-  'kms:calleraccount', 'kms:viaservice',
-]);
-
-/** Actions that let a principal change the key policy, hence manage the key. */
-const POLICY_ADMIN_ACTIONS = ['kms:putkeypolicy'];
 
 /** One statement of a policy, in CloudFormation JSON. */
 export type Statement = JsonObject;
@@ -26,86 +16,158 @@ export type Statement = JsonObject;
 /** The statements of a policy document (`{ Statement: [...] }`), or `undefined` if not a list. */
 export function statementsOf(document: unknown): Statement[] | undefined {
   const statements = field(document, 'Statement');
-  if (isObject(statements) && intrinsicName(statements) === undefined) {
+  if (isJsonObject(statements) && Object.keys(statements).every(k => !k.startsWith('Fn::') && k !== 'Ref')) {
     return [statements];
   }
-  return Array.isArray(statements) ? statements.filter(isObject) : undefined;
+  return Array.isArray(statements) && statements.every(isJsonObject) ? statements : undefined;
 }
 
-
-function isAllow(statement: Statement): boolean {
+export function isAllow(statement: Statement): boolean {
   return field(statement, 'Effect') === 'Allow';
 }
 
-/** Whether an action pattern (`kms:*`, `kms:Put*`, `*`) covers an action. */
+export function isDeny(statement: Statement): boolean {
+  return field(statement, 'Effect') === 'Deny';
+}
+
+/** Whether an action pattern (`kms:*`, `kms:Put*`, `*`) covers an action (case-insensitive). */
 export function actionMatches(pattern: unknown, action: string): boolean {
-  if (typeof pattern !== 'string') {
+  return typeof pattern === 'string' && wildcard(pattern.toLowerCase()).test(action.toLowerCase());
+}
+
+/** Whether the statement applies to an action (`Action`, or everything but `NotAction`). */
+export function coversAction(statement: Statement, action: string): Tri {
+  const notAction = field(statement, 'NotAction');
+  if (notAction !== undefined) {
+    return literalList(notAction) ? !asList(notAction).some(p => actionMatches(p, action)) : undefined;
+  }
+  const actions = field(statement, 'Action');
+  return literalList(actions) ? asList(actions).some(p => actionMatches(p, action)) : undefined;
+}
+
+/** Whether the statement covers *every* action of a service (`s3:*` or `*`). */
+export function coversEveryAction(statement: Statement, service: string): Tri {
+  if (field(statement, 'NotAction') !== undefined) {
     return false;
   }
-  let regex = PATTERNS.get(pattern);
-  if (regex === undefined) {
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    PATTERNS.set(pattern, regex);
-  }
-  return regex.test(action);
+  const actions = field(statement, 'Action');
+  return literalList(actions) ? asList(actions).some(p => p === '*' || (typeof p === 'string' && p.toLowerCase() === `${service}:*`)) : undefined;
 }
 
-/** Compiled action patterns: a few dozen distinct ones in any app. */
-const PATTERNS = new Map<string, RegExp>();
-
-function allowsAction(statement: Statement, action: string): boolean {
-  if (field(statement, 'NotAction') !== undefined) {
-    // NotAction allows everything it does not list.
-    return !asList(field(statement, 'NotAction')).some(p => actionMatches(p, action));
-  }
-  return asList(field(statement, 'Action')).some(p => actionMatches(p, action));
-}
-
-/** Whether the statement's principal includes everyone (`*` or `{ AWS: '*' }`). */
+/** Whether the statement's principal is everyone (`*`, `{ AWS: '*' }`) — `NotPrincipal` counts as almost everyone. */
 export function hasPublicPrincipal(statement: Statement): boolean {
-  const principal = field(statement, 'Principal');
-  if (principal === '*') {
+  if (field(statement, 'NotPrincipal') !== undefined) {
     return true;
   }
-  return asList(field(principal, 'AWS')).some(p => p === '*');
-}
-
-/** Whether the statement's conditions narrow who can use it. */
-export function hasLimitingCondition(statement: Statement): boolean {
-  const conditions = field(statement, 'Condition');
-  if (!isObject(conditions)) {
-    return false;
-  }
-  return Object.values(conditions).some(operator =>
-    isObject(operator) && Object.keys(operator).some(key => LIMITING_CONDITION_KEYS.has(key.toLowerCase())));
-}
-
-/** Allow statements open to everyone without a condition that narrows who. */
-export function publicStatements(statements: Statement[]): Statement[] {
-  return statements.filter(s => isAllow(s) && hasPublicPrincipal(s) && !hasLimitingCondition(s));
-}
-
-/** Whether some Allow statement lets a principal change the key policy (a key administrator). */
-export function hasAdministrator(statements: Statement[]): boolean {
-  return statements.some(s => isAllow(s) && field(s, 'Principal') !== undefined && POLICY_ADMIN_ACTIONS.some(a => allowsAction(s, a)));
-}
-
-/** Allow statements that grant `kms:CreateGrant` without requiring `kms:GrantIsForAWSResource`. */
-export function unrestrictedCreateGrantStatements(statements: Statement[]): Statement[] {
-  return statements.filter(s => isAllow(s) && allowsAction(s, 'kms:CreateGrant') && !requiresGrantForAwsResource(s));
+  const principal = field(statement, 'Principal');
+  return principal === '*' || asList(field(principal, 'AWS')).some(p => p === '*');
 }
 
 /**
- * Whether grants are limited to AWS services acting for the caller: `kms:GrantIsForAWSResource`
- * true, or `kms:ViaService` (the call comes through that service, as Secrets Manager's does).
+ * Keys whose values a stranger (a principal of another account, outside our organization, calling
+ * from elsewhere) cannot choose: fixed to a stranger's values. Every other key is free.
  */
-function requiresGrantForAwsResource(statement: Statement): boolean {
-  const conditions = field(statement, 'Condition');
-  const value = field(field(conditions, 'Bool'), 'kms:GrantIsForAWSResource');
-  if (value === true || value === 'true') {
+const STRANGER: FixedContext = fixedContext({
+  'aws:PrincipalAccount': '999999999999',
+  'kms:CallerAccount': '999999999999',
+  'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/stranger',
+  'aws:PrincipalOrgID': 'o-stranger0000',
+  'aws:PrincipalOrgPaths': 'o-stranger0000/r-stranger/',
+  'aws:SourceAccount': '999999999999',
+  'aws:SourceArn': 'arn:aws:s3:::stranger-bucket',
+  'aws:SourceOrgID': 'o-stranger0000',
+  'aws:SourceOrgPaths': 'o-stranger0000/r-stranger/',
+  'aws:SourceVpce': 'vpce-0stranger',
+  'aws:SourceVpc': 'vpc-0stranger',
+  'aws:userid': 'AROASTRANGER:stranger',
+  'aws:username': 'stranger',
+  'aws:PrincipalServiceName': undefined,
+  'aws:PrincipalIsAWSService': 'false',
+});
+
+/**
+ * Whether a stranger can be allowed by this statement: an Allow for everyone whose conditions a
+ * caller of another account can satisfy (`kms:ViaService` alone, `...IfExists`, negated
+ * operators, `Null` and `StringLike "*"` do not keep a stranger out; `aws:PrincipalAccount`,
+ * `aws:PrincipalOrgID`, `aws:SourceAccount` and the like do).
+ */
+export function admitsStrangers(statement: Statement): Tri {
+  if (!isAllow(statement) || !hasPublicPrincipal(statement)) {
+    return false;
+  }
+  return conditionsHold(field(statement, 'Condition'), STRANGER, 'some');
+}
+
+/** Allow statements open to strangers (or possibly so: a value only known at deploy time). */
+export function publicStatements(statements: Statement[]): Statement[] {
+  return statements.filter(s => admitsStrangers(s) !== false);
+}
+
+/**
+ * Whether someone can change the key policy (`kms:PutKeyPolicy`), hence manage the key: an Allow
+ * for a named principal, not cancelled for every request by a Deny that covers that principal.
+ */
+export function hasAdministrator(statements: Statement[]): Tri {
+  const allows = statements.filter(s => isAllow(s) && field(s, 'Principal') !== undefined && coversAction(s, 'kms:PutKeyPolicy') !== false);
+  return orAll(allows.map(allow => {
+    const denied = orAll(statements.filter(isDeny).map(deny => andAll([
+      coversPrincipal(deny, field(allow, 'Principal')),
+      coversAction(deny, 'kms:PutKeyPolicy'),
+      conditionsHold(field(deny, 'Condition'), new Map(), 'every'),
+    ])));
+    return andAll([coversAction(allow, 'kms:PutKeyPolicy'), denied === undefined ? undefined : !denied]);
+  }));
+}
+
+/** Whether a Deny's principal includes every principal named by `principal`. */
+function coversPrincipal(deny: Statement, principal: unknown): Tri {
+  if (field(deny, 'NotPrincipal') !== undefined) {
+    return undefined;
+  }
+  if (hasPublicPrincipal(deny)) {
     return true;
   }
-  return isObject(conditions) && Object.values(conditions).some(operator => field(operator, 'kms:ViaService') !== undefined);
+  return JSON.stringify(field(deny, 'Principal')) === JSON.stringify(principal);
+}
+
+/** A request made directly to KMS, not through an AWS service. */
+const DIRECT_CALLS = [
+  fixedContext({ 'kms:GrantIsForAWSResource': undefined, 'kms:ViaService': undefined }),
+  fixedContext({ 'kms:GrantIsForAWSResource': 'false', 'kms:ViaService': undefined }),
+];
+
+/**
+ * Allow statements that let a principal create grants directly, not only for AWS resources
+ * (`kms:GrantIsForAWSResource` true) or through a service (`kms:ViaService`).
+ */
+export function unrestrictedCreateGrantStatements(statements: Statement[]): Statement[] {
+  // A Deny for everyone that holds for every direct call takes CreateGrant from every Allow.
+  const deniedForAll = statements.some(s => isDeny(s) && hasPublicPrincipal(s) && field(s, 'NotPrincipal') === undefined
+    && coversAction(s, 'kms:CreateGrant') === true
+    && DIRECT_CALLS.every(context => conditionsHold(field(s, 'Condition'), context, 'every') === true));
+  if (deniedForAll) {
+    return [];
+  }
+  return statements.filter(s => isAllow(s) && coversAction(s, 'kms:CreateGrant') !== false
+    && orAll(DIRECT_CALLS.map(context => conditionsHold(field(s, 'Condition'), context, 'some'))) !== false);
+}
+
+/**
+ * Whether a Deny statement refuses every request with the fixed keys, for every principal, every
+ * action of `service`, and the resources `resource` accepts.
+ */
+export function deniesEveryRequest(statement: Statement, service: string, fixed: FixedContext, resource: (entries: unknown[]) => Tri): Tri {
+  if (!isDeny(statement) || !hasPublicPrincipal(statement) || field(statement, 'NotPrincipal') !== undefined) {
+    return false;
+  }
+  if (field(statement, 'NotResource') !== undefined) {
+    return false;
+  }
+  return andAll([
+    coversEveryAction(statement, service),
+    resource(asList(field(statement, 'Resource'))),
+    conditionsHold(field(statement, 'Condition'), fixed, 'every'),
+  ]);
 }
 
 /** A short label for a statement in messages: its Sid, or its position. */
@@ -113,3 +175,9 @@ export function describeStatement(statement: Statement, statements: Statement[])
   const sid = field(statement, 'Sid');
   return typeof sid === 'string' ? `statement "${sid}"` : `statement #${statements.indexOf(statement)}`;
 }
+
+function literalList(value: unknown): boolean {
+  return asList(value).every(v => typeof v === 'string');
+}
+
+export { fixedContext, Tri } from './iam-conditions';

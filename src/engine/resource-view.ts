@@ -1,225 +1,173 @@
-import { CfnResource, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import { resolveKeepingReferences } from './reference-resolver';
-import { camelName, field, findKey, intrinsicName, isObject, JsonObject } from './values';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { DeployValues, NO_VALUE, StackFacts } from './deploy-values';
+import { RenderedResource, renderResource } from './rendering';
+import { ReferenceTable } from './resource-reference';
+import { readBoolean, readList, readObject, readString, Reading } from './values';
+import { World } from './worlds';
+import { fieldOf, intrinsicName } from '../aws/json';
 
-/**
- * What CloudFormation will receive for one resource, read from the construct tree on demand.
- *
- * The gate must judge the template as it will be synthesized, escape hatches included, but
- * rendering and resolving every resource a second time would double the cost of synthesis. So a
- * view reads only the property paths a rule asks for: the typed L1 value (camelCase), resolved
- * where it is a token, merged with the raw overrides (`addPropertyOverride`,
- * `addPropertyDeletionOverride`, CloudFormation names) the same way `CfnResource` merges them.
- * Keys are compared case-insensitively, since both spellings name the same property.
- */
-export class ResourceView {
-  /** The CloudFormation resource type. */
-  public readonly type: string;
-  private cache?: Map<string, unknown>;
+/** What the gate holds about one resource for a whole evaluation: rendered once, viewed per world. */
+export class ResourceRecord {
+  private rendered?: RenderedResource;
+  private readonly views = new Map<string, ResourceView>();
   private _logicalId?: string;
-  private _properties?: JsonObject;
 
-  constructor(public readonly resource: CfnResource, public readonly stack: Stack) {
-    this.type = resource.cfnResourceType;
+  constructor(
+    public readonly resource: CfnResource,
+    public readonly facts: StackFacts,
+    private readonly table: ReferenceTable,
+  ) {}
+
+  public get stack(): Stack {
+    return this.facts.stack;
   }
 
-  /** The construct path of the L1. */
-  public get path(): string {
-    return this.resource.node.path;
+  /** The resource as its template shows it (rendered on first use). */
+  public get template(): RenderedResource {
+    if (this.rendered === undefined) {
+      this.rendered = renderResource(this.resource, this.facts.stack, this.table);
+    }
+    return this.rendered;
   }
 
-  /** The construct path relative to its stack, for messages ("Unit0/Template/Resource"). */
-  public get displayName(): string {
-    const stackPath = this.stack.node.path;
-    const path = this.resource.node.path;
-    return stackPath === '' ? path : path.slice(stackPath.length + 1);
-  }
-
-  /** The logical ID in the stack's template (overrides included). */
+  /** The logical ID in its template (computed on first use: CDK hashes it). */
   public get logicalId(): string {
     if (this._logicalId === undefined) {
-      this._logicalId = this.stack.resolve(this.resource.logicalId) as string;
+      this._logicalId = this.facts.stack.resolve(this.resource.logicalId) as string;
     }
     return this._logicalId;
   }
 
-  /**
-   * The value CloudFormation will see at `Properties.<path...>`, with every token resolved
-   * (CloudFormation intrinsics such as `{ Ref }` stay as they are, and references to resources of
-   * the app are `ResourceReference`s), or `undefined` when absent.
-   */
-  public read(...path: string[]): unknown {
-    const key = path.length === 1 ? path[0] : path.join('.');
-    const cache = this.cache ?? (this.cache = new Map());
-    if (cache.has(key)) {
-      return cache.get(key);
+  /** The view of this resource in one world. */
+  public in(world: World): ResourceView {
+    let view = this.views.get(world.key);
+    if (view === undefined) {
+      view = new ResourceView(this, world, new DeployValues(this.facts, world, this.table));
+      this.views.set(world.key, view);
     }
-    const value = this.compute(path, true);
-    cache.set(key, value);
+    return view;
+  }
+}
+
+/** A property read in one world, with where it is for messages and report locations. */
+export type Field<T> = Reading<T> & { readonly location: string };
+
+/**
+ * One resource as CloudFormation will see it in one world (see `World`): every property the
+ * template gives it, escape hatches applied, `Fn::If` decided, `AWS::NoValue` removed, values
+ * known at synth time folded, and references to app resources as `ResourceReference`s.
+ */
+export class ResourceView {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(public readonly record: ResourceRecord, public readonly world: World, private readonly values: DeployValues) {}
+
+  public get resource(): CfnResource {
+    return this.record.resource;
+  }
+
+  public get stack(): Stack {
+    return this.record.stack;
+  }
+
+  /** The CloudFormation resource type. */
+  public get type(): string {
+    return this.record.resource.cfnResourceType;
+  }
+
+  /** The construct path of the L1. */
+  public get path(): string {
+    return this.record.resource.node.path;
+  }
+
+  /** The construct path relative to its stack, for messages. */
+  public get displayName(): string {
+    const stackPath = this.stack.node.path;
+    const path = this.path;
+    return stackPath === '' ? path : path.slice(stackPath.length + 1);
+  }
+
+  public get logicalId(): string {
+    return this.record.logicalId;
+  }
+
+  /** Whether the resource exists in this world (its `Condition`, if any, holds). */
+  public exists(): boolean {
+    const condition = this.record.template.condition;
+    return condition === undefined || this.values.decide(condition);
+  }
+
+  /** Whether a condition (by logical ID) holds in this world. */
+  public decide(condition: unknown): boolean {
+    return this.values.decide(condition);
+  }
+
+  /** The value at `Properties.<path...>` in this world, or `undefined` when absent. */
+  public read(...path: string[]): unknown {
+    const key = path.join('\u0000');
+    if (this.cache.has(key)) {
+      return this.cache.get(key);
+    }
+    let node: unknown = this.values.shallow(this.record.template.properties);
+    for (const name of path) {
+      if (node === NO_VALUE || node === undefined) {
+        break;
+      }
+      if (Array.isArray(node)) {
+        // Elements removed by AWS::NoValue in this world do not count for indexes.
+        node = node.map(item => this.values.shallow(item)).filter(item => item !== NO_VALUE);
+      }
+      node = this.values.shallow(step(node, name));
+    }
+    const value = node === NO_VALUE || node === undefined ? undefined : this.values.deep(node);
+    this.cache.set(key, value);
     return value;
   }
 
-  /**
-   * Whether CloudFormation will see a value at `Properties.<path...>`. Cheaper than `read`: a
-   * value that is a reference is present without computing what it refers to.
-   */
+  /** Whether the template gives a value at `Properties.<path...>` in this world. */
   public has(...path: string[]): boolean {
-    return this.compute(path, false) !== undefined;
+    return this.read(...path) !== undefined;
   }
 
-  /**
-   * The value at `Properties.<path...>` as the L1 holds it, tokens unresolved, when no escape hatch
-   * touches the path and no token hides the structure on the way; otherwise `undefined` (then use
-   * `read`). For cheap inspection of large values such as policy documents.
-   */
-  public rawValue(...path: string[]): { readonly value: unknown } | undefined {
-    const overrides = overridesOf(this.resource);
-    let override: unknown = isPlainObject(overrides) ? stepOverride(overrides, 'Properties') : NO_OVERRIDE;
-    let value: unknown = this.topLevel(path[0]);
-    for (let i = 0; i < path.length; i++) {
-      override = isPlainObject(override) ? stepOverride(override, path[i]) : NO_OVERRIDE;
-      if (override !== NO_OVERRIDE) {
-        return undefined;
-      }
-      if (i > 0) {
-        if (!(isPlainObject(value) || Array.isArray(value)) || Tokenization.isResolvable(value)) {
-          return undefined;
-        }
-        value = field(value, path[i]);
-      }
-    }
-    return { value };
+  /** A boolean property (`true`, `"true"`, any case), or why it is not known. */
+  public boolean(...path: string[]): Field<boolean | undefined> {
+    return { ...readBoolean(this.read(...path), path.join('.')), location: locationOf(path) };
   }
 
-  private compute(path: string[], resolveLeaf: boolean): unknown {
-    // The override tree starts at the resource: step into `Properties` first.
-    const all = overridesOf(this.resource);
-    let override: unknown = isPlainObject(all) ? stepOverride(all, 'Properties') : NO_OVERRIDE;
-    let base: unknown = this.topLevel(path[0]);
-
-    for (let i = 0; i < path.length; i++) {
-      const name = path[i];
-      if (i > 0) {
-        // Step through plain objects as they are; resolve only a token that hides the structure.
-        const plain = (isPlainObject(base) || Array.isArray(base)) && !Tokenization.isResolvable(base);
-        base = field(plain ? base : this.resolve(base), name);
-      }
-      override = isPlainObject(override) ? stepOverride(override, name) : NO_OVERRIDE;
-      if (override === NO_OVERRIDE) {
-        continue;
-      }
-      if (override === undefined) {
-        // A deletion override: the property is gone, whatever the L1 says.
-        return undefined;
-      }
-      if (!isPlainObject(override) || intrinsicName(override) !== undefined) {
-        // A scalar, list or intrinsic replaces the value at this level.
-        base = this.resolve(override);
-        override = NO_OVERRIDE;
-      }
-    }
-    if (isPlainObject(override)) {
-      // Overrides below this path merge into the value, as CfnResource merges them.
-      return mergeOverride(this.resolve(base), this.resolve(override) as JsonObject);
-    }
-    return resolveLeaf ? this.resolve(base) : base;
+  /** A string (or number) property, or why it is not known. */
+  public string(...path: string[]): Field<string | undefined> {
+    return { ...readString(this.read(...path), path.join('.')), location: locationOf(path) };
   }
 
-  private topLevel(name: string): unknown {
-    const resource = this.resource as unknown as JsonObject;
-    const camel = camelName(name);
-    // Typed L1s expose each property as a field of the same (camelCase) name.
-    if (camel in resource && name !== 'Tags') {
-      return resource[camel];
-    }
-    return field(this.properties(), name);
+  /** A list property, or why it is not known. */
+  public list(...path: string[]): Field<unknown[] | undefined> {
+    return { ...readList(this.read(...path), path.join('.')), location: locationOf(path) };
   }
 
-  /** The L1's property bag (typed L1s: camelCase; `new CfnResource` and includes: as given). */
-  private properties(): JsonObject {
-    if (this._properties === undefined) {
-      const props = (this.resource as unknown as { cfnProperties?: JsonObject }).cfnProperties;
-      this._properties = props ?? {};
-    }
-    return this._properties;
+  /** An object property, or why it is not known. */
+  public object(...path: string[]): Field<{ [key: string]: unknown } | undefined> {
+    return { ...readObject(this.read(...path), path.join('.')), location: locationOf(path) };
   }
 
-  private resolve(value: unknown): unknown {
-    // Most values hold no token at all: skip CDK's resolver for them.
-    return hasToken(value) ? resolveKeepingReferences(this.stack, value) : value;
+  /** Evaluates a raw template value (for example a condition expression) in this world. */
+  public evaluate(value: unknown): unknown {
+    return this.values.deep(value);
   }
 }
 
-/** Whether a value holds a CDK token anywhere (string, number, list or IResolvable). */
-function hasToken(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-      return Token.isUnresolved(value);
-    case 'object':
-      if (value === null) {
-        return false;
-      }
-      if (Array.isArray(value)) {
-        return value.some(hasToken);
-      }
-      if (Tokenization.isResolvable(value)) {
-        return true;
-      }
-      for (const key in value) {
-        if (hasToken((value as JsonObject)[key])) {
-          return true;
-        }
-      }
-      return false;
-    default:
-      return false;
-  }
+/** `Properties.A.B`, the report location of a property path. */
+export function locationOf(path: readonly string[]): string {
+  return ['Properties', ...path].join('.');
 }
 
-
-const NO_OVERRIDE = Symbol('no override');
-
-function isPlainObject(value: unknown): value is JsonObject {
-  return isObject(value);
-}
-
-function overridesOf(resource: CfnResource): unknown {
-  // `rawOverrides` is where `addOverride` and friends record escape hatches.
-  return (resource as unknown as { rawOverrides?: JsonObject }).rawOverrides;
-}
-
-function stepOverride(override: JsonObject, name: string): unknown {
-  // Overrides are written with CloudFormation names and are case-sensitive, like the template.
-  if (Object.prototype.hasOwnProperty.call(override, name)) {
-    return override[name];
+/** One step down a template value: an object's key (exact, then any case) or a list's index. */
+function step(node: unknown, name: string): unknown {
+  if (Array.isArray(node)) {
+    return /^\d+$/.test(name) ? node[Number(name)] : undefined;
   }
-  return NO_OVERRIDE;
-}
-
-/** Merges a resolved override into a resolved value as `CfnResource` does (deep, objects only). */
-function mergeOverride(base: unknown, override: JsonObject): unknown {
-  if (intrinsicName(base) !== undefined || !(isObject(base) || Array.isArray(base))) {
-    base = {};
+  if (intrinsicName(node) !== undefined) {
+    // An intrinsic hides the structure below it: the whole value is what it computes.
+    return node;
   }
-  const target: JsonObject = Array.isArray(base) ? ([...base] as unknown as JsonObject) : { ...(base as JsonObject) };
-  for (const key of Object.keys(override)) {
-    const value = override[key];
-    const existing = findKey(target, key) ?? key;
-    if (value === undefined) {
-      delete target[existing];
-    } else if (isObject(value) && intrinsicName(value) === undefined) {
-      const merged = mergeOverride(target[existing], value);
-      if (existing !== key) {
-        delete target[existing];
-      }
-      target[key] = merged;
-    } else {
-      if (existing !== key) {
-        delete target[existing];
-      }
-      target[key] = value;
-    }
-  }
-  return target;
+  return fieldOf(node, name);
 }

@@ -1,40 +1,53 @@
-import { Stack } from 'aws-cdk-lib';
-import type { TargetSpec } from './references';
 import type { ResourceView } from './resource-view';
-import type { StackIndex } from './stack-index';
+import type { Reading } from './values';
 
 /** Settings a rule may read (already validated). */
 export interface RuleSettings {
   readonly requireKmsForS3: boolean;
 }
 
+/** How to recognise the resource a property points at. */
+export interface TargetSpec {
+  /** The CloudFormation types it may be. */
+  readonly types: readonly string[];
+  /** A property that holds its physical name, for literal names (`LaunchTemplateName`). */
+  readonly nameProperty?: string;
+  /** For ARNs: the resource segment before the name (`db` in `arn:aws:rds:...:db:name`). */
+  readonly arnResource?: string;
+  /** Words for messages: "launch template", "source DB instance". */
+  readonly noun: string;
+}
+
+/** A typed key for values a rule computes once per evaluation and resource view. */
+export class MemoKey<T> {
+  /** Only for the type checker: the type of the memoized value. */
+  public readonly type?: T;
+  constructor(public readonly name: string) {}
+}
+
 /**
  * What a rule may use besides the resource it judges. One context serves a whole evaluation, so
- * indexes and memoized verdicts are shared by every rule and resource.
+ * indexes and memoized values are shared by every rule and resource.
  */
 export interface RuleContext {
   readonly settings: RuleSettings;
-  /** The index of a stack, built on first use. */
-  indexOf(stack: Stack): StackIndex;
-  /** The resource of one of `types` behind an export of this app (`Fn::ImportValue`), if any. */
-  exportedResource(exportName: string, types: readonly string[]): ResourceView | undefined;
-  /** Resources of `type` anywhere in the app whose `nameProperty` is literally `name`. */
-  resourcesNamed(type: string, nameProperty: string, name: string): readonly ResourceView[];
   /**
-   * The resources of `type` in `target`'s stack whose property at `path` refers to `target` (for
-   * example the bucket policies of a bucket). The reverse index is built once per stack and path.
+   * The resource that the property at `path` of `from` refers to, in `from`'s world: through a
+   * CDK reference (any stack), a `Ref`/`Fn::GetAtt` of its template, an export of the app, an ARN
+   * or name built around one of those, or a literal physical name in the same account and Region.
    */
-  referrers(target: ResourceView, type: string, path: string[], spec: TargetSpec): readonly ResourceView[];
+  target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView>;
   /**
-   * Why some resource of `type` in `stack` may refer to any of the stack's resources at `path` (its
-   * value is a parameter, a condition, an import), or `undefined` when every one is known.
+   * The resources of `type`, anywhere in the app, whose property at `path` refers to `target` and
+   * that exist in its world; unknown when a resource whose target is only known at deploy time
+   * may be one of them.
    */
-  unknownReferrer(stack: Stack, type: string, path: string[], spec: TargetSpec): string | undefined;
+  referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]>;
+  /** Whether this logical ID names a parameter of the view's stack. */
+  isParameter(view: ResourceView, logicalId: string): boolean;
   /**
-   * A string that embeds CDK references, split into `Fn::Join` parts with `ResourceReference`s
-   * (`splitReferences`), once per evaluation: the same ARN token appears in many places.
+   * Computes a value once per evaluation for a (key, view) pair. A computation that needs itself
+   * (resources that refer to each other in a loop) ends in an unresolvable finding naming the loop.
    */
-  splitReferences(value: string): unknown;
-  /** Computes a value once per evaluation for a (purpose, resource) pair. */
-  memo<T>(purpose: string, view: ResourceView, compute: () => T): T;
+  memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T;
 }

@@ -1,11 +1,12 @@
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GateSession } from '../engine/session';
+import { Evaluation } from '../engine/evaluation';
+import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
-import { ResolvedOptions } from '../gate/resolved-options';
 import { VERSION } from '../private/version';
+import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
 /**
@@ -21,19 +22,25 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
   public readonly name = 'EncryptionChecks';
   public readonly version?: string = VERSION;
   public readonly ruleIds?: string[];
-  private readonly options: ResolvedOptions;
+  private readonly selection: RuleSelection;
 
   constructor(options: EncryptionGateOptions = {}) {
-    this.options = new ResolvedOptions(RULES, options);
-    this.ruleIds = this.options.rules.map(r => r.id);
+    this.selection = new RuleSelection(RULES, options);
+    this.ruleIds = this.selection.rules.map(r => r.id);
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const root = context.appConstruct;
-    const session = new GateSession(root, this.options);
+    const evaluation = new Evaluation(root, this.selection);
     const violations: PolicyViolation[] = [];
     let failed = false;
 
+    // Each template holds one stack's resources and, through nested stacks, those of its children.
+    const byTemplate = new Map<Stack, Stack[]>();
+    for (const stack of evaluation.index.stacks) {
+      const owner = templateOwner(stack);
+      byTemplate.set(owner, [...byTemplate.get(owner) ?? [], stack]);
+    }
     for (const entry of context.stackTemplates) {
       const stack = findStack(root, entry.stackConstructPath);
       if (stack === undefined) {
@@ -46,16 +53,25 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
         });
         continue;
       }
-      // A template holds its stack's resources; its nested stacks are judged with it.
-      for (const result of session.evaluateStackAndNested(stack)) {
-        for (const finding of result.findings) {
+      for (const member of byTemplate.get(stack) ?? [stack]) {
+        for (const judgement of evaluation.judgeStack(member, this.selection.rules)) {
+          const finding = toFinding(judgement, this.selection);
           failed = failed || (!finding.acknowledged && finding.level === FindingLevel.ERROR);
-          violations.push(toViolation(finding, result.stack === stack ? entry.templatePath : undefined));
+          violations.push(toViolation(finding, member === stack ? entry.templatePath : undefined));
         }
       }
     }
     return { success: !failed, violations, pluginVersion: VERSION };
   }
+}
+
+/** The stack whose template holds `stack`'s resources (itself, or the top of its nested-stack chain). */
+function templateOwner(stack: Stack): Stack {
+  let owner = stack;
+  while (owner.nestedStackParent !== undefined) {
+    owner = owner.nestedStackParent;
+  }
+  return owner;
 }
 
 /** The stack at a construct path (`Stage/Stack`) below the root. */

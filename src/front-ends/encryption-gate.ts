@@ -1,8 +1,10 @@
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GateSession } from '../engine/session';
+import { Evaluation } from '../engine/evaluation';
+import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { EncryptionGateOptions } from '../gate/options';
-import { ResolvedOptions } from '../gate/resolved-options';
+import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
 /**
@@ -12,14 +14,28 @@ import { RULES } from '../rules/catalogue';
  */
 export class EncryptionGate {
   /**
-   * Every finding on the resources of the stacks under `scope` (itself, nested stacks and stages
-   * included), acknowledged ones included with their reason.
+   * Every finding on the resources under `scope` (in every stack, nested stack and Stage below
+   * it, also resources created under another L1), acknowledged ones included with their reason.
    *
    * Call it once the app is built: cross-stack references are only resolved during synthesis, so
    * before it a reference to another stack is reported as unresolvable.
    */
   public static evaluate(scope: IConstruct, options: EncryptionGateOptions = {}): Finding[] {
-    return new GateSession(scope.node.root, new ResolvedOptions(RULES, options)).evaluateTree(scope);
+    const selection = new RuleSelection(RULES, options);
+    const evaluation = new Evaluation(scope.node.root, selection);
+    const findings: Finding[] = [];
+    for (const resource of scope.node.findAll()) {
+      if (!CfnResource.isCfnResource(resource)) {
+        continue;
+      }
+      for (const rule of selection.rulesFor(resource.cfnResourceType)) {
+        const verdict = evaluation.judge(rule, resource);
+        if (verdict !== undefined) {
+          findings.push(toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, selection));
+        }
+      }
+    }
+    return findings;
   }
 
   private constructor() {}

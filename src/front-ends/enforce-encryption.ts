@@ -1,14 +1,16 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GateSession } from '../engine/session';
+import { sharedEvaluation } from './shared-evaluation';
+import { Rule } from '../engine/rule';
+import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
-import { ResolvedOptions } from '../gate/resolved-options';
+import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
-/** Resources some `EnforceEncryption` judges; the Stage fallback skips them. */
-const GATED = new WeakSet<CfnResource>();
+/** The Aspects that reached a resource, kept on the resource itself (never in module state). */
+const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
 
 /**
  * The encryption gate as a CDK Aspect: `Aspects.of(app).add(new EnforceEncryption())`.
@@ -18,60 +20,62 @@ const GATED = new WeakSet<CfnResource>();
  * finding), warnings do not. Resources are judged during CDK's validation phase, after all Aspects
  * and escape hatches, so the verdict is about what will be synthesized.
  *
+ * Each instance applies its own options to the subtree it was added to. Where several reach one
+ * resource (an App's and a Stack's), a rule runs if any of them selects it, at the strictest level
+ * any of them gives it; an acknowledgement on the resource or an ancestor still applies.
+ *
  * Stages: CDK does not apply an App's Aspects inside a `Stage`. Add the Aspect to each Stage to
  * get annotations there (`Aspects.of(stage).add(...)`); an Aspect on the App still judges the
- * Stages it cannot reach and fails synthesis on their errors.
+ * Stages it cannot reach (at any depth) and fails synthesis on their errors.
  */
 export class EnforceEncryption implements IAspect {
-  private readonly options: ResolvedOptions;
-  /** Resources and stages this Aspect has registered validations on, and roots it resets. */
-  private readonly registered = new WeakSet<IConstruct>();
-  private readonly resets = new WeakSet<IConstruct>();
-  private readonly sessions = new WeakMap<IConstruct, GateSession>();
-  private readonly stages = new WeakMap<Stack, IConstruct>();
+  private readonly selection: RuleSelection;
 
   constructor(options: EncryptionGateOptions = {}) {
-    this.options = new ResolvedOptions(RULES, options);
+    this.selection = new RuleSelection(RULES, options);
   }
 
   public visit(node: IConstruct): void {
     if (CfnResource.isCfnResource(node)) {
-      if (this.options.rulesFor(node.cfnResourceType).length > 0 && !this.registered.has(node)) {
-        this.registered.add(node);
-        GATED.add(node);
-        this.registerSessionReset(this.assemblyRootOf(node));
-        node.node.addValidation({ validate: () => this.judge(node) });
+      if (this.selection.rulesFor(node.cfnResourceType).length > 0) {
+        this.reach(node);
       }
-    } else if (Stage.isStage(node) && !this.registered.has(node)) {
-      this.registered.add(node);
-      for (const child of node.node.children) {
-        if (Stage.isStage(child)) {
-          node.node.addValidation({ validate: () => this.judgeUnreachedStage(child) });
-        }
+    } else if (Stage.isStage(node)) {
+      for (const stage of stagesBelow(node)) {
+        node.node.addValidation({ validate: () => this.judgeUnreachedStage(stage) });
       }
     }
   }
 
-  private judge(resource: CfnResource): string[] {
-    const errors: string[] = [];
-    for (const finding of this.session(resource).findingsOf(resource)) {
-      if (annotate(resource, finding)) {
-        errors.push(finding.message);
-      }
+  private reach(resource: CfnResource): void {
+    const holder = resource as unknown as { [REACHED_BY]?: EnforceEncryption[] };
+    let aspects = holder[REACHED_BY];
+    if (aspects === undefined) {
+      const reached: EnforceEncryption[] = [];
+      Object.defineProperty(resource, REACHED_BY, { value: reached, enumerable: false });
+      resource.node.addValidation({ validate: () => judgeReached(resource, reached) });
+      aspects = reached;
     }
-    return errors;
+    if (!aspects.includes(this)) {
+      aspects.push(this);
+    }
   }
 
   /**
    * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its
-   * resources are judged here unless an Aspect inside the Stage judged them.
+   * resources are judged here unless an Aspect inside the Stage reached them.
    */
   private judgeUnreachedStage(stage: Stage): string[] {
     const errors: string[] = [];
-    const session = new GateSession(stage.node.root, this.options);
+    const evaluation = sharedEvaluation(stage.node.root, this.selection);
     const visit = (construct: IConstruct) => {
-      if (CfnResource.isCfnResource(construct) && !GATED.has(construct)) {
-        for (const finding of session.evaluateResource(construct)) {
+      if (CfnResource.isCfnResource(construct) && (construct as { [REACHED_BY]?: unknown })[REACHED_BY] === undefined) {
+        for (const rule of this.selection.rulesFor(construct.cfnResourceType)) {
+          const verdict = evaluation.judge(rule, construct);
+          if (verdict === undefined) {
+            continue;
+          }
+          const finding = toFinding({ rule, record: evaluation.index.recordOf(construct), verdict }, this.selection);
           if (isFailure(finding)) {
             errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", which Aspects of the App do not reach: add the Aspect to the Stage)`);
           }
@@ -83,42 +87,54 @@ export class EnforceEncryption implements IAspect {
     return errors;
   }
 
-  /** The Stage (or App) whose synthesis validates this resource; cached per stack. */
-  private assemblyRootOf(resource: CfnResource): IConstruct {
-    const stack = Stack.of(resource);
-    let root = this.stages.get(stack);
-    if (root === undefined) {
-      root = Stage.of(stack) ?? stack.node.root;
-      this.stages.set(stack, root);
-    }
-    return root;
+  /** This Aspect's options, for combining with others that reach the same resource. @internal */
+  public _selection(): RuleSelection {
+    return this.selection;
   }
+}
 
-  private session(resource: CfnResource): GateSession {
-    const key = this.assemblyRootOf(resource);
-    let session = this.sessions.get(key);
-    if (session === undefined) {
-      session = new GateSession(resource.node.root, this.options);
-      this.sessions.set(key, session);
+/** Judges a resource with every Aspect that reached it, and annotates it. */
+function judgeReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): string[] {
+  const selections = aspects.map(a => a._selection());
+  const requireKmsForS3 = selections.some(s => s.requireKmsForS3);
+  const evaluation = sharedEvaluation(Stage.of(Stack.of(resource)) ?? resource.node.root, { requireKmsForS3 });
+  const errors: string[] = [];
+  const rules = new Set(selections.flatMap(s => [...s.rulesFor(resource.cfnResourceType)]));
+  for (const rule of rules) {
+    const verdict = evaluation.judge(rule, resource);
+    if (verdict === undefined) {
+      continue;
     }
-    return session;
+    const strictest = {
+      levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
+    };
+    const finding = toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, strictest);
+    if (annotate(resource, finding)) {
+      errors.push(finding.message);
+    }
   }
+  return errors;
+}
 
-  /**
-   * Each synthesis judges the tree as it is then: the root's validations run before its
-   * descendants', so dropping the session there gives every synthesis fresh indexes.
-   */
-  private registerSessionReset(root: IConstruct): void {
-    if (!this.resets.has(root)) {
-      this.resets.add(root);
-      root.node.addValidation({
-        validate: () => {
-          this.sessions.delete(root);
-          return [];
-        },
-      });
+const ORDER = [FindingLevel.ERROR, FindingLevel.WARNING, FindingLevel.INFO];
+
+function strictestLevel(levels: FindingLevel[]): FindingLevel {
+  return ORDER.find(level => levels.includes(level)) ?? FindingLevel.INFO;
+}
+
+/** Every Stage below `scope` (through plain constructs and other Stages), not `scope` itself. */
+function stagesBelow(scope: IConstruct): Stage[] {
+  const found: Stage[] = [];
+  const visit = (construct: IConstruct) => {
+    for (const child of construct.node.children) {
+      if (Stage.isStage(child)) {
+        found.push(child);
+      }
+      visit(child);
     }
-  }
+  };
+  visit(scope);
+  return found;
 }
 
 function isFailure(finding: Finding): boolean {

@@ -12,8 +12,8 @@ import { keyRotation } from './kms/key-rotation';
 import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
 import { engineTls } from './rds/engine-tls';
 import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
-import { Rule } from './rule';
-import { RuleInfo } from './rule-info';
+import { Rule } from '../engine/rule';
+import { RuleInfo } from '../gate/rule-info';
 import { unscopedValidationError } from '../private/errors';
 import { bucketMinimumTls } from './s3/bucket-minimum-tls';
 import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
@@ -62,17 +62,6 @@ export class RuleCatalogue {
       throw unscopedValidationError('UnknownEncryptionRule', `Unknown rule "${ruleId}". Known rules: ${RULES.map(r => r.id).join(', ')}.`);
     }
     return info(rule);
-  }
-
-  /** The rule table as Markdown (the README's rule table is this text). */
-  public static markdownTable(): string {
-    const escape = (text: string) => text.replace(/\|/g, '\\|');
-    const rows = RULES.map(r => `| \`${r.id}\` | ${escape(r.title)} | ${r.resourceTypes.map(t => `\`${t}\``).join('<br>')} | ${r.defaultLevel} | ${escape(r.rationale)} | ${escape(r.fix)} |`);
-    return [
-      '| ID | Rule | Resource types | Default level | Why | Fix |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...rows,
-    ].join('\n');
   }
 
   private constructor() {}

@@ -1,5 +1,5 @@
 import { field, readList, readObject } from '../../engine/values';
-import { NOT_APPLICABLE, Rule, unresolvable } from '../rule';
+import { NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes } from './block-devices';
 import { launchConfigurationMappings, launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';

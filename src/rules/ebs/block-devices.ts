@@ -1,4 +1,5 @@
-import { field, isPresent, readBoolean, readList, readObject, readString } from '../../engine/values';
+import { MemoKey } from '../../engine/rule-context';
+import { field, readBoolean, readList, readObject, readString } from '../../engine/values';
 
 /**
  * Device names an AMI uses for its root volume: `/dev/xvda` (Amazon Linux and most HVM images),
@@ -6,6 +7,12 @@ import { field, isPresent, readBoolean, readList, readObject, readString } from 
  * proves the root volume is encrypted.
  */
 export const ROOT_DEVICE_NAMES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
+
+/** The judged mappings of a launch template, or why they cannot be known; once per template view. */
+export const LAUNCH_TEMPLATE_DEVICES = new MemoKey<DeviceJudgement[] | string>('ebs:launch-template');
+
+/** The same for a launch configuration. */
+export const LAUNCH_CONFIGURATION_DEVICES = new MemoKey<DeviceJudgement[] | string>('ebs:launch-configuration');
 
 /** Names a resource for messages; called only when a message is written. */
 export type Label = () => string;
@@ -39,7 +46,7 @@ function judgeMapping(mapping: unknown, i: number, label: Label): DeviceJudgemen
   if (!name.known) {
     return judged('unknown', name.why);
   }
-  if (isPresent(field(mapping, 'VirtualName')) || isPresent(field(mapping, 'NoDevice'))) {
+  if (isPresent(field(mapping, 'VirtualName')) || suppressesDevice(field(mapping, 'NoDevice'))) {
     return judged('not-ebs');
   }
   const ebs = readObject(field(mapping, 'Ebs'), `${deviceName}.Ebs`);
@@ -59,7 +66,7 @@ function judgeMapping(mapping: unknown, i: number, label: Label): DeviceJudgemen
   if (encrypted.value === false) {
     return judged('problem', `${deviceName} (${origin()}) sets Ebs.Encrypted to false`);
   }
-  if (isPresent(field(ebs.value, 'SnapshotId'))) {
+  if (field(ebs.value, 'SnapshotId') !== undefined) {
     return judged('unknown', `${deviceName} (${origin()}) sets no Ebs.Encrypted and is created from a snapshot, whose encryption it inherits`);
   }
   return judged('problem', `${deviceName} (${origin()}) sets no Ebs.Encrypted`);
@@ -124,4 +131,20 @@ export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited:
     );
   }
   return { problems, unknowns };
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * Whether `NoDevice` suppresses the mapping: any value does on instances (`{}`) and launch
+ * templates (a string, usually empty), but on a launch configuration it is a Boolean and only
+ * `true` suppresses the device (AWS::AutoScaling::LaunchConfiguration BlockDeviceMapping).
+ */
+function suppressesDevice(value: unknown): boolean {
+  if (value === undefined || value === null) {
+    return false;
+  }
+  return !(value === false || (typeof value === 'string' && value.toLowerCase() === 'false'));
 }

@@ -1,5 +1,5 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { Rule } from '../rule';
+import { Rule } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes, judgeMappings } from './block-devices';
 import { launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';

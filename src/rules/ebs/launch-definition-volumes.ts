@@ -1,6 +1,6 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
-import { judgeMappings } from './block-devices';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { judgeMappings, LAUNCH_CONFIGURATION_DEVICES, LAUNCH_TEMPLATE_DEVICES } from './block-devices';
 
 /**
  * CEG-EBS-2: every EBS mapping of a launch template or launch configuration is encrypted.
@@ -22,7 +22,7 @@ export const launchDefinitionVolumes: Rule = {
   check(definition, context) {
     const isTemplate = definition.type === 'AWS::EC2::LaunchTemplate';
     const location = isTemplate ? 'Properties.LaunchTemplateData.BlockDeviceMappings' : 'Properties.BlockDeviceMappings';
-    const purpose = isTemplate ? 'ebs:launch-template' : 'ebs:launch-configuration';
+    const purpose = isTemplate ? LAUNCH_TEMPLATE_DEVICES : LAUNCH_CONFIGURATION_DEVICES;
     const noun = isTemplate ? 'launch template' : 'launch configuration';
     const devices = context.memo(purpose, definition, () => judgeMappings(
       isTemplate ? definition.read('LaunchTemplateData', 'BlockDeviceMappings') : definition.read('BlockDeviceMappings'),

@@ -1,8 +1,9 @@
-import { InheritedMappings, judgeMappings } from './block-devices';
-import { findTarget, TargetSpec } from '../../engine/references';
+import { InheritedMappings, judgeMappings, LAUNCH_CONFIGURATION_DEVICES, LAUNCH_TEMPLATE_DEVICES } from './block-devices';
+import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
 import { readObject } from '../../engine/values';
+
 
 const LAUNCH_TEMPLATE: TargetSpec = {
   types: ['AWS::EC2::LaunchTemplate'],
@@ -28,28 +29,28 @@ export function launchTemplateMappings(context: RuleContext, from: ResourceView,
     const spec = readObject(from.read(...path), where);
     return { devices: spec.known ? `${where} names no launch template` : spec.why, label: () => where };
   }
-  const template = findTarget(context, from, [...path, by], LAUNCH_TEMPLATE);
+  const template = context.target(from, [...path, by], LAUNCH_TEMPLATE);
   if (!template.known) {
     return { devices: template.why, label: () => where };
   }
   const label = () => `launch template ${template.value.displayName}`;
   return {
     label,
-    devices: context.memo('ebs:launch-template', template.value, () =>
+    devices: context.memo(LAUNCH_TEMPLATE_DEVICES, template.value, () =>
       judgeMappings(template.value.read('LaunchTemplateData', 'BlockDeviceMappings'), label)),
   };
 }
 
 /** The block device mappings an Auto Scaling group takes from its launch configuration. */
 export function launchConfigurationMappings(context: RuleContext, from: ResourceView): InheritedMappings {
-  const configuration = findTarget(context, from, ['LaunchConfigurationName'], LAUNCH_CONFIGURATION);
+  const configuration = context.target(from, ['LaunchConfigurationName'], LAUNCH_CONFIGURATION);
   if (!configuration.known) {
     return { devices: configuration.why, label: () => 'LaunchConfigurationName' };
   }
   const label = () => `launch configuration ${configuration.value.displayName}`;
   return {
     label,
-    devices: context.memo('ebs:launch-configuration', configuration.value, () =>
+    devices: context.memo(LAUNCH_CONFIGURATION_DEVICES, configuration.value, () =>
       judgeMappings(configuration.value.read('BlockDeviceMappings'), label)),
   };
 }

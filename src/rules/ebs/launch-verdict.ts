@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../rule';
+import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 import { LaunchJudgement } from './block-devices';
 
 /** One verdict from a launch judgement: definite problems first, then what cannot be known. */

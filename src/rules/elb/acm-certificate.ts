@@ -1,7 +1,7 @@
-import { isResourceReference } from '../../engine/reference-resolver';
+import { isResourceReference } from '../../engine/resource-reference';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
 /** CEG-ELB-3 (warning): listener certificates come from ACM, not IAM server certificates. */
 export const acmCertificate: Rule = {

@@ -1,7 +1,7 @@
-import { TargetSpec } from '../../engine/references';
+import { TargetSpec } from '../../engine/rule-context';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 
 const LISTENER: TargetSpec = { types: ['AWS::ElasticLoadBalancingV2::Listener'], noun: 'listener' };
 
@@ -38,13 +38,19 @@ export const httpListenerRedirects: Rule = {
     if (!allRedirectToHttps(actions.value ?? [])) {
       return nonCompliant('The HTTP listener\'s default action does not redirect to HTTPS, so it serves traffic unencrypted', 'Properties.DefaultActions');
     }
-    for (const rule of context.referrers(listener, 'AWS::ElasticLoadBalancingV2::ListenerRule', ['ListenerArn'], LISTENER)) {
+    const rules = context.referrers(listener, 'AWS::ElasticLoadBalancingV2::ListenerRule', ['ListenerArn'], LISTENER);
+    if (!rules.known) {
+      return unresolvable(`a listener rule known only at deploy time may belong to the listener: ${rules.why}`, 'Properties.DefaultActions');
+    }
+    for (const rule of rules.value) {
+      // The finding stays on the listener; its location names the rule's property.
       const ruleActions = readList(rule.read('Actions'), 'Actions');
+      const at = `Properties.DefaultActions (listener rule ${rule.displayName}: Properties.Actions)`;
       if (!ruleActions.known) {
-        return unresolvable(`the actions of listener rule ${rule.displayName}: ${ruleActions.why}`, 'Properties.DefaultActions');
+        return unresolvable(`the actions of listener rule ${rule.displayName}: ${ruleActions.why}`, at);
       }
       if (!allRedirectToHttps(ruleActions.value ?? [])) {
-        return nonCompliant(`Listener rule ${rule.displayName} of the HTTP listener does not redirect to HTTPS, so it serves traffic unencrypted`, 'Properties.DefaultActions');
+        return nonCompliant(`Listener rule ${rule.displayName} of the HTTP listener does not redirect to HTTPS, so it serves traffic unencrypted`, at);
       }
     }
     return COMPLIANT;

@@ -1,6 +1,6 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { hasAdministrator } from '../../aws/iam-policy';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { keyPolicyStatements } from './key-policy-statements';
 
 /** CEG-KMS-3: some principal can manage the key (change its policy), so it cannot be locked out. */
@@ -21,9 +21,13 @@ export const keyPolicyAdministrator: Rule = {
     if (!statements.known) {
       return unresolvable(statements.why, 'Properties.KeyPolicy');
     }
-    if (statements.value === undefined || hasAdministrator(statements.value)) {
+    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value);
+    if (administrator === undefined) {
+      return unresolvable('Whether some principal may still change the key policy depends on a value known only at deploy time', 'Properties.KeyPolicy');
+    }
+    if (administrator) {
       return COMPLIANT;
     }
-    return nonCompliant('No statement of the key policy allows any principal kms:PutKeyPolicy, so the key would be locked out', 'Properties.KeyPolicy');
+    return nonCompliant('No principal keeps kms:PutKeyPolicy (none is allowed it, or a Deny takes it from every one), so the key would be locked out', 'Properties.KeyPolicy');
   },
 };

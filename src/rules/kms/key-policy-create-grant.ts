@@ -1,6 +1,6 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { describeStatement, unrestrictedCreateGrantStatements } from '../../aws/iam-policy';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { keyPolicyStatements } from './key-policy-statements';
 
 /** CEG-KMS-4: kms:CreateGrant is allowed only for grants to AWS resources. */

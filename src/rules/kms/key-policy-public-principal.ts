@@ -1,6 +1,6 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { describeStatement, publicStatements } from '../../aws/iam-policy';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { admitsStrangers, describeStatement } from '../../aws/iam-policy';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { keyPolicyStatements } from './key-policy-statements';
 
 const LOCATION = 'Properties.KeyPolicy';
@@ -22,11 +22,14 @@ export const keyPolicyPublicPrincipal: Rule = {
     if (!statements.known) {
       return unresolvable(statements.why, LOCATION);
     }
-    const open = publicStatements(statements.value ?? []);
+    const all = statements.value ?? [];
+    const open = all.filter(s => admitsStrangers(s) === true);
     if (open.length === 0) {
-      return COMPLIANT;
+      const unclear = all.filter(s => admitsStrangers(s) === undefined);
+      return unclear.length === 0 ? COMPLIANT
+        : unresolvable(`Whether the key policy's ${unclear.map(s => describeStatement(s, all)).join(', ')} admits other accounts depends on values known only at deploy time`, LOCATION);
     }
-    const names = open.map(s => describeStatement(s, statements.value!)).join(', ');
-    return nonCompliant(`The key policy's ${names} allows every principal ("*") without a condition that limits who`, LOCATION);
+    const names = open.map(s => describeStatement(s, all)).join(', ');
+    return nonCompliant(`The key policy's ${names} allows every principal ("*") under conditions a caller of another account can meet`, LOCATION);
   },
 };

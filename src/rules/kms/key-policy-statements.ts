@@ -1,34 +1,42 @@
 import { ResourceView } from '../../engine/resource-view';
-import { RuleContext } from '../../engine/rule-context';
-import { describeIntrinsic, field, intrinsicName, JsonObject, known, Reading, unknown } from '../../engine/values';
+import { isResourceReference } from '../../engine/resource-reference';
+import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { field, known, Reading, unknown, whyUnknown } from '../../engine/values';
 import { Statement, statementsOf } from '../../aws/iam-policy';
+import { asList } from '../../aws/json';
+
+const KEY_POLICY_STATEMENTS = new MemoKey<Reading<Statement[] | undefined>>('kms:statements');
 
 /** The statements of a key's policy, or `undefined` when it declares none (the default policy). */
 export function keyPolicyStatements(context: RuleContext, key: ResourceView): Reading<Statement[] | undefined> {
-  return context.memo('kms:statements', key, () => {
-    const policy = key.read('KeyPolicy');
-    if (policy === undefined) {
-      return known(undefined);
+  return context.memo(KEY_POLICY_STATEMENTS, key, () => {
+    const policy = key.object('KeyPolicy');
+    if (!policy.known || policy.value === undefined) {
+      return policy.known ? known(undefined) : policy;
     }
-    const fn = intrinsicName(policy);
-    if (fn !== undefined) {
-      return unknown(`KeyPolicy cannot be known at synth time: ${describeIntrinsic(policy as JsonObject, fn)}`);
-    }
-    const statements = statementsOf(policy);
+    const statements = statementsOf(policy.value);
     if (statements === undefined) {
       return unknown('KeyPolicy.Statement is not a list of statements known at synth time');
     }
-    const index = context.indexOf(key.stack);
     for (const statement of statements) {
-      const principal = field(statement, 'Principal');
-      for (const value of [principal, ...[field(principal, 'AWS')].flat()]) {
-        const name = intrinsicName(value);
-        const ref = name === 'Ref' ? String((value as JsonObject).Ref) : undefined;
-        if (name === 'Fn::If' || name === 'Fn::ImportValue' || name === 'Fn::FindInMap' || (ref !== undefined && index.isParameter(ref))) {
-          return unknown(`a principal of the key policy cannot be known at synth time: ${describeIntrinsic(value as JsonObject, name!)}`);
+      for (const principal of principalValues(statement)) {
+        if (typeof principal !== 'string' && !isResourceReference(principal)) {
+          return unknown(whyUnknown(principal, 'a principal of the key policy'));
         }
       }
     }
     return known(statements);
   });
+}
+
+/** Every principal value a statement names (`"*"`, ARNs, services, references). */
+function principalValues(statement: Statement): unknown[] {
+  const principal = field(statement, 'Principal') ?? field(statement, 'NotPrincipal');
+  if (principal === undefined || typeof principal === 'string') {
+    return principal === undefined ? [] : [principal];
+  }
+  if (typeof principal !== 'object' || principal === null || Array.isArray(principal) || isResourceReference(principal)) {
+    return [principal];
+  }
+  return Object.values(principal).flatMap(v => asList(v));
 }

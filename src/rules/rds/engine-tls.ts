@@ -1,10 +1,10 @@
 import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tls-parameters';
-import { findTarget, TargetSpec } from '../../engine/references';
+import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
-import { RuleContext } from '../../engine/rule-context';
+import { MemoKey, RuleContext } from '../../engine/rule-context';
 import { field, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../rule';
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
 
 const DB_INSTANCE: TargetSpec = { types: ['AWS::RDS::DBInstance'], nameProperty: 'DBInstanceIdentifier', arnResource: 'db', noun: 'source DB instance' };
 const PARAMETER_GROUP: TargetSpec = { types: ['AWS::RDS::DBParameterGroup'], nameProperty: 'DBParameterGroupName', noun: 'DB parameter group' };
@@ -50,7 +50,7 @@ function engineOf(context: RuleContext, db: ResourceView): { engine?: string; ve
   }
   if (engine.value === undefined && db.has('SourceDBInstanceIdentifier')) {
     // A read replica runs its source's engine.
-    const source = findTarget(context, db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
+    const source = context.target(db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
     return source.known ? engineOf(context, source.value) : { why: source.why };
   }
   return { engine: engine.value, version: version.known ? version.value : undefined };
@@ -69,11 +69,22 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   if (tls === 'oracle') {
     return judgeOracle(context, db);
   }
-  if (!db.has(groupProperty) || isDefaultGroupName(db.rawValue(groupProperty)?.value ?? db.read(groupProperty))) {
+  if (!db.has(groupProperty) && db.has('SourceDBInstanceIdentifier')) {
+    // A read replica without its own group: in its source's Region it uses the source's group
+    // (RDS does not even accept one for a same-Region MySQL replica); cross-Region, the default.
+    const source = context.target(db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
+    if (!source.known) {
+      return unresolvable(`the replica uses its source's parameter group, and ${source.why}`, 'Properties.SourceDBInstanceIdentifier');
+    }
+    if (sameRegion(db, source.value)) {
+      return context.memo(REPLICA_SOURCE, source.value, () => judgeDatabase(context, source.value, groupProperty, spec));
+    }
+  }
+  if (!db.has(groupProperty) || isDefaultGroupName(db.read(groupProperty))) {
     return defaultForcesTls(engine!, version) ? COMPLIANT
       : nonCompliant(`The ${engine} database uses the default parameter group, in which ${tls.name} is not ${tls.value}, so clients may connect without TLS`, location);
   }
-  const group = findTarget(context, db, [groupProperty], spec);
+  const group = context.target(db, [groupProperty], spec);
   if (!group.known) {
     return unresolvable(group.why, location);
   }
@@ -87,6 +98,13 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   return nonCompliant(value.value === undefined
     ? `Its ${spec.noun} ${group.value.displayName} does not set ${tls.name} to ${tls.value}, so clients may connect without TLS`
     : `Its ${spec.noun} ${group.value.displayName} sets ${tls.name} to "${value.value}", so clients may connect without TLS`, location);
+}
+
+const REPLICA_SOURCE = new MemoKey<Verdict>('rds:replica-source-tls');
+
+/** Whether two databases' stacks are in the same Region (or the same stack). */
+function sameRegion(a: ResourceView, b: ResourceView): boolean {
+  return a.stack === b.stack || a.stack.region === b.stack.region;
 }
 
 /** A literal `default.<family>` name: the AWS-managed default group (a token never is one). */
@@ -134,7 +152,7 @@ function judgeOracle(context: RuleContext, db: ResourceView): Verdict {
   if (!db.has('OptionGroupName')) {
     return nonCompliant('The Oracle database uses the default option group, which has no SSL option, so clients connect without TLS', location);
   }
-  const group = findTarget(context, db, ['OptionGroupName'], OPTION_GROUP);
+  const group = context.target(db, ['OptionGroupName'], OPTION_GROUP);
   if (!group.known) {
     return unresolvable(group.why, location);
   }

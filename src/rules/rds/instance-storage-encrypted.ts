@@ -1,5 +1,5 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { Rule } from '../rule';
+import { Rule } from '../../engine/rule';
 import { instanceEncryption } from './storage-encryption';
 import { encryptionVerdict } from './verdict';
 

@@ -1,9 +1,12 @@
 import { Token } from 'aws-cdk-lib';
-import { isResourceReference } from '../../engine/reference-resolver';
-import { arnRegion, findTarget, TargetSpec } from '../../engine/references';
+import { isResourceReference } from '../../engine/resource-reference';
+import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
-import { RuleContext } from '../../engine/rule-context';
+import { MemoKey, RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, isPresent, JsonObject, known, readBoolean, Reading, readString, unknown } from '../../engine/values';
+
+const RDS_INSTANCE_MEMO = new MemoKey<DbEncryption>('rds:instance');
+const RDS_CLUSTER_MEMO = new MemoKey<DbEncryption>('rds:cluster');
 
 /** Whether a database's storage is encrypted, as far as the app tells. */
 export type DbEncryption =
@@ -34,11 +37,16 @@ const DB_CLUSTER: TargetSpec = {
  * chain of replicas is read once.
  */
 export function instanceEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): DbEncryption {
-  return context.memo('rds:instance', db, () => {
+  return context.memo(RDS_INSTANCE_MEMO, db, () => {
     if (seen.has(db)) {
       return { state: 'unknown', why: `the replication chain through ${db.displayName} is a cycle`, location: 'Properties.SourceDBInstanceIdentifier' };
     }
     seen.add(db);
+    const engine = db.read('Engine');
+    if (typeof engine === 'string' && engine.toLowerCase().startsWith('custom-')) {
+      // RDS Custom instances are always encrypted (Amazon RDS User Guide, RDS Custom requirements).
+      return ENCRYPTED;
+    }
     if (db.has('DBClusterIdentifier')) {
       return memberEncryption(context, db);
     }
@@ -51,7 +59,7 @@ export function instanceEncryption(context: RuleContext, db: ResourceView, seen:
 
 /** The storage encryption of a DB cluster (Aurora or Multi-AZ). */
 export function clusterEncryption(context: RuleContext, cluster: ResourceView): DbEncryption {
-  return context.memo('rds:cluster', cluster, () => {
+  return context.memo(RDS_CLUSTER_MEMO, cluster, () => {
     const storage = readBoolean(cluster.read('StorageEncrypted'), 'StorageEncrypted');
     if (storage.known && storage.value === undefined) {
       const mode = cluster.read('EngineMode');
@@ -59,9 +67,13 @@ export function clusterEncryption(context: RuleContext, cluster: ResourceView): 
         // Aurora Serverless v1 clusters are always encrypted.
         return ENCRYPTED;
       }
+      if (cluster.has('KmsKeyId') && (cluster.has('SourceDBClusterIdentifier') || cluster.has('SnapshotIdentifier'))) {
+        // A restore or clone given a KmsKeyId is encrypted with that key, whatever its source.
+        return ENCRYPTED;
+      }
       if (cluster.has('SourceDBClusterIdentifier')) {
         // A point-in-time restore or clone keeps its source's encryption.
-        const found = findTarget(context, cluster, ['SourceDBClusterIdentifier'], { ...DB_CLUSTER, noun: 'source DB cluster' });
+        const found = context.target(cluster, ['SourceDBClusterIdentifier'], { ...DB_CLUSTER, noun: 'source DB cluster' });
         if (!found.known) {
           return { state: 'unknown', why: found.why, location: 'Properties.SourceDBClusterIdentifier' };
         }
@@ -73,7 +85,7 @@ export function clusterEncryption(context: RuleContext, cluster: ResourceView): 
 }
 
 function memberEncryption(context: RuleContext, db: ResourceView): DbEncryption {
-  const cluster = findTarget(context, db, ['DBClusterIdentifier'], DB_CLUSTER);
+  const cluster = context.target(db, ['DBClusterIdentifier'], DB_CLUSTER);
   if (!cluster.known) {
     return { state: 'unknown', why: cluster.why, location: 'Properties.DBClusterIdentifier' };
   }
@@ -83,7 +95,7 @@ function memberEncryption(context: RuleContext, db: ResourceView): DbEncryption 
 
 function replicaEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView>): DbEncryption {
   const location = 'Properties.SourceDBInstanceIdentifier';
-  const found = findTarget(context, db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
+  const found = context.target(db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
   if (!found.known) {
     return { state: 'unknown', why: found.why, location };
   }
@@ -131,6 +143,10 @@ function declaredEncryption(db: ResourceView, restoreSources: string[]): DbEncry
   }
   if (storage.value === undefined) {
     const restore = restoreSources.find(p => isPresent(db.read(p)));
+    if (restore !== undefined && isPresent(db.read('KmsKeyId'))) {
+      // A restore given a KmsKeyId is encrypted with that key.
+      return ENCRYPTED;
+    }
     if (restore !== undefined) {
       return {
         state: 'unknown',
@@ -200,4 +216,9 @@ function regionInReference(source: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The Region segment of a literal ARN, if `value` is one. */
+function arnRegion(value: string): string | undefined {
+  return value.startsWith('arn:') ? value.split(':')[3] || undefined : undefined;
 }

@@ -1,4 +1,4 @@
-import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../rule';
+import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 import { DbEncryption } from './storage-encryption';
 
 export function encryptionVerdict(encryption: DbEncryption, subject: string): Verdict {

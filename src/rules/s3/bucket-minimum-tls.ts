@@ -1,6 +1,8 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
-import { bucketWideDenies, conditionValue } from './bucket-policy-statements';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { bucketPolicies, deniesBucketWide } from './bucket-policy-statements';
+
+const LOCATION = 'Properties.PolicyDocument';
 
 /** CEG-S3-3: the bucket policy denies TLS versions below 1.2. */
 export const bucketMinimumTls: Rule = {
@@ -16,18 +18,24 @@ export const bucketMinimumTls: Rule = {
   defaultLevel: FindingLevel.WARNING,
 
   check(bucket, context) {
-    const statements = bucketWideDenies(context, bucket);
-    if (!statements.known) {
-      return unresolvable(statements.why, 'Properties.PolicyDocument');
+    const policies = bucketPolicies(context, bucket);
+    if (!policies.known) {
+      return unresolvable(policies.why, LOCATION);
     }
-    const minimum = statements.value.denies
-      .map(s => Number(conditionValue(s, 'NumericLessThan', 's3:TlsVersion')))
-      .filter(v => !Number.isNaN(v));
-    if (minimum.some(v => v >= 1.2)) {
-      return COMPLIANT;
+    if (policies.value.length === 0) {
+      return nonCompliant('No bucket policy applies to the bucket, so TLS versions below 1.2 are accepted', LOCATION);
     }
-    return nonCompliant(minimum.length > 0
-      ? `The bucket policy denies only TLS versions below ${Math.max(...minimum)}, so clients may still use TLS below 1.2`
-      : 'No statement of the bucket policy denies TLS versions below 1.2', 'Properties.PolicyDocument');
+    for (const applied of policies.value) {
+      for (const version of ['1.0', '1.1']) {
+        const denies = deniesBucketWide(applied, bucket, { 'aws:SecureTransport': 'true', 's3:TlsVersion': version });
+        if (denies === undefined) {
+          return unresolvable(`Whether ${applied.policy.displayName} denies TLS ${version} depends on values known only at deploy time`, LOCATION);
+        }
+        if (!denies) {
+          return nonCompliant(`No statement of ${applied.policy.displayName} denies s3:* to every principal on the bucket and its objects for requests over TLS ${version}`, LOCATION);
+        }
+      }
+    }
+    return COMPLIANT;
   },
 };

@@ -1,127 +1,148 @@
-import { Token, Tokenization } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { isResourceReference } from '../../engine/reference-resolver';
-import { TargetSpec } from '../../engine/references';
+import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
+import { andAll, orAll } from '../../aws/iam-conditions';
+import { intrinsicName, isJsonObject, JsonObject } from '../../aws/json';
+import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
-import { RuleContext } from '../../engine/rule-context';
-import { describeIntrinsic, field, intrinsicName, isObject, JsonObject, known, Reading, unknown } from '../../engine/values';
-import { actionMatches, asList, hasPublicPrincipal, Statement, statementsOf } from '../../aws/iam-policy';
+import { MemoKey, RuleContext, TargetSpec } from '../../engine/rule-context';
+import { known, Reading, unknown } from '../../engine/values';
 
 const BUCKET: TargetSpec = { types: ['AWS::S3::Bucket'], nameProperty: 'BucketName', noun: 'bucket' };
 
-/**
- * The public Deny statements, of every bucket policy in the stack that applies to `bucket`, that
- * cover all S3 actions on the bucket and its objects: the shape of `enforceSSL` and
- * `minimumTLSVersion`. Found once per bucket and shared by the rules that read them.
- */
-export function bucketWideDenies(context: RuleContext, bucket: ResourceView): Reading<{ all: Statement[]; denies: Statement[] }> {
-  return context.memo('s3:bucket-wide-denies', bucket, () => {
-    const statements = bucketPolicyStatements(context, bucket);
-    if (!statements.known) {
-      return statements;
-    }
-    return known({ all: statements.value, denies: statements.value.filter(s => isBucketWideDeny(context, s, bucket)) });
-  });
+/** A bucket policy that applies to a bucket, with its statements. */
+export interface AppliedPolicy {
+  readonly policy: ResourceView;
+  readonly statements: Statement[];
 }
 
-/** The statements of every bucket policy in the stack that applies to `bucket`. */
-function bucketPolicyStatements(context: RuleContext, bucket: ResourceView): Reading<Statement[]> {
-  return context.memo('s3:policy-statements', bucket, () => {
-    const statements: Statement[] = [];
+const BUCKET_POLICIES = new MemoKey<Reading<AppliedPolicy[]>>('s3:bucket-policies');
+
+/**
+ * The bucket policies, anywhere in the app, that apply to `bucket` in its world. A bucket has one
+ * policy: when several `AWS::S3::BucketPolicy` resources name it, the last one applied replaces
+ * the others, and CloudFormation does not say which is last, so each must stand on its own.
+ */
+export function bucketPolicies(context: RuleContext, bucket: ResourceView): Reading<AppliedPolicy[]> {
+  return context.memo(BUCKET_POLICIES, bucket, () => {
     const policies = context.referrers(bucket, 'AWS::S3::BucketPolicy', ['Bucket'], BUCKET);
-    const unknownPolicy = policies.length === 0 ? context.unknownReferrer(bucket.stack, 'AWS::S3::BucketPolicy', ['Bucket'], BUCKET) : undefined;
-    if (unknownPolicy !== undefined) {
-      return unknown(`no bucket policy is known to apply to the bucket, and ${unknownPolicy}`);
+    if (!policies.known) {
+      return unknown(`a bucket policy known only at deploy time may apply to it: ${policies.why}`);
     }
-    for (const policy of policies) {
-      const document = documentOf(policy);
-      const fn = intrinsicName(document);
-      if (fn !== undefined) {
-        return unknown(`the policy document of ${policy.displayName} cannot be known at synth time: ${describeIntrinsic(document as JsonObject, fn)}`);
+    const applied: AppliedPolicy[] = [];
+    for (const policy of policies.value) {
+      const document = policy.object('PolicyDocument');
+      if (!document.known) {
+        return unknown(`the policy document of ${policy.displayName} cannot be known: ${document.why}`);
       }
-      statements.push(...statementsOf(document) ?? []);
+      const statements = statementsOf(document.value);
+      if (statements === undefined) {
+        return unknown(`the statements of ${policy.displayName} are not a list known at synth time`);
+      }
+      applied.push({ policy, statements });
     }
-    return known(statements);
+    return known(applied);
   });
 }
 
 /**
- * The policy document with its statements as plain JSON. An `iam.PolicyDocument` renders its
- * statements without resolving them (`toJSON`), and the statements are read as they are: resolving
- * every ARN in them would cost more than all other checks together.
+ * Whether some statement of the policy denies, to every principal, every S3 action on the bucket
+ * and all its objects, for every request whose context has the `fixed` keys.
  */
-function documentOf(policy: ResourceView): unknown {
-  const raw = policy.rawValue('PolicyDocument');
-  let document = raw?.value;
-  if (document instanceof iam.PolicyDocument) {
-    document = document.toJSON();
-  }
-  if (raw === undefined || Tokenization.isResolvable(document)) {
-    return policy.read('PolicyDocument');
-  }
-  return document;
+export function deniesBucketWide(policy: AppliedPolicy, bucket: ResourceView, fixed: { [key: string]: string }): Tri {
+  const context = fixedContext(fixed);
+  const covers = (entries: unknown[]) => andAll([
+    orAll(entries.map(e => entryMatches(e, bucket, false))),
+    orAll(entries.map(e => entryMatches(e, bucket, true))),
+  ]);
+  return orAll(policy.statements.map(s => deniesEveryRequest(s, 's3', context, covers)));
 }
 
-/** A public Deny statement that covers all S3 actions (`s3:*` or `*`) on the bucket and its objects. */
-function isBucketWideDeny(context: RuleContext, statement: Statement, bucket: ResourceView): boolean {
-  if (field(statement, 'Effect') !== 'Deny' || !hasPublicPrincipal(statement)) {
-    return false;
+const OTHER = '\u0000other';
+
+/** Whether a `Resource` entry covers the bucket (`objects` false) or every object in it (`true`). */
+function entryMatches(entry: unknown, bucket: ResourceView, objects: boolean): Tri {
+  const pattern = patternOf(entry, bucket);
+  if (pattern === undefined) {
+    return undefined;
   }
-  if (!asList(field(statement, 'Action')).some(a => actionMatches(a, 's3:*') || a === '*')) {
-    return false;
-  }
-  // The bucket's own ARN token, and its objects', are found by their exact strings; other strings
-  // that embed tokens are split into their references once, for both questions.
-  const arn = arnTokenOf(bucket);
-  const resources = asList(field(statement, 'Resource'));
-  if (resources.includes(arn) && resources.includes(`${arn}/*`)) {
-    return true;
-  }
-  const parsed = resources.map(r => typeof r === 'string' && Token.isUnresolved(r) ? context.splitReferences(r) : r);
-  return parsed.some(r => refersTo(r, bucket, false)) && parsed.some(r => refersTo(r, bucket, true));
+  const name = literalName(bucket) ?? BUCKET_NAME;
+  const target = objects ? `arn:aws:s3:::${name}/${OBJECT_KEY}` : `arn:aws:s3:::${name}`;
+  const regex = new RegExp(`^${pattern.split(BUCKET_NAME).map(part => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join(escape(name))}$`, 's');
+  return regex.test(target);
 }
 
-/** The token string CDK hands out for the bucket's ARN (`bucket.bucketArn`, `attrArn`). */
-function arnTokenOf(bucket: ResourceView): string {
-  const typed = (bucket.resource as { attrArn?: unknown }).attrArn;
-  return typeof typed === 'string' ? typed : bucket.resource.getAtt('Arn').toString();
+const BUCKET_NAME = '\u0001bucket';
+const OBJECT_KEY = 'ceg-any/object-key';
+
+function escape(text: string): string {
+  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 }
 
-/** Whether a policy `Resource` entry is the bucket (`objects: false`) or all its objects (`true`). */
-function refersTo(resource: unknown, bucket: ResourceView, objects: boolean): boolean {
-  if (resource === '*') {
-    return true;
-  }
+function literalName(bucket: ResourceView): string | undefined {
   const name = bucket.read('BucketName');
-  if (typeof resource === 'string') {
-    return typeof name === 'string' && resource.endsWith(`:::${name}${objects ? '/*' : ''}`);
-  }
-  const fn = intrinsicName(resource);
-  if (!objects && (fn === 'Fn::GetAtt' || isResourceReference(resource))) {
-    return isArnOf(resource, bucket);
-  }
-  if (objects && fn === 'Fn::Join') {
-    const [, parts] = (resource as JsonObject)['Fn::Join'] as [unknown, unknown[]];
-    return Array.isArray(parts) && parts.some(p => isArnOf(p, bucket)) && parts[parts.length - 1] === '/*';
-  }
-  return false;
+  return typeof name === 'string' ? name : undefined;
 }
 
-function isArnOf(value: unknown, bucket: ResourceView): boolean {
-  if (isResourceReference(value)) {
-    return value.target === bucket.resource && value.attribute === 'Arn';
+/**
+ * A `Resource` entry as a pattern over ARNs, with the bucket's own name as a placeholder: CDK
+ * references (`bucket.bucketArn`, `${bucket.bucketArn}/*`), literal `Ref`/`Fn::GetAtt`/`Fn::Sub`
+ * of the bucket's logical ID (included templates), and literal ARNs. `undefined` when a part is
+ * known only at deploy time.
+ */
+function patternOf(entry: unknown, bucket: ResourceView): string | undefined {
+  if (typeof entry === 'string') {
+    return entry;
   }
-  if (!isObject(value) || intrinsicName(value) !== 'Fn::GetAtt') {
-    return false;
+  if (isResourceReference(entry)) {
+    if (entry.target !== bucket.resource) {
+      return OTHER;
+    }
+    return entry.attribute === 'Arn' ? `arn:aws:s3:::${BUCKET_NAME}` : entry.attribute === 'Ref' ? BUCKET_NAME : OTHER;
   }
-  // A literal `Fn::GetAtt` (an included template, a raw override) names the bucket by logical ID.
-  const [id, attribute] = value['Fn::GetAtt'] as [unknown, unknown];
-  return attribute === 'Arn' && id === bucket.logicalId;
-}
-
-/** The value of a condition key under an operator, case-insensitively. */
-export function conditionValue(statement: Statement, operator: string, key: string): unknown {
-  const conditions = field(statement, 'Condition');
-  const byKey = field(conditions, operator);
-  return isObject(byKey) ? field(byKey, key) : undefined;
+  const fn = intrinsicName(entry);
+  const args = fn === undefined ? undefined : (entry as JsonObject)[fn];
+  switch (fn) {
+    case 'Ref':
+      return args === bucket.logicalId ? BUCKET_NAME : args === 'AWS::Partition' ? 'aws' : undefined;
+    case 'Fn::GetAtt': {
+      const [id, attribute] = Array.isArray(args) ? args : String(args).split('.');
+      return id === bucket.logicalId && attribute === 'Arn' ? `arn:aws:s3:::${BUCKET_NAME}` : id === bucket.logicalId ? OTHER : undefined;
+    }
+    case 'Fn::Join': {
+      const [delimiter, parts] = Array.isArray(args) ? args : [];
+      if (typeof delimiter !== 'string' || !Array.isArray(parts)) {
+        return undefined;
+      }
+      const patterns = parts.map(p => patternOf(p, bucket));
+      return patterns.every(p => p !== undefined) ? patterns.join(delimiter) : undefined;
+    }
+    case 'Fn::Sub': {
+      const template = Array.isArray(args) ? args[0] : args;
+      const variables = Array.isArray(args) && isJsonObject(args[1]) ? args[1] : {};
+      if (typeof template !== 'string') {
+        return undefined;
+      }
+      let complete = true;
+      const text = template.replace(/\$\{([^}!][^}]*)\}/g, (_whole, name: string) => {
+        if (name in variables) {
+          const inner = patternOf(variables[name], bucket);
+          complete = complete && inner !== undefined;
+          return inner ?? '';
+        }
+        if (name === 'AWS::Partition') {
+          return 'aws';
+        }
+        if (name === bucket.logicalId) {
+          return BUCKET_NAME;
+        }
+        if (name === `${bucket.logicalId}.Arn`) {
+          return `arn:aws:s3:::${BUCKET_NAME}`;
+        }
+        complete = false;
+        return '';
+      });
+      return complete ? text : undefined;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
-import { bucketWideDenies, conditionValue } from './bucket-policy-statements';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { bucketPolicies, deniesBucketWide } from './bucket-policy-statements';
 
 const LOCATION = 'Properties.PolicyDocument';
 
@@ -18,16 +18,23 @@ export const bucketTlsOnly: Rule = {
   defaultLevel: FindingLevel.ERROR,
 
   check(bucket, context) {
-    const statements = bucketWideDenies(context, bucket);
-    if (!statements.known) {
-      return unresolvable(statements.why, LOCATION);
+    const policies = bucketPolicies(context, bucket);
+    if (!policies.known) {
+      return unresolvable(policies.why, LOCATION);
     }
-    const denies = statements.value.denies.some(s => [false, 'false'].includes(conditionValue(s, 'Bool', 'aws:SecureTransport') as boolean | string));
-    if (denies) {
-      return COMPLIANT;
+    if (policies.value.length === 0) {
+      return nonCompliant('No bucket policy applies to the bucket, so requests without TLS are accepted', LOCATION);
     }
-    return nonCompliant(statements.value.all.length === 0
-      ? 'No bucket policy applies to the bucket, so requests without TLS are accepted'
-      : 'No statement of the bucket policy denies s3:* to every principal on the bucket and its objects when aws:SecureTransport is false', LOCATION);
+    for (const applied of policies.value) {
+      const denies = deniesBucketWide(applied, bucket, { 'aws:SecureTransport': 'false' });
+      if (denies === undefined) {
+        return unresolvable(`Whether ${applied.policy.displayName} denies requests without TLS depends on values known only at deploy time`, LOCATION);
+      }
+      if (!denies) {
+        const several = policies.value.length > 1 ? ' (the bucket has several policies and the last one applied replaces the others, so each must)' : '';
+        return nonCompliant(`No statement of ${applied.policy.displayName} denies s3:* to every principal on the bucket and its objects for every request without TLS (aws:SecureTransport false)${several}`, LOCATION);
+      }
+    }
+    return COMPLIANT;
   },
 };

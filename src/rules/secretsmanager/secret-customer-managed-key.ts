@@ -1,7 +1,8 @@
-import { isResourceReference } from '../../engine/reference-resolver';
-import { readString } from '../../engine/values';
+import { isResourceReference } from '../../engine/resource-reference';
+import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { field, intrinsicName, JsonObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -16,21 +17,66 @@ export const secretCustomerManagedKey: Rule = {
   defaultLevel: FindingLevel.ERROR,
 
   check(secret) {
-    if (!secret.has('KmsKeyId')) {
-      return nonCompliant('The secret sets no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager', 'Properties.KmsKeyId');
+    const own = judgeKey(secret.read('KmsKeyId'), 'The secret', 'Properties.KmsKeyId');
+    if (own !== COMPLIANT) {
+      return own;
     }
-    const raw = secret.read('KmsKeyId');
-    if (isResourceReference(raw)) {
-      // A key (or alias) defined in the app is customer managed.
-      return COMPLIANT;
+    const replicas = secret.list('ReplicaRegions');
+    if (!replicas.known) {
+      return unresolvableField(replicas);
     }
-    const key = readString(raw, 'KmsKeyId');
-    if (!key.known) {
-      return unresolvable(key.why, 'Properties.KmsKeyId');
-    }
-    if (key.value !== undefined && /alias\/aws\/secretsmanager$/.test(key.value)) {
-      return nonCompliant('The secret names the AWS managed key alias/aws/secretsmanager', 'Properties.KmsKeyId');
+    for (const [i, replica] of (replicas.value ?? []).entries()) {
+      const region = field(replica, 'Region');
+      const verdict = judgeKey(field(replica, 'KmsKeyId'), `Its replica in ${typeof region === 'string' ? region : `ReplicaRegions[${i}]`}`,
+        `Properties.ReplicaRegions.${i}.KmsKeyId`);
+      if (verdict !== COMPLIANT) {
+        return verdict;
+      }
     }
     return COMPLIANT;
   },
 };
+
+/** The verdict on one `KmsKeyId` (of the secret or one of its replicas). */
+function judgeKey(value: unknown, subject: string, location: string): Verdict {
+  if (value === undefined || value === '') {
+    return nonCompliant(`${subject} sets no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager`, location);
+  }
+  if (isResourceReference(value) || containsAppKey(value)) {
+    // A key or alias defined in the app (also an alias ARN built around one) is customer managed.
+    return COMPLIANT;
+  }
+  const literal = literalText(value);
+  if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
+    return nonCompliant(`${subject} names the AWS managed key ${literal}`, location);
+  }
+  const key = readString(value, 'KmsKeyId');
+  if (!key.known) {
+    return unresolvable(key.why, location);
+  }
+  return COMPLIANT;
+}
+
+function containsAppKey(value: unknown): boolean {
+  if (isResourceReference(value)) {
+    return ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'].includes(value.target.cfnResourceType);
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsAppKey);
+  }
+  return typeof value === 'object' && value !== null && Object.values(value).some(containsAppKey);
+}
+
+/** The literal text of a key identifier, also of an ARN joined from literals and pseudo parameters. */
+function literalText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (intrinsicName(value) === 'Fn::Join') {
+    const [delimiter, parts] = (value as JsonObject)['Fn::Join'] as [unknown, unknown];
+    if (typeof delimiter === 'string' && Array.isArray(parts)) {
+      return parts.map(p => typeof p === 'string' ? p : '*').join(delimiter);
+    }
+  }
+  return undefined;
+}

@@ -1,8 +1,14 @@
-import { TargetSpec } from '../../engine/references';
+import { ResourceView } from '../../engine/resource-view';
+import { RuleContext, TargetSpec } from '../../engine/rule-context';
+import { known, Reading } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
+const SCHEDULE = 'AWS::SecretsManager::RotationSchedule';
+const ATTACHMENT = 'AWS::SecretsManager::SecretTargetAttachment';
 const SECRET: TargetSpec = { types: ['AWS::SecretsManager::Secret'], nameProperty: 'Name', arnResource: 'secret', noun: 'secret' };
+/** What a rotation schedule's SecretId names: the secret, or its attachment (whose Ref is the secret's ARN). */
+const TARGET: TargetSpec = { ...SECRET, types: ['AWS::SecretsManager::Secret', ATTACHMENT] };
 
 /** CEG-SM-2: a rotation schedule with a rotation function and rules targets the secret. */
 export const secretRotation: Rule = {
@@ -18,15 +24,40 @@ export const secretRotation: Rule = {
   defaultLevel: FindingLevel.ERROR,
 
   check(secret, context) {
-    const schedules = context.referrers(secret, 'AWS::SecretsManager::RotationSchedule', ['SecretId'], SECRET);
-    if (schedules.length === 0) {
-      const unknown = context.unknownReferrer(secret.stack, 'AWS::SecretsManager::RotationSchedule', ['SecretId'], SECRET);
-      return unknown !== undefined
-        ? unresolvable(`No rotation schedule is known to target the secret, and ${unknown}`, 'Properties')
-        : nonCompliant('No rotation schedule targets the secret, so it never rotates', 'Properties');
+    const schedules = rotationSchedules(context, secret);
+    if (!schedules.known) {
+      return unresolvable(`No rotation schedule is known to target the secret, and ${schedules.why}`, 'Properties');
     }
-    const complete = schedules.some(s => (s.has('RotationLambdaARN') || s.has('HostedRotationLambda')) && s.has('RotationRules'));
+    if (schedules.value.length === 0) {
+      return nonCompliant('No rotation schedule targets the secret (directly or through its attachment to a database), so it never rotates', 'Properties');
+    }
+    const complete = schedules.value.some(s => (s.has('RotationLambdaARN') || s.has('HostedRotationLambda')) && s.has('RotationRules'));
     return complete ? COMPLIANT
       : nonCompliant('The rotation schedule of the secret has no rotation function (RotationLambdaARN or HostedRotationLambda) or no RotationRules', 'Properties');
   },
 };
+
+/**
+ * The rotation schedules that target the secret in its world: directly, or through an
+ * `AWS::SecretsManager::SecretTargetAttachment` of it (whose `Ref` is the secret's ARN), which is
+ * what `addRotationSingleUser` renders so that the first rotation finds the database's host.
+ */
+function rotationSchedules(context: RuleContext, secret: ResourceView): Reading<ResourceView[]> {
+  const direct = context.referrers(secret, SCHEDULE, ['SecretId'], TARGET);
+  if (!direct.known) {
+    return direct;
+  }
+  const attachments = context.referrers(secret, ATTACHMENT, ['SecretId'], SECRET);
+  if (!attachments.known) {
+    return attachments;
+  }
+  const all = [...direct.value];
+  for (const attachment of attachments.value) {
+    const through = context.referrers(attachment, SCHEDULE, ['SecretId'], TARGET);
+    if (!through.known) {
+      return through;
+    }
+    all.push(...through.value);
+  }
+  return known(all);
+}

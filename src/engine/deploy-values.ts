@@ -1,0 +1,219 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Fork, World } from './worlds';
+import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { ReferenceTable } from './resource-reference';
+
+/** What one stack's template knows at synth time: pseudo parameters, conditions, parameters. */
+export interface StackFacts {
+  readonly stack: Stack;
+  /** The value of a pseudo parameter (`AWS::Region`) when the stack's environment fixes it. */
+  pseudo(name: string): string | undefined;
+  /** The resolved expression of the condition with this logical ID, if the stack defines it. */
+  conditionExpression(logicalId: string): unknown;
+}
+
+/** A property removed by `Ref: AWS::NoValue`. */
+export const NO_VALUE = Symbol('AWS::NoValue');
+
+/**
+ * Reads template values in one world: `Fn::If` takes the branch its condition has there,
+ * `AWS::NoValue` removes the property or list element, and what is known at synth time is folded
+ * (`Fn::Join` of literals, `Fn::Select` from a literal list, `Fn::Sub` of known pseudo parameters,
+ * pseudo parameters of a stack whose environment is set, conditions over literals). References
+ * to app resources become `ResourceReference`s. Anything else stays the intrinsic it is, for the
+ * readers to report as unknown with the reason.
+ */
+export class DeployValues {
+  constructor(private readonly facts: StackFacts, private readonly world: World, private readonly table: ReferenceTable) {}
+
+  /** The value with `Fn::If` and `AWS::NoValue` at its top level decided (not below). */
+  public shallow(value: unknown): unknown {
+    let current = value;
+    for (let depth = 0; depth < 32; depth++) {
+      const fn = intrinsicName(current);
+      if (fn === 'Fn::If') {
+        const args = (current as JsonObject)['Fn::If'];
+        if (!Array.isArray(args) || args.length !== 3) {
+          return current;
+        }
+        current = this.decide(args[0]) ? args[1] : args[2];
+      } else if (fn === 'Ref' && (current as JsonObject).Ref === 'AWS::NoValue') {
+        return NO_VALUE;
+      } else {
+        return current;
+      }
+    }
+    return current;
+  }
+
+  /** The whole value as it will be in this world. */
+  public deep(value: unknown): unknown {
+    const v = this.shallow(value);
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      for (const item of v) {
+        const e = this.deep(item);
+        if (e !== NO_VALUE) {
+          out.push(e);
+        }
+      }
+      return out;
+    }
+    if (!isJsonObject(v)) {
+      return v;
+    }
+    const fn = intrinsicName(v);
+    if (fn === undefined) {
+      const out: JsonObject = {};
+      for (const key of Object.keys(v)) {
+        const e = this.deep(v[key]);
+        if (e !== NO_VALUE && e !== undefined) {
+          out[key] = e;
+        }
+      }
+      return out;
+    }
+    return this.intrinsic(fn, v);
+  }
+
+  private intrinsic(fn: string, v: JsonObject): unknown {
+    const marked = this.table.unmark(v);
+    if (marked !== undefined) {
+      return marked;
+    }
+    const args = v[fn];
+    switch (fn) {
+      case 'Ref':
+        return typeof args === 'string' && args.startsWith('AWS::') ? this.facts.pseudo(args) ?? v : v;
+      case 'Fn::Join': {
+        const [delimiter, parts] = Array.isArray(args) ? args : [];
+        const list = this.deep(parts);
+        if (typeof delimiter === 'string' && Array.isArray(list) && list.every(p => typeof p === 'string')) {
+          return list.join(delimiter);
+        }
+        return { [fn]: [delimiter, list] };
+      }
+      case 'Fn::Select': {
+        const [index, list] = Array.isArray(args) ? [this.deep(args[0]), this.deep(args[1])] : [undefined, undefined];
+        const i = typeof index === 'string' || typeof index === 'number' ? Number(index) : NaN;
+        if (Array.isArray(list) && Number.isInteger(i) && i >= 0 && i < list.length) {
+          return list[i];
+        }
+        return { [fn]: [index, list] };
+      }
+      case 'Fn::Sub':
+        return this.sub(args);
+      default:
+        return { [fn]: this.deep(args) };
+    }
+  }
+
+  /** `Fn::Sub` with only pseudo parameters and literal variables is a literal. */
+  private sub(args: unknown): unknown {
+    const [template, variables] = Array.isArray(args) ? [args[0], this.deep(args[1])] : [args, undefined];
+    if (typeof template !== 'string') {
+      return { 'Fn::Sub': this.deep(args) };
+    }
+    let complete = true;
+    const text = template.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => {
+      const given = isJsonObject(variables) ? variables[name] : undefined;
+      const value = given !== undefined ? given : name.startsWith('AWS::') ? this.facts.pseudo(name) : undefined;
+      if (typeof value === 'string' || typeof value === 'number') {
+        return String(value);
+      }
+      complete = false;
+      return whole;
+    });
+    if (complete) {
+      return text.replace(/\$\{!/g, '${');
+    }
+    return { 'Fn::Sub': variables === undefined ? text : [text, variables] };
+  }
+
+  /** Whether a condition (by logical ID, or an inline condition expression) holds in this world. */
+  public decide(condition: unknown, depth = 0): boolean {
+    if (depth > 32) {
+      throw new Fork(`loop:${JSON.stringify(condition)}`, 'a condition that refers to itself');
+    }
+    if (typeof condition === 'string') {
+      const expression = this.facts.conditionExpression(condition);
+      if (expression === undefined) {
+        return this.atom(`${this.facts.stack.node.path}#${condition}`, `condition "${condition}"`);
+      }
+      return this.holds(expression, condition, depth + 1);
+    }
+    return this.holds(condition, undefined, depth + 1);
+  }
+
+  private holds(expression: unknown, name: string | undefined, depth: number): boolean {
+    const fn = intrinsicName(expression);
+    const args = fn === undefined ? undefined : (expression as JsonObject)[fn];
+    const list = Array.isArray(args) ? args : [];
+    switch (fn) {
+      case 'Condition':
+        return this.decide(args, depth);
+      case 'Fn::And':
+        return list.every(c => this.holds(c, undefined, depth + 1));
+      case 'Fn::Or':
+        return list.some(c => this.holds(c, undefined, depth + 1));
+      case 'Fn::Not':
+        return !this.holds(list[0], undefined, depth + 1);
+      case 'Fn::Equals': {
+        const [a, b] = [this.deep(list[0]), this.deep(list[1])];
+        if (isLiteral(a) && isLiteral(b)) {
+          return String(a) === String(b);
+        }
+        // A parameter has one value: if it equals one literal, it equals no other.
+        const parameter = intrinsicName(a) === 'Ref' && isLiteral(b) ? (a as JsonObject).Ref
+          : intrinsicName(b) === 'Ref' && isLiteral(a) ? (b as JsonObject).Ref : undefined;
+        if (typeof parameter === 'string') {
+          const literal = String(intrinsicName(a) === 'Ref' ? b : a);
+          const prefix = `${this.facts.stack.node.path}#parameter:${parameter}=`;
+          if (this.world.valueOf(prefix + literal) === undefined && this.world.anyTrue(prefix)) {
+            return false;
+          }
+          const label = name !== undefined ? `condition "${name}"` : `parameter ${parameter} = "${literal}"`;
+          return this.atom(prefix + literal, label);
+        }
+        break;
+      }
+      default:
+        if (typeof expression === 'boolean') {
+          return expression;
+        }
+    }
+    const label = name !== undefined ? `condition "${name}"` : `condition ${JSON.stringify(expression)}`;
+    return this.atom(`${this.facts.stack.node.path}#${JSON.stringify(expression)}`, label);
+  }
+
+  private atom(atom: string, label: string): boolean {
+    const value = this.world.valueOf(atom);
+    if (value === undefined) {
+      throw new Fork(atom, label);
+    }
+    return value;
+  }
+}
+
+function isLiteral(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** The literal value of a pseudo parameter in a stack, when its environment fixes it. */
+export function pseudoParameterOf(stack: Stack, name: string): string | undefined {
+  const literal = (value: string) => Token.isUnresolved(value) ? undefined : value;
+  switch (name) {
+    case 'AWS::Region':
+      return literal(stack.region);
+    case 'AWS::AccountId':
+      return literal(stack.account);
+    case 'AWS::Partition':
+      return literal(stack.partition);
+    case 'AWS::URLSuffix':
+      return literal(stack.urlSuffix);
+    case 'AWS::StackName':
+      return literal(stack.stackName);
+    default:
+      return undefined;
+  }
+}

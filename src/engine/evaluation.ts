@@ -1,0 +1,154 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { AppIndex } from './app-index';
+import { Relations } from './relations';
+import { ReferenceTable } from './resource-reference';
+import { ResourceRecord, ResourceView } from './resource-view';
+import { Failure, Rule, unresolvable, Verdict } from './rule';
+import { MemoKey, RuleContext, RuleSettings, TargetSpec } from './rule-context';
+import { Reading } from './values';
+import { Fork, MAX_WORLDS, World } from './worlds';
+
+/** A rule's failing verdict on one resource: the raw material of a finding. */
+export interface Judgement {
+  readonly rule: Rule;
+  readonly record: ResourceRecord;
+  readonly verdict: Failure;
+}
+
+/** Thrown by `memo` when a computation needs its own result: resources that refer to each other in a loop. */
+class ReferenceLoop extends Error {}
+
+/**
+ * One evaluation of the gate over an app: one index, one reference table, one set of memoized
+ * values, whatever the number of front ends, stacks and Stages that ask. Rules are judged per
+ * resource in every world its values depend on (see `World`); a judgement that fails to read a
+ * value ends in an unresolvable finding that says so, never in a pass or an exception.
+ */
+export class Evaluation implements RuleContext {
+  public readonly index: AppIndex;
+  private readonly table = new ReferenceTable();
+  private readonly relations: Relations;
+  private readonly memos = new Map<MemoKey<unknown>, Map<ResourceView, { value?: unknown; done: boolean }>>();
+  private readonly verdicts = new Map<Rule, Map<ResourceRecord, Failure | undefined>>();
+
+  /**
+   * @param scope where resources and their relations are searched: the app, or the Stage being
+   * synthesized (a Stage is synthesized on its own, before the app; references cannot cross Stages).
+   */
+  constructor(scope: IConstruct, public readonly settings: RuleSettings) {
+    this.index = new AppIndex(scope, this.table);
+    this.relations = new Relations(this.index, this.table);
+  }
+
+  /** The failing verdict of one rule on one resource (memoized), or `undefined` when it passes. */
+  public judge(rule: Rule, resource: CfnResource): Failure | undefined {
+    const record = this.index.recordOf(resource);
+    let byRecord = this.verdicts.get(rule);
+    if (byRecord === undefined) {
+      byRecord = new Map();
+      this.verdicts.set(rule, byRecord);
+    }
+    if (!byRecord.has(record)) {
+      byRecord.set(record, this.judgeInEveryWorld(rule, record));
+    }
+    return byRecord.get(record);
+  }
+
+  /** The failing verdicts of `rules` on every resource of one stack, rule by rule, type by type. */
+  public judgeStack(stack: Stack, rules: readonly Rule[]): Judgement[] {
+    const judgements: Judgement[] = [];
+    for (const rule of rules) {
+      for (const type of rule.resourceTypes) {
+        for (const record of this.index.ofType(stack, type)) {
+          const verdict = this.judge(rule, record.resource);
+          if (verdict !== undefined) {
+            judgements.push({ rule, record, verdict });
+          }
+        }
+      }
+    }
+    return judgements;
+  }
+
+  private judgeInEveryWorld(rule: Rule, record: ResourceRecord): Failure | undefined {
+    const results: Array<{ world: World; verdict: Verdict }> = [];
+    const queue: World[] = [World.EMPTY];
+    let explored = 0;
+    while (queue.length > 0) {
+      const world = queue.shift()!;
+      if (++explored > MAX_WORLDS) {
+        return unresolvable(`Its verdict depends on more than ${MAX_WORLDS} combinations of CloudFormation conditions, more than the gate explores`, 'Properties');
+      }
+      try {
+        const view = record.in(world);
+        if (view.exists()) {
+          results.push({ world, verdict: rule.check(view, this) });
+        }
+      } catch (e) {
+        if (e instanceof Fork) {
+          queue.push(world.with(e.atom, true, e.label), world.with(e.atom, false, e.label));
+        } else if (e instanceof ReferenceLoop) {
+          results.push({ world, verdict: unresolvable(e.message, 'Properties') });
+        } else {
+          const message = e instanceof Error ? e.message : String(e);
+          results.push({ world, verdict: unresolvable(`The gate could not read this resource (${message}); please report this defect of cdk-encryption-guard`, 'Properties') });
+        }
+      }
+    }
+    const failure = results.find(r => r.verdict.kind === 'non-compliant') ?? results.find(r => r.verdict.kind === 'unresolvable');
+    if (failure === undefined) {
+      return undefined;
+    }
+    const verdict = failure.verdict as Failure;
+    const when = failure.world.describe();
+    return when === '' ? verdict : { ...verdict, message: `${capitalize(when)}: ${lowerFirst(verdict.message)}` };
+  }
+
+  public target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView> {
+    return this.relations.target(from, path, spec);
+  }
+
+  public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
+    return this.relations.referrers(target, type, path, spec);
+  }
+
+  public isParameter(view: ResourceView, logicalId: string): boolean {
+    return this.index.isParameter(view.stack, logicalId);
+  }
+
+  public memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T {
+    let memo = this.memos.get(key);
+    if (memo === undefined) {
+      memo = new Map();
+      this.memos.set(key, memo);
+    }
+    const entry = memo.get(view);
+    if (entry !== undefined) {
+      if (!entry.done) {
+        throw new ReferenceLoop(`${view.displayName} is reached again while reading it (${key.name}): its resources refer to each other in a loop`);
+      }
+      return entry.value as T;
+    }
+    const pending: { value?: unknown; done: boolean } = { done: false };
+    memo.set(view, pending);
+    try {
+      pending.value = compute();
+      pending.done = true;
+      return pending.value as T;
+    } finally {
+      if (!pending.done) {
+        memo.delete(view);
+      }
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function lowerFirst(text: string): string {
+  // Keep names that start with capitals (`SSEAlgorithm`, `BucketEncryption`) as they are.
+  return /^[A-Z][a-z]/.test(text) && !/^[A-Z][a-z]+[A-Z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}

@@ -1,0 +1,251 @@
+import { Stack } from 'aws-cdk-lib';
+import { AppIndex, environmentOf } from './app-index';
+import { DeployValues } from './deploy-values';
+import { isResourceReference, ReferenceTable } from './resource-reference';
+import { ResourceRecord, ResourceView } from './resource-view';
+import type { TargetSpec } from './rule-context';
+import { known, Reading, unknown, whyUnknown } from './values';
+import { Fork, World } from './worlds';
+import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+
+/**
+ * How resources find each other: forwards (the launch template of an instance) and backwards (the
+ * bucket policies of a bucket), across the whole app. The backwards index is built once per
+ * evaluation and type, from every branch of every referrer's value, and each candidate is then
+ * confirmed in the world being judged: a conditional policy may not exist, an `Fn::If` may point
+ * elsewhere.
+ */
+export class Relations {
+  private readonly candidates = new Map<string, CandidateIndex>();
+  private readonly names = new Map<string, Map<string, ResourceRecord[]>>();
+
+  constructor(private readonly index: AppIndex, private readonly table: ReferenceTable) {}
+
+  public target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView> {
+    const what = path.join('.');
+    const found = this.follow(from, from.read(...path), spec, what, 0);
+    return found.known ? known(found.value.in(from.world)) : found;
+  }
+
+  private follow(from: ResourceView, value: unknown, spec: TargetSpec, what: string, depth: number): Reading<ResourceRecord> {
+    if (depth > 8) {
+      return unknown(`${what} leads through more than 8 exports`);
+    }
+    if (isResourceReference(value)) {
+      if (spec.types.includes(value.target.cfnResourceType)) {
+        return known(this.index.recordOf(value.target));
+      }
+      return unknown(`${what} refers to ${value.target.node.path}, which is not a ${spec.noun}`);
+    }
+    const fn = intrinsicName(value);
+    const args = fn === undefined ? undefined : (value as JsonObject)[fn];
+    if (fn === 'Ref' || fn === 'Fn::GetAtt') {
+      const logicalId = fn === 'Ref' ? String(args) : Array.isArray(args) ? String(args[0]) : String(args).split('.')[0];
+      const record = this.index.byLogicalId(from.stack, logicalId, spec.types);
+      if (record !== undefined) {
+        return known(record);
+      }
+      if (this.index.isParameter(from.stack, logicalId)) {
+        return unknown(`${what} is a Ref to the parameter "${logicalId}", so the ${spec.noun} is only known at deploy time`);
+      }
+      return unknown(`${what} refers to "${logicalId}", which is not a ${spec.noun} of this stack`);
+    }
+    if (fn === 'Fn::ImportValue' && typeof args === 'string') {
+      const output = this.index.exportNamed(args);
+      if (output !== undefined) {
+        const stack = Stack.of(output);
+        const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
+        return this.follow(from, values.deep(this.table.resolve(stack, output.value)), spec, what, depth + 1);
+      }
+      return unknown(`${what} is imported with Fn::ImportValue "${args}", which no stack of this app exports`);
+    }
+    if (fn === 'Fn::Join' || fn === 'Fn::Sub') {
+      // An ARN or name assembled around a reference (`formatArn`, `${bucket.bucketArn}/*`).
+      const inner = firstReference(args);
+      if (inner !== undefined) {
+        return this.follow(from, inner, spec, what, depth + 1);
+      }
+    }
+    if (typeof value === 'string') {
+      const record = this.byName(from, value, spec);
+      return record !== undefined ? known(record)
+        : unknown(`${what} "${value}" names a ${spec.noun} that this app does not define in the same account and Region, so it cannot be judged`);
+    }
+    return unknown(whyUnknown(value, what));
+  }
+
+  /** A resource of `spec.types` named `value` (a name or ARN) in the same account and Region. */
+  private byName(from: ResourceView, value: string, spec: TargetSpec): ResourceRecord | undefined {
+    if (spec.nameProperty === undefined) {
+      return undefined;
+    }
+    const name = physicalName(value, spec).toLowerCase();
+    // Names are unique per account and Region: an ARN says which; a bare name means the caller's.
+    const [account, region] = value.startsWith('arn:') ? [value.split(':')[4], value.split(':')[3]] : [undefined, undefined];
+    const matches = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
+      .filter(r => account || region ? inEnvironment(r.stack, account || undefined, region || undefined) : sameEnvironment(r.stack, from.stack));
+    return matches.length === 1 ? matches[0] : matches.find(r => r.stack === from.stack);
+  }
+
+  private namesOf(type: string, nameProperty: string): Map<string, ResourceRecord[]> {
+    const key = `${type}|${nameProperty}`;
+    let map = this.names.get(key);
+    if (map === undefined) {
+      map = new Map();
+      for (const record of this.index.allOfType(type)) {
+        const name = literalIn(record, nameProperty);
+        if (name !== undefined) {
+          map.set(name.toLowerCase(), [...map.get(name.toLowerCase()) ?? [], record]);
+        }
+      }
+      this.names.set(key, map);
+    }
+    return map;
+  }
+
+  public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
+    const index = this.candidatesOf(type, path, spec);
+    const found: ResourceView[] = [];
+    for (const candidate of index.byTarget.get(target.record) ?? []) {
+      const view = candidate.in(target.world);
+      if (!view.exists()) {
+        continue;
+      }
+      const points = this.target(view, path, spec);
+      if (points.known && points.value.record === target.record) {
+        found.push(view);
+      }
+    }
+    for (const candidate of index.opaque) {
+      if (!sameEnvironment(candidate.stack, target.stack)) {
+        continue;
+      }
+      const view = candidate.in(target.world);
+      if (!view.exists()) {
+        continue;
+      }
+      const points = this.target(view, path, spec);
+      if (points.known && points.value.record === target.record) {
+        found.push(view);
+      } else if (!points.known) {
+        return unknown(`${view.displayName} (${type}) may refer to it: ${points.why}`);
+      }
+    }
+    return known(found);
+  }
+
+  /** For every resource of `type`: the resources its `path` may refer to, on any branch. */
+  private candidatesOf(type: string, path: readonly string[], spec: TargetSpec): CandidateIndex {
+    const key = `${type}|${path.join('.')}`;
+    let index = this.candidates.get(key);
+    if (index === undefined) {
+      index = { byTarget: new Map(), opaque: [] };
+      for (const record of this.index.allOfType(type)) {
+        const targets = this.possibleTargets(record, path, spec);
+        if (targets === undefined) {
+          index.opaque.push(record);
+          continue;
+        }
+        for (const target of targets) {
+          index.byTarget.set(target, [...index.byTarget.get(target) ?? [], record]);
+        }
+      }
+      this.candidates.set(key, index);
+    }
+    return index;
+  }
+
+  /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
+  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): ResourceRecord[] | undefined {
+    let raw: unknown = record.template.properties;
+    for (const name of path) {
+      raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? raw[name] : raw;
+    }
+    const targets = this.table.referencesIn(raw).filter(t => spec.types.includes(t.cfnResourceType)).map(t => this.index.recordOf(t));
+    if (targets.length > 0) {
+      return targets;
+    }
+    // No CDK reference: follow it the slow way in the empty world, when that needs no condition.
+    try {
+      const found = this.target(record.in(World.EMPTY), path, spec);
+      return found.known ? [found.value.record] : found.why.includes('does not define') ? [] : undefined;
+    } catch (e) {
+      if (e instanceof Fork) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+}
+
+interface CandidateIndex {
+  readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
+  /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
+  readonly opaque: ResourceRecord[];
+}
+
+/** The first resource reference inside a value. */
+function firstReference(value: unknown): unknown {
+  if (isResourceReference(value)) {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstReference(item);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+  if (isJsonObject(value)) {
+    const fn = intrinsicName(value);
+    if ((fn === 'Ref' && typeof value.Ref === 'string' && !value.Ref.startsWith('AWS::')) || fn === 'Fn::GetAtt') {
+      return value;
+    }
+    return firstReference(Object.values(value));
+  }
+  return undefined;
+}
+
+/** A property's literal string value in the empty world, without forking. */
+function literalIn(record: ResourceRecord, property: string): string | undefined {
+  try {
+    const value = record.in(World.EMPTY).read(property);
+    return typeof value === 'string' ? value : undefined;
+  } catch (e) {
+    if (e instanceof Fork) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** Whether two stacks may be in the same account and Region (a part unknown at synth time may be). */
+function sameEnvironment(a: Stack, b: Stack): boolean {
+  if (a === b) {
+    return true;
+  }
+  const [x, y] = [environmentOf(a), environmentOf(b)];
+  const compatible = (p?: string, q?: string) => p === undefined || q === undefined || p === q;
+  return compatible(x.account, y.account) && compatible(x.region, y.region);
+}
+
+/** Whether a stack may be in this account and Region. */
+function inEnvironment(stack: Stack, account: string | undefined, region: string | undefined): boolean {
+  const env = environmentOf(stack);
+  return (account === undefined || env.account === undefined || env.account === account)
+    && (region === undefined || env.region === undefined || env.region === region);
+}
+
+/** The name part of an ARN (`arn:aws:rds:eu-west-1:111:db:name` -> `name`), or the value itself. */
+function physicalName(value: string, spec: TargetSpec): string {
+  if (spec.arnResource && value.startsWith('arn:')) {
+    const parts = value.split(':');
+    const at = parts.indexOf(spec.arnResource, 5);
+    if (at >= 0 && at + 1 < parts.length) {
+      return parts.slice(at + 1).join(':');
+    }
+  }
+  return value;
+}

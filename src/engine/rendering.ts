@@ -1,0 +1,78 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { ReferenceTable } from './resource-reference';
+import { intrinsicName, JsonObject } from '../aws/json';
+import { cfnPropertiesOf, rawOverridesOf, renderPropertiesOf } from '../private/cdk-internals';
+
+/** A resource as its template will show it: properties and condition, escape hatches applied. */
+export interface RenderedResource {
+  /**
+   * `Properties`, with CloudFormation names and intrinsics as the template has them (an escape
+   * hatch may even put an intrinsic in place of them all); references to app resources are marked.
+   */
+  readonly properties: unknown;
+  /** The logical ID of the resource's `Condition`, if any (the resource may not exist). */
+  readonly condition: unknown;
+}
+
+/**
+ * Renders one resource the way `CfnResource` renders it into the template: the typed properties
+ * are resolved, then written under their CloudFormation names, then the resolved escape hatches
+ * are deep-merged in with CloudFormation's rule that an intrinsic is a leaf (it replaces what was
+ * there and is never merged into). A deletion override of `Properties` removes them all.
+ */
+export function renderResource(resource: CfnResource, stack: Stack, table: ReferenceTable): RenderedResource {
+  const resolved = table.resolve(stack, cfnPropertiesOf(resource)) as JsonObject | undefined;
+  const rendered = renderPropertiesOf(resource, resolved ?? {});
+  const hasDefined = rendered !== undefined && Object.values(rendered).some(v => v !== undefined);
+  const condition = resource.cfnOptions.condition;
+  const definition: JsonObject = {
+    Properties: hasDefined ? rendered : undefined,
+    Condition: condition === undefined ? undefined : table.resolve(stack, condition.logicalId),
+  };
+  const overrides = rawOverridesOf(resource);
+  if (Object.keys(overrides).length > 0) {
+    mergeLikeCloudFormation(definition, table.resolve(stack, overrides, true) as JsonObject);
+  }
+  return { properties: definition.Properties, condition: definition.Condition };
+}
+
+/** Keys that make a one-key object an intrinsic: never merged into, only replaced. */
+const LEAF_INTRINSICS = new Set([
+  'Ref', 'Fn::Base64', 'Fn::Cidr', 'Fn::FindInMap', 'Fn::GetAtt', 'Fn::GetAZs', 'Fn::ImportValue', 'Fn::Join', 'Fn::Select',
+  'Fn::Split', 'Fn::Sub', 'Fn::Transform', 'Fn::And', 'Fn::Equals', 'Fn::If', 'Fn::Not', 'Fn::Or',
+]);
+
+function isLeafIntrinsic(value: unknown): boolean {
+  const fn = intrinsicName(value);
+  return fn !== undefined && LEAF_INTRINSICS.has(fn);
+}
+
+/**
+ * CDK's deep merge of overrides into a rendered resource (`deepMerge` in aws-cdk-lib): objects
+ * merge key by key, `undefined` deletes, an intrinsic on either side replaces, and an object left
+ * empty by deletions disappears.
+ */
+export function mergeLikeCloudFormation(target: JsonObject, source: JsonObject): JsonObject {
+  for (const key of Object.keys(source)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      continue;
+    }
+    const value = source[key];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // Like CDK: a list stays a list and `List.0.Key` overrides merge into its elements.
+      const existing = target[key];
+      if (typeof existing !== 'object' || existing === null || isLeafIntrinsic(existing) || isLeafIntrinsic(value)) {
+        target[key] = {};
+      }
+      mergeLikeCloudFormation(target[key] as JsonObject, value as JsonObject);
+      if (Object.keys(target[key] as JsonObject).length === 0) {
+        delete target[key];
+      }
+    } else if (value === undefined) {
+      delete target[key];
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}

@@ -1,0 +1,139 @@
+import {
+  CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Tokenization,
+} from 'aws-cdk-lib';
+import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+
+/**
+ * A reference to a resource of the app (`Ref` or `Fn::GetAtt`), in place of the intrinsic that
+ * CloudFormation will see. Resolving a reference the CloudFormation way computes the target's
+ * logical ID (an MD5 hash, not cached by CDK); the gate only needs to know *which* resource is
+ * meant, and across stacks too, where CloudFormation would see an `Fn::ImportValue`.
+ */
+export class ResourceReference {
+  constructor(
+    /** The resource referred to. */
+    public readonly target: CfnResource,
+    /** `Ref`, or the attribute name (`Arn`, `KeyId`, ...). */
+    public readonly attribute: string,
+  ) {}
+
+  /** How it reads in messages. */
+  public toJSON(): string {
+    return this.attribute === 'Ref' ? `{ Ref: ${this.target.node.path} }` : `{ Fn::GetAtt: ${this.target.node.path}.${this.attribute} }`;
+  }
+}
+
+export function isResourceReference(value: unknown): value is ResourceReference {
+  return value instanceof ResourceReference;
+}
+
+/**
+ * While resolving, a reference becomes an intrinsic naming a marker instead of a logical ID:
+ * CDK's own override merging treats intrinsics as leaves, exactly as it does in the template.
+ * Markers are turned into `ResourceReference`s when values are read.
+ */
+const MARKER = '\u2063ceg-ref#';
+
+/** One evaluation's table of referenced resources, and the resolver that fills it. */
+export class ReferenceTable {
+  private readonly targets: CfnResource[] = [];
+  private readonly ids = new Map<CfnResource, number>();
+  private readonly resolver = new MarkingResolver(this);
+
+  /** The marker intrinsic for a reference to `target`. */
+  public mark(target: CfnResource, attribute: string): JsonObject {
+    let id = this.ids.get(target);
+    if (id === undefined) {
+      id = this.targets.length;
+      this.targets.push(target);
+      this.ids.set(target, id);
+    }
+    return attribute === 'Ref' ? { Ref: `${MARKER}${id}` } : { 'Fn::GetAtt': [`${MARKER}${id}`, attribute] };
+  }
+
+  /** The reference a marker intrinsic stands for, if `value` is one. */
+  public unmark(value: JsonObject): ResourceReference | undefined {
+    const fn = intrinsicName(value);
+    if (fn === 'Ref' && typeof value.Ref === 'string' && value.Ref.startsWith(MARKER)) {
+      return new ResourceReference(this.targets[Number(value.Ref.slice(MARKER.length))], 'Ref');
+    }
+    if (fn === 'Fn::GetAtt') {
+      const args = value['Fn::GetAtt'];
+      if (Array.isArray(args) && typeof args[0] === 'string' && args[0].startsWith(MARKER)) {
+        return new ResourceReference(this.targets[Number(args[0].slice(MARKER.length))], String(args[1]));
+      }
+    }
+    return undefined;
+  }
+
+  /** Every resource a raw (resolved, unevaluated) value refers to, on any branch. */
+  public referencesIn(value: unknown, found: CfnResource[] = []): CfnResource[] {
+    if (Array.isArray(value)) {
+      value.forEach(v => this.referencesIn(v, found));
+    } else if (isJsonObject(value)) {
+      const ref = this.unmark(value);
+      if (ref !== undefined) {
+        found.push(ref.target);
+      } else {
+        Object.values(value).forEach(v => this.referencesIn(v, found));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Resolves a value as CloudFormation would see it, references to app resources marked.
+   * `keepUndefined` keeps `undefined` values (deletion overrides), as CDK does for overrides.
+   */
+  public resolve(stack: Stack, value: unknown, keepUndefined = false): unknown {
+    return Tokenization.resolve(value, { scope: stack, resolver: this.resolver, preparing: false, removeEmpty: !keepUndefined });
+  }
+}
+
+/** Joins string fragments the way CloudFormation's `Fn::Join` would. */
+class JoinConcat implements IFragmentConcatenator {
+  public join(left: unknown, right: unknown): unknown {
+    if (left === undefined) {
+      return right;
+    }
+    if (right === undefined) {
+      return left;
+    }
+    if (typeof left === 'string' && typeof right === 'string') {
+      return left + right;
+    }
+    const parts: unknown[] = [];
+    for (const part of [...joinParts(left), ...joinParts(right)]) {
+      const last = parts.length - 1;
+      if (typeof part === 'string' && typeof parts[last] === 'string') {
+        parts[last] = (parts[last] as string) + part;
+      } else {
+        parts.push(part);
+      }
+    }
+    return { 'Fn::Join': ['', parts] };
+  }
+}
+
+function joinParts(value: unknown): unknown[] {
+  if (intrinsicName(value) === 'Fn::Join') {
+    const [delimiter, parts] = (value as { 'Fn::Join': [unknown, unknown] })['Fn::Join'];
+    if (delimiter === '' && Array.isArray(parts)) {
+      return parts;
+    }
+  }
+  return [value];
+}
+
+class MarkingResolver extends DefaultTokenResolver {
+  constructor(private readonly table: ReferenceTable) {
+    super(new JoinConcat());
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
+    if (Reference.isReference(t) && CfnResource.isCfnResource(t.target)) {
+      return this.table.mark(t.target, t.displayName);
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}

@@ -1,0 +1,38 @@
+import { acknowledgementReason } from './acknowledgements';
+import type { Judgement } from '../engine/evaluation';
+import type { Rule } from '../engine/rule';
+import { Finding, FindingKind } from '../gate/finding';
+import { FindingLevel } from '../gate/levels';
+
+/** The level each rule's findings get under the options in force. */
+export interface LevelPolicy {
+  levelOf(rule: Rule, unresolvable: boolean): FindingLevel;
+}
+
+/**
+ * A judgement in the words of a finding: what is wrong, the rule's fix, or how to make an
+ * unknown value known, and whether (and why) the user acknowledged it.
+ */
+export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
+  const { rule, record, verdict } = judgement;
+  const unresolvable = verdict.kind === 'unresolvable';
+  const reason = acknowledgementReason(record.resource, rule.id);
+  const message = unresolvable
+    ? `${rule.id}: ${verdict.message}. An unresolvable value is not a pass: make it known at synth time, or acknowledge ${rule.id} with a reason.`
+    : `${rule.id}: ${verdict.message}. Fix: ${rule.fix}`;
+  const stackPath = record.stack.node.path;
+  return {
+    ruleId: rule.id,
+    kind: unresolvable ? FindingKind.UNRESOLVABLE : FindingKind.NON_COMPLIANT,
+    level: levels.levelOf(rule, unresolvable),
+    message,
+    detail: verdict.message,
+    constructPath: record.resource.node.path,
+    stackPath,
+    logicalId: record.logicalId,
+    resourceType: record.resource.cfnResourceType,
+    location: verdict.location,
+    acknowledged: reason !== undefined,
+    acknowledgementReason: reason,
+  };
+}

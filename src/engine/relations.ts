@@ -116,10 +116,9 @@ export class Relations {
         found.push(view);
       }
     }
-    for (const candidate of index.opaque) {
-      if (!sameEnvironment(candidate.stack, target.stack)) {
-        continue;
-      }
+    // A referrer whose target is a parameter or an outside import may name any resource of its
+    // account and Region; the gate considers those of its own stack (documented limit).
+    for (const candidate of index.opaque.get(target.stack) ?? []) {
       const view = candidate.in(target.world);
       if (!view.exists()) {
         continue;
@@ -139,11 +138,11 @@ export class Relations {
     const key = `${type}|${path.join('.')}`;
     let index = this.candidates.get(key);
     if (index === undefined) {
-      index = { byTarget: new Map(), opaque: [] };
+      index = { byTarget: new Map(), opaque: new Map() };
       for (const record of this.index.allOfType(type)) {
         const targets = this.possibleTargets(record, path, spec);
         if (targets === undefined) {
-          index.opaque.push(record);
+          index.opaque.set(record.stack, [...index.opaque.get(record.stack) ?? [], record]);
           continue;
         }
         for (const target of targets) {
@@ -181,7 +180,7 @@ export class Relations {
 interface CandidateIndex {
   readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
   /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
-  readonly opaque: ResourceRecord[];
+  readonly opaque: Map<Stack, ResourceRecord[]>;
 }
 
 /** The first resource reference inside a value. */

@@ -22,7 +22,14 @@ export interface RenderedResource {
  */
 export function renderResource(resource: CfnResource, stack: Stack, table: ReferenceTable): RenderedResource {
   const resolved = table.resolve(stack, cfnPropertiesOf(resource)) as JsonObject | undefined;
-  const rendered = renderPropertiesOf(resource, resolved ?? {});
+  let rendered: JsonObject | undefined;
+  try {
+    rendered = renderPropertiesOf(resource, resolved ?? {});
+  } catch {
+    // The typed L1's own validation refuses the props (CDK's synthesis will say why). Judge them
+    // as given: property names then match case-insensitively.
+    rendered = resolved;
+  }
   const hasDefined = rendered !== undefined && Object.values(rendered).some(v => v !== undefined);
   const condition = resource.cfnOptions.condition;
   const definition: JsonObject = {

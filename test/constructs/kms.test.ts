@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ADMIN_ACTIONS, CmkWithPolicy, EncryptedBucket, EncryptionGate, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
+import { CmkWithPolicy, EncryptedBucket, EncryptionGate, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
+import { ADMIN_ACTIONS } from '../../src/constructs/kms/key-policy';
 import { findingsAfterSynth, newApp, newStack, verdictOn } from '../support/app';
 
 const ROOT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] };
@@ -312,7 +313,7 @@ describe('KMS rules', () => {
       'CEG-KMS-3 Stack/Orphaned non-compliant',
       'CEG-KMS-3 Stack/ParameterPrincipal unresolvable',
     ]);
-    expect(verdictOn(findings, 'Stack/Public', 'CEG-KMS-2')!.detail).toBe('The key policy\'s statement #1 allows every principal ("*") without a condition that limits who');
+    expect(verdictOn(findings, 'Stack/Public', 'CEG-KMS-2')!.detail).toBe('The key policy\'s statement #1 allows every principal ("*") under conditions a caller of another account can meet');
   });
 
   test('CEG-KMS-4 warns about kms:CreateGrant not limited to AWS resources (a plain kms.Key), not about CmkWithPolicy', () => {

@@ -1,7 +1,7 @@
 import { ResourceView } from '../../engine/resource-view';
 import { isResourceReference } from '../../engine/resource-reference';
 import { MemoKey, RuleContext } from '../../engine/rule-context';
-import { field, known, Reading, unknown, whyUnknown } from '../../engine/values';
+import { field, intrinsicName, JsonObject, known, Reading, unknown, whyUnknown } from '../../engine/values';
 import { Statement, statementsOf } from '../../aws/iam-policy';
 import { asList } from '../../aws/json';
 
@@ -20,7 +20,7 @@ export function keyPolicyStatements(context: RuleContext, key: ResourceView): Re
     }
     for (const statement of statements) {
       for (const principal of principalValues(statement)) {
-        if (typeof principal !== 'string' && !isResourceReference(principal)) {
+        if (mayBeEveryone(principal)) {
           return unknown(whyUnknown(principal, 'a principal of the key policy'));
         }
       }
@@ -39,4 +39,27 @@ function principalValues(statement: Statement): unknown[] {
     return [principal];
   }
   return Object.values(principal).flatMap(v => asList(v));
+}
+
+/**
+ * Whether a principal known only at deploy time might turn out to be `*`: a parameter or an import
+ * might; an ARN joined around literals (`arn:${AWS::Partition}:iam::...`) or an attribute of a
+ * resource cannot.
+ */
+function mayBeEveryone(principal: unknown): boolean {
+  if (typeof principal === 'string' || isResourceReference(principal)) {
+    return false;
+  }
+  const fn = intrinsicName(principal);
+  const args = fn === undefined ? undefined : (principal as JsonObject)[fn];
+  switch (fn) {
+    case 'Fn::GetAtt':
+      return false;
+    case 'Fn::Join':
+      return !(Array.isArray(args) && Array.isArray(args[1]) && args[1].some(p => typeof p === 'string' && p.includes(':')));
+    case 'Fn::Sub':
+      return !(typeof (Array.isArray(args) ? args[0] : args) === 'string' && String(Array.isArray(args) ? args[0] : args).includes(':'));
+    default:
+      return true;
+  }
 }

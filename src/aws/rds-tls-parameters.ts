@@ -34,14 +34,23 @@ export function tlsParameterOf(engine: string): TlsParameter | 'oracle' | undefi
 }
 
 /**
- * Engines whose *default* parameter group already forces TLS. RDS for PostgreSQL 15 and later
+ * Engines whose *default* parameter group already forces TLS: RDS for PostgreSQL 15 and later
  * default `rds.force_ssl` to 1 (Amazon RDS User Guide, "Requiring an SSL connection to a PostgreSQL
- * DB instance"). Nothing else is assumed: other defaults leave TLS optional.
+ * DB instance"); RDS for MariaDB 11.8 and later default `require_secure_transport` to ON (Amazon RDS
+ * User Guide, "Requiring SSL/TLS for all connections to a MariaDB DB instance"). Nothing else is
+ * assumed: other defaults leave TLS optional.
  */
 export function defaultForcesTls(engine: string, version: string | undefined): boolean {
-  if (engine.toLowerCase() !== 'postgres' || version === undefined) {
+  if (version === undefined) {
     return false;
   }
-  const major = Number(version.split('.')[0]);
-  return Number.isFinite(major) && major >= 15;
+  const [major, minor] = version.split('.').map(Number);
+  switch (engine.toLowerCase()) {
+    case 'postgres':
+      return Number.isFinite(major) && major >= 15;
+    case 'mariadb':
+      return Number.isFinite(major) && (major > 11 || (major === 11 && Number.isFinite(minor) && minor >= 8));
+    default:
+      return false;
+  }
 }

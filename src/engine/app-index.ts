@@ -63,6 +63,11 @@ export class AppIndex {
     return this.entryOf(stack).isParameter(logicalId);
   }
 
+  /** The parameter of `stack` with this logical ID, if any. */
+  public parameterOf(stack: Stack, logicalId: string): CfnParameter | undefined {
+    return this.entryOf(stack).parameterOf(logicalId);
+  }
+
   /** The output of this app that exports `name`, if any. */
   public exportNamed(name: string): CfnOutput | undefined {
     if (this.exports === undefined) {
@@ -125,7 +130,7 @@ class StackEntry implements StackFacts {
   public readonly conditions: CfnCondition[] = [];
   private readonly byType = new Map<string, ResourceRecord[]>();
   private readonly logicalIds = new Map<string, Map<string, ResourceRecord>>();
-  private parameterIds?: Set<string>;
+  private parameterIds?: Map<string, CfnParameter>;
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
 
@@ -159,10 +164,14 @@ class StackEntry implements StackFacts {
   }
 
   public isParameter(logicalId: string): boolean {
+    return this.parameterOf(logicalId) !== undefined;
+  }
+
+  public parameterOf(logicalId: string): CfnParameter | undefined {
     if (this.parameterIds === undefined) {
-      this.parameterIds = new Set(this.parameters.map(p => this.stack.resolve(p.logicalId) as string));
+      this.parameterIds = new Map(this.parameters.map(p => [this.stack.resolve(p.logicalId) as string, p]));
     }
-    return this.parameterIds.has(logicalId);
+    return this.parameterIds.get(logicalId);
   }
 
   public pseudo(name: string): string | undefined {

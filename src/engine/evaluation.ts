@@ -117,6 +117,11 @@ export class Evaluation implements RuleContext {
     return this.index.isParameter(view.stack, logicalId);
   }
 
+  public parameter(view: ResourceView, logicalId: string): { readonly type?: string; readonly default?: unknown } | undefined {
+    const parameter = this.index.parameterOf(view.stack, logicalId);
+    return parameter === undefined ? undefined : { type: parameter.type, default: view.stack.resolve(parameter.default) };
+  }
+
   public memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T {
     let memo = this.memos.get(key);
     if (memo === undefined) {

@@ -45,6 +45,8 @@ export interface RuleContext {
   referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]>;
   /** Whether this logical ID names a parameter of the view's stack. */
   isParameter(view: ResourceView, logicalId: string): boolean;
+  /** The declared type and default of a parameter of the view's stack, if it is one. */
+  parameter(view: ResourceView, logicalId: string): { readonly type?: string; readonly default?: unknown } | undefined;
   /**
    * Computes a value once per evaluation for a (key, view) pair. A computation that needs itself
    * (resources that refer to each other in a loop) ends in an unresolvable finding naming the loop.

@@ -1,12 +1,7 @@
 import { MemoKey } from '../../engine/rule-context';
 import { field, readBoolean, readList, readObject, readString } from '../../engine/values';
 
-/**
- * Device names an AMI uses for its root volume: `/dev/xvda` (Amazon Linux and most HVM images),
- * `/dev/sda1` (Ubuntu, RHEL, Windows) and `/dev/sda`. A mapping for one of them is how a template
- * proves the root volume is encrypted.
- */
-export const ROOT_DEVICE_NAMES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
+import { CONVENTIONAL, RootDevice } from './images';
 
 /** The judged mappings of a launch template, or why they cannot be known; once per template view. */
 export const LAUNCH_TEMPLATE_DEVICES = new MemoKey<DeviceJudgement[] | string>('ebs:launch-template');
@@ -78,6 +73,8 @@ export interface InheritedMappings {
   readonly devices: DeviceJudgement[] | string;
   /** What they come from, for messages ("launch template LT"). */
   readonly label: Label;
+  /** The root device of the image the source names, if it names one. */
+  readonly root?: RootDevice;
 }
 
 /** The outcome for everything a launched instance gets: each EBS device and the root volume. */
@@ -93,7 +90,9 @@ export interface LaunchJudgement {
  * the AMI's snapshot, unencrypted unless the account turned on EBS encryption by default, which a
  * template cannot declare.
  */
-export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label): LaunchJudgement {
+export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label, ownRoot?: RootDevice): LaunchJudgement {
+  // The instance's own ImageId wins over its launch template's.
+  const rootDevice = ownRoot ?? inherited.map(i => i.root).find(r => r !== undefined) ?? CONVENTIONAL;
   const problems: string[] = [];
   const unknowns: string[] = [];
   const byDevice = new Map<string, DeviceJudgement>();
@@ -122,11 +121,12 @@ export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited:
       unknowns.push(device.detail!);
     }
   }
-  const root = ROOT_DEVICE_NAMES.map(name => byDevice.get(name)).find(d => d !== undefined);
+  const root = rootDevice.names.map(name => byDevice.get(name)).find(d => d !== undefined);
   if (root === undefined && !inheritedUnknown && typeof own !== 'string') {
     const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].map(label => label()).join(' or ');
+    const names = rootDevice.fromImage ? `${rootDevice.names[0]}, the root device of its AMI` : `${rootDevice.names.slice(0, 2).join(' or ')}`;
     problems.push(
-      `no block device mapping for the root device (${ROOT_DEVICE_NAMES.slice(0, 2).join(' or ')}) in ${places}, so the root volume comes `
+      `no block device mapping for the root device (${names}) in ${places}, so the root volume comes `
       + 'from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove',
     );
   }

@@ -1,6 +1,7 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { Rule } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes, judgeMappings } from './block-devices';
+import { rootDeviceOf } from './images';
 import { launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
 
@@ -29,6 +30,6 @@ export const instanceVolumes: Rule = {
     }
     const own = judgeMappings(instance.read('BlockDeviceMappings'), () => 'the instance');
     const location = template ? 'Properties.LaunchTemplate' : 'Properties.BlockDeviceMappings';
-    return launchVerdict(judgeLaunchedVolumes(own, inherited, () => 'the instance'), 'The instance', location);
+    return launchVerdict(judgeLaunchedVolumes(own, inherited, () => 'the instance', rootDeviceOf(context, instance, ['ImageId'])), 'The instance', location);
   },
 };

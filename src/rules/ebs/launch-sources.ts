@@ -1,8 +1,10 @@
+import { rootDeviceOf } from './images';
 import { InheritedMappings, judgeMappings, LAUNCH_CONFIGURATION_DEVICES, LAUNCH_TEMPLATE_DEVICES } from './block-devices';
 import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
 import { RuleContext } from '../../engine/rule-context';
-import { readObject } from '../../engine/values';
+import { isResourceReference } from '../../engine/resource-reference';
+import { readObject, whyUnknown } from '../../engine/values';
 
 
 const LAUNCH_TEMPLATE: TargetSpec = {
@@ -34,8 +36,13 @@ export function launchTemplateMappings(context: RuleContext, from: ResourceView,
     return { devices: template.why, label: () => where };
   }
   const label = () => `launch template ${template.value.displayName}`;
+  const version = judgeVersion(from.read(...path, 'Version'), template.value);
+  if (version !== undefined) {
+    return { devices: `${where}.Version ${version}`, label };
+  }
   return {
     label,
+    root: rootDeviceOf(context, template.value, ['LaunchTemplateData', 'ImageId']),
     devices: context.memo(LAUNCH_TEMPLATE_DEVICES, template.value, () =>
       judgeMappings(template.value.read('LaunchTemplateData', 'BlockDeviceMappings'), label)),
   };
@@ -50,7 +57,28 @@ export function launchConfigurationMappings(context: RuleContext, from: Resource
   const label = () => `launch configuration ${configuration.value.displayName}`;
   return {
     label,
+    root: rootDeviceOf(context, configuration.value, ['ImageId']),
     devices: context.memo(LAUNCH_CONFIGURATION_DEVICES, configuration.value, () =>
       judgeMappings(configuration.value.read('BlockDeviceMappings'), label)),
   };
+}
+
+/**
+ * Why the launch template version used is not the one the template defines, or `undefined` when
+ * it is: the default or latest version (`$Default`, `$Latest`, absent, or the template's
+ * `DefaultVersionNumber`/`LatestVersionNumber`), or version 1, which CloudFormation creates from
+ * the template data. Another number names a version this template does not show.
+ */
+function judgeVersion(version: unknown, template: ResourceView): string | undefined {
+  if (version === undefined || version === '$Default' || version === '$Latest' || version === '1' || version === 1) {
+    return undefined;
+  }
+  if (isResourceReference(version)) {
+    return version.target === template.resource && ['LatestVersionNumber', 'DefaultVersionNumber'].includes(version.attribute) ? undefined
+      : `is ${version.toJSON()}, not a version of ${template.displayName}`;
+  }
+  if (typeof version === 'string' || typeof version === 'number') {
+    return `is ${version}: that version of ${template.displayName} may hold other data than the template defines now`;
+  }
+  return `cannot be known at synth time: ${whyUnknown(version, 'Version')}`;
 }

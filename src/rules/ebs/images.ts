@@ -1,0 +1,50 @@
+import { ResourceView } from '../../engine/resource-view';
+import { RuleContext } from '../../engine/rule-context';
+import { intrinsicName, JsonObject } from '../../engine/values';
+
+/**
+ * Device names an AMI may use for its root volume, when the template does not say which AMI:
+ * `/dev/xvda` (Amazon Linux and most HVM images), `/dev/sda1` (Ubuntu, RHEL, Windows) and
+ * `/dev/sda`. A mapping for one of them is taken to be the root: a documented convention.
+ */
+export const CONVENTIONAL_ROOT_DEVICES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
+
+/** Root device names by the public SSM parameter path of an AMI family (AWS and vendor documentation). */
+const ROOT_BY_SSM_PATH: ReadonlyArray<[RegExp, readonly string[]]> = [
+  [/\/aws\/service\/ami-amazon-linux-latest\/|\/aws\/service\/ecs\/optimized-ami\/amazon-linux|\/aws\/service\/eks\/optimized-ami\/.*amazon-linux/i, ['/dev/xvda', 'xvda']],
+  [/\/aws\/service\/canonical\/ubuntu\//i, ['/dev/sda1', 'sda1']],
+  [/\/aws\/service\/ami-windows-latest\//i, ['/dev/sda1', 'sda1']],
+  [/\/aws\/service\/debian\//i, ['/dev/xvda', 'xvda']],
+  [/\/aws\/service\/bottlerocket\//i, ['/dev/xvda', 'xvda']],
+];
+
+/** Which device is the root volume of the AMI at `path`, and whether that comes from the AMI itself. */
+export interface RootDevice {
+  readonly names: readonly string[];
+  /** Whether the AMI (its public parameter) tells the name, rather than the convention. */
+  readonly fromImage: boolean;
+}
+
+export const CONVENTIONAL: RootDevice = { names: CONVENTIONAL_ROOT_DEVICES, fromImage: false };
+
+/**
+ * The root device of the image a resource names at `path` (`ImageId`): an AMI given through a
+ * public SSM parameter (what `ec2.MachineImage.latestAmazonLinux2023()` and friends render) names
+ * its family, hence its root device; a literal AMI ID or anything else falls back to the convention.
+ */
+export function rootDeviceOf(context: RuleContext, view: ResourceView, path: readonly string[]): RootDevice | undefined {
+  const image = view.read(...path);
+  if (image === undefined) {
+    return undefined;
+  }
+  if (intrinsicName(image) === 'Ref') {
+    const parameter = context.parameter(view, String((image as JsonObject).Ref));
+    if (parameter !== undefined && parameter.type?.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.default === 'string') {
+      const family = ROOT_BY_SSM_PATH.find(([pattern]) => pattern.test(parameter.default as string));
+      if (family !== undefined) {
+        return { names: family[1], fromImage: true };
+      }
+    }
+  }
+  return CONVENTIONAL;
+}

@@ -1,26 +1,26 @@
-import { autoScalingGroupVolumes } from './ebs/auto-scaling-group-volumes';
-import { instanceVolumes } from './ebs/instance-volumes';
-import { launchDefinitionVolumes } from './ebs/launch-definition-volumes';
-import { volumeEncrypted } from './ebs/volume-encrypted';
-import { acmCertificate } from './elb/acm-certificate';
-import { httpListenerRedirects } from './elb/http-listener-redirects';
-import { tlsListenerPolicy } from './elb/tls-listener-policy';
-import { keyPolicyAdministrator } from './kms/key-policy-administrator';
-import { keyPolicyCreateGrant } from './kms/key-policy-create-grant';
-import { keyPolicyPublicPrincipal } from './kms/key-policy-public-principal';
-import { keyRotation } from './kms/key-rotation';
-import { clusterStorageEncrypted } from './rds/cluster-storage-encrypted';
-import { engineTls } from './rds/engine-tls';
-import { instanceStorageEncrypted } from './rds/instance-storage-encrypted';
+import { autoScalingGroupVolumes } from './ebs/ceg-ebs-4-auto-scaling-group-volumes';
+import { instanceVolumes } from './ebs/ceg-ebs-3-instance-volumes';
+import { launchDefinitionVolumes } from './ebs/ceg-ebs-2-launch-definition-volumes';
+import { volumeEncrypted } from './ebs/ceg-ebs-1-volume-encrypted';
+import { acmCertificate } from './elb/ceg-elb-3-acm-certificate';
+import { httpListenerRedirects } from './elb/ceg-elb-1-http-listener-redirects';
+import { tlsListenerPolicy } from './elb/ceg-elb-2-tls-listener-policy';
+import { keyPolicyAdministrator } from './kms/ceg-kms-3-key-policy-administrator';
+import { keyPolicyCreateGrant } from './kms/ceg-kms-4-key-policy-create-grant';
+import { keyPolicyPublicPrincipal } from './kms/ceg-kms-2-key-policy-public-principal';
+import { keyRotation } from './kms/ceg-kms-1-key-rotation';
+import { clusterStorageEncrypted } from './rds/ceg-rds-1-cluster-storage-encrypted';
+import { engineTls } from './rds/ceg-rds-3-engine-tls';
+import { instanceStorageEncrypted } from './rds/ceg-rds-2-instance-storage-encrypted';
 import { Rule } from '../engine/rule';
 import { RuleInfo } from '../gate/rule-info';
 import { unscopedValidationError } from '../private/errors';
-import { bucketMinimumTls } from './s3/bucket-minimum-tls';
-import { bucketServerSideEncryption } from './s3/bucket-server-side-encryption';
-import { bucketSseCBlocked } from './s3/bucket-sse-c-blocked';
-import { bucketTlsOnly } from './s3/bucket-tls-only';
-import { secretCustomerManagedKey } from './secretsmanager/secret-customer-managed-key';
-import { secretRotation } from './secretsmanager/secret-rotation';
+import { bucketMinimumTls } from './s3/ceg-s3-3-bucket-minimum-tls';
+import { bucketServerSideEncryption } from './s3/ceg-s3-1-bucket-server-side-encryption';
+import { bucketSseCBlocked } from './s3/ceg-s3-4-bucket-sse-c-blocked';
+import { bucketTlsOnly } from './s3/ceg-s3-2-bucket-tls-only';
+import { secretCustomerManagedKey } from './secretsmanager/ceg-sm-1-secret-customer-managed-key';
+import { secretRotation } from './secretsmanager/ceg-sm-2-secret-rotation';
 
 /** Every rule, in the order of the rule table. */
 export const RULES: readonly Rule[] = [

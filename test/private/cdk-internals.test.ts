@@ -1,0 +1,41 @@
+/**
+ * Pins every aws-cdk-lib member we use that is not public API (src/private/cdk-internals.ts):
+ * an upgrade that renames one fails here, loudly, instead of changing verdicts quietly.
+ */
+import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { cfnPropertiesOf, hasCrossRegionReferences, rawOverridesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
+import { newApp, newStack } from '../support/app';
+
+test('rawOverrides records escape hatches, deletions as undefined', () => {
+  const bucket = new s3.CfnBucket(newStack(newApp()), 'Bucket');
+  bucket.addPropertyOverride('BucketName', 'x');
+  bucket.addPropertyDeletionOverride('Tags');
+  const lazy = Lazy.any({ produce: () => undefined });
+  bucket.addOverride('Properties.VersioningConfiguration', lazy);
+  expect(rawOverridesOf(bucket)).toEqual({ Properties: { BucketName: 'x', Tags: undefined, VersioningConfiguration: lazy } });
+  expect('Tags' in (rawOverridesOf(bucket).Properties as object)).toBe(true);
+});
+
+test('cfnProperties holds the typed props in camelCase; renderProperties writes CloudFormation names', () => {
+  const bucket = new s3.CfnBucket(newStack(newApp()), 'Bucket', { bucketName: 'b', versioningConfiguration: { status: 'Enabled' } });
+  expect(cfnPropertiesOf(bucket)).toMatchObject({ bucketName: 'b', versioningConfiguration: { status: 'Enabled' } });
+  expect(renderPropertiesOf(bucket, { bucketName: 'b', versioningConfiguration: { status: 'Enabled' } }))
+    .toEqual({ BucketName: 'b', VersioningConfiguration: { Status: 'Enabled' } });
+  // A plain CfnResource holds CloudFormation names already and renders them as they are.
+  const plain = new CfnResource(newStack(newApp()), 'Plain', { type: 'AWS::S3::Bucket', properties: { BucketName: 'p' } });
+  expect(cfnPropertiesOf(plain)).toEqual({ BucketName: 'p' });
+  expect(renderPropertiesOf(plain, { BucketName: 'p' })).toEqual({ BucketName: 'p' });
+});
+
+test('_crossRegionReferences reflects the stack prop', () => {
+  const app = newApp();
+  expect(hasCrossRegionReferences(newStack(app, 'A', 'eu-west-1', { crossRegionReferences: true }))).toBe(true);
+  expect(hasCrossRegionReferences(newStack(app, 'B'))).toBe(false);
+});
+
+test('the error classes we throw exist and are recognised as validation errors', () => {
+  const scope = new Stack(newApp(), 'S');
+  expect(new ValidationError('X' as never, 'm', scope)).toBeInstanceOf(Error);
+  expect(new UnscopedValidationError('X' as never, 'm')).toBeInstanceOf(Error);
+});

@@ -6,7 +6,8 @@ import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, World } from './worlds';
-import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { WHOLE } from './rendering';
 
 /**
  * How resources find each other: forwards (the launch template of an instance) and backwards (the
@@ -156,9 +157,10 @@ export class Relations {
 
   /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
   private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): ResourceRecord[] | undefined {
-    let raw: unknown = record.template.properties;
-    for (const name of path) {
-      raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? raw[name] : raw;
+    const first = record.property(path[0]);
+    let raw: unknown = first === WHOLE ? fieldOf(record.template.properties, path[0]) : first;
+    for (const name of path.slice(1)) {
+      raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
     }
     const targets = this.table.referencesIn(raw).filter(t => spec.types.includes(t.cfnResourceType)).map(t => this.index.recordOf(t));
     if (targets.length > 0) {

@@ -3,6 +3,44 @@ import { ReferenceTable } from './resource-reference';
 import { intrinsicName, JsonObject } from '../aws/json';
 import { cfnPropertiesOf, rawOverridesOf, renderPropertiesOf } from '../private/cdk-internals';
 
+/**
+ * One top-level property of a resource as its template will show it, rendered alone (the typed
+ * value resolved) when no escape hatch touches it.
+ * Property names inside the typed value keep their camelCase spelling, which names the same
+ * CloudFormation property case-insensitively; readers compare names that way. `WHOLE` when an
+ * escape hatch touches the property (or all of them): then `renderResource` tells.
+ */
+export function renderProperty(resource: CfnResource, stack: Stack, table: ReferenceTable, props: JsonObject, name: string): unknown {
+  const overrides = rawOverridesOf(resource);
+  if (Object.prototype.hasOwnProperty.call(overrides, 'Properties')) {
+    const all = overrides.Properties;
+    // Escape hatches on this property, or on all of them: only CDK's own rendering of the whole
+    // resource (the typed converter's keys included) says exactly what they leave.
+    if (typeof all !== 'object' || all === null || Array.isArray(all) || !isPlain(all) || Object.prototype.hasOwnProperty.call(all, name)) {
+      return WHOLE;
+    }
+  }
+  return table.resolve(stack, propertyOf(props, name));
+}
+
+/** Marks a property read that needs the whole resource rendered. */
+export const WHOLE = Symbol('whole resource');
+
+function isPlain(value: unknown): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A typed L1 holds `bucketEncryption`, a plain or included one `BucketEncryption`. */
+function propertyOf(props: JsonObject, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(props, name)) {
+    return props[name];
+  }
+  const lower = name.toLowerCase();
+  const key = Object.keys(props).find(k => k.toLowerCase() === lower);
+  return key === undefined ? undefined : props[key];
+}
+
 /** A resource as its template will show it: properties and condition, escape hatches applied. */
 export interface RenderedResource {
   /**
@@ -60,25 +98,25 @@ function isLeafIntrinsic(value: unknown): boolean {
  * empty by deletions disappears.
  */
 export function mergeLikeCloudFormation(target: JsonObject, source: JsonObject): JsonObject {
-  for (const key of Object.keys(source)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+  for (const sourceKey of Object.keys(source)) {
+    if (sourceKey === '__proto__' || sourceKey === 'constructor' || sourceKey === 'prototype') {
       continue;
     }
-    const value = source[key];
+    const value = source[sourceKey];
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       // Like CDK: a list stays a list and `List.0.Key` overrides merge into its elements.
-      const existing = target[key];
+      const existing = target[sourceKey];
       if (typeof existing !== 'object' || existing === null || isLeafIntrinsic(existing) || isLeafIntrinsic(value)) {
-        target[key] = {};
+        target[sourceKey] = {};
       }
-      mergeLikeCloudFormation(target[key] as JsonObject, value as JsonObject);
-      if (Object.keys(target[key] as JsonObject).length === 0) {
-        delete target[key];
+      mergeLikeCloudFormation(target[sourceKey] as JsonObject, value as JsonObject);
+      if (Object.keys(target[sourceKey] as JsonObject).length === 0) {
+        delete target[sourceKey];
       }
     } else if (value === undefined) {
-      delete target[key];
+      delete target[sourceKey];
     } else {
-      target[key] = value;
+      target[sourceKey] = value;
     }
   }
   return target;

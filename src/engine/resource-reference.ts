@@ -1,5 +1,5 @@
 import {
-  CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Tokenization,
+  CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Token, Tokenization,
 } from 'aws-cdk-lib';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
 
@@ -86,7 +86,49 @@ export class ReferenceTable {
    * `keepUndefined` keeps `undefined` values (deletion overrides), as CDK does for overrides.
    */
   public resolve(stack: Stack, value: unknown, keepUndefined = false): unknown {
+    // Most values hold no token at all: CDK's resolver would only copy them.
+    if (!mayHoldToken(value)) {
+      return value;
+    }
     return Tokenization.resolve(value, { scope: stack, resolver: this.resolver, preparing: false, removeEmpty: !keepUndefined });
+  }
+}
+
+/**
+ * Whether a value may hold a CDK token (or `undefined`s to remove, which resolving also does):
+ * only plain literals, lists and objects of them are certainly token-free.
+ */
+function mayHoldToken(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.includes('${Token[') || value.includes('#{Token[') || value.includes('Token[');
+    case 'number':
+      return Token.isUnresolved(value);
+    case 'boolean':
+      return false;
+    case 'undefined':
+      return depth > 0;
+    case 'object':
+      if (value === null) {
+        return false;
+      }
+      if (depth > 32) {
+        return true;
+      }
+      if (Array.isArray(value)) {
+        return value.some(v => mayHoldToken(v, depth + 1));
+      }
+      if (!isJsonObject(value)) {
+        return true;
+      }
+      for (const key in value) {
+        if (mayHoldToken((value as JsonObject)[key], depth + 1)) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return true;
   }
 }
 

@@ -1,14 +1,17 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { DeployValues, NO_VALUE, StackFacts } from './deploy-values';
-import { RenderedResource, renderResource } from './rendering';
+import { RenderedResource, renderProperty, renderResource, WHOLE } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { readBoolean, readList, readObject, readString, Reading } from './values';
 import { World } from './worlds';
 import { fieldOf, intrinsicName } from '../aws/json';
+import { cfnPropertiesOf } from '../private/cdk-internals';
 
 /** What the gate holds about one resource for a whole evaluation: rendered once, viewed per world. */
 export class ResourceRecord {
   private rendered?: RenderedResource;
+  private props?: { [key: string]: unknown };
+  private readonly properties = new Map<string, unknown>();
   private readonly views = new Map<string, ResourceView>();
   private _logicalId?: string;
 
@@ -28,6 +31,18 @@ export class ResourceRecord {
       this.rendered = renderResource(this.resource, this.facts.stack, this.table);
     }
     return this.rendered;
+  }
+
+  /**
+   * One top-level property as the template shows it (rendered alone, on first use: resolving a
+   * whole resource costs far more than the few properties a rule reads), or `WHOLE`.
+   */
+  public property(name: string): unknown {
+    if (!this.properties.has(name)) {
+      const props = this.props ?? (this.props = cfnPropertiesOf(this.resource));
+      this.properties.set(name, renderProperty(this.resource, this.facts.stack, this.table, props, name));
+    }
+    return this.properties.get(name);
   }
 
   /** The logical ID in its template (computed on first use: CDK hashes it). */
@@ -108,8 +123,9 @@ export class ResourceView {
     if (this.cache.has(key)) {
       return this.cache.get(key);
     }
-    let node: unknown = this.values.shallow(this.record.template.properties);
-    for (const name of path) {
+    const first = path.length > 0 ? this.record.property(path[0]) : WHOLE;
+    let node: unknown = this.values.shallow(first === WHOLE ? this.record.template.properties : first);
+    for (const name of first === WHOLE ? path : path.slice(1)) {
       if (node === NO_VALUE || node === undefined) {
         break;
       }

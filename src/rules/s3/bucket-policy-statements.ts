@@ -66,9 +66,23 @@ function entryMatches(entry: unknown, bucket: ResourceView, objects: boolean): T
   }
   const name = literalName(bucket) ?? BUCKET_NAME;
   const target = objects ? `arn:aws:s3:::${name}/${OBJECT_KEY}` : `arn:aws:s3:::${name}`;
-  const regex = new RegExp(`^${pattern.split(BUCKET_NAME).map(part => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join(escape(name))}$`, 's');
+  if (!/[*?]/.test(pattern)) {
+    return pattern.split(BUCKET_NAME).join(name) === target;
+  }
+  const key = `${name}\u0000${pattern}`;
+  let regex = PATTERNS.get(key);
+  if (regex === undefined) {
+    if (PATTERNS.size > 10_000) {
+      PATTERNS.clear();
+    }
+    regex = new RegExp(`^${pattern.split(BUCKET_NAME).map(part => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join(escape(name))}$`, 's');
+    PATTERNS.set(key, regex);
+  }
   return regex.test(target);
 }
+
+/** Compiled resource patterns: the same few per app (`arn:aws:s3:::*`, `${name}/*`). */
+const PATTERNS = new Map<string, RegExp>();
 
 const BUCKET_NAME = '\u0001bucket';
 const OBJECT_KEY = 'ceg-any/object-key';

@@ -1,0 +1,196 @@
+/**
+ * EBS rules: compliant, non-compliant and unresolvable cases beyond the catalogue's fixtures.
+ */
+import { CfnParameter, Size } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { EncryptionGate, FindingKind } from '../../src';
+import { findingsAfterSynth, isolatedVpc, newApp, newStack, verdictOn } from '../support/app';
+
+const AMI = ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0', 'us-east-1': 'ami-0123456789abcdef1' });
+const T3 = new ec2.InstanceType('t3.micro');
+const encryptedRoot = (deviceName = '/dev/xvda'): ec2.BlockDevice => ({ deviceName, volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: true }) });
+
+describe('CEG-EBS-1 volumes', () => {
+  test('encrypted volumes pass; unencrypted, defaulted and explicitly false ones do not', () => {
+    const stack = newStack(newApp());
+    const az = 'eu-west-1a';
+    new ec2.Volume(stack, 'Encrypted', { availabilityZone: az, size: Size.gibibytes(10), encrypted: true });
+    new ec2.Volume(stack, 'Default', { availabilityZone: az, size: Size.gibibytes(10) });
+    new ec2.CfnVolume(stack, 'False', { availabilityZone: az, size: 10, encrypted: false });
+    // CloudFormation reads "true" as true; an escape hatch is how a string gets there (the typed L1 refuses it).
+    new ec2.CfnVolume(stack, 'StringTrue', { availabilityZone: az, size: 10 }).addPropertyOverride('Encrypted', 'true');
+    const findings = EncryptionGate.evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Encrypted/Resource', 'CEG-EBS-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/StringTrue', 'CEG-EBS-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Default/Resource', 'CEG-EBS-1')!.detail).toBe('The volume sets no Encrypted');
+    expect(verdictOn(findings, 'Stack/False', 'CEG-EBS-1')!.detail).toBe('The volume sets Encrypted to false');
+  });
+
+  test('a volume from a snapshot without Encrypted, or with Encrypted from a parameter, is unresolvable', () => {
+    const stack = newStack(newApp());
+    const flag = new CfnParameter(stack, 'Encrypt', { type: 'String', allowedValues: ['true', 'false'] });
+    new ec2.CfnVolume(stack, 'FromSnapshot', { availabilityZone: 'eu-west-1a', snapshotId: 'snap-0123456789abcdef0' });
+    new ec2.CfnVolume(stack, 'FromParameter', { availabilityZone: 'eu-west-1a', size: 10, encrypted: flag.valueAsString as unknown as boolean });
+    const findings = EncryptionGate.evaluate(stack);
+    expect(verdictOn(findings, 'Stack/FromSnapshot', 'CEG-EBS-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/FromParameter', 'CEG-EBS-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  });
+});
+
+describe('CEG-EBS-2 launch templates and launch configurations', () => {
+  test('encrypted and instance-store mappings pass; an unencrypted EBS mapping is named', () => {
+    const stack = newStack(newApp());
+    new ec2.LaunchTemplate(stack, 'Good', {
+      blockDevices: [encryptedRoot(), { deviceName: '/dev/sdb', volume: ec2.BlockDeviceVolume.ephemeral(0) }],
+    });
+    new ec2.LaunchTemplate(stack, 'Bad', {
+      blockDevices: [encryptedRoot(), { deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(50) }],
+    });
+    new ec2.LaunchTemplate(stack, 'NoMappings');
+    new autoscaling.CfnLaunchConfiguration(stack, 'Config', {
+      imageId: 'ami-0123456789abcdef0',
+      instanceType: 't3.micro',
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 20, encrypted: false } }],
+    });
+    const findings = EncryptionGate.evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Good/Resource', 'CEG-EBS-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/NoMappings/Resource', 'CEG-EBS-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Bad/Resource', 'CEG-EBS-2')!.detail)
+      .toBe('The launch template maps unencrypted EBS volumes: /dev/sdf (launch template Bad/Resource) sets no Ebs.Encrypted');
+    expect(verdictOn(findings, 'Stack/Config', 'CEG-EBS-2')!.detail).toMatch(/\/dev\/xvda \(launch configuration Config\) sets Ebs.Encrypted to false/);
+  });
+
+  test('a mapping whose encryption is a parameter is unresolvable', () => {
+    const stack = newStack(newApp());
+    const flag = new CfnParameter(stack, 'Encrypt');
+    new ec2.CfnLaunchTemplate(stack, 'Template', {
+      launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: flag.valueAsString as unknown as boolean } }] },
+    });
+    expect(verdictOn(EncryptionGate.evaluate(stack), 'Stack/Template', 'CEG-EBS-2')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  });
+});
+
+describe('CEG-EBS-3 instances', () => {
+  test('an instance without a root mapping is flagged, saying why the AMI root volume is not proven encrypted', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const vpc = isolatedVpc(stack);
+    new ec2.Instance(stack, 'Bare', { vpc, instanceType: T3, machineImage: AMI });
+    new ec2.Instance(stack, 'DataOnly', { vpc, instanceType: T3, machineImage: AMI, blockDevices: [{ deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(10, { encrypted: true }) }] });
+    const findings = findingsAfterSynth(stack);
+    for (const id of ['Bare', 'DataOnly']) {
+      const finding = verdictOn(findings, `Stack/${id}/Resource`, 'CEG-EBS-3')!;
+      expect(finding.kind).toBe(FindingKind.NON_COMPLIANT);
+      expect(finding.detail).toMatch(/no block device mapping for the root device \(\/dev\/xvda or \/dev\/sda1\).*unless the account turned on EBS encryption by default/);
+    }
+  });
+
+  test('encrypted root and data volumes pass; an unencrypted data volume is named; instance store is not EBS', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    new ec2.Instance(stack, 'Good', {
+      vpc,
+      instanceType: T3,
+      machineImage: AMI,
+      blockDevices: [encryptedRoot('/dev/sda1'), { deviceName: '/dev/sdb', volume: ec2.BlockDeviceVolume.ephemeral(0) }],
+    });
+    new ec2.Instance(stack, 'Bad', {
+      vpc,
+      instanceType: T3,
+      machineImage: AMI,
+      blockDevices: [encryptedRoot(), { deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(10, { encrypted: false }) }],
+    });
+    const findings = findingsAfterSynth(stack);
+    expect(verdictOn(findings, 'Stack/Good/Resource', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Bad/Resource', 'CEG-EBS-3')!.detail)
+      .toBe('The instance launches unencrypted EBS volumes: /dev/sdf (the instance) sets Ebs.Encrypted to false');
+  });
+
+  test('instances are judged through their launch template, by ID or by name, and their own mappings win', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const good = new ec2.CfnLaunchTemplate(stack, 'GoodTemplate', {
+      launchTemplateName: 'good-template',
+      launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }] },
+    });
+    const bare = new ec2.CfnLaunchTemplate(stack, 'BareTemplate', { launchTemplateData: { instanceType: 't3.micro' } });
+    const leaky = new ec2.CfnLaunchTemplate(stack, 'LeakyTemplate', {
+      launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: false } }] },
+    });
+    new ec2.CfnInstance(stack, 'ById', { launchTemplate: { launchTemplateId: good.ref, version: good.attrLatestVersionNumber } });
+    new ec2.CfnInstance(stack, 'ByName', { launchTemplate: { launchTemplateName: 'good-template', version: '1' } });
+    new ec2.CfnInstance(stack, 'ThroughBare', { launchTemplate: { launchTemplateId: bare.ref, version: '1' } });
+    new ec2.CfnInstance(stack, 'FixesLeaky', {
+      launchTemplate: { launchTemplateId: leaky.ref, version: '1' },
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }],
+    });
+    // CDK's own L2 with requireImdsv2 references its launch template by literal name.
+    new ec2.Instance(stack, 'Imdsv2', { vpc, instanceType: T3, machineImage: AMI, requireImdsv2: true, blockDevices: [encryptedRoot()] });
+    const findings = findingsAfterSynth(stack);
+    expect(verdictOn(findings, 'Stack/ById', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/ByName', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/FixesLeaky', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Imdsv2/Resource', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/ThroughBare', 'CEG-EBS-3')!.detail).toMatch(/root device .* in the instance or launch template BareTemplate/);
+    expect(verdictOn(findings, 'Stack/LeakyTemplate', 'CEG-EBS-2')!.kind).toBe(FindingKind.NON_COMPLIANT);
+  });
+
+  test('a launch template outside the app, or chosen by a parameter, is unresolvable', () => {
+    const stack = newStack(newApp());
+    const templateId = new CfnParameter(stack, 'TemplateId');
+    new ec2.CfnInstance(stack, 'Outside', { launchTemplate: { launchTemplateId: 'lt-0123456789abcdef0', version: '1' } });
+    new ec2.CfnInstance(stack, 'Parameter', { launchTemplate: { launchTemplateId: templateId.valueAsString, version: '1' } });
+    const findings = EncryptionGate.evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Outside', 'CEG-EBS-3')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/Outside', 'CEG-EBS-3')!.detail).toMatch(/"lt-0123456789abcdef0" names a launch template that this app does not define/);
+    expect(verdictOn(findings, 'Stack/Parameter', 'CEG-EBS-3')!.detail).toMatch(/Ref to the parameter "TemplateId"/);
+  });
+});
+
+describe('CEG-EBS-4 Auto Scaling groups', () => {
+  test('groups are judged through their launch template or launch configuration', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const good = new ec2.LaunchTemplate(stack, 'Good', { instanceType: T3, machineImage: AMI, blockDevices: [encryptedRoot()] });
+    const bare = new ec2.LaunchTemplate(stack, 'Bare', { instanceType: T3, machineImage: AMI });
+    new autoscaling.AutoScalingGroup(stack, 'FromGood', { vpc, launchTemplate: good });
+    new autoscaling.AutoScalingGroup(stack, 'FromBare', { vpc, launchTemplate: bare });
+    const config = new autoscaling.CfnLaunchConfiguration(stack, 'Config', {
+      imageId: 'ami-0123456789abcdef0',
+      instanceType: 't3.micro',
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }],
+    });
+    new autoscaling.CfnAutoScalingGroup(stack, 'FromConfig', { minSize: '1', maxSize: '1', launchConfigurationName: config.ref, availabilityZones: ['eu-west-1a'] });
+    const findings = findingsAfterSynth(stack);
+    expect(verdictOn(findings, 'Stack/FromGood/ASG', 'CEG-EBS-4')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/FromConfig', 'CEG-EBS-4')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/FromBare/ASG', 'CEG-EBS-4')!.detail).toMatch(/root device .* in launch template Bare\/Resource/);
+  });
+
+  test('a mixed instances policy is judged through every launch template it names', () => {
+    const stack = newStack(newApp());
+    const good = new ec2.CfnLaunchTemplate(stack, 'Good', { launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }] } });
+    const bad = new ec2.CfnLaunchTemplate(stack, 'Bad', { launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: {} }] } });
+    new autoscaling.CfnAutoScalingGroup(stack, 'Mixed', {
+      minSize: '1',
+      maxSize: '1',
+      availabilityZones: ['eu-west-1a'],
+      mixedInstancesPolicy: {
+        launchTemplate: {
+          launchTemplateSpecification: { launchTemplateId: good.ref, version: '1' },
+          overrides: [{ instanceType: 'm6i.large', launchTemplateSpecification: { launchTemplateId: bad.ref, version: '1' } }],
+        },
+      },
+    });
+    expect(verdictOn(EncryptionGate.evaluate(stack), 'Stack/Mixed', 'CEG-EBS-4')!.detail).toMatch(/\/dev\/xvda \(launch template Bad\) sets no Ebs.Encrypted/);
+  });
+
+  test('a launch template outside the app is unresolvable', () => {
+    const stack = newStack(newApp());
+    new autoscaling.CfnAutoScalingGroup(stack, 'Outside', {
+      minSize: '1', maxSize: '1', availabilityZones: ['eu-west-1a'], launchTemplate: { launchTemplateName: 'shared-template', version: '3' },
+    });
+    expect(verdictOn(EncryptionGate.evaluate(stack), 'Stack/Outside', 'CEG-EBS-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  });
+});

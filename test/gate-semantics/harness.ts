@@ -48,14 +48,15 @@ function kindOf(message: string): string {
   return /An unresolvable value is not a pass/.test(message) ? 'unresolvable' : 'non-compliant';
 }
 
-/** Synthesizes; returns the exception unless it is CDK's ordinary validation failure. */
-function synth(app: App): string | undefined {
+/** Synthesizes; returns the exception unless it is CDK's ordinary validation failure (kept in `failures`). */
+function synth(app: App, failures: string[] = []): string | undefined {
   try {
     quietly(() => app.synth());
     return undefined;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if ((e as { name?: string }).name === 'ValidationFailed' || /^Validation failed with the following errors/.test(message)) {
+      failures.push(message);
       return undefined;
     }
     return `${message}\n${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 6).join('\n') : ''}`;
@@ -85,8 +86,16 @@ export function runAspect(factory: Factory, options: EncryptionGateOptions = {})
     const app = newApp();
     factory(app);
     Aspects.of(app).add(new EnforceEncryption(options));
-    const crash = synth(app);
+    const failures: string[] = [];
+    const crash = synth(app, failures);
     const lines = annotationLines(app);
+    // Stages the App's Aspect cannot reach: their errors are listed only in the exception
+    // (`<path>: CEG-X-n: ... (in Stage "...", which Aspects of the App do not reach ...)`).
+    for (const failure of failures) {
+      for (const m of failure.matchAll(/(\S+): (CEG-[A-Z0-9]+-\d+): (.*?)\(in Stage "/g)) {
+        lines.add(`${m[2]} ${m[1]} ${kindOf(m[3])}`);
+      }
+    }
     // Errors in Stages the App's Aspect cannot reach come back only in the exception.
     return crash === undefined ? { lines } : { lines, crash };
   } catch (e) {

@@ -181,3 +181,29 @@ export function crashes(results: Results): string[] {
 export function linesOf(result: FrontResult, ruleId: string): string[] {
   return [...result.lines].filter(l => l.startsWith(`${ruleId} `)).sort();
 }
+
+/**
+ * The three front ends on ONE app and one synthesis (Aspect and plugin registered together, then
+ * `evaluate` on the synthesized tree): cheaper, for crash-proofing where only "did it throw" counts.
+ */
+export function runCombined(factory: Factory, options: EncryptionGateOptions = {}): Results {
+  const crashed = (e: unknown): FrontResult => ({ lines: new Set(), crash: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+  let app: App;
+  try {
+    app = newApp();
+    factory(app);
+    Aspects.of(app).add(new EnforceEncryption(options));
+    Validations.of(app).addPlugins(new EncryptionChecks(options));
+  } catch (e) {
+    return { aspect: crashed(e), plugin: crashed(e), evaluate: crashed(e) };
+  }
+  const crash = synth(app);
+  const synthesized: FrontResult = crash === undefined ? { lines: annotationLines(app) } : { lines: new Set(), crash };
+  let evaluate: FrontResult;
+  try {
+    evaluate = { lines: new Set(EncryptionGate.evaluate(app, options).map(f => `${f.ruleId} ${f.constructPath} ${f.kind}`)) };
+  } catch (e) {
+    evaluate = crashed(e);
+  }
+  return { aspect: synthesized, plugin: synthesized, evaluate };
+}

@@ -19,8 +19,13 @@ export type Tri = boolean | undefined;
 export const ABSENT = Symbol('absent');
 export type ContextValue = readonly string[] | typeof ABSENT;
 
+/** A key that may take any of several values (absent among them): the caller chooses. */
+export class Choice {
+  constructor(public readonly values: readonly ContextValue[]) {}
+}
+
 /** Keys fixed by a question, lower case. */
-export type FixedContext = ReadonlyMap<string, ContextValue>;
+export type FixedContext = ReadonlyMap<string, ContextValue | Choice>;
 
 interface Constraint {
   readonly operator: string;
@@ -188,6 +193,11 @@ export function conditionsHold(block: unknown, fixed: FixedContext, mode: 'every
   const results: Tri[] = [];
   for (const [key, constraints] of byKey) {
     const given = fixed.get(key);
+    if (given instanceof Choice) {
+      const tries = given.values.map(v => keyHolds(constraints, v));
+      results.push(mode === 'every' ? andAll(tries) : orAll(tries));
+      continue;
+    }
     if (given !== undefined) {
       results.push(keyHolds(constraints, given));
       continue;
@@ -216,7 +226,15 @@ function not(value: Tri): Tri {
   return value === undefined ? undefined : !value;
 }
 
-/** A fixed context from plain entries (`undefined` values mean the key is absent). */
-export function fixedContext(entries: { [key: string]: string | string[] | undefined }): FixedContext {
-  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v === undefined ? ABSENT : Array.isArray(v) ? v : [v]]));
+/**
+ * A fixed context from plain entries: `undefined` means the key is absent; a `Choice` that the
+ * caller picks one of its values.
+ */
+export function fixedContext(entries: { [key: string]: string | string[] | undefined | Choice }): FixedContext {
+  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v instanceof Choice ? v : v === undefined ? ABSENT : Array.isArray(v) ? v : [v]]));
+}
+
+/** A key the caller may leave out or set to `value`. */
+export function absentOr(value: string): Choice {
+  return new Choice([ABSENT, [value]]);
 }

@@ -5,7 +5,7 @@
  *
  * Values that are not literals (intrinsics, references) are unknown: answers are three-valued.
  */
-import { andAll, conditionsHold, fixedContext, FixedContext, orAll, Tri, wildcard } from './iam-conditions';
+import { absentOr, andAll, conditionsHold, fixedContext, FixedContext, orAll, Tri, wildcard } from './iam-conditions';
 import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
 
 export { asList } from './json';
@@ -65,22 +65,24 @@ export function hasPublicPrincipal(statement: Statement): boolean {
 
 /**
  * Keys whose values a stranger (a principal of another account, outside our organization, calling
- * from elsewhere) cannot choose: fixed to a stranger's values. Every other key is free.
+ * from elsewhere) cannot choose: fixed to a stranger's values. Keys a request may lack (no
+ * organization, no VPC endpoint, not on a service's behalf) are the stranger's choice: absent or
+ * their own value. Every other key is free.
  */
 const STRANGER: FixedContext = fixedContext({
   'aws:PrincipalAccount': '999999999999',
   'kms:CallerAccount': '999999999999',
   'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/stranger',
-  'aws:PrincipalOrgID': 'o-stranger0000',
-  'aws:PrincipalOrgPaths': 'o-stranger0000/r-stranger/',
-  'aws:SourceAccount': '999999999999',
-  'aws:SourceArn': 'arn:aws:s3:::stranger-bucket',
-  'aws:SourceOrgID': 'o-stranger0000',
-  'aws:SourceOrgPaths': 'o-stranger0000/r-stranger/',
-  'aws:SourceVpce': 'vpce-0stranger',
-  'aws:SourceVpc': 'vpc-0stranger',
   'aws:userid': 'AROASTRANGER:stranger',
-  'aws:username': 'stranger',
+  'aws:PrincipalOrgID': absentOr('o-stranger0000'),
+  'aws:PrincipalOrgPaths': absentOr('o-stranger0000/r-stranger/'),
+  'aws:SourceAccount': absentOr('999999999999'),
+  'aws:SourceArn': absentOr('arn:aws:s3:::stranger-bucket'),
+  'aws:SourceOrgID': absentOr('o-stranger0000'),
+  'aws:SourceOrgPaths': absentOr('o-stranger0000/r-stranger/'),
+  'aws:SourceVpce': absentOr('vpce-0stranger'),
+  'aws:SourceVpc': absentOr('vpc-0stranger'),
+  'aws:username': absentOr('stranger'),
   'aws:PrincipalServiceName': undefined,
   'aws:PrincipalIsAWSService': 'false',
 });

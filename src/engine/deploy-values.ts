@@ -91,6 +91,10 @@ export class DeployValues {
         if (typeof delimiter === 'string' && Array.isArray(list) && list.every(p => typeof p === 'string')) {
           return list.join(delimiter);
         }
+        if (delimiter === '' && Array.isArray(list)) {
+          // Adjacent literals merge; nested joins flatten: one spelling for one value.
+          return { [fn]: ['', flattenJoin(list)] };
+        }
         return { [fn]: [delimiter, list] };
       }
       case 'Fn::Select': {
@@ -108,26 +112,46 @@ export class DeployValues {
     }
   }
 
-  /** `Fn::Sub` with only pseudo parameters and literal variables is a literal. */
+  /**
+   * `Fn::Sub` is a join of its template's literal pieces and placeholders: `${Name}` is a variable
+   * of the map, a pseudo parameter or a `Ref`, `${Name.Attribute}` an `Fn::GetAtt`, `${!Text}` the
+   * text itself. Rendered as that join (which folds to a literal when every piece is known), so the
+   * readers see one form however the template spelled it. The template itself may arrive as a join
+   * of literal pieces and references (CDK's rendering of an included `Fn::Sub`).
+   */
   private sub(args: unknown): unknown {
-    const [template, variables] = Array.isArray(args) ? [args[0], this.deep(args[1])] : [args, undefined];
-    if (typeof template !== 'string') {
+    const [template, variables] = Array.isArray(args) ? [this.deep(args[0]), this.deep(args[1])] : [this.deep(args), undefined];
+    const pieces = intrinsicName(template) === 'Fn::Join' && ((template as JsonObject)['Fn::Join'] as unknown[])[0] === ''
+      ? ((template as JsonObject)['Fn::Join'] as unknown[])[1] : [template];
+    if (!Array.isArray(pieces)) {
       return { 'Fn::Sub': this.deep(args) };
     }
-    let complete = true;
-    const text = template.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => {
-      const given = isJsonObject(variables) ? variables[name] : undefined;
-      const value = given !== undefined ? given : name.startsWith('AWS::') ? this.facts.pseudo(name) : undefined;
-      if (typeof value === 'string' || typeof value === 'number') {
-        return String(value);
+    const parts: unknown[] = [];
+    for (const piece of pieces) {
+      if (typeof piece !== 'string') {
+        parts.push(piece);
+        continue;
       }
-      complete = false;
-      return whole;
-    });
-    if (complete) {
-      return text.replace(/\$\{!/g, '${');
+      let last = 0;
+      for (const match of piece.matchAll(/\$\{([^}]*)\}/g)) {
+        parts.push(piece.slice(last, match.index));
+        parts.push(this.placeholder(match[1], variables));
+        last = match.index! + match[0].length;
+      }
+      parts.push(piece.slice(last));
     }
-    return { 'Fn::Sub': variables === undefined ? text : [text, variables] };
+    return this.deep({ 'Fn::Join': ['', parts.filter(p => p !== '')] });
+  }
+
+  private placeholder(name: string, variables: unknown): unknown {
+    if (name.startsWith('!')) {
+      return `\${${name.slice(1)}}`;
+    }
+    if (isJsonObject(variables) && variables[name] !== undefined) {
+      return variables[name];
+    }
+    const dot = name.indexOf('.');
+    return dot > 0 && !name.startsWith('AWS::') ? { 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] } : { Ref: name };
   }
 
   /** Whether a condition (by logical ID, or an inline condition expression) holds in this world. */
@@ -193,6 +217,22 @@ export class DeployValues {
     }
     return value;
   }
+}
+
+function flattenJoin(parts: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const part of parts) {
+    const inner = intrinsicName(part) === 'Fn::Join' && ((part as JsonObject)['Fn::Join'] as unknown[])[0] === ''
+      ? ((part as JsonObject)['Fn::Join'] as unknown[])[1] as unknown[] : [part];
+    for (const item of inner) {
+      if (typeof item === 'string' && typeof out[out.length - 1] === 'string') {
+        out[out.length - 1] = (out[out.length - 1] as string) + item;
+      } else if (item !== '') {
+        out.push(item);
+      }
+    }
+  }
+  return out;
 }
 
 function isLiteral(value: unknown): value is string | number | boolean {

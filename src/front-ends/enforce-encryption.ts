@@ -63,13 +63,15 @@ export class EnforceEncryption implements IAspect {
 
   /**
    * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its
-   * resources are judged here unless an Aspect inside the Stage reached them.
+   * resources are judged here with this Aspect's options. Where an Aspect inside the Stage reached
+   * a resource too, both apply: the stricter level wins, whichever Aspect gives it.
    */
   private judgeUnreachedStage(stage: Stage): string[] {
     const errors: string[] = [];
     const evaluation = sharedEvaluation(stage.node.root, this.selection);
     const visit = (construct: IConstruct) => {
-      if (CfnResource.isCfnResource(construct) && (construct as { [REACHED_BY]?: unknown })[REACHED_BY] === undefined) {
+      if (CfnResource.isCfnResource(construct)) {
+        const reached = (construct as { [REACHED_BY]?: EnforceEncryption[] })[REACHED_BY] !== undefined;
         for (const rule of this.selection.rulesFor(construct.cfnResourceType)) {
           const verdict = evaluation.judge(rule, construct);
           if (verdict === undefined) {
@@ -77,7 +79,9 @@ export class EnforceEncryption implements IAspect {
           }
           const finding = toFinding({ rule, record: evaluation.index.recordOf(construct), verdict }, this.selection);
           if (isFailure(finding)) {
-            errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", which Aspects of the App do not reach: add the Aspect to the Stage)`);
+            errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", ${reached
+              ? 'judged with the options of the App\'s EnforceEncryption too'
+              : 'which Aspects of the App do not reach: add the Aspect to the Stage'})`);
           }
         }
       }

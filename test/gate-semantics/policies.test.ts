@@ -47,11 +47,11 @@ describe('key policies: operators with their IAM meaning (CEG-KMS-2 public princ
     }
   });
   // DEFECT: StringEqualsIfExists on aws:PrincipalOrgID passes; a caller whose account belongs to no organization has no aws:PrincipalOrgID, so the Allow admits it. Fault: iam-policy.ts STRANGER fixes aws:PrincipalOrgID (and OrgPaths) to present values instead of leaving them free/absent.
-  test.failing('StringEqualsIfExists aws:PrincipalOrgID admits callers outside any organization: non-compliant', () => {
+  test('StringEqualsIfExists aws:PrincipalOrgID admits callers outside any organization: non-compliant', () => {
     expect(verdict(results, 'CEG-KMS-2', 'Stack/OrgIfExists')).toBe('non-compliant');
   });
   // DEFECT: StringEqualsIfExists on aws:SourceVpce / aws:SourceAccount passes; a stranger calling over the internet (no endpoint) or directly (no service) lacks the key, so ...IfExists matches. Fault: iam-policy.ts STRANGER fixes aws:SourceVpce, aws:SourceVpc, aws:SourceAccount, aws:SourceArn to present values; a stranger can make them absent.
-  test.failing('StringEqualsIfExists aws:SourceVpce / aws:SourceAccount admit a direct caller: non-compliant', () => {
+  test('StringEqualsIfExists aws:SourceVpce / aws:SourceAccount admit a direct caller: non-compliant', () => {
     expect(verdict(results, 'CEG-KMS-2', 'Stack/VpceIfExists')).toBe('non-compliant');
     expect(verdict(results, 'CEG-KMS-2', 'Stack/SourceAccountIfExists')).toBe('non-compliant');
   });

@@ -170,7 +170,7 @@ describe('RDS field semantics', () => {
     expect(verdict(results, 'CEG-RDS-3', 'Stack/BareReplica')).toBe('non-compliant');
   });
   // DEFECT: MariaDB 11.8+ on the default parameter group is flagged; RDS for MariaDB 11.8 defaults require_secure_transport to ON. Fault: aws/rds-tls-parameters.ts defaultForcesTls knows only PostgreSQL 15+.
-  test.failing('MariaDB 11.8 on the default group passes', () => {
+  test('MariaDB 11.8 on the default group passes', () => {
     expect(verdict(results, 'CEG-RDS-3', 'Stack/MariaDb118')).toBe('pass');
   });
   test('MariaDB 11.4 on the default group is non-compliant', () => {

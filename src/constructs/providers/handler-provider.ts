@@ -103,7 +103,7 @@ export class HandlerProvider extends Construct {
       } : {}),
     });
     this.serviceToken = provider.serviceToken;
-    acknowledgeCheckerFindings(stack, this, [this.handler, ...(isCompleteHandler ? [isCompleteHandler] : [])]);
+    acknowledgeCheckerFindings(stack, this);
   }
 }
 
@@ -131,7 +131,7 @@ function logsKey(stack: Stack): CmkWithPolicy {
  * What cdk-nag's packs and the Control Tower controls report on the provider, and why it does not
  * apply. Each reason is an AWS fact; the constructs' oracle tests prove each is still needed.
  */
-function acknowledgeCheckerFindings(stack: Stack, provider: Construct, handlers: lambda.Function[]): void {
+function acknowledgeCheckerFindings(stack: Stack, provider: Construct): void {
   const functions = provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
   const ack = (scope: IConstruct, ids: string[], reason: string) => {
     for (const id of ids) {
@@ -139,7 +139,7 @@ function acknowledgeCheckerFindings(stack: Stack, provider: Construct, handlers:
     }
   };
   for (const fn of functions) {
-    ack(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC'],
+    ack(fn, ['NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'cdk-validator-cfnguard::lambda_inside_vpc_check'],
       'This function calls only AWS service APIs over TLS and reaches nothing inside a VPC; in a VPC it would need a NAT gateway or interface endpoints to reach them.');
     ack(fn, ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'],
       'Runs once per deployment of a custom resource; reserving concurrency takes it from the account pool, and AWS refuses any reservation in accounts at the minimum unreserved concurrency.');
@@ -150,10 +150,23 @@ function acknowledgeCheckerFindings(stack: Stack, provider: Construct, handlers:
     ack(policy, ['NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
       'An inline policy belongs to exactly one role of this provider and is deleted with it; it is the policy CDK grants write.');
     // aws-cdk-lib's grantInvoke allows the function and its versions (`<function ARN>:*`): only these functions.
-    for (const handler of handlers) {
-      const logicalId = stack.getLogicalId(handler.node.defaultChild as lambda.CfnFunction);
+    for (const fn of functions) {
+      const logicalId = stack.getLogicalId(fn);
       ack(policy, [`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`],
-        'lambda:InvokeFunction on the versions of this provider\'s own handler function, as aws-cdk-lib grantInvoke writes it.');
+        'lambda:InvokeFunction on the versions of one of this provider\'s own functions, as aws-cdk-lib grantInvoke writes it.');
     }
+  }
+  const waiter = provider.node.tryFindChild('Provider')?.node.tryFindChild('waiter-state-machine');
+  if (waiter !== undefined) {
+    const role = waiter.node.tryFindChild('Role') as iam.Role;
+    // X-Ray tracing of the waiter (Control Tower CT.STEPFUNCTIONS.PR.2, cdk-nag SF2); aws-cdk-lib's Provider has no option for it.
+    (waiter.node.defaultChild as sfn.CfnStateMachine).tracingConfiguration = { enabled: true };
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }));
+    ack(role, ['AwsSolutions-IAM5[Resource::*]'],
+      'The waiter state machine delivers its logs through CloudWatch Logs log delivery (logs:CreateLogDelivery and related actions) and sends '
+      + 'traces to X-Ray: AWS accepts only "*" as the resource of these actions.');
   }
 }

@@ -76,9 +76,10 @@ export class EbsEncryptionByDefault extends Construct {
 
   constructor(scope: Construct, id: string, props: EbsEncryptionByDefaultProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, MARKER, { value: true });
     const stack = Stack.of(this);
     refuse(this, stack, props);
+    // Marked only once accepted: a refused one (left in the tree by its exception) sets nothing.
+    Object.defineProperty(this, MARKER, { value: true });
 
     this.encryptionKey = props.encryptionKey ?? new CmkWithPolicy(this, 'Key', {
       description: `Default EBS encryption key of account ${stack.account} in ${stack.region}`,

@@ -25,8 +25,12 @@ function awsError(name: string, message = 'service message'): Error {
 
 describe('SecureStringParameter handler', () => {
   const props: ssm.ParameterProperties = {
-    ParameterName: '/orders/db/password', KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k1', Tier: 'Standard', Source: 'generate',
-    Length: '40', Alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+    ParameterName: '/orders/db/password',
+    KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k1',
+    Tier: 'Standard',
+    Source: 'generate',
+    Length: '40',
+    Alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
   };
 
   test('create: a generated value written as a SecureString under the key, never overwriting, never returned', async () => {
@@ -103,7 +107,10 @@ describe('EbsEncryptionByDefault handler', () => {
   const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/k1';
 
   test('create and update: default key first, then encryption on; one physical ID for the account and Region', async () => {
-    const { api, calls } = fake<ebs.EbsApi>({ enableEbsEncryptionByDefault: () => ({ EbsEncryptionByDefault: true }), modifyEbsDefaultKmsKeyId: i => ({ KmsKeyId: i.KmsKeyId }) });
+    const { api, calls } = fake<ebs.EbsApi>({
+      enableEbsEncryptionByDefault: () => ({ EbsEncryptionByDefault: true }),
+      modifyEbsDefaultKmsKeyId: i => ({ KmsKeyId: i.KmsKeyId }),
+    });
     const created = await ebs.handleEvent({ RequestType: 'Create', ResourceProperties: { KmsKeyId: KEY } }, api);
     const updated = await ebs.handleEvent({ RequestType: 'Update', PhysicalResourceId: created.PhysicalResourceId, ResourceProperties: { KmsKeyId: 'k2' } }, api);
     expect(calls).toEqual([
@@ -142,7 +149,11 @@ describe('EncryptedSnapshotCopy handlers', () => {
       ['copyDBSnapshot', { SourceDBSnapshotIdentifier: 'orders-final', TargetDBSnapshotIdentifier: 'orders-encrypted', KmsKeyId: KEY, CopyTags: true }],
       ['copyDBClusterSnapshot', { SourceDBClusterSnapshotIdentifier: 'orders-final', TargetDBClusterSnapshotIdentifier: 'orders-encrypted', KmsKeyId: KEY, CopyTags: true }],
       ['copySnapshot', {
-        SourceSnapshotId: 'snap-0123456789abcdef0', SourceRegion: 'eu-west-1', Encrypted: true, KmsKeyId: KEY, Description: 'd',
+        SourceSnapshotId: 'snap-0123456789abcdef0',
+        SourceRegion: 'eu-west-1',
+        Encrypted: true,
+        KmsKeyId: KEY,
+        Description: 'd',
         TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 't', Value: 'v' }] }],
       }],
     ]);

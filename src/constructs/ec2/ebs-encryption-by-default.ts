@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
-import { USE_ACTIONS } from '../kms/key-policy';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { USE_ACTIONS } from '../kms/key-policy';
 import { HandlerProvider } from '../providers/handler-provider';
 
 const MARKER = Symbol.for('cdk-encryption-guard.EbsEncryptionByDefault');
@@ -61,13 +61,13 @@ export interface EbsEncryptionByDefaultProps {
  * new EbsEncryptionByDefault(this, 'EbsDefault');
  */
 export class EbsEncryptionByDefault extends Construct {
+  /** The CloudFormation resource type of the custom resource. */
+  public static readonly RESOURCE_TYPE = 'Custom::EbsEncryptionByDefault';
+
   /** Whether `x` is an `EbsEncryptionByDefault`. */
   public static isEbsEncryptionByDefault(x: unknown): x is EbsEncryptionByDefault {
     return typeof x === 'object' && x !== null && MARKER in x;
   }
-
-  /** The CloudFormation resource type of the custom resource. */
-  public static readonly RESOURCE_TYPE = 'Custom::EbsEncryptionByDefault';
 
   /** The account's default EBS key in this Region. */
   public readonly encryptionKey: kms.IKey;

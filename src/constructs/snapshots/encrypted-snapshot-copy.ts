@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
-import { USE_ACTIONS } from '../kms/key-policy';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { USE_ACTIONS } from '../kms/key-policy';
 import { HandlerProvider } from '../providers/handler-provider';
 
 /** The tag an EBS copy carries: the handler may delete only snapshots with its construct's value. */
@@ -173,7 +173,9 @@ export class EncryptedSnapshotCopy extends Construct {
   }
 
   /** The handler's role may copy this source into this copy, check it, and delete it when destroyed. */
-  private allowCopy(provider: HandlerProvider, stack: Stack, source: SnapshotSource, target: string | undefined, tagValue: string, destroy: boolean): void {
+  private allowCopy(
+    provider: HandlerProvider, stack: Stack, source: SnapshotSource, target: string | undefined, tagValue: string, destroy: boolean,
+  ): void {
     const role = provider.role;
     if (source.kind === SnapshotKind.EBS_SNAPSHOT) {
       const anySnapshot = ec2SnapshotArn(stack, '*');
@@ -319,7 +321,7 @@ function refuse(scope: Construct, stack: Stack, props: EncryptedSnapshotCopyProp
   const key = props.encryptionKey;
   if (key !== undefined && [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName]
     .some(n => typeof n === 'string' && !Token.isUnresolved(n) && isAwsManagedKeyAlias(n))) {
-    throw error(`encryptionKey is an AWS managed key (alias/aws/...): its use cannot be limited and a copy under it cannot be shared with other accounts. `
+    throw error('encryptionKey is an AWS managed key (alias/aws/...): its use cannot be limited and a copy under it cannot be shared with other accounts. '
       + 'Leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
   }
 }

@@ -268,7 +268,9 @@ function allowUseThroughParameterStore(key: kms.IKey): void {
   }));
 }
 
-function refuse(scope: Construct, props: SecureStringParameterProps, value: SecureStringValue, tier: ssm.ParameterTier, removalPolicy: RemovalPolicy): string | undefined {
+function refuse(
+  scope: Construct, props: SecureStringParameterProps, value: SecureStringValue, tier: ssm.ParameterTier, removalPolicy: RemovalPolicy,
+): string | undefined {
   const error = (message: string) => validationError('InvalidSecureStringParameter', `SecureStringParameter "${scope.node.id}": ${message}`, scope);
   const name = props.parameterName;
   if (!Token.isUnresolved(name)) {
@@ -323,7 +325,7 @@ function isAwsManagedKey(key: kms.IKey): boolean {
 }
 
 /** The provider of every `SecureStringParameter` of a stack, and what its handler may do for one. */
-function providerFor(scope: Construct, parameterArn: string, key: kms.IKey, source: ValueSource): string {
+function providerFor(scope: Construct, arn: string, key: kms.IKey, source: ValueSource): string {
   const stack = Stack.of(scope);
   const provider = HandlerProvider.of(scope, {
     id: 'CegSecureStringParameterProvider',
@@ -332,13 +334,13 @@ function providerFor(scope: Construct, parameterArn: string, key: kms.IKey, sour
   });
   provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameter'],
-    resources: [parameterArn],
+    resources: [arn],
   }));
   provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
     resources: [key.keyArn],
     conditions: {
-      StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': parameterArn },
+      StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': arn },
     },
   }));
   if (source.kind === 'secret') {

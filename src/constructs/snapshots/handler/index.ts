@@ -7,16 +7,24 @@
 
 /** The calls these handlers make: a subset of the SDK v3 aggregated clients `RDS` and `EC2`. */
 export interface SnapshotApi {
-  copyDBSnapshot(input: { SourceDBSnapshotIdentifier: string; TargetDBSnapshotIdentifier: string; KmsKeyId: string; CopyTags: boolean }): Promise<unknown>;
+  copyDBSnapshot(input: {
+    SourceDBSnapshotIdentifier: string; TargetDBSnapshotIdentifier: string; KmsKeyId: string; CopyTags: boolean;
+  }): Promise<unknown>;
   describeDBSnapshots(input: { DBSnapshotIdentifier: string }): Promise<{ DBSnapshots?: Array<{ Status?: string; Encrypted?: boolean }> }>;
   deleteDBSnapshot(input: { DBSnapshotIdentifier: string }): Promise<unknown>;
   copyDBClusterSnapshot(input: {
     SourceDBClusterSnapshotIdentifier: string; TargetDBClusterSnapshotIdentifier: string; KmsKeyId: string; CopyTags: boolean;
   }): Promise<unknown>;
-  describeDBClusterSnapshots(input: { DBClusterSnapshotIdentifier: string }): Promise<{ DBClusterSnapshots?: Array<{ Status?: string; StorageEncrypted?: boolean }> }>;
+  describeDBClusterSnapshots(input: { DBClusterSnapshotIdentifier: string }): Promise<{
+    DBClusterSnapshots?: Array<{ Status?: string; StorageEncrypted?: boolean }>;
+  }>;
   deleteDBClusterSnapshot(input: { DBClusterSnapshotIdentifier: string }): Promise<unknown>;
   copySnapshot(input: {
-    SourceSnapshotId: string; SourceRegion: string; Encrypted: true; KmsKeyId: string; Description?: string;
+    SourceSnapshotId: string;
+    SourceRegion: string;
+    Encrypted: true;
+    KmsKeyId: string;
+    Description?: string;
     TagSpecifications: Array<{ ResourceType: 'snapshot'; Tags: Array<{ Key: string; Value: string }> }>;
   }): Promise<{ SnapshotId?: string }>;
   describeSnapshots(input: { SnapshotIds: string[] }): Promise<{ Snapshots?: Array<{ State?: string; StateMessage?: string; Encrypted?: boolean }> }>;
@@ -151,7 +159,10 @@ async function startCopy(props: SnapshotProperties, api: SnapshotApi, region: st
   }
   if (props.SourceType === RDS_CLUSTER) {
     await api.copyDBClusterSnapshot({
-      SourceDBClusterSnapshotIdentifier: props.SourceSnapshot, TargetDBClusterSnapshotIdentifier: target(props), KmsKeyId: props.KmsKeyId, CopyTags: copyTags,
+      SourceDBClusterSnapshotIdentifier: props.SourceSnapshot,
+      TargetDBClusterSnapshotIdentifier: target(props),
+      KmsKeyId: props.KmsKeyId,
+      CopyTags: copyTags,
     });
     return target(props);
   }

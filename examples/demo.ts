@@ -57,6 +57,7 @@ const COMPLIANT_APPS: ReadonlyArray<[string, string]> = [
   ['compliant-app.ts', 'secure L2s, CmkWithPolicy, EncryptedBucket, EncryptedRdsInstance, RotatingSecret'],
   ['multi-region-keys-app.ts', 'a MultiRegionKey with replicas in two Regions'],
   ['web-app.ts', 'AcmFrontedAlb, an Auto Scaling group, an EncryptedRdsInstance'],
+  ['encryption-services-app.ts', 'SecureStringParameter, EbsEncryptionByDefault, EncryptedSnapshotCopy of an RDS database and an EBS volume'],
 ];
 
 function main(): number {

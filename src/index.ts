@@ -23,3 +23,6 @@ export { AccessLogBucket, AccessLogBucketProps } from './constructs/s3/access-lo
 export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotating-secret';
 export { EncryptedRdsInstance, EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance';
 export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';
+export { SecureStringParameter, SecureStringParameterProps, SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-parameter';
+export { EbsEncryptionByDefault, EbsEncryptionByDefaultProps } from './constructs/ec2/ebs-encryption-by-default';
+export { EncryptedSnapshotCopy, EncryptedSnapshotCopyProps, SnapshotSource, SnapshotKind } from './constructs/snapshots/encrypted-snapshot-copy';

@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AppIndex } from './app-index';
+import { AppIndex, environmentOf } from './app-index';
 import { Relations } from './relations';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
@@ -111,6 +111,20 @@ export class Evaluation implements RuleContext {
 
   public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
     return this.relations.referrers(target, type, path, spec);
+  }
+
+  public inSameEnvironment(view: ResourceView, type: string): ResourceView[] {
+    const here = environmentOf(view.stack);
+    if (here.account === undefined || here.region === undefined) {
+      return [];
+    }
+    return this.index.allOfType(type)
+      .filter(r => {
+        const there = environmentOf(r.stack);
+        return there.account === here.account && there.region === here.region;
+      })
+      .map(r => r.in(view.world))
+      .filter(v => v.exists());
   }
 
   public isParameter(view: ResourceView, logicalId: string): boolean {

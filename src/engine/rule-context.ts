@@ -43,6 +43,11 @@ export interface RuleContext {
    * may be one of them.
    */
   referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]>;
+  /**
+   * The resources of `type` that exist in `view`'s world in the same account and Region as its
+   * stack, both known at synth time (an environment-agnostic stack has none).
+   */
+  inSameEnvironment(view: ResourceView, type: string): ResourceView[];
   /** Whether this logical ID names a parameter of the view's stack. */
   isParameter(view: ResourceView, logicalId: string): boolean;
   /** The declared type and default of a parameter of the view's stack, if it is one. */

@@ -4,7 +4,7 @@
 import { CfnParameter, Size } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EncryptionGate, FindingKind } from '../../src';
+import { EbsEncryptionByDefault, EncryptionGate, FindingKind } from '../../src';
 import { findingsAfterSynth, isolatedVpc, newApp, newStack, verdictOn } from '../support/app';
 
 const AMI = ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0', 'us-east-1': 'ami-0123456789abcdef1' });
@@ -192,5 +192,20 @@ describe('CEG-EBS-4 Auto Scaling groups', () => {
       minSize: '1', maxSize: '1', availabilityZones: ['eu-west-1a'], launchTemplate: { launchTemplateName: 'shared-template', version: '3' },
     });
     expect(verdictOn(EncryptionGate.evaluate(stack), 'Stack/Outside', 'CEG-EBS-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  });
+});
+
+describe('EBS encryption by default', () => {
+  test('an EbsEncryptionByDefault of the app proves unmapped root volumes in its account and Region only', () => {
+    const app = newApp();
+    const here = newStack(app, 'Here');
+    const elsewhere = newStack(app, 'Elsewhere', 'us-east-1');
+    new EbsEncryptionByDefault(here, 'Default', { allowAutoScaling: false });
+    for (const stack of [here, elsewhere]) {
+      new ec2.Instance(stack, 'Instance', { vpc: isolatedVpc(stack), instanceType: T3, machineImage: AMI });
+    }
+    const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
+    expect(findings.map(f => f.constructPath)).toEqual(['Elsewhere/Instance/Resource']);
+    expect(findings[0].detail).toMatch(/no block device mapping for the root device/);
   });
 });

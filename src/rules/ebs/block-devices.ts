@@ -2,6 +2,7 @@ import { MemoKey } from '../../engine/rule-context';
 import { field, readBoolean, readList, readObject, readString } from '../../engine/values';
 
 import { CONVENTIONAL, RootDevice } from './images';
+import { isEncryptedCopy } from '../encrypted-copies';
 
 /** The judged mappings of a launch template, or why they cannot be known; once per template view. */
 export const LAUNCH_TEMPLATE_DEVICES = new MemoKey<DeviceJudgement[] | string>('ebs:launch-template');
@@ -61,6 +62,9 @@ function judgeMapping(mapping: unknown, i: number, label: Label): DeviceJudgemen
   if (encrypted.value === false) {
     return judged('problem', `${deviceName} (${origin()}) sets Ebs.Encrypted to false`);
   }
+  if (isEncryptedCopy(field(ebs.value, 'SnapshotId'))) {
+    return judged('ok');
+  }
   if (field(ebs.value, 'SnapshotId') !== undefined) {
     return judged('unknown', `${deviceName} (${origin()}) sets no Ebs.Encrypted and is created from a snapshot, whose encryption it inherits`);
   }
@@ -90,7 +94,9 @@ export interface LaunchJudgement {
  * the AMI's snapshot, unencrypted unless the account turned on EBS encryption by default, which a
  * template cannot declare.
  */
-export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label, ownRoot?: RootDevice): LaunchJudgement {
+export function judgeLaunchedVolumes(
+  own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label, ownRoot?: RootDevice, encryptedByDefault = false,
+): LaunchJudgement {
   // The instance's own ImageId wins over its launch template's.
   const rootDevice = ownRoot ?? inherited.map(i => i.root).find(r => r !== undefined) ?? CONVENTIONAL;
   const problems: string[] = [];
@@ -122,7 +128,9 @@ export function judgeLaunchedVolumes(own: DeviceJudgement[] | string, inherited:
     }
   }
   const root = rootDevice.names.map(name => byDevice.get(name)).find(d => d !== undefined);
-  if (root === undefined && !inheritedUnknown && typeof own !== 'string') {
+  // With EBS encryption by default on in the account and Region (an EbsEncryptionByDefault of the
+  // app), EC2 encrypts every new volume, the root volume from the AMI included.
+  if (root === undefined && !inheritedUnknown && typeof own !== 'string' && !encryptedByDefault) {
     const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].map(label => label()).join(' or ');
     const names = rootDevice.fromImage ? `${rootDevice.names[0]}, the root device of its AMI` : `${rootDevice.names.slice(0, 2).join(' or ')}`;
     problems.push(

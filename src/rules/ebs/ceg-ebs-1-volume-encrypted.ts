@@ -1,4 +1,5 @@
 import { isPresent, readBoolean } from '../../engine/values';
+import { isEncryptedCopy } from '../encrypted-copies';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
@@ -22,6 +23,9 @@ export const volumeEncrypted: Rule = {
       return unresolvable(encrypted.why, LOCATION);
     }
     if (encrypted.value === true) {
+      return COMPLIANT;
+    }
+    if (encrypted.value === undefined && isEncryptedCopy(volume.read('SnapshotId'))) {
       return COMPLIANT;
     }
     if (encrypted.value === undefined && isPresent(volume.read('SnapshotId'))) {

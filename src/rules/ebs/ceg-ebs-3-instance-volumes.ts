@@ -1,7 +1,7 @@
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { Rule } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes, judgeMappings } from './block-devices';
-import { rootDeviceOf } from './images';
+import { encryptedByDefault, rootDeviceOf } from './images';
 import { launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
 
@@ -15,10 +15,11 @@ export const instanceVolumes: Rule = {
   title: 'EC2 instances launch only encrypted EBS volumes, root volume included (through their launch template)',
   rationale:
     'An instance without a mapping for its root device gets the root volume from the AMI\'s snapshot: unencrypted unless the '
-    + 'account turned on EBS encryption by default, which no template can declare or prove. cdk-nag does not check the root volume.',
+    + 'account turned on EBS encryption by default, which a template proves only with an `EbsEncryptionByDefault` in the same account and '
+    + 'Region. cdk-nag does not check the root volume.',
   fix: 'Map the root device (`/dev/xvda` on Amazon Linux, `/dev/sda1` on Ubuntu and Windows) with '
     + '`ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` in `blockDevices`, on the instance or in its launch template, '
-    + 'and encrypt every other EBS mapping.',
+    + 'and encrypt every other EBS mapping; or add an `EbsEncryptionByDefault` to the account and Region.',
   resourceTypes: ['AWS::EC2::Instance'],
   defaultLevel: FindingLevel.ERROR,
 
@@ -30,6 +31,6 @@ export const instanceVolumes: Rule = {
     }
     const own = judgeMappings(instance.read('BlockDeviceMappings'), () => 'the instance');
     const location = template ? 'Properties.LaunchTemplate' : 'Properties.BlockDeviceMappings';
-    return launchVerdict(judgeLaunchedVolumes(own, inherited, () => 'the instance', rootDeviceOf(context, instance, ['ImageId'])), 'The instance', location);
+    return launchVerdict(judgeLaunchedVolumes(own, inherited, () => 'the instance', rootDeviceOf(context, instance, ['ImageId']), encryptedByDefault(context, instance)), 'The instance', location);
   },
 };

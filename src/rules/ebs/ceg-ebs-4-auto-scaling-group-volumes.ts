@@ -1,6 +1,7 @@
 import { field, readList, readObject } from '../../engine/values';
 import { NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes } from './block-devices';
+import { encryptedByDefault } from './images';
 import { launchConfigurationMappings, launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
 import { FindingLevel, RuleService } from '../../gate/levels';
@@ -58,8 +59,9 @@ export const autoScalingGroupVolumes: Rule = {
     // Each source launches instances on its own: judge each, and report them together.
     const problems: string[] = [];
     const unknowns: string[] = [];
+    const byDefault = encryptedByDefault(context, group);
     for (const source of sources) {
-      const judgement = judgeLaunchedVolumes([], [source]);
+      const judgement = judgeLaunchedVolumes([], [source], undefined, undefined, byDefault);
       problems.push(...judgement.problems);
       unknowns.push(...judgement.unknowns);
     }

@@ -48,3 +48,14 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
   }
   return CONVENTIONAL;
 }
+
+/** The custom resource type of `EbsEncryptionByDefault`. */
+const EBS_ENCRYPTION_BY_DEFAULT = 'Custom::EbsEncryptionByDefault';
+
+/**
+ * Whether the app turns on EBS encryption by default (`EbsEncryptionByDefault`) in the account and
+ * Region of the resource: then EC2 encrypts every new volume, also a root volume nobody mapped.
+ */
+export function encryptedByDefault(context: RuleContext, view: ResourceView): boolean {
+  return context.inSameEnvironment(view, EBS_ENCRYPTION_BY_DEFAULT).length > 0;
+}

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { isResourceReference } from '../../engine/resource-reference';
 import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
+import { isEncryptedCopy } from '../encrypted-copies';
 import { MemoKey, RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, isPresent, JsonObject, known, readBoolean, Reading, readString, unknown } from '../../engine/values';
 
@@ -143,8 +144,8 @@ function declaredEncryption(db: ResourceView, restoreSources: string[]): DbEncry
   }
   if (storage.value === undefined) {
     const restore = restoreSources.find(p => isPresent(db.read(p)));
-    if (restore !== undefined && isPresent(db.read('KmsKeyId'))) {
-      // A restore given a KmsKeyId is encrypted with that key.
+    if (restore !== undefined && (isPresent(db.read('KmsKeyId')) || isEncryptedCopy(db.read(restore)))) {
+      // Given a KmsKeyId, or restored from an EncryptedSnapshotCopy: encrypted.
       return ENCRYPTED;
     }
     if (restore !== undefined) {

@@ -1,0 +1,10 @@
+import { isResourceReference } from '../engine/resource-reference';
+
+/**
+ * Whether a snapshot identifier names an `EncryptedSnapshotCopy` of the app: the copy exists only
+ * once it is available and encrypted under the key it was given, so what is created from it is
+ * encrypted (its custom resource waits for that before CloudFormation goes on).
+ */
+export function isEncryptedCopy(snapshot: unknown): boolean {
+  return isResourceReference(snapshot) && snapshot.target.cfnResourceType === 'Custom::EncryptedSnapshotCopy';
+}

@@ -124,7 +124,8 @@ describe('CmkWithPolicy', () => {
     new CmkWithPolicy(stack, 'WithAccount', { administrators: [role(stack, 'Admin'), new iam.AccountRootPrincipal()] });
     new CmkWithPolicy(stack, 'Explicit', { administrators: [role(stack, 'Admin2')], deployingRoleArn: 'arn:aws:iam::111111111111:role/deployer' });
     const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
-    const sids = (prefix: string) => Object.entries(keys).find(([id]) => id.startsWith(prefix))![1].Properties.KeyPolicy.Statement.map((st: any) => st.Sid);
+    const policyOf = (prefix: string) => Object.entries(keys).find(([id]) => id.startsWith(prefix))![1].Properties.KeyPolicy;
+    const sids = (prefix: string) => policyOf(prefix).Statement.map((st: any) => st.Sid);
     expect(sids('WithAccount')).not.toContain('DeployingRoleAdministration');
     expect(JSON.stringify(Object.entries(keys).find(([id]) => id.startsWith('Explicit'))![1])).toContain('arn:aws:iam::111111111111:role/deployer');
     const cli = new Stack(app, 'Cli', { env: { account: '111111111111', region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });

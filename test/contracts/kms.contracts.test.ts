@@ -150,7 +150,9 @@ describe('templates of grants across stacks', () => {
 
 describe('public-principal statements "limited" by conditions that do not limit (left to the gate\'s condition evaluator)', () => {
   const fakeLimit = () => new iam.PolicyStatement({
-    principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'],
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:Decrypt'],
+    resources: ['*'],
     conditions: { StringLikeIfExists: { 'aws:PrincipalArn': '*' } },
   });
 

@@ -40,7 +40,10 @@ describe('deploy: the CloudFormation execution role', () => {
       describe: { principal: deployer, action: 'kms:DescribeKey', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('rds', REGION) },
       // Not for an AWS resource, or not through RDS: refused.
       grantForItself: {
-        principal: deployer, action: 'kms:CreateGrant', resource: keys[which], identityPolicies: [ALLOW_ALL],
+        principal: deployer,
+        action: 'kms:CreateGrant',
+        resource: keys[which],
+        identityPolicies: [ALLOW_ALL],
         context: { 'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:GrantIsForAWSResource': 'false' },
       },
       directGrant: { principal: deployer, action: 'kms:CreateGrant', resource: keys[which], identityPolicies: [ALLOW_ALL] },
@@ -66,7 +69,9 @@ describe('services and everyone else', () => {
   });
 
   test('the hosted rotation function uses the key only through Secrets Manager', async () => {
-    const call = (action: string, context: Record<string, string>) => ({ principal: rotationRole, action, resource: keys.rotating, identityPolicies: [rotationPolicy()], context });
+    const call = (action: string, context: Record<string, string>) => ({
+      principal: rotationRole, action, resource: keys.rotating, identityPolicies: [rotationPolicy()], context,
+    });
     expect(await authorizer.decideAll({
       decrypt: call('kms:Decrypt', viaService('secretsmanager', REGION)),
       generate: call('kms:GenerateDataKey', viaService('secretsmanager', REGION)),
@@ -79,7 +84,10 @@ describe('services and everyone else', () => {
     expect(await authorizer.decideAll({
       noPolicy: { principal: `arn:aws:iam::${ACCOUNT}:role/App`, action: 'kms:Decrypt', resource: keys.rotating, identityPolicies: [], context: viaService('secretsmanager', REGION) },
       otherAccount: {
-        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 'kms:Decrypt', resource: keys.rotating, identityPolicies: [ALLOW_ALL],
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`,
+        action: 'kms:Decrypt',
+        resource: keys.rotating,
+        identityPolicies: [ALLOW_ALL],
         context: viaService('secretsmanager', REGION),
       },
       otherAccountSecret: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },

@@ -107,8 +107,13 @@ describe('grants, services and the deploying role', () => {
       otherAccount: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 's3:GetObject', resource: `${bucket.arn}/a`, identityPolicies: [ALLOW_ALL] },
       anonymous: { principal: 'anonymous', action: 's3:GetObject', resource: `${bucket.arn}/a` },
     })).toEqual({
-      get: 'Allowed', decrypt: 'Allowed', put: 'ImplicitlyDenied', encrypt: 'ImplicitlyDenied',
-      ungranted: 'ImplicitlyDenied', otherAccount: 'ImplicitlyDenied', anonymous: 'ImplicitlyDenied',
+      get: 'Allowed',
+      decrypt: 'Allowed',
+      put: 'ImplicitlyDenied',
+      encrypt: 'ImplicitlyDenied',
+      ungranted: 'ImplicitlyDenied',
+      otherAccount: 'ImplicitlyDenied',
+      anonymous: 'ImplicitlyDenied',
     });
   });
 
@@ -118,7 +123,9 @@ describe('grants, services and the deploying role', () => {
     expect(await authorizer.decideAll({
       s3Logging: { principal: 'logging.s3.amazonaws.com', action: 's3:PutObject', resource: `${logs}/uploads/2026-01-01`, context: fromUs },
       s3LoggingForOtherAccount: {
-        principal: 'logging.s3.amazonaws.com', action: 's3:PutObject', resource: `${logs}/uploads/x`,
+        principal: 'logging.s3.amazonaws.com',
+        action: 's3:PutObject',
+        resource: `${logs}/uploads/x`,
         context: { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': 'arn:aws:s3:::theirs' },
       },
       elb: { principal: 'logdelivery.elasticloadbalancing.amazonaws.com', action: 's3:PutObject', resource: `${logs}/AWSLogs/${ACCOUNT}/elb.log`, context: { 'aws:SourceAccount': ACCOUNT } },

@@ -1,6 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Stack } from 'aws-cdk-lib';
 import { CmkWithPolicy } from './cmk-with-policy';
 import { grantOnPolicyKey, underlyingKey } from './key-policy';
 import { ReplicaKey } from './replica-key';

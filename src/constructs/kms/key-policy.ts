@@ -279,7 +279,12 @@ export function grantOnPolicyKey(key: PolicyKey, grantee: iam.IGrantable, action
   const sameEnvironment = granteeStack !== undefined && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;
   if (granteeStack === undefined || granteeStack === keyStack || !sameEnvironment) {
     return iam.Grant.addToPrincipalAndResource({
-      grantee, actions, resourceArns: [key.keyArn], resource: key, resourceSelfArns: ['*'], conditions,
+      grantee,
+      actions,
+      resourceArns: [key.keyArn],
+      resource: key,
+      resourceSelfArns: ['*'],
+      conditions,
       resourcePolicyPrincipal: granteeStack !== undefined && !sameEnvironment ? new iam.AccountPrincipal(granteeStack.account) : undefined,
     });
   }

@@ -69,7 +69,12 @@ export class MultiRegionKey extends CmkWithPolicy {
     // policy of the primary are the replica's own choices (ReplicaKeyOptions).
     const { administrators, keyUsers, requireMfaForDecrypt, crossAccountIds, viaServices, deployingRoleArn } = this.policyOptions;
     const replica = new ReplicaKey(stack, `ReplicaOf${Names.uniqueId(this)}`, {
-      administrators, keyUsers, requireMfaForDecrypt, crossAccountIds, viaServices, deployingRoleArn,
+      administrators,
+      keyUsers,
+      requireMfaForDecrypt,
+      crossAccountIds,
+      viaServices,
+      deployingRoleArn,
       ...options,
       primaryKeyArn: this.keyArn,
     });

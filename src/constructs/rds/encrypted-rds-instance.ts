@@ -264,7 +264,8 @@ function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, 
         + `limit: leave ${prop} unset (a customer managed key is created) or pass a customer managed key.`);
     }
   }
-  if (props.enablePerformanceInsights === false && (props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined)) {
+  const insightsSettings = props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined;
+  if (props.enablePerformanceInsights === false && insightsSettings) {
     throw error('enablePerformanceInsights is false, but performanceInsightRetention or performanceInsightEncryptionKey is set: '
       + 'drop them, or turn Performance Insights on.');
   }
@@ -299,7 +300,8 @@ function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, 
 
 /** The VPC's own default choice for private resources: with egress if it has such subnets, else isolated. */
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return { subnetType: vpc.privateSubnets.length > 0 || vpc.isolatedSubnets.length === 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+  const withEgress = vpc.privateSubnets.length > 0 || vpc.isolatedSubnets.length === 0;
+  return { subnetType: withEgress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
 }
 
 /** Whether the selection picks any public subnet of the VPC (by type, group name or list). */

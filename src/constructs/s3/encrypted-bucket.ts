@@ -191,7 +191,9 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
  * Replication rules of an SSE-KMS or DSSE bucket must replicate KMS-encrypted objects (every object
  * of the bucket is one), with a key for the replicas: otherwise a rule replicates nothing.
  */
-function replicationRulesFor(scope: Construct, id: string, choice: BucketEncryptionChoice, rules?: s3.ReplicationRule[]): s3.ReplicationRule[] | undefined {
+function replicationRulesFor(
+  scope: Construct, id: string, choice: BucketEncryptionChoice, rules?: s3.ReplicationRule[],
+): s3.ReplicationRule[] | undefined {
   if (rules === undefined || choice === BucketEncryptionChoice.S3_MANAGED) {
     return rules;
   }

@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { grantOnPolicyKey, KeyPolicyModel, KeyPolicyOptions } from './key-policy';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
+import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { validationError } from '../../private/errors';
 
 /**
@@ -122,10 +123,6 @@ export class CmkWithPolicy extends kms.Key {
     return kms.KeyGrants.fromKey(this, false);
   }
 }
-
-/** What `grantDecrypt` and `grantEncrypt` give, as `kms.Key` does. */
-export const DECRYPT_ACTIONS = ['kms:Decrypt'];
-export const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 function checkedDays(scope: Construct, id: string, prop: string, value: Duration, min: number, max: number): Duration {
   const days = value.toDays();

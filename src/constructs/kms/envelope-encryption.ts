@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CmkWithPolicy } from './cmk-with-policy';
-import { grantOnPolicyKey, underlyingKey } from './key-policy';
+import { grantOnPolicyKey, underlyingKey } from './key-grants';
 import { ReplicaKey } from './replica-key';
 
 /**

@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS } from './cmk-with-policy';
-import { grantOnPolicyKey, KeyPolicyModel, KeyPolicyOptions } from './key-policy';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
+import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { validationError } from '../../private/errors';
 
 /**

@@ -8,7 +8,7 @@ import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { allowUseThroughService } from '../kms/key-policy';
+import { allowUseThroughService } from '../kms/key-grants';
 import { RotatingSecret } from '../secrets/rotating-secret';
 
 /**
@@ -23,20 +23,6 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps {
    */
   readonly masterUsername?: string;
 
-  /**
-   * Let RDS manage the master password (`manageMasterUserPassword`): RDS generates it into a
-   * Secrets Manager secret encrypted with this instance's key and rotates it itself (every 7 days),
-   * without a rotation function in your VPC. With `false`, the password is generated into a
-   * `RotatingSecret` that Secrets Manager rotates with the engine's hosted single-user function.
-   *
-   * Pick RDS management when nothing else needs the secret's shape (RDS-managed secrets hold only
-   * `username` and `password`) and you want no rotation function, endpoint or security group to run;
-   * pick the `RotatingSecret` for a rotation interval of your own, `host`/`port`/`engine` in the
-   * secret (for the multi-user scheme or for clients that read them), or other accounts reading it.
-   *
-   * @default false
-   */
-  readonly manageMasterUserPassword?: boolean;
 }
 
 /**
@@ -75,6 +61,11 @@ function hostedRotationFor(engine: string, options: secretsmanager.SingleUserHos
  * MariaDB, through a parameter group), master credentials generated into a `RotatingSecret` with the
  * engine's hosted single-user rotation in the database's VPC, deletion protection, the current CA,
  * private subnets, and retained on removal.
+ *
+ * With `manageMasterUserPassword: true` (a prop of `rds.DatabaseInstanceProps`), RDS generates the
+ * master password into a secret it owns, encrypted with this instance's key, and rotates it itself:
+ * no rotation function, endpoint or security group in the VPC. Pick the default `RotatingSecret` for
+ * a rotation interval of your own, `host`/`port`/`engine` in the secret, or other accounts reading it.
  *
  * It is an `rds.DatabaseInstance`. Oracle is refused for now (TLS there needs an SSL option group
  * with its own port and certificates); unknown engines are refused.

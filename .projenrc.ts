@@ -26,6 +26,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     'fast-check@4.11.0',
+    // AGPL-3.0: the authorization contracts (test/contracts) run it; it is never shipped or bundled.
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   publishToPypi: {

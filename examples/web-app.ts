@@ -57,7 +57,7 @@ export class WebAppStack extends Stack {
       multiAz: true,
     });
     db.connections.allowDefaultPortFrom(app, 'the app instances');
-    db.credentialsSecret.grantRead(appRole);
+    db.credentialsSecret?.grantRead(appRole);
   }
 }
 

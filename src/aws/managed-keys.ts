@@ -1,3 +1,6 @@
+import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+
 /**
  * AWS managed KMS keys: created by a service in each account and Region, their key policies
  * cannot be changed, so they cannot be limited, shared across accounts or used for log delivery.
@@ -18,3 +21,12 @@ export const AWS_MANAGED_KEY_ALIASES = {
   dynamodb: 'alias/aws/dynamodb',
   efs: 'alias/aws/elasticfilesystem',
 } as const;
+
+/**
+ * Whether a key reference names an AWS managed key (`kms.Alias.fromAliasName(..., 'alias/aws/s3')`,
+ * or a key ARN/ID given as such an alias). A token is given the benefit of the doubt.
+ */
+export function isAwsManagedKey(key: kms.IKey): boolean {
+  const names = [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName];
+  return names.some(n => typeof n === 'string' && !Token.isUnresolved(n) && isAwsManagedKeyAlias(n));
+}

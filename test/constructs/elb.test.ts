@@ -85,7 +85,12 @@ describe('AcmFrontedAlb', () => {
       [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Virginia', 'arn:aws:acm:us-east-1:111111111111:certificate/x') }, /is in us-east-1, but the load balancer is in eu-west-1/],
       [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Iam', 'arn:aws:iam::111111111111:server-certificate/old') }, /is an IAM server certificate/],
       [{ hostedZone: undefined }, /give hostedZone .* or an existing certificate/],
+      [{ domainName: 'app.example.org' }, /domainName "app.example.org" is not in hostedZone example.com: DNS validation records and the alias record/],
+      [{ domainName: 'badexample.com' }, /domainName "badexample.com" is not in hostedZone example.com/],
+      [{ subjectAlternativeNames: ['www.example.com', 'www.other.net'] }, /subjectAlternativeNames "www.other.net" is not in hostedZone example.com/],
     ];
+    // Names in the zone (the apex, a wildcard, deeper names) are accepted.
+    new AcmFrontedAlb(stack, 'Apex', { ...base, domainName: 'example.com', subjectAlternativeNames: ['*.example.com', 'a.b.example.com'] });
     cases.forEach(([props, message], i) => expect(() => new AcmFrontedAlb(stack, `Bad${i}`, { ...base, ...props })).toThrow(message));
   });
 });

@@ -1,4 +1,4 @@
-import { CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -105,13 +105,34 @@ describe('CmkWithPolicy', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders' });
   });
 
-  test('named administrators replace the account; removal policy can be chosen', () => {
+  test('named administrators replace the account, and the deploying role stays administrator (KMS lockout check); removal policy can be chosen', () => {
     const stack = newStack(newApp());
     const admin = role(stack, 'Admin');
     new CmkWithPolicy(stack, 'Key', { administrators: [admin], removalPolicy: RemovalPolicy.DESTROY });
     const resource = keyProperties(stack);
     expect(resource.DeletionPolicy).toBe('Delete');
     expect(resource.Properties.KeyPolicy.Statement[0]).toEqual({ ...ADMINISTRATION, Principal: { AWS: arnOf(admin) } });
+    expect(resource.Properties.KeyPolicy.Statement[1]).toEqual({
+      ...ADMINISTRATION,
+      Sid: 'DeployingRoleAdministration',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1' } } },
+    });
+  });
+
+  test('the lockout check: with the account among administrators no deploying role is added; without a known deploying role the key is refused', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    new CmkWithPolicy(stack, 'WithAccount', { administrators: [role(stack, 'Admin'), new iam.AccountRootPrincipal()] });
+    new CmkWithPolicy(stack, 'Explicit', { administrators: [role(stack, 'Admin2')], deployingRoleArn: 'arn:aws:iam::111111111111:role/deployer' });
+    const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    const policyOf = (prefix: string) => Object.entries(keys).find(([id]) => id.startsWith(prefix))![1].Properties.KeyPolicy;
+    const sids = (prefix: string) => policyOf(prefix).Statement.map((st: any) => st.Sid);
+    expect(sids('WithAccount')).not.toContain('DeployingRoleAdministration');
+    expect(JSON.stringify(Object.entries(keys).find(([id]) => id.startsWith('Explicit'))![1])).toContain('arn:aws:iam::111111111111:role/deployer');
+    const cli = new Stack(app, 'Cli', { env: { account: '111111111111', region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });
+    expect(() => new CmkWithPolicy(cli, 'Key', { administrators: [role(cli, 'Admin')] }))
+      .toThrow(/administrators leaves out the account, and the stack's CliCredentialsStackSynthesizer names no deploying role: KMS CreateKey runs a lockout safety check/);
+    expect(() => new CmkWithPolicy(cli, 'Fine')).not.toThrow();
   });
 
   test('grants name the grantee in the key policy and in its own policy', () => {
@@ -167,7 +188,7 @@ describe('MultiRegionKey and ReplicaKey', () => {
   test('a multi-Region primary with the policy model, and a replica L2 in another Region', () => {
     const { primary, replicaStack } = twoRegions();
     const user = role(primary, 'User');
-    const key = new MultiRegionKey(primary, 'Key', { keyUsers: [user], viaServices: ['s3'] });
+    const key = new MultiRegionKey(primary, 'Key', { keyUsers: [user], viaServices: ['s3'], description: 'Primary only', alias: 'orders' });
     const replica = key.addReplica(replicaStack, { alias: 'orders-dr' });
     expect(key).toBeInstanceOf(kms.Key);
     expect(key.replicaRegions).toEqual(['us-east-1']);
@@ -191,6 +212,8 @@ describe('MultiRegionKey and ReplicaKey', () => {
       },
     });
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders-dr', TargetKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } });
+    // The primary's description is its own (ReplicaKeyOptions.description defaults to none).
+    template.hasResourceProperties('AWS::KMS::ReplicaKey', { Description: Match.absent() });
     expect(replicaStack.resolve(replica.keyId)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReplicaOf/), 'KeyId'] });
   });
 
@@ -203,6 +226,8 @@ describe('MultiRegionKey and ReplicaKey', () => {
     expect(() => key.addReplica(samePlace)).toThrow(/is in eu-west-1, the primary key's own Region/);
     const agnostic = new Stack(app, 'Agnostic');
     expect(() => key.addReplica(agnostic)).toThrow(/"Agnostic" is environment-agnostic/);
+    const otherAccount = new Stack(app, 'OtherAccount', { env: { account: '222222222222', region: 'us-west-2' }, crossRegionReferences: true });
+    expect(() => key.addReplica(otherAccount)).toThrow(/is in account 222222222222, but the primary key is in 111111111111: a multi-Region key and its replicas stay in one account/);
     const noCrossRegion = newStack(app, 'NoCross', 'ap-southeast-2');
     expect(() => key.addReplica(noCrossRegion)).toThrow(/must be created with crossRegionReferences: true/);
     expect(() => new MultiRegionKey(new Stack(app, 'AgnosticPrimary'), 'Key')).toThrow(/environment-agnostic stack: give the stack an explicit env.region/);

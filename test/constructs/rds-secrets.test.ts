@@ -79,7 +79,7 @@ describe('RotatingSecret', () => {
       [{ rotationLambda: fn, hostedRotation: hosted }, /rotationLambda and hostedRotation are both set; give exactly one/],
       [{ rotationLambda: fn, rotationInterval: Duration.hours(3) }, /rotationInterval is 3 hours; it must be from 4 hours to 1,000 days/],
       [{ rotationLambda: fn, rotationInterval: Duration.days(1001) }, /must be from 4 hours to 1,000 days/],
-      [{ rotationLambda: fn, encryptionKey: kms.Alias.fromAliasName(stack, 'AwsManaged', 'alias/aws/secretsmanager') }, /AWS managed aws\/secretsmanager key/],
+      [{ rotationLambda: fn, encryptionKey: kms.Alias.fromAliasName(stack, 'AwsManaged', 'alias/aws/secretsmanager') }, /encryptionKey is the AWS managed key alias\/aws\/secretsmanager/],
       [{ rotationLambda: fn, replicaRegions: [{ region: 'us-east-1' }] }, /replicaRegions\[0\] \(us-east-1\) has no encryptionKey/],
       [{ rotationLambda: fn, crossAccountReadIds: ['abc'] }, /crossAccountReadIds includes "abc"/],
     ];
@@ -113,6 +113,9 @@ describe('EncryptedRdsInstance', () => {
       KmsKeyId: keyArn, GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"postgres"}', GenerateStringKey: 'password' }),
     });
     template.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::RDS::DBInstance' });
+    // The first rotation needs host and engine in the secret: the schedule waits for the attachment.
+    const [attachmentId] = Object.keys(template.findResources('AWS::SecretsManager::SecretTargetAttachment'));
+    template.hasResource('AWS::SecretsManager::RotationSchedule', { DependsOn: Match.arrayWith([attachmentId]) });
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: keyArn, VpcSecurityGroupIds: Match.anyValue() }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
@@ -147,11 +150,14 @@ describe('EncryptedRdsInstance', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'work_mem': '65536', 'rds.force_ssl': '1' } });
     template.hasResourceProperties('AWS::RDS::DBInstance', { PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [idOf(key), 'Arn'] }, EnablePerformanceInsights: true });
+    // A same-Region replica inherits its source's parameter group (RDS refuses one for a same-Region
+    // MySQL replica), its encryption, and here its CA.
     template.hasResourceProperties('AWS::RDS::DBInstance', {
       SourceDBInstanceIdentifier: Match.anyValue(),
-      DBParameterGroupName: { Ref: idOf(parameterGroup) },
+      DBParameterGroupName: Match.absent(),
       PubliclyAccessible: false,
       StorageEncrypted: Match.absent(),
+      CACertificateIdentifier: 'rds-ca-rsa2048-g1',
     });
     const findings = findingsAfterSynth(stack, { services: [RuleService.RDS] });
     expect(verdictOn(findings, replica.node.path + '/Resource', 'CEG-RDS-2')).toBeUndefined();
@@ -166,7 +172,13 @@ describe('EncryptedRdsInstance', () => {
     const cases: Array<[object, RegExp]> = [
       [{ storageEncrypted: false }, /storageEncrypted is false: storage encryption can only be chosen at creation/],
       [{ publiclyAccessible: true }, /publiclyAccessible is true/],
-      [{ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /vpcSubnets selects public subnets/],
+      [{ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /vpcSubnets \("Public"\) selects public subnets/],
+      [{ vpcSubnets: { subnetGroupName: 'public' } }, /vpcSubnets \(subnetGroupName "public"\) selects public subnets: .*no route to Secrets Manager/],
+      [{ vpcSubnets: { subnets: vpc.publicSubnets } }, /vpcSubnets \(subnets\) selects public subnets/],
+      [{ storageEncryptionKey: kms.Alias.fromAliasName(stack, 'AwsRds', 'alias/aws/rds') }, /storageEncryptionKey is the AWS managed key alias\/aws\/rds, whose use you cannot control/],
+      [{ enablePerformanceInsights: true, performanceInsightEncryptionKey: kms.Alias.fromAliasName(stack, 'AwsRdsPi', 'alias/aws/rds') }, /performanceInsightEncryptionKey is the AWS managed key alias\/aws\/rds/],
+      [{ enablePerformanceInsights: false, performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT }, /enablePerformanceInsights is false, but performanceInsightRetention/],
+      [{ engine: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_4 }) }, /engine mariadb 10.4\S* has no require_secure_transport parameter .* choose MariaDB 10.5 or later/],
       [{ credentials: rds.Credentials.fromPassword('admin', SecretValue.unsafePlainText('hunter2')) }, /credentials are refused/],
       [{ parameterGroup: rds.ParameterGroup.fromParameterGroupName(stack, 'Imported', 'shared') }, /parameterGroup is imported, so rds.force_ssl=1 cannot be added/],
       [{ parameterGroup: off }, /parameterGroup sets rds.force_ssl to "0", which lets clients connect without TLS/],
@@ -230,6 +242,72 @@ describe('RDS TLS and Secrets Manager rules', () => {
     ]);
     expect(verdictOn(findings, 'Stack/FromParameter', 'CEG-SM-2')!.detail).toMatch(/no rotation function .* or no RotationRules/);
     expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+  });
+});
+
+describe('EncryptedRdsInstance: deployability and choices', () => {
+  test('a VPC with only isolated subnets works at the defaults (the L2\'s own subnet default), with the key letting RDS create grants for the deployer', () => {
+    const stack = newStack(newApp());
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { HostedRotationLambda: Match.objectLike({ VpcSubnetIds: Match.anyValue() }) });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    const statements: any[] = template.toJSON().Resources[idOf(db.encryptionKey as CmkWithPolicy)].Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({
+      Sid: 'AllowGrantsThroughRds',
+      Action: 'kms:CreateGrant',
+      Condition: { StringEquals: { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111111111111' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
+  });
+
+  test('an existing Secrets Manager endpoint is found by its service, whatever its ID: no second endpoint with private DNS', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    vpc.addInterfaceEndpoint('Secrets', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+    new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED });
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+  });
+
+  test('Performance Insights with only a retention uses the key; with only a key it is on', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const retention = new EncryptedRdsInstance(stack, 'Retention', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED, performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT });
+    const other = new CmkWithPolicy(stack, 'PiKey');
+    new EncryptedRdsInstance(stack, 'KeyOnly', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED, performanceInsightEncryptionKey: other });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: 7, PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [idOf(retention.encryptionKey as CmkWithPolicy), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { EnablePerformanceInsights: true, PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [idOf(other), 'Arn'] } });
+  });
+
+  test('RDS-managed master password: the secret is encrypted with the key, no rotation function, no credentials secret of ours', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED, manageMasterUserPassword: true, masterUsername: 'owner' });
+    expect(db.credentialsSecret).toBeUndefined();
+    expect(db.secret).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      ManageMasterUserPassword: true,
+      MasterUsername: 'owner',
+      MasterUserPassword: Match.absent(),
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [idOf(db.encryptionKey as CmkWithPolicy), 'Arn'] } },
+      StorageEncrypted: true,
+    });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(() => db.addRotationSingleUser()).toThrow(/RDS automatically rotates the master password/);
+  });
+
+  test('a read replica uses the source\'s CA', () => {
+    const stack = newStack(newApp());
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: isolatedVpc(stack), vpcSubnets: ISOLATED, caCertificate: rds.CaCertificate.RDS_CA_ECC384_G1 });
+    db.addReadReplica('Replica', { instanceType: new ec2.InstanceType('t4g.medium') });
+    const replicas = Template.fromStack(stack).findResources('AWS::RDS::DBInstance', { Properties: { SourceDBInstanceIdentifier: Match.anyValue() } });
+    expect(Object.values(replicas).map((r: any) => r.Properties.CACertificateIdentifier)).toEqual(['rds-ca-ecc384-g1']);
   });
 });
 

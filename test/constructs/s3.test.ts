@@ -65,8 +65,14 @@ describe('EncryptedBucket', () => {
         Resource: objects,
         Condition: {
           Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn },
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [keyArn, { Ref: idOf(bucket.encryptionKey as CmkWithPolicy, stack) }] },
         },
+      }),
+      deny({
+        Sid: 'DenyKmsWithoutBucketKey',
+        Action: 's3:PutObject',
+        Resource: objects,
+        Condition: { Null: { 's3:x-amz-server-side-encryption': 'false', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
       }),
       deny({
         Sid: 'DenyCustomerProvidedKeys',
@@ -98,8 +104,26 @@ describe('EncryptedBucket', () => {
     expect(bucketPolicy(stack, idOf(dsse, stack))).toContainEqual(expect.objectContaining({
       Sid: 'DenyOtherEncryptionAlgorithm', Condition: expect.objectContaining({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms:dsse' } }),
     }));
+    // Bucket keys do not apply to DSSE-KMS: the setting is not emitted there.
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms:dsse' }) })] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms:dsse' }), BlockedEncryptionTypes: Match.anyValue() }] },
+    });
+  });
+
+  test('log prefix and key format reach the logging configuration; replication rules replicate KMS-encrypted objects', () => {
+    const stack = newStack(newApp());
+    const logs = new AccessLogBucket(stack, 'Logs');
+    const destination = new EncryptedBucket(stack, 'Replica');
+    new EncryptedBucket(stack, 'Data', {
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'data/',
+      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
+      replicationRules: [{ destination, kmsKey: destination.encryptionKey, priority: 1 }],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: idOf(logs, stack) }, LogFilePrefix: 'data/', TargetObjectKeyFormat: { PartitionedPrefix: { PartitionDateSource: 'EventTime' } } },
+      ReplicationConfiguration: { Rules: [Match.objectLike({ SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } } })] },
     });
   });
 
@@ -121,7 +145,14 @@ describe('EncryptedBucket', () => {
 
   test('refuses props that weaken it, naming the prop, the value and the fix', () => {
     const stack = newStack(newApp());
+    const destination = new EncryptedBucket(stack, 'Destination');
     const cases: Array<[object, RegExp]> = [
+      [{ encryptionKey: kms.Alias.fromAliasName(stack, 'AwsS3', 'alias/aws/s3') }, /encryptionKey is the AWS managed key alias\/aws\/s3, which weakens it/],
+      [{ encryptionChoice: BucketEncryptionChoice.DSSE, bucketKeyEnabled: true }, /bucketKeyEnabled is true with DSSE.*Bucket Keys do not apply to DSSE-KMS/],
+      [{ serverAccessLogsPrefix: 'logs/' }, /serverAccessLogsPrefix is set without serverAccessLogsBucket, so it would be dropped/],
+      [{ targetObjectKeyFormat: s3.TargetObjectKeyFormat.simplePrefix() }, /targetObjectKeyFormat is set without serverAccessLogsBucket/],
+      [{ replicationRules: [{ destination, kmsKey: destination.encryptionKey, priority: 1, sseKmsEncryptedObjects: false }] }, /replicationRules\[0\].sseKmsEncryptedObjects is false, so the rule replicates nothing/],
+      [{ replicationRules: [{ destination, priority: 1 }] }, /replicationRules\[0\] has no kmsKey/],
       [{ encryption: s3.BucketEncryption.UNENCRYPTED }, /encryption is BucketEncryption.UNENCRYPTED, which weakens it\. A bucket must be encrypted/],
       [{ encryption: s3.BucketEncryption.KMS_MANAGED }, /encryption is BucketEncryption.KMS_MANAGED.*Use encryptionChoice/],
       [{ enforceSSL: false }, /enforceSSL is false, which weakens it/],

@@ -197,6 +197,15 @@ export class AcmFrontedAlb extends Construct {
     if (props.certificate !== undefined && props.subjectAlternativeNames !== undefined) {
       throw error('subjectAlternativeNames applies to a created certificate; the given certificate already has its names.');
     }
+    const zoneName = literalZoneName(props.hostedZone);
+    if (zoneName !== undefined) {
+      for (const [prop, name] of [['domainName', props.domainName], ...(props.subjectAlternativeNames ?? []).map(n => ['subjectAlternativeNames', n])]) {
+        if (!Token.isUnresolved(name) && !isInZone(name, zoneName)) {
+          throw error(`${prop} "${name}" is not in hostedZone ${zoneName}: DNS validation records and the alias record would be written `
+            + `under the wrong name, and the certificate would never be issued. Use a name that ends in ${zoneName}, or the zone of that name.`);
+        }
+      }
+    }
     if (!isTls12MinimumPolicy(sslPolicy)) {
       throw error(`sslPolicy ${sslPolicy} accepts TLS below 1.2 (or is not a known TLS 1.2+ policy). `
         + 'Leave it unset (ELBSecurityPolicy-TLS13-1-2-PQ-2025-09) or choose a TLS13-1-2 or TLS13-1-3 policy.');
@@ -217,4 +226,25 @@ export class AcmFrontedAlb extends Construct {
       }
     }
   }
+}
+
+/** The zone's name, without the trailing dot, when it is known at synthesis. */
+function literalZoneName(zone: route53.IHostedZone | undefined): string | undefined {
+  if (zone === undefined) {
+    return undefined;
+  }
+  let name: string;
+  try {
+    name = zone.zoneName;
+  } catch {
+    // HostedZone.fromHostedZoneId has no name.
+    return undefined;
+  }
+  return Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
+}
+
+/** Whether a domain name (`app.example.com`, `*.example.com`, `example.com`) lies in a zone. */
+function isInZone(name: string, zone: string): boolean {
+  const n = name.replace(/\.$/, '').replace(/^\*\./, '').toLowerCase();
+  return n === zone || n.endsWith(`.${zone}`);
 }

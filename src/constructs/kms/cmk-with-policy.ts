@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { validationError } from '../../private/errors';
 
@@ -92,6 +93,31 @@ export class CmkWithPolicy extends kms.Key {
     return super.addToResourcePolicy(statement, allowNoOp);
   }
 
+  /**
+   * Grants `actions` on this key to `grantee`: the key policy lets the grantee in (by name in the same
+   * stack; by a principal tag from another stack of the account, so that no dependency cycle forms)
+   * and the grantee's policy allows the actions on this key.
+   */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return grantOnPolicyKey(this, grantee, actions);
+  }
+
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...DECRYPT_ACTIONS);
+  }
+
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...ENCRYPT_ACTIONS);
+  }
+
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS);
+  }
+
+  /**
+   * Grants on the key through `kms.KeyGrants` (the `grants` property) name the grantee in the key
+   * policy, also across stacks; prefer the `grant*` methods, which avoid dependency cycles.
+   */
   public get grants(): kms.KeyGrants {
     // The key policy does not trust the account's IAM policies for use: grants name the grantee in it.
     return kms.KeyGrants.fromKey(this, false);

@@ -1,6 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CmkWithPolicy } from './cmk-with-policy';
+import { grantOnPolicyKey, underlyingKey } from './key-grants';
 import { ReplicaKey } from './replica-key';
 
 /**
@@ -45,15 +47,30 @@ export class EnvelopeEncryption {
   private constructor() {}
 }
 
-function grantWithContext(key: kms.IKey, grantee: iam.IGrantable, actions: string[], options: EnvelopeGrantOptions): iam.Grant {
+function grantWithContext(given: kms.IKey, grantee: iam.IGrantable, actions: string[], options: EnvelopeGrantOptions): iam.Grant {
   const entries = Object.entries(options.encryptionContext ?? {});
   const conditions = entries.length === 0 ? undefined : {
     StringEquals: Object.fromEntries(entries.map(([k, v]) => [`kms:EncryptionContext:${k}`, v])),
   };
-  const common = { grantee, actions, resourceArns: [key.keyArn], resource: key, conditions };
-  // Our keys do not delegate use to IAM: the grant must name the grantee in the key policy too.
+  // Through an alias or an imported reference, the grant goes to the key behind it: an alias ARN
+  // authorizes nothing in IAM, and our keys do not delegate use to IAM.
+  const key = underlyingKey(given);
   if (key instanceof CmkWithPolicy || key instanceof ReplicaKey) {
-    return iam.Grant.addToPrincipalAndResource({ ...common, resourceSelfArns: ['*'] });
+    return grantOnPolicyKey(key, grantee, actions, conditions);
   }
-  return iam.Grant.addToPrincipalOrResource({ ...common, resourceSelfArns: ['*'] });
+  if (key instanceof kms.Key) {
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions, resourceArns: [key.keyArn], resource: key, resourceSelfArns: ['*'], conditions });
+  }
+  const aliasName = (key as { aliasName?: string }).aliasName;
+  if (aliasName !== undefined) {
+    // An imported alias: its key is unknown here, so allow the keys that carry this alias.
+    const stack = Stack.of(key);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+      conditions: { ...conditions, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
+    });
+  }
+  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
 }

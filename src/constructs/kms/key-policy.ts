@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
@@ -51,6 +51,18 @@ export interface KeyPolicyOptions {
    * @default - no restriction: key users may call KMS directly
    */
   readonly viaServices?: string[];
+
+  /**
+   * The ARN of the role that deploys the stack (its CloudFormation execution role). When
+   * `administrators` leaves out the account, this role stays an administrator of the key (the
+   * account principal, limited to this ARN by `aws:PrincipalArn`): KMS refuses to create a key whose
+   * policy would not let the caller change it again (the lockout safety check), and later
+   * deployments must still update the policy. Unused when the account is an administrator.
+   *
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`; with any
+   * other synthesizer, `administrators` must include the account (`new iam.AccountRootPrincipal()`)
+   */
+  readonly deployingRoleArn?: string;
 }
 
 /** Actions that manage a key without using it: no Encrypt, Decrypt, GenerateDataKey or CreateGrant. */
@@ -83,11 +95,21 @@ export class KeyPolicyModel {
     validateOptions(scope, options);
     const stack = Stack.of(scope);
     const administrators = options.administrators ?? [new iam.AccountRootPrincipal()];
+    const deployingRole = administrators.some(p => isAccountRoot(scope, p)) ? undefined : deployingRoleOf(scope, options);
     const viaService = options.viaServices?.length
       ? { StringEquals: { 'kms:ViaService': options.viaServices.map(s => `${s}.${stack.region}.amazonaws.com`) } }
       : undefined;
     const statements = [
       new iam.PolicyStatement({ sid: 'KeyAdministration', principals: administrators, actions: ADMIN_ACTIONS, resources: ['*'] }),
+      // KMS's lockout safety check: the caller of CreateKey (the deploying role) must be able to
+      // PutKeyPolicy under the new policy. Named by a condition, so the role need not exist yet.
+      ...(deployingRole === undefined ? [] : [new iam.PolicyStatement({
+        sid: 'DeployingRoleAdministration',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ADMIN_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': deployingRole } },
+      })]),
       ...useStatements('KeyUsers', options.keyUsers ?? [], options.requireMfaForDecrypt === true, viaService),
       ...useStatements('CrossAccount', (options.crossAccountIds ?? []).map(id => new iam.AccountPrincipal(id)),
         options.requireMfaForDecrypt === true, viaService),
@@ -167,6 +189,35 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
   return statements;
 }
 
+/** Whether a principal is the account root of the key's own account (`AccountRootPrincipal`, `AccountPrincipal(id)`). */
+function isAccountRoot(scope: IConstruct, principal: iam.IPrincipal): boolean {
+  const stack = Stack.of(scope);
+  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
+  const aws = JSON.stringify(stack.resolve(statement.toStatementJson()).Principal?.AWS ?? '');
+  const account = Token.isUnresolved(stack.account) ? '{"Ref":"AWS::AccountId"}' : stack.account;
+  return aws.includes(':root') && aws.includes(account);
+}
+
+/**
+ * The role that deploys the key's stack: `deployingRoleArn`, or the CloudFormation execution role of
+ * a `DefaultStackSynthesizer`. Without one, a key whose administrators leave out the account would
+ * fail KMS's lockout safety check at deploy time, so it is refused now.
+ */
+function deployingRoleOf(scope: IConstruct, options: KeyPolicyOptions): string {
+  if (options.deployingRoleArn !== undefined) {
+    return options.deployingRoleArn;
+  }
+  const synthesizer = Stack.of(scope).synthesizer;
+  if (synthesizer instanceof DefaultStackSynthesizer) {
+    // The synthesizer's ARN holds ${AWS::Partition}-style placeholders: Fn::Sub fills them in.
+    return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
+  }
+  throw validationError('KeyLockoutCheck',
+    `administrators leaves out the account, and the stack's ${synthesizer.constructor.name} names no deploying role: KMS CreateKey runs a `
+    + 'lockout safety check and fails (MalformedPolicyDocumentException) unless the caller could change the key policy afterwards. '
+    + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
+}
+
 function isEveryone(scope: IConstruct, principal: iam.IPrincipal): boolean {
   const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
   return hasPublicPrincipal(Stack.of(scope).resolve(statement.toStatementJson()));
@@ -196,3 +247,4 @@ function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
     }
   }
 }
+

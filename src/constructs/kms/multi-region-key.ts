@@ -54,12 +54,27 @@ export class MultiRegionKey extends CmkWithPolicy {
       throw validationError('DuplicateReplicaRegion',
         `addReplica: this key already has a replica in ${region} (${existing.node.path}); a Region holds at most one replica of a key.`, this);
     }
+    const account = stack.account;
+    const primaryAccount = Stack.of(this).account;
+    if (!Token.isUnresolved(account) && !Token.isUnresolved(primaryAccount) && account !== primaryAccount) {
+      throw validationError('ReplicaInOtherAccount',
+        `addReplica: stack "${stack.node.path}" is in account ${account}, but the primary key is in ${primaryAccount}: a multi-Region key `
+        + 'and its replicas stay in one account. Create the replica in a stack of that account, and share it with crossAccountIds.', this);
+    }
     if (!stack._crossRegionReferences) {
       throw validationError('ReplicaNeedsCrossRegionReferences',
         `addReplica: stack "${stack.node.path}" must be created with crossRegionReferences: true, because the replica reads the primary key's ARN from ${primaryRegion}.`, this);
     }
+    // Only who manages and uses the key carries over: the description, alias, window and removal
+    // policy of the primary are the replica's own choices (ReplicaKeyOptions).
+    const { administrators, keyUsers, requireMfaForDecrypt, crossAccountIds, viaServices, deployingRoleArn } = this.policyOptions;
     const replica = new ReplicaKey(stack, `ReplicaOf${Names.uniqueId(this)}`, {
-      ...this.policyOptions,
+      administrators,
+      keyUsers,
+      requireMfaForDecrypt,
+      crossAccountIds,
+      viaServices,
+      deployingRoleArn,
       ...options,
       primaryKeyArn: this.keyArn,
     });

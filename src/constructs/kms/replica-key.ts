@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { validationError } from '../../private/errors';
 
@@ -100,20 +101,21 @@ export class ReplicaKey extends Resource implements kms.IKey {
     return { statementAdded: true, policyDependable: this.policyModel.document };
   }
 
+  /** Grants `actions` on the replica, in its key policy and the grantee's policy (see `CmkWithPolicy.grant`). */
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return this.grants.actions(grantee, ...actions);
+    return grantOnPolicyKey(this, grantee, actions);
   }
 
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grants.decrypt(grantee);
+    return this.grant(grantee, ...DECRYPT_ACTIONS);
   }
 
   public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grants.encrypt(grantee);
+    return this.grant(grantee, ...ENCRYPT_ACTIONS);
   }
 
   public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grants.encryptDecrypt(grantee);
+    return this.grant(grantee, ...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS);
   }
 
   public grantSign(grantee: iam.IGrantable): iam.Grant {

@@ -1,12 +1,14 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { allowUseThroughService } from '../kms/key-grants';
 import { RotatingSecret } from '../secrets/rotating-secret';
 
 /**
@@ -20,6 +22,7 @@ export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps {
    * @default - the engine's default user name (`postgres`, `admin`)
    */
   readonly masterUsername?: string;
+
 }
 
 /**
@@ -59,6 +62,11 @@ function hostedRotationFor(engine: string, options: secretsmanager.SingleUserHos
  * engine's hosted single-user rotation in the database's VPC, deletion protection, the current CA,
  * private subnets, and retained on removal.
  *
+ * With `manageMasterUserPassword: true` (a prop of `rds.DatabaseInstanceProps`), RDS generates the
+ * master password into a secret it owns, encrypted with this instance's key, and rotates it itself:
+ * no rotation function, endpoint or security group in the VPC. Pick the default `RotatingSecret` for
+ * a rotation interval of your own, `host`/`port`/`engine` in the secret, or other accounts reading it.
+ *
  * It is an `rds.DatabaseInstance`. Oracle is refused for now (TLS there needs an SSL option group
  * with its own port and certificates); unknown engines are refused.
  *
@@ -68,10 +76,14 @@ function hostedRotationFor(engine: string, options: secretsmanager.SingleUserHos
 export class EncryptedRdsInstance extends rds.DatabaseInstance {
   /** The key that encrypts storage, Performance Insights and the credentials' secret. */
   public readonly encryptionKey: kms.IKey;
-  /** The secret that holds the master credentials, rotated by Secrets Manager. */
-  public readonly credentialsSecret: RotatingSecret;
-  private readonly tlsParameterGroup: rds.IParameterGroup;
+  /**
+   * The secret that holds the master credentials, rotated by Secrets Manager.
+   *
+   * @default - none when RDS manages the master password (`manageMasterUserPassword`); see `secret`
+   */
+  public readonly credentialsSecret?: RotatingSecret;
   private readonly subnets?: ec2.SubnetSelection;
+  private readonly caCertificateChoice: rds.CaCertificate;
 
   constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
     const engineType = props.engine.engineType;
@@ -79,25 +91,33 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     refuse(scope, id, props, tls);
     const parameter = tls as Exclude<typeof tls, 'oracle' | undefined>;
     const key = (props.storageEncryptionKey as kms.IKey | undefined) ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts database ${id}` });
+    // Private subnets with egress if the VPC has them, else isolated ones (the usual database VPC):
+    // the L2's subnet group would ask for PRIVATE_WITH_EGRESS only and fail on an isolated VPC.
+    const subnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
+    const username = props.masterUsername ?? props.engine.defaultUsername ?? 'admin';
+    const rdsManaged = props.manageMasterUserPassword === true;
 
-    // Credentials: generated into a secret that Secrets Manager rotates from inside the VPC.
-    const rotationSecurityGroup = new ec2.SecurityGroup(scope, `${id}RotationSecurityGroup`, {
-      vpc: props.vpc, description: `Rotation of the credentials of ${id}`, allowAllOutbound: true,
-    });
-    const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    // The rotation function calls Secrets Manager: without a NAT, it needs an interface endpoint.
-    reachSecretsManager(scope, props.vpc, subnets, rotationSecurityGroup);
-    const secret = new RotatingSecret(scope, `${id}Credentials`, {
-      description: `Master credentials of database ${id}`,
-      encryptionKey: key,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: props.masterUsername ?? props.engine.defaultUsername ?? 'admin' }),
-        generateStringKey: 'password',
-        excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
-        passwordLength: 32,
-      },
-      hostedRotation: hostedRotationFor(engineType, { vpc: props.vpc, vpcSubnets: subnets, securityGroups: [rotationSecurityGroup] }),
-    });
+    let secret: RotatingSecret | undefined;
+    let rotationSecurityGroup: ec2.SecurityGroup | undefined;
+    if (!rdsManaged) {
+      // Credentials: generated into a secret that Secrets Manager rotates from inside the VPC.
+      rotationSecurityGroup = new ec2.SecurityGroup(scope, `${id}RotationSecurityGroup`, {
+        vpc: props.vpc, description: `Rotation of the credentials of ${id}`, allowAllOutbound: true,
+      });
+      // The rotation function calls Secrets Manager: without a NAT, it needs an interface endpoint.
+      reachSecretsManager(scope, props.vpc, subnets, rotationSecurityGroup);
+      secret = new RotatingSecret(scope, `${id}Credentials`, {
+        description: `Master credentials of database ${id}`,
+        encryptionKey: key,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ username }),
+          generateStringKey: 'password',
+          excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+          passwordLength: 32,
+        },
+        hostedRotation: hostedRotationFor(engineType, { vpc: props.vpc, vpcSubnets: subnets, securityGroups: [rotationSecurityGroup] }),
+      });
+    }
 
     const parameterGroup = props.parameterGroup
       ?? new rds.ParameterGroup(scope, `${id}Parameters`, { engine: props.engine, description: `TLS only for ${id}`, parameters: {} });
@@ -105,31 +125,48 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       parameterGroup.addParameter(parameter.name, parameter.value);
     }
 
+    // Performance Insights: on when asked, or when a retention or key is given (as the L2 decides),
+    // and then always with a customer managed key (never aws/rds).
+    const insights = props.enablePerformanceInsights
+      ?? (props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined ? true : undefined);
+    const caCertificate = props.caCertificate ?? rds.CaCertificate.RDS_CA_RSA2048_G1;
     super(scope, id, {
       ...props,
       vpcSubnets: subnets,
       storageEncrypted: true,
       storageEncryptionKey: key,
-      performanceInsightEncryptionKey: props.enablePerformanceInsights ? props.performanceInsightEncryptionKey ?? key : undefined,
-      credentials: rds.Credentials.fromSecret(secret),
+      enablePerformanceInsights: insights,
+      performanceInsightEncryptionKey: insights ? props.performanceInsightEncryptionKey ?? key : undefined,
+      credentials: secret !== undefined ? rds.Credentials.fromSecret(secret) : rds.Credentials.fromUsername(username, { encryptionKey: key }),
+      manageMasterUserPassword: rdsManaged || undefined,
       parameterGroup,
       publiclyAccessible: false,
       deletionProtection: props.deletionProtection ?? true,
-      caCertificate: props.caCertificate ?? rds.CaCertificate.RDS_CA_RSA2048_G1,
+      caCertificate,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.encryptionKey = key;
     this.credentialsSecret = secret;
-    this.tlsParameterGroup = parameterGroup;
     this.subnets = subnets;
-    this.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secrets Manager rotation');
+    this.caCertificateChoice = caCertificate;
+    // The deploying role's CreateDBInstance makes RDS create a grant on the key for it (and describe
+    // the key); with RDS-managed credentials, RDS creates the secret through Secrets Manager.
+    allowUseThroughService(key, 'rds', ['kms:CreateGrant', 'kms:DescribeKey']);
+    if (rdsManaged) {
+      allowUseThroughService(key, 'secretsmanager', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']);
+    }
+    if (rotationSecurityGroup !== undefined) {
+      this.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secrets Manager rotation');
+    }
   }
 
   /**
-   * Adds a read replica in the same Region, forced to TLS by the same parameter group. It is
-   * encrypted with the source's key: RDS gives a same-Region replica its source's encryption, and
-   * CloudFormation rejects `StorageEncrypted` on a replica. (A cross-Region replica needs a key in
-   * its Region: create an `rds.DatabaseInstanceReadReplica` there with a `MultiRegionKey` replica.)
+   * Adds a read replica in the same Region. It is encrypted with the source's key and forced to TLS
+   * by the source's parameter group: RDS gives a same-Region replica its source's encryption and,
+   * when no parameter group is named, its source's parameter group (CreateDBInstanceReadReplica
+   * does not accept one for a same-Region MySQL replica). It uses the source's CA. (A cross-Region
+   * replica needs a key in its Region: create an `rds.DatabaseInstanceReadReplica` there with a
+   * `MultiRegionKey` replica and its own TLS parameter group.)
    */
   public addReadReplica(id: string, options: EncryptedReadReplicaOptions): rds.DatabaseInstanceReadReplica {
     return new rds.DatabaseInstanceReadReplica(this, id, {
@@ -137,10 +174,9 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       instanceType: options.instanceType,
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? this.subnets,
-      parameterGroup: this.tlsParameterGroup,
       publiclyAccessible: false,
       deletionProtection: true,
-      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      caCertificate: this.caCertificateChoice,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
@@ -154,14 +190,13 @@ const ENDPOINTS = new WeakMap<ec2.IVpc, ec2.InterfaceVpcEndpoint>();
  * would deploy and then fail on its first run. Give the VPC an interface endpoint in those subnets
  * (once per VPC, unless it has one) and let the rotation function use it.
  */
-function reachSecretsManager(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection, rotation: ec2.SecurityGroup): void {
+function reachSecretsManager(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined, rotation: ec2.SecurityGroup): void {
   const selected = vpc.selectSubnets(subnets).subnets;
   const isolated = new Set(vpc.isolatedSubnets);
   if (selected.length === 0 || !selected.every(s => isolated.has(s))) {
     return;
   }
-  let endpoint = ENDPOINTS.get(vpc) ?? vpc.node.children.find((c): c is ec2.InterfaceVpcEndpoint =>
-    c instanceof ec2.InterfaceVpcEndpoint && c.node.id.toLowerCase().includes('secretsmanager'));
+  let endpoint = ENDPOINTS.get(vpc) ?? existingSecretsManagerEndpoint(scope, vpc);
   if (endpoint === undefined) {
     endpoint = new ec2.InterfaceVpcEndpoint(Stack.of(scope), `${vpc.node.id}SecretsManagerEndpoint`, {
       vpc, service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, subnets, privateDnsEnabled: true, open: false,
@@ -169,6 +204,25 @@ function reachSecretsManager(scope: Construct, vpc: ec2.IVpc, subnets: ec2.Subne
   }
   ENDPOINTS.set(vpc, endpoint);
   endpoint.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation');
+}
+
+/**
+ * A Secrets Manager interface endpoint the VPC already has, found by its service name (whatever
+ * its construct ID): a second one with private DNS would be rejected by EC2.
+ */
+function existingSecretsManagerEndpoint(scope: Construct, vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint | undefined {
+  const stack = Stack.of(scope);
+  const vpcId = stack.resolve(vpc.vpcId);
+  const service = `com.amazonaws.${stack.region}.secretsmanager`;
+  const candidates = [...new Set([...vpc.node.findAll(), ...Stack.of(vpc).node.findAll()])];
+  return candidates.find((c): c is ec2.InterfaceVpcEndpoint => {
+    if (!(c instanceof ec2.InterfaceVpcEndpoint)) {
+      return false;
+    }
+    const cfn = c.node.defaultChild as ec2.CfnVPCEndpoint;
+    const name = String(stack.resolve(cfn.serviceName));
+    return JSON.stringify(stack.resolve(cfn.vpcId)) === JSON.stringify(vpcId) && (name === service || name.endsWith('.secretsmanager'));
+  });
 }
 
 /**
@@ -195,18 +249,35 @@ function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, 
   if (given !== undefined && typeof given.grantDecrypt !== 'function') {
     throw error('storageEncryptionKey must be a kms.IKey (a key construct or kms.Key.fromKeyArn), so that the credentials secret can use it too.');
   }
+  for (const [prop, key] of [['storageEncryptionKey', given], ['performanceInsightEncryptionKey', props.performanceInsightEncryptionKey]] as const) {
+    if (key !== undefined && isAwsManagedKey(key as kms.IKey)) {
+      throw error(`${prop} is the AWS managed key ${(key as kms.IKey & { aliasName?: string }).aliasName ?? (key as kms.IKey).keyArn}, whose use you cannot control or `
+        + `limit: leave ${prop} unset (a customer managed key is created) or pass a customer managed key.`);
+    }
+  }
+  const insightsSettings = props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined;
+  if (props.enablePerformanceInsights === false && insightsSettings) {
+    throw error('enablePerformanceInsights is false, but performanceInsightRetention or performanceInsightEncryptionKey is set: '
+      + 'drop them, or turn Performance Insights on.');
+  }
+  const version = props.engine.engineVersion?.fullVersion;
+  if (engine === 'mariadb' && version !== undefined && !Token.isUnresolved(version) && versionBelow(version, [10, 5])) {
+    throw error(`engine mariadb ${version} has no require_secure_transport parameter (MariaDB 10.5 and later have it), so TLS cannot be `
+      + 'forced: choose MariaDB 10.5 or later.');
+  }
   if (props.storageEncrypted === false) {
     throw error('storageEncrypted is false: storage encryption can only be chosen at creation. Leave it unset.');
   }
   if (props.publiclyAccessible === true) {
     throw error('publiclyAccessible is true: the database must stay in private subnets. Reach it through the VPC.');
   }
-  if (props.vpcSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
-    throw error('vpcSubnets selects public subnets: place the database in private or isolated subnets.');
+  if (selectsPublicSubnets(props.vpc, props.vpcSubnets ?? defaultSubnets(props.vpc))) {
+    throw error(`vpcSubnets ${describeSelection(props.vpcSubnets)} selects public subnets: the database and its rotation function must be in `
+      + 'private or isolated subnets (a rotation function in a public subnet has no route to Secrets Manager). Select PRIVATE_ISOLATED or PRIVATE_WITH_EGRESS subnets.');
   }
   if (props.credentials !== undefined) {
-    throw error('credentials are refused: the master password is generated into a RotatingSecret and rotated. '
-      + 'Set masterUsername to choose the user name.');
+    throw error('credentials are refused: the master password is generated into a RotatingSecret and rotated (or managed by RDS with '
+      + 'manageMasterUserPassword). Set masterUsername to choose the user name.');
   }
   const group = props.parameterGroup;
   if (group !== undefined && !(group instanceof rds.ParameterGroup)) {
@@ -216,4 +287,43 @@ function refuse(scope: Construct, id: string, props: EncryptedRdsInstanceProps, 
   if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {
     throw error(`parameterGroup sets ${tls.name} to "${current}", which lets clients connect without TLS. Remove it: ${tls.name}=${tls.value} is set.`);
   }
+}
+
+/** The VPC's own default choice for private resources: with egress if it has such subnets, else isolated. */
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  const withEgress = vpc.privateSubnets.length > 0 || vpc.isolatedSubnets.length === 0;
+  return { subnetType: withEgress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+}
+
+/** Whether the selection picks any public subnet of the VPC (by type, group name or list). */
+function selectsPublicSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): boolean {
+  if (selection?.subnetType === ec2.SubnetType.PUBLIC) {
+    return true;
+  }
+  const publicIds = new Set(vpc.publicSubnets.map(s => s.subnetId));
+  try {
+    return vpc.selectSubnets(selection).subnets.some(s => publicIds.has(s.subnetId));
+  } catch {
+    // A selection the VPC cannot satisfy is the L2's to report.
+    return false;
+  }
+}
+
+function describeSelection(selection: ec2.SubnetSelection | undefined): string {
+  if (selection === undefined) {
+    return '(the default)';
+  }
+  return selection.subnetGroupName !== undefined ? `(subnetGroupName "${selection.subnetGroupName}")`
+    : selection.subnets !== undefined ? '(subnets)' : `(${JSON.stringify(selection.subnetType ?? selection)})`;
+}
+
+function versionBelow(version: string, minimum: number[]): boolean {
+  const parts = version.split('.').map(Number);
+  for (let i = 0; i < minimum.length; i++) {
+    const part = parts[i] ?? 0;
+    if (part !== minimum[i]) {
+      return part < minimum[i];
+    }
+  }
+  return false;
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { checkLogTarget } from './log-target';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 
@@ -72,10 +73,13 @@ export class EncryptedBucket extends s3.Bucket {
       // to ACLs unless a feature flag is set, and ACLs are disabled on our buckets.
       serverAccessLogsBucket: undefined,
       serverAccessLogsPrefix: undefined,
+      targetObjectKeyFormat: undefined,
+      replicationRules: replicationRulesFor(scope, id, choice, props.replicationRules),
       encryption: choice === BucketEncryptionChoice.KMS ? s3.BucketEncryption.KMS
         : choice === BucketEncryptionChoice.DSSE ? s3.BucketEncryption.DSSE : s3.BucketEncryption.S3_MANAGED,
       encryptionKey,
-      bucketKeyEnabled: usesKms ? props.bucketKeyEnabled ?? true : undefined,
+      // Bucket keys do not apply to DSSE-KMS: S3 ignores or refuses the setting there.
+      bucketKeyEnabled: choice === BucketEncryptionChoice.KMS ? props.bucketKeyEnabled ?? true : undefined,
       enforceSSL: true,
       minimumTLSVersion: props.minimumTLSVersion ?? 1.2,
       blockedEncryptionTypes: props.blockedEncryptionTypes ?? [s3.BlockedEncryptionType.SSE_C],
@@ -87,21 +91,27 @@ export class EncryptedBucket extends s3.Bucket {
     });
     this.encryptionChoice = choice;
     if (props.serverAccessLogsBucket !== undefined) {
-      this.logTo(props.serverAccessLogsBucket, props.serverAccessLogsPrefix);
+      this.logTo(props.serverAccessLogsBucket, props.serverAccessLogsPrefix, props.targetObjectKeyFormat);
     }
     this.denyOtherEncryption(choice);
   }
 
-  private logTo(target: s3.IBucket, prefix?: string): void {
+  private logTo(target: s3.IBucket, prefix?: string, keyFormat?: s3.TargetObjectKeyFormat): void {
     checkLogTarget(this, target);
-    (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: prefix };
+    (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: target.bucketName, logFilePrefix: prefix, targetObjectKeyFormat: keyFormat?._render(),
+    };
+    // In the target's stack, this bucket's ARN would be a reference back to this stack, while this
+    // bucket's logging configuration refers to the target: a cycle. Across stacks, the delivery is
+    // limited to this account (aws:SourceAccount) and the prefix; in one stack, to this bucket too.
+    const sameStack = Stack.of(target) === Stack.of(this);
     target.addToResourcePolicy(new iam.PolicyStatement({
       sid: `AllowAccessLogsFrom${Names.uniqueId(this)}`.slice(0, 100),
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
       actions: ['s3:PutObject'],
       resources: [target.arnForObjects(`${prefix ?? ''}*`)],
       conditions: {
-        ArnLike: { 'aws:SourceArn': this.bucketArn },
+        ...(sameStack ? { ArnLike: { 'aws:SourceArn': this.bucketArn } } : {}),
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       },
     }));
@@ -124,8 +134,16 @@ export class EncryptedBucket extends s3.Bucket {
       ? { Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } }
       : {
         Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.encryptionKey.keyArn },
+        // The bucket's key, named by key ARN or key ID; alias forms are refused.
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [this.encryptionKey.keyArn, this.encryptionKey.keyId] },
       });
+    if (this.encryptionKey !== undefined) {
+      // `aws:kms` (or `aws:kms:dsse`) without a key ID makes S3 use the AWS managed aws/s3 key, not
+      // the bucket's: such an upload must name the key, or name no algorithm at all.
+      deny('DenyKmsWithoutBucketKey', {
+        Null: { 's3:x-amz-server-side-encryption': 'false', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+      });
+    }
     deny('DenyCustomerProvidedKeys', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
   }
 }
@@ -145,6 +163,19 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
   if (props.minimumTLSVersion !== undefined && props.minimumTLSVersion < 1.2) {
     refuse('minimumTLSVersion', String(props.minimumTLSVersion), 'TLS below 1.2 is deprecated: use 1.2 (the default) or 1.3.');
   }
+  if (props.encryptionKey !== undefined && isAwsManagedKey(props.encryptionKey)) {
+    const name = (props.encryptionKey as { aliasName?: string }).aliasName ?? props.encryptionKey.keyArn;
+    refuse('encryptionKey', `the AWS managed key ${name}`, 'Its use cannot be controlled, limited or shared, and S3 log delivery cannot use it: '
+      + 'leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
+  }
+  if (props.bucketKeyEnabled === true && props.encryptionChoice === BucketEncryptionChoice.DSSE) {
+    refuse('bucketKeyEnabled', 'true with DSSE', 'S3 Bucket Keys do not apply to DSSE-KMS: leave bucketKeyEnabled unset, or choose KMS.');
+  }
+  if (props.serverAccessLogsBucket === undefined && (props.serverAccessLogsPrefix !== undefined || props.targetObjectKeyFormat !== undefined)) {
+    const prop = props.serverAccessLogsPrefix !== undefined ? 'serverAccessLogsPrefix' : 'targetObjectKeyFormat';
+    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": ${prop} is set without serverAccessLogsBucket, so it would be dropped `
+      + '(a bucket does not log into itself here). Give serverAccessLogsBucket, for example an AccessLogBucket.', scope);
+  }
   if (props.publicReadAccess === true) {
     refuse('publicReadAccess', 'true', 'An encrypted bucket is private: serve public content through CloudFront with origin access control.');
   }
@@ -154,6 +185,29 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
   if (props.blockedEncryptionTypes !== undefined && !props.blockedEncryptionTypes.some(t => t.name === s3.BlockedEncryptionType.SSE_C.name)) {
     refuse('blockedEncryptionTypes', 'without SSE-C', 'Customer-provided keys (SSE-C) must stay blocked: leave blockedEncryptionTypes unset.');
   }
+}
+
+/**
+ * Replication rules of an SSE-KMS or DSSE bucket must replicate KMS-encrypted objects (every object
+ * of the bucket is one), with a key for the replicas: otherwise a rule replicates nothing.
+ */
+function replicationRulesFor(
+  scope: Construct, id: string, choice: BucketEncryptionChoice, rules?: s3.ReplicationRule[],
+): s3.ReplicationRule[] | undefined {
+  if (rules === undefined || choice === BucketEncryptionChoice.S3_MANAGED) {
+    return rules;
+  }
+  return rules.map((rule, i) => {
+    if (rule.sseKmsEncryptedObjects === false) {
+      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": replicationRules[${i}].sseKmsEncryptedObjects is false, so the rule `
+        + 'replicates nothing: every object of this bucket is KMS-encrypted. Leave it unset (it is turned on).', scope);
+    }
+    if (rule.kmsKey === undefined) {
+      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": replicationRules[${i}] has no kmsKey, so S3 cannot encrypt the replicas `
+        + 'of KMS-encrypted objects. Give kmsKey, a customer managed key in the destination\'s Region.', scope);
+    }
+    return { ...rule, sseKmsEncryptedObjects: true };
+  });
 }
 
 function blocksAll(block: s3.BlockPublicAccess): boolean {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { isAccountId } from '../../private/account-id';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
@@ -84,6 +85,18 @@ export class RotatingSecret extends secretsmanager.Secret {
       this.grantRead(new iam.AccountPrincipal(account));
     }
   }
+
+  /**
+   * Attaches the secret to a database (as `rds.Credentials.fromSecret` does), and makes the rotation
+   * schedule wait for the attachment: CloudFormation then creates the schedule, and runs the first
+   * rotation, only once the attachment has put `host`, `port` and `engine` into the secret, after the
+   * database exists. Rotating the bare secret first would fail with no host to connect to.
+   */
+  public attach(target: secretsmanager.ISecretAttachmentTarget): secretsmanager.ISecret {
+    const attachment = super.attach(target);
+    this.rotationSchedule?.node.addDependency(attachment);
+    return attachment;
+  }
 }
 
 /**
@@ -120,7 +133,8 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
     throw error(`rotationInterval is ${interval.toHumanString()}; it must be from 4 hours to 1,000 days.`);
   }
   if (props.encryptionKey !== undefined && isAwsManagedKey(props.encryptionKey)) {
-    throw error('encryptionKey is the AWS managed aws/secretsmanager key, whose use you cannot control or share: leave encryptionKey unset '
+    const name = (props.encryptionKey as { aliasName?: string }).aliasName ?? props.encryptionKey.keyArn;
+    throw error(`encryptionKey is the AWS managed key ${name}, whose use you cannot control or share: leave encryptionKey unset `
       + '(a customer managed key is created) or pass a customer managed key.');
   }
   for (const [i, replica] of (props.replicaRegions ?? []).entries()) {
@@ -133,9 +147,4 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
       throw error(`crossAccountReadIds includes "${account}", which is not a 12-digit AWS account ID.`);
     }
   }
-}
-
-function isAwsManagedKey(key: kms.IKey): boolean {
-  const names = [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName];
-  return names.some(n => typeof n === 'string' && !Token.isUnresolved(n) && /alias\/aws\//.test(n));
 }

@@ -1,0 +1,151 @@
+/**
+ * Grants on the keys this library builds (internal: not exported from the package). Their key
+ * policies do not delegate use to IAM, so every grant must reach the key policy.
+ */
+import { createHash } from 'crypto';
+import { CfnResource, Reference, Stack, TagManager, Tags, Token, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+import { validationError } from '../../private/errors';
+
+/** What `grantDecrypt` and `grantEncrypt` give, as `kms.Key` does. */
+export const DECRYPT_ACTIONS = ['kms:Decrypt'];
+export const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+
+/** Conditions of an IAM statement, by operator. */
+export type Conditions = { [operator: string]: { [key: string]: unknown } };
+
+/**
+ * Grants `actions` on a key whose policy does not trust IAM: the key policy must let the grantee in,
+ * and the grantee's policy must allow it.
+ *
+ * - Same stack (or a principal outside the app, an account, a service): the key policy names the
+ *   grantee, as `kms.Key` does.
+ * - A role or user of another stack of the same account: naming it in the key policy makes the key's
+ *   stack depend on the grantee's, while the grantee's policy names the key the other way: a cycle.
+ *   Instead, the grantee is tagged (`encryption-guard/<key>/<grant>` = `true`), and the key policy lets
+ *   the account's principals carrying that tag make these calls (`aws:PrincipalTag`, with
+ *   `kms:CallerAccount`); the grantee's own policy still has to allow them, and names the key. Nothing
+ *   in the key's stack refers to the grantee's, so references run one way only.
+ */
+export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions): iam.Grant {
+  const principal = grantee.grantPrincipal;
+  const keyStack = Stack.of(key);
+  const owned = iam.principalIsOwnedResource(principal);
+  const granteeStack = owned ? Stack.of(principal as unknown as IConstruct) : undefined;
+  const sameEnvironment = granteeStack !== undefined && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;
+  if (granteeStack === undefined || granteeStack === keyStack || !sameEnvironment) {
+    return iam.Grant.addToPrincipalAndResource({
+      grantee,
+      actions,
+      resourceArns: [key.keyArn],
+      resource: key,
+      resourceSelfArns: ['*'],
+      conditions,
+      resourcePolicyPrincipal: granteeStack !== undefined && !sameEnvironment ? new iam.AccountPrincipal(granteeStack.account) : undefined,
+    });
+  }
+  const tagged = (principal as unknown as IConstruct).node.defaultChild;
+  if (!(tagged instanceof CfnResource) || !TagManager.isTaggable(tagged)) {
+    throw validationError('CrossStackGrantNeedsTaggablePrincipal',
+      `A grant on key ${key.node.path} to ${(principal as unknown as IConstruct).node.path} of stack ${granteeStack.stackName} crosses stacks, `
+      + 'and is given through a principal tag, but that principal cannot be tagged. Grant to an iam.Role or iam.User, or define both in one stack.', key);
+  }
+  const grantHash = digest(JSON.stringify([...actions].sort()) + JSON.stringify(keyStack.resolve(conditions) ?? {}));
+  const tagKey = `encryption-guard/${digest(key.node.path)}/${grantHash}`;
+  Tags.of(principal as unknown as IConstruct).add(tagKey, 'true');
+  const sid = `CrossStackGrant${grantHash}`;
+  if (!ADDED_CROSS_STACK.get(key)?.has(sid)) {
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid,
+      principals: [new iam.AccountRootPrincipal()],
+      actions,
+      resources: ['*'],
+      conditions: mergeConditions(conditions, { StringEquals: { [`aws:PrincipalTag/${tagKey}`]: 'true', 'kms:CallerAccount': keyStack.account } }),
+    }));
+    ADDED_CROSS_STACK.set(key, new Set([...(ADDED_CROSS_STACK.get(key) ?? []), sid]));
+  }
+  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
+}
+
+const ADDED_CROSS_STACK = new WeakMap<IConstruct, Set<string>>();
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+function mergeConditions(a: Conditions | undefined, b: Conditions): Conditions {
+  const merged: Conditions = { ...(a ?? {}) };
+  for (const [operator, keys] of Object.entries(b)) {
+    merged[operator] = { ...(merged[operator] ?? {}), ...keys };
+  }
+  return merged;
+}
+
+/**
+ * Lets principals of the key's account use it through one AWS service, for what that service does on
+ * their behalf when they create or change a resource (`kms:ViaService`, `kms:CallerAccount`; grants
+ * only for AWS resources). This is what the deploying role needs for CreateDBInstance (RDS creates a
+ * grant), CreateSecret (Secrets Manager generates a data key), and so on; their IAM policies must
+ * still allow the calls. Returns whether the key's policy could be changed (an imported key cannot).
+ */
+export function allowUseThroughService(key: kms.IKey, service: string, actions: string[]): boolean {
+  const stack = Stack.of(key);
+  const via = { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com`, 'kms:CallerAccount': stack.account };
+  const serviceName = service.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+  const grants = actions.filter(a => a === 'kms:CreateGrant');
+  const others = actions.filter(a => a !== 'kms:CreateGrant');
+  const statements = [
+    ...(others.length === 0 ? [] : [new iam.PolicyStatement({
+      sid: `AllowUseThrough${serviceName}`, principals: [new iam.AccountRootPrincipal()], actions: others, resources: ['*'], conditions: { StringEquals: via },
+    })]),
+    ...(grants.length === 0 ? [] : [new iam.PolicyStatement({
+      sid: `AllowGrantsThrough${serviceName}`,
+      principals: [new iam.AccountRootPrincipal()],
+      actions: grants,
+      resources: ['*'],
+      conditions: { StringEquals: via, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    })]),
+  ];
+  const added = ADDED_SERVICE_USE.get(key) ?? new Set<string>();
+  let changed = true;
+  for (const statement of statements) {
+    if (added.has(statement.sid!)) {
+      continue;
+    }
+    changed = key.addToResourcePolicy(statement).statementAdded && changed;
+    added.add(statement.sid!);
+  }
+  ADDED_SERVICE_USE.set(key, added);
+  return changed;
+}
+
+const ADDED_SERVICE_USE = new WeakMap<kms.IKey, Set<string>>();
+
+/**
+ * The key of this library behind an alias, or behind an imported reference (`kms.Key.fromKeyArn`
+ * with our key's ARN token): grants must go to its key policy, since it does not trust IAM, and on
+ * its key ARN (an alias ARN authorizes nothing).
+ */
+export function underlyingKey(key: kms.IKey): kms.IKey {
+  if (key instanceof kms.Alias) {
+    return underlyingKey(key.aliasTargetKey);
+  }
+  const arn = key.keyArn;
+  if (Token.isUnresolved(arn)) {
+    const token = Tokenization.reverseString(arn).firstToken;
+    if (token instanceof Reference && token.target !== key) {
+      const owner = token.target.node.scope;
+      if (owner !== undefined && owner !== key && isKey(owner)) {
+        return underlyingKey(owner);
+      }
+    }
+  }
+  return key;
+}
+
+function isKey(construct: unknown): construct is kms.IKey {
+  return construct instanceof kms.Key || (typeof (construct as kms.IKey)?.keyArn === 'string' && typeof (construct as kms.IKey)?.grantDecrypt === 'function');
+}

@@ -1,0 +1,98 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { EncryptedRdsInstance } from '../../src';
+import { newApp } from '../support/app';
+import { ResolvedApp } from './support/resolver';
+import { ACCOUNT, ALLOW_ALL, Authorizer, deployRole, grantForResource, OTHER_ACCOUNT, viaService } from './support/simulator';
+
+/**
+ * Authorization contracts of `EncryptedRdsInstance` and its `RotatingSecret`: the deploying role's
+ * CreateDBInstance (RDS creates a grant on the key for it), CreateSecret (Secrets Manager generates a
+ * data key), the hosted rotation function's use of the key through Secrets Manager, and RDS-managed
+ * credentials; nobody may use the key directly or from another account.
+ */
+
+const REGION = 'eu-west-1';
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+
+let authorizer: Authorizer;
+let keys: { rotating: string; managed: string };
+let secretArn: string;
+
+beforeAll(() => {
+  const app = newApp();
+  const stack = new Stack(app, 'Db', { env: { account: ACCOUNT, region: REGION } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  new EncryptedRdsInstance(stack, 'Rotating', { engine: POSTGRES, vpc });
+  new EncryptedRdsInstance(stack, 'Managed', { engine: POSTGRES, vpc, manageMasterUserPassword: true });
+  const resolved = ResolvedApp.of(app);
+  authorizer = new Authorizer(resolved);
+  keys = { rotating: resolved.resource('AWS::KMS::Key', 'RotatingKey').arn, managed: resolved.resource('AWS::KMS::Key', 'ManagedKey').arn };
+  secretArn = resolved.resource('AWS::SecretsManager::Secret', 'RotatingCredentials').arn;
+});
+
+describe('deploy: the CloudFormation execution role', () => {
+  test.each(['rotating', 'managed'] as const)('%s credentials: CreateDBInstance may create its grant and describe the key through RDS', async which => {
+    const deployer = deployRole(REGION);
+    expect(await authorizer.decideAll({
+      createGrant: { principal: deployer, action: 'kms:CreateGrant', resource: keys[which], identityPolicies: [ALLOW_ALL], context: grantForResource('rds', REGION) },
+      describe: { principal: deployer, action: 'kms:DescribeKey', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('rds', REGION) },
+      // Not for an AWS resource, or not through RDS: refused.
+      grantForItself: {
+        principal: deployer,
+        action: 'kms:CreateGrant',
+        resource: keys[which],
+        identityPolicies: [ALLOW_ALL],
+        context: { 'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:GrantIsForAWSResource': 'false' },
+      },
+      directGrant: { principal: deployer, action: 'kms:CreateGrant', resource: keys[which], identityPolicies: [ALLOW_ALL] },
+    })).toEqual({ createGrant: 'Allowed', describe: 'Allowed', grantForItself: 'ExplicitlyDenied', directGrant: 'ExplicitlyDenied' });
+  });
+
+  test.each(['rotating', 'managed'] as const)('%s credentials: the secret can be created and written through Secrets Manager', async which => {
+    const deployer = deployRole(REGION);
+    const call = (action: string) => ({ principal: deployer, action, resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', REGION) });
+    expect(await authorizer.decideAll({ generate: call('kms:GenerateDataKey'), decrypt: call('kms:Decrypt') })).toEqual({ generate: 'Allowed', decrypt: 'Allowed' });
+  });
+});
+
+describe('services and everyone else', () => {
+  /** The hosted rotation function's role, as the Secrets Manager transform makes it (KmsKeyArn given). */
+  const rotationRole = `arn:aws:iam::${ACCOUNT}:role/SecretsManagerRotationRole`;
+  const rotationPolicy = () => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keys.rotating },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'], Resource: secretArn },
+    ],
+  });
+
+  test('the hosted rotation function uses the key only through Secrets Manager', async () => {
+    const call = (action: string, context: Record<string, string>) => ({
+      principal: rotationRole, action, resource: keys.rotating, identityPolicies: [rotationPolicy()], context,
+    });
+    expect(await authorizer.decideAll({
+      decrypt: call('kms:Decrypt', viaService('secretsmanager', REGION)),
+      generate: call('kms:GenerateDataKey', viaService('secretsmanager', REGION)),
+      direct: call('kms:Decrypt', {}),
+      putSecret: { principal: rotationRole, action: 'secretsmanager:PutSecretValue', resource: secretArn, identityPolicies: [rotationPolicy()] },
+    })).toEqual({ decrypt: 'Allowed', generate: 'Allowed', direct: 'ImplicitlyDenied', putSecret: 'Allowed' });
+  });
+
+  test('a role of the account without IAM permission, another account and an anonymous caller cannot read the secret or use the key', async () => {
+    expect(await authorizer.decideAll({
+      noPolicy: { principal: `arn:aws:iam::${ACCOUNT}:role/App`, action: 'kms:Decrypt', resource: keys.rotating, identityPolicies: [], context: viaService('secretsmanager', REGION) },
+      otherAccount: {
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`,
+        action: 'kms:Decrypt',
+        resource: keys.rotating,
+        identityPolicies: [ALLOW_ALL],
+        context: viaService('secretsmanager', REGION),
+      },
+      otherAccountSecret: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },
+      anonymous: { principal: 'anonymous', action: 'secretsmanager:GetSecretValue', resource: secretArn },
+    })).toEqual({ noPolicy: 'ImplicitlyDenied', otherAccount: 'ImplicitlyDenied', otherAccountSecret: 'ImplicitlyDenied', anonymous: 'ImplicitlyDenied' });
+  });
+});
+

@@ -1,0 +1,149 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AccessLogBucket, BucketEncryptionChoice, EncryptedBucket } from '../../src';
+import { newApp } from '../support/app';
+import { ResolvedApp } from './support/resolver';
+import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployRole, OTHER_ACCOUNT } from './support/simulator';
+
+/**
+ * Authorization contracts of the S3 constructs: uploads to an `EncryptedBucket` are allowed exactly
+ * when the object ends under the bucket's key over TLS 1.2 or later; the deploying role, the log
+ * delivery services and the grantees get what they need; buckets and log targets in different
+ * stacks form no cycle.
+ */
+
+const REGION = 'eu-west-1';
+const role = (scope: Stack, id: string) => new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+let resolved: ResolvedApp;
+let authorizer: Authorizer;
+let bucket: { arn: string; keyArn: string; keyId: string };
+let dsse: { arn: string; keyArn: string };
+
+beforeAll(() => {
+  const app = newApp();
+  const env = { account: ACCOUNT, region: REGION };
+  const logsStack = new Stack(app, 'Logs', { env });
+  const data = new Stack(app, 'Data', { env });
+  const apps = new Stack(app, 'Apps', { env });
+  const logs = new AccessLogBucket(logsStack, 'AccessLogs');
+  // A log target in another stack: its policy must not refer back to the source bucket's stack.
+  const uploads = new EncryptedBucket(data, 'Uploads', { serverAccessLogsBucket: logs, serverAccessLogsPrefix: 'uploads/' });
+  new EncryptedBucket(data, 'Dsse', { encryptionChoice: BucketEncryptionChoice.DSSE });
+  uploads.grantPut(role(data, 'Writer'));
+  uploads.grantRead(role(apps, 'CrossStackReader'));
+  role(apps, 'Ungranted');
+  resolved = ResolvedApp.of(app);
+  authorizer = new Authorizer(resolved);
+  const key = resolved.resource('AWS::KMS::Key', 'UploadsKey', 'Data');
+  bucket = { arn: resolved.resource('AWS::S3::Bucket', 'Uploads', 'Data').arn, keyArn: key.arn, keyId: key.arn.split('/').pop()! };
+  dsse = { arn: resolved.resource('AWS::S3::Bucket', 'Dsse', 'Data').arn, keyArn: resolved.resource('AWS::KMS::Key', 'DsseKey', 'Data').arn };
+});
+
+const roleArn = (stack: string, prefix: string) => resolved.resource('AWS::IAM::Role', prefix, stack).arn;
+
+describe('uploads to an EncryptedBucket: the header matrix, by TLS version', () => {
+  const headers = (): Record<string, Record<string, string>> => ({
+    'no encryption headers (bucket default)': {},
+    'aws:kms with the bucket key ARN': { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.keyArn },
+    'aws:kms with the bucket key ID': { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.keyId },
+    'aws:kms with an alias ARN of the bucket key': {
+      's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${ACCOUNT}:alias/uploads`,
+    },
+    'aws:kms without a key (aws/s3)': { 's3:x-amz-server-side-encryption': 'aws:kms' },
+    'aws:kms with another key': {
+      's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`,
+    },
+    'AES256': { 's3:x-amz-server-side-encryption': 'AES256' },
+    'DSSE with the bucket key': { 's3:x-amz-server-side-encryption': 'aws:kms:dsse', 's3:x-amz-server-side-encryption-aws-kms-key-id': bucket.keyArn },
+    'DSSE without a key': { 's3:x-amz-server-side-encryption': 'aws:kms:dsse' },
+    'SSE-C': { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' },
+  });
+  const transports: Record<string, Record<string, string>> = {
+    'TLS 1.3': { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' },
+    'TLS 1.2': { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2' },
+    'TLS 1.1': { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.1' },
+    'plain HTTP': { 'aws:SecureTransport': 'false' },
+  };
+  /** The object ends under the bucket's key; alias forms are refused (README: name the key by ARN or ID). */
+  const UNDER_BUCKET_KEY = ['no encryption headers (bucket default)', 'aws:kms with the bucket key ARN', 'aws:kms with the bucket key ID'];
+
+  test('PutObject, CopyObject and CreateMultipartUpload (all s3:PutObject) are allowed exactly under the bucket key over TLS >= 1.2', async () => {
+    const writer = roleArn('Data', 'Writer');
+    const calls = Object.fromEntries(Object.entries(headers()).flatMap(([h, hs]) => Object.entries(transports).map(([t, ts]) => [`${h} / ${t}`, {
+      principal: writer, action: 's3:PutObject', resource: `${bucket.arn}/reports/a.csv`, context: { ...ts, ...hs },
+    }])));
+    const decisions = await authorizer.decideAll(calls);
+    const expected = Object.fromEntries(Object.keys(calls).map(label => {
+      const [h, t] = label.split(' / ');
+      const ok = UNDER_BUCKET_KEY.includes(h) && (t === 'TLS 1.3' || t === 'TLS 1.2');
+      return [label, (ok ? 'Allowed' : 'ExplicitlyDenied') as Decision];
+    }));
+    expect(decisions).toEqual(expected);
+  });
+
+  test('a DSSE bucket takes only aws:kms:dsse with its key, or no headers', async () => {
+    const writer = `arn:aws:iam::${ACCOUNT}:role/DsseWriter`;
+    const put = (context: Record<string, string>) => ({ principal: writer, action: 's3:PutObject', resource: `${dsse.arn}/a`, context, identityPolicies: [ALLOW_ALL] });
+    expect(await authorizer.decideAll({
+      none: put({}),
+      dsseWithKey: put({ 's3:x-amz-server-side-encryption': 'aws:kms:dsse', 's3:x-amz-server-side-encryption-aws-kms-key-id': dsse.keyArn }),
+      dsseWithoutKey: put({ 's3:x-amz-server-side-encryption': 'aws:kms:dsse' }),
+      kmsWithKey: put({ 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': dsse.keyArn }),
+    })).toEqual({ none: 'Allowed', dsseWithKey: 'Allowed', dsseWithoutKey: 'ExplicitlyDenied', kmsWithKey: 'ExplicitlyDenied' });
+  });
+});
+
+describe('grants, services and the deploying role', () => {
+  test('grantRead to a role of another stack: reads objects and decrypts through S3; others are denied', async () => {
+    const reader = roleArn('Apps', 'CrossStackReader');
+    const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+    expect(await authorizer.decideAll({
+      get: { principal: reader, action: 's3:GetObject', resource: `${bucket.arn}/a` },
+      decrypt: { principal: reader, action: 'kms:Decrypt', resource: bucket.keyArn, context: viaS3 },
+      put: { principal: reader, action: 's3:PutObject', resource: `${bucket.arn}/a` },
+      encrypt: { principal: reader, action: 'kms:GenerateDataKey', resource: bucket.keyArn, context: viaS3 },
+      ungranted: { principal: roleArn('Apps', 'Ungranted'), action: 'kms:Decrypt', resource: bucket.keyArn, context: viaS3 },
+      otherAccount: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 's3:GetObject', resource: `${bucket.arn}/a`, identityPolicies: [ALLOW_ALL] },
+      anonymous: { principal: 'anonymous', action: 's3:GetObject', resource: `${bucket.arn}/a` },
+    })).toEqual({
+      get: 'Allowed',
+      decrypt: 'Allowed',
+      put: 'ImplicitlyDenied',
+      encrypt: 'ImplicitlyDenied',
+      ungranted: 'ImplicitlyDenied',
+      otherAccount: 'ImplicitlyDenied',
+      anonymous: 'ImplicitlyDenied',
+    });
+  });
+
+  test('S3 server access logging and ELB log delivery may write to the AccessLogBucket, for this account only', async () => {
+    const logs = resolved.resource('AWS::S3::Bucket', 'AccessLogs', 'Logs').arn;
+    const fromUs = { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': bucket.arn };
+    expect(await authorizer.decideAll({
+      s3Logging: { principal: 'logging.s3.amazonaws.com', action: 's3:PutObject', resource: `${logs}/uploads/2026-01-01`, context: fromUs },
+      s3LoggingForOtherAccount: {
+        principal: 'logging.s3.amazonaws.com',
+        action: 's3:PutObject',
+        resource: `${logs}/uploads/x`,
+        context: { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': 'arn:aws:s3:::theirs' },
+      },
+      elb: { principal: 'logdelivery.elasticloadbalancing.amazonaws.com', action: 's3:PutObject', resource: `${logs}/AWSLogs/${ACCOUNT}/elb.log`, context: { 'aws:SourceAccount': ACCOUNT } },
+      elbOtherAccountPath: { principal: 'logdelivery.elasticloadbalancing.amazonaws.com', action: 's3:PutObject', resource: `${logs}/AWSLogs/${OTHER_ACCOUNT}/elb.log` },
+    })).toEqual({ s3Logging: 'Allowed', s3LoggingForOtherAccount: 'ImplicitlyDenied', elb: 'Allowed', elbOtherAccountPath: 'ImplicitlyDenied' });
+  });
+
+  test('the deploying role may configure and delete the buckets over TLS', async () => {
+    const actions = ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning',
+      's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketLogging', 's3:PutBucketTagging', 's3:DeleteBucket'];
+    const decisions = await authorizer.decideAll(Object.fromEntries(actions.map(action => [action, {
+      principal: deployRole(REGION), action, resource: bucket.arn, identityPolicies: [ALLOW_ALL], context: { 's3:TlsVersion': '1.2' },
+    }])));
+    expect(decisions).toEqual(Object.fromEntries(actions.map(a => [a, 'Allowed'])));
+  });
+
+  test('no cycle: the log target\'s stack and the key\'s stack refer to no stack that refers to them', () => {
+    expect(JSON.stringify(resolved.stack('Logs').template)).not.toContain('Fn::ImportValue');
+    expect(JSON.stringify(resolved.stack('Data').template)).not.toContain('"Apps:');
+  });
+});

@@ -5,6 +5,7 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { ResolvedOptions } from '../gate/resolved-options';
+import { assertCdkVersion } from '../private/cdk-version';
 import { VERSION } from '../private/version';
 import { RULES } from '../rules/catalogue';
 
@@ -24,6 +25,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
   private readonly options: ResolvedOptions;
 
   constructor(options: EncryptionGateOptions = {}) {
+    assertCdkVersion('EncryptionChecks');
     this.options = new ResolvedOptions(RULES, options);
     this.ruleIds = this.options.rules.map(r => r.id);
   }

@@ -5,6 +5,7 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { ResolvedOptions } from '../gate/resolved-options';
+import { assertCdkVersion } from '../private/cdk-version';
 import { RULES } from '../rules/catalogue';
 
 /** Resources some `EnforceEncryption` judges; the Stage fallback skips them. */
@@ -31,6 +32,7 @@ export class EnforceEncryption implements IAspect {
   private readonly stages = new WeakMap<Stack, IConstruct>();
 
   constructor(options: EncryptionGateOptions = {}) {
+    assertCdkVersion('EnforceEncryption');
     this.options = new ResolvedOptions(RULES, options);
   }
 

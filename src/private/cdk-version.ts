@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import * as path from 'path';
 
 /**
@@ -58,8 +59,12 @@ function readInstalledVersion(): string | undefined {
   try {
     let dir = path.dirname(require.resolve('aws-cdk-lib'));
     for (let depth = 0; depth < 4; depth++) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const pkg = require(path.join(dir, 'package.json'));
+      let pkg: any;
+      try {
+        pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      } catch {
+        pkg = undefined;
+      }
       if (pkg?.name === 'aws-cdk-lib' && typeof pkg.version === 'string') {
         return pkg.version;
       }

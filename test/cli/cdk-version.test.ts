@@ -3,6 +3,7 @@
  * file with the floor installed and CEG_EXPECT_CDK_VERSION set: then the version read must be the
  * floor, and the plugin must refuse it with the message that names both floors.
  */
+/* eslint-disable @typescript-eslint/no-require-imports */
 import { EncryptionChecks, EnforceEncryption } from '../../src';
 import { assertCdkVersion, CDK_FLOORS, cdkVersionProblem, installedCdkVersion, isBelow } from '../../src/private/cdk-version';
 

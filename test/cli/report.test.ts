@@ -13,10 +13,11 @@ import { EncryptedBucket, EncryptionChecks, EnforceEncryption, FindingLevel, Rul
 import { main, USAGE } from '../../src/cli/main';
 import { resourceLines } from '../../src/cli/template-lines';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const Ajv = require('ajv');
-const SARIF_SCHEMA = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-const DRAFT_04 = require('ajv/lib/refs/json-schema-draft-04.json');
+/** The SARIF 2.1.0 schema (draft-04), as shipped by @microsoft/jest-sarif: nothing is downloaded. */
+const SARIF_SCHEMA = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+const DRAFT_04 = JSON.parse(readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8'));
 
 const env = { account: '111111111111', region: 'eu-west-1' };
 const dirs: string[] = [];
@@ -245,8 +246,8 @@ test('template lines: logical IDs of Resources only, escapes and other sections 
   const text = JSON.stringify({
     Parameters: { Bare: { Type: 'String' } },
     Resources: {
-      'A': { Type: 'AWS::S3::Bucket', Properties: { Tags: [{ Key: 'x"y', Value: '{' }] } },
-      'B': { Type: 'AWS::S3::Bucket', Metadata: { Resources: { C: 1 } } },
+      A: { Type: 'AWS::S3::Bucket', Properties: { Tags: [{ Key: 'x"y', Value: '{' }] } },
+      B: { Type: 'AWS::S3::Bucket', Metadata: { Resources: { C: 1 } } },
     },
   }, undefined, 1);
   const lineOf = (key: string) => text.split('\n').findIndex(l => l.includes(`"${key}": {`)) + 1;

@@ -63,6 +63,19 @@ const parts: Record<string, () => void> = {
     new EncryptedBucket(replicaStack, 'Archive', { encryptionKey: key.addReplica(replicaStack, { alias: 'probe' }) });
     app.synth();
   },
+  // The encryption context must reach the key policy statement (iam.Grant with conditions).
+  envelopeContext: () => {
+    const app = newApp();
+    const stack = new cdk.Stack(app, 'Envelope', { env });
+    const key = new MultiRegionKey(stack, 'Key', { alias: 'probe' });
+    const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    EnvelopeEncryption.grantWriter(key, writer, { encryptionContext: { tenant: 'acme' } });
+    const template = app.synth().getStackByName('Envelope').template;
+    const keyPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::KMS::Key').Properties.KeyPolicy;
+    if (!keyPolicy.Statement.some((s: any) => s.Action === 'kms:GenerateDataKey' && s.Condition?.StringEquals?.['kms:EncryptionContext:tenant'] === 'acme')) {
+      throw new Error('the key policy grants kms:GenerateDataKey without the encryption context condition');
+    }
+  },
   aspect: () => {
     const app = newApp();
     bareBucket(app);

@@ -1,4 +1,8 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, release } from 'projen';
+import { CDK_FLOORS } from './src/private/cdk-version';
+
+/** The aws-cdk-lib we build and test with; users need only CDK_FLOORS.PACKAGE (measured). */
+const CDK_DEV_VERSION = '2.276.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-encryption-guard',
@@ -13,15 +17,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // aws-cdk-lib 2.276 is the first line with the validation layer we build on
-  // (Validations.acknowledge, IPolicyValidationPlugin with appConstruct).
-  cdkVersion: '2.276.0',
+  // The peer range starts at the lowest aws-cdk-lib every construct, the Aspect and
+  // acknowledgements work with (the plugin needs more and says so at run time); measured with
+  // scripts/measure-cdk-floors.sh, tested in CI by scripts/cdk-floor.sh. We develop against a
+  // newer release: the devDependency is not pinned to the floor.
+  cdkVersion: CDK_FLOORS.PACKAGE,
   constructsVersion: '10.5.1',
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
   // Test-only oracles and tools. cdk-nag types never appear in our public API, so it is a
   // devDependency: users who only want our gate do not have to install it.
   devDeps: [
+    `aws-cdk-lib@${CDK_DEV_VERSION}`,
+    // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json, draft-04) and a validator
+    // for it: the report CLI's tests validate its output offline.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^6.12.6',
     'aws-cdk@2.1148.1',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
@@ -47,11 +59,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-encryption-guard/cdk-encryption-guard-go',
   },
 
-  // No GitHub automation in this repository: CI is `.ci/run`.
-  github: false,
-  release: false,
-  depsUpgrade: false,
+  // `cdk-encryption-guard report`: SARIF / Markdown from a cloud assembly (no runtime dependency).
+  bin: { 'cdk-encryption-guard': 'lib/cli/main.js' },
+
+  // CI is `.ci/run`; GitHub is used only to publish. The release workflow
+  // (.github/workflows/release.yml, generated) runs when started by hand (workflow_dispatch):
+  // it bumps the version from the commit history, builds every language with jsii-pacmak, tags
+  // the release and publishes to npm, PyPI, Maven Central, NuGet and the Go module repository,
+  // with the registries' credentials as repository secrets (NPM_TOKEN; TWINE_USERNAME,
+  // TWINE_PASSWORD; MAVEN_USERNAME, MAVEN_PASSWORD, MAVEN_GPG_PRIVATE_KEY,
+  // MAVEN_GPG_PRIVATE_KEY_PASSPHRASE, MAVEN_STAGING_PROFILE_ID; NUGET_API_KEY; GO_GITHUB_TOKEN).
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: false },
+  pullRequestTemplate: false,
   buildWorkflow: false,
+  depsUpgrade: false,
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.workflowDispatch(),
+  releaseToNpm: true,
+  npmAccess: javascript.NpmAccess.PUBLIC,
+  // The first release is 0.1.0; later ones follow the commit history (scripts/next-version.sh).
+  nextVersionCommand: 'bash scripts/next-version.sh',
 
   gitignore: ['cdk.out/', '/examples/cdk.out*', '/bench/results/', '/dist/'],
 
@@ -69,7 +97,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
-project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/');
+// Only lib/, README, API.md, LICENSE and .jsii belong in the package: not the cdk CLI's context
+// file that running the examples leaves at the root, nor test output.
+// The CDK component replaces any constructs devDependency with the peer: add it back, unpinned
+// from the peer's floor like aws-cdk-lib.
+project.addDevDeps('constructs@10.5.1');
+
+project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/', '/cdk.context.json', '/cdk.out/', '/test-reports/');
 
 // jsii 6 prints an end-of-life banner on Node 20, the Node of our CI: keep logs readable.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
@@ -94,6 +128,11 @@ project.addTask('docs:rules', {
 project.addTask('demo', {
   description: 'Synthesize the example apps through the encryption gate with the cdk CLI',
   exec: 'ts-node --transpile-only examples/demo.ts',
+});
+
+project.addTask('test:cdk-floor', {
+  description: `Run the tests against the lowest supported aws-cdk-lib (${CDK_FLOORS.PACKAGE}) in a scratch copy`,
+  exec: 'bash scripts/cdk-floor.sh',
 });
 
 project.addTask('bench', {

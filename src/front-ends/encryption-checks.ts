@@ -5,6 +5,7 @@ import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
+import { assertCdkVersion } from '../private/cdk-version';
 import { VERSION } from '../private/version';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
@@ -25,6 +26,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
   private readonly selection: RuleSelection;
 
   constructor(options: EncryptionGateOptions = {}) {
+    assertCdkVersion('EncryptionChecks');
     this.selection = new RuleSelection(RULES, options);
     this.ruleIds = this.selection.rules.map(r => r.id);
   }

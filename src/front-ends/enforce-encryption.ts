@@ -7,6 +7,7 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { toFinding } from '../report/findings';
+import { assertCdkVersion } from '../private/cdk-version';
 import { RULES } from '../rules/catalogue';
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
@@ -32,6 +33,7 @@ export class EnforceEncryption implements IAspect {
   private readonly selection: RuleSelection;
 
   constructor(options: EncryptionGateOptions = {}) {
+    assertCdkVersion('EnforceEncryption');
     this.selection = new RuleSelection(RULES, options);
   }
 

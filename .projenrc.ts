@@ -93,6 +93,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // One worker is faster than two here: each worker pays CDK's start-up cost again.
       maxWorkers: 1,
+      // The oracle suites (cdk-nag packs, Control Tower controls, the built-in validator over
+      // property-based apps) and the cdk CLI test take two minutes: `npm run test:oracles`, in CI.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/oracles/', '<rootDir>/test/cli.test.ts'],
     },
   },
 });
@@ -128,6 +131,11 @@ project.addTask('docs:rules', {
 project.addTask('demo', {
   description: 'Synthesize the example apps through the encryption gate with the cdk CLI',
   exec: 'ts-node --transpile-only examples/demo.ts',
+});
+
+project.addTask('test:oracles', {
+  description: 'The slow suites: third-party oracles over property-based apps, and the cdk CLI on the examples',
+  exec: 'jest --testPathIgnorePatterns=/node_modules/ --coverage=false --ci test/oracles test/cli.test.ts',
 });
 
 project.addTask('test:cdk-floor', {

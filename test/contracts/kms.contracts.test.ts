@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CmkWithPolicy, EnvelopeEncryption } from '../../src';
+import { EncryptionGate, CmkWithPolicy, EnvelopeEncryption } from '../../src';
 import { newApp } from '../support/app';
 import { ResolvedApp } from './support/resolver';
 import { ACCOUNT, ALLOW_ALL, Authorizer, deployRole, OTHER_ACCOUNT } from './support/simulator';
@@ -148,7 +148,7 @@ describe('templates of grants across stacks', () => {
   });
 });
 
-describe('public-principal statements "limited" by conditions that do not limit (left to the gate\'s condition evaluator)', () => {
+describe('public-principal statements "limited" by conditions that do not limit', () => {
   const fakeLimit = () => new iam.PolicyStatement({
     principals: [new iam.AnyPrincipal()],
     actions: ['kms:Decrypt'],
@@ -156,10 +156,13 @@ describe('public-principal statements "limited" by conditions that do not limit 
     conditions: { StringLikeIfExists: { 'aws:PrincipalArn': '*' } },
   });
 
-  test('the simulator shows the danger: such a statement admits an anonymous caller and any account', async () => {
+  test('the simulator shows the danger of one slipped in by an escape hatch, and the gate flags it (CEG-KMS-2)', async () => {
     const app = newApp();
     const stack = new Stack(app, 'Open', { env: { account: ACCOUNT, region: REGION } });
-    new CmkWithPolicy(stack, 'Key').addToResourcePolicy(fakeLimit());
+    const cmk = new CmkWithPolicy(stack, 'Key');
+    const cfnKey = cmk.node.defaultChild as kms.CfnKey;
+    const next = stack.resolve(cfnKey.keyPolicy).Statement.length;
+    cfnKey.addPropertyOverride(`KeyPolicy.Statement.${next}`, stack.resolve(fakeLimit().toStatementJson()));
     const open = ResolvedApp.of(app);
     const key = open.resource('AWS::KMS::Key', 'Key').arn;
     const decide = new Authorizer(open);
@@ -167,12 +170,11 @@ describe('public-principal statements "limited" by conditions that do not limit 
       anonymous: { principal: 'anonymous', action: 'kms:Decrypt', resource: key },
       otherAccount: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
     })).toEqual({ anonymous: 'Allowed', otherAccount: 'Allowed' });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-2'] });
+    expect(findings.map(f => `${f.ruleId} ${f.constructPath} ${f.kind}`)).toEqual(['CEG-KMS-2 Open/Key/Resource non-compliant']);
   });
 
-  // KNOWN DEFECT, out of this change's scope: CmkWithPolicy's guard judges conditions by their keys
-  // only. The lead is wiring the gate's condition evaluator into the constructs; when that lands this
-  // expectation passes, `test.failing` then fails, and it becomes a plain `test`.
-  test.failing('KNOWN DEFECT: addToResourcePolicy refuses a "*" statement whose only condition is StringLikeIfExists aws:PrincipalArn "*"', () => {
+  test('addToResourcePolicy refuses a "*" statement whose only condition is StringLikeIfExists aws:PrincipalArn "*"', () => {
     const stack = new Stack(newApp(), 'Guard', { env: { account: ACCOUNT, region: REGION } });
     expect(() => new CmkWithPolicy(stack, 'Key').addToResourcePolicy(fakeLimit())).toThrow(/every principal/);
   });

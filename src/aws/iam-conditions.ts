@@ -231,7 +231,9 @@ function not(value: Tri): Tri {
  * caller picks one of its values.
  */
 export function fixedContext(entries: { [key: string]: string | string[] | undefined | Choice }): FixedContext {
-  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), v instanceof Choice ? v : v === undefined ? ABSENT : Array.isArray(v) ? v : [v]]));
+  const valueOf = (v: string | string[] | undefined | Choice): ContextValue | Choice =>
+    v instanceof Choice ? v : v === undefined ? ABSENT : Array.isArray(v) ? v : [v];
+  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), valueOf(v)]));
 }
 
 /** A key the caller may leave out or set to `value`. */

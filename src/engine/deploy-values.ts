@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { ReferenceTable } from './resource-reference';
 import { Fork, World } from './worlds';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
-import { ReferenceTable } from './resource-reference';
 
 /** What one stack's template knows at synth time: pseudo parameters, conditions, parameters. */
 export interface StackFacts {

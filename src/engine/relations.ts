@@ -1,13 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import { AppIndex, environmentOf } from './app-index';
 import { DeployValues } from './deploy-values';
+import { WHOLE } from './rendering';
 import { isResourceReference, ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, World } from './worlds';
 import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
-import { WHOLE } from './rendering';
 
 /**
  * How resources find each other: forwards (the launch template of an instance) and backwards (the

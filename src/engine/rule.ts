@@ -1,5 +1,5 @@
-import type { RuleContext } from './rule-context';
 import type { ResourceView } from './resource-view';
+import type { RuleContext } from './rule-context';
 import { RuleInfo } from '../gate/rule-info';
 
 /** The verdict of one rule on one resource in one world. */

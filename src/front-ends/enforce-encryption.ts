@@ -6,8 +6,8 @@ import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
-import { toFinding } from '../report/findings';
 import { assertCdkVersion } from '../private/cdk-version';
+import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */

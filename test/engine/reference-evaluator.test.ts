@@ -48,8 +48,9 @@ function concrete(value: unknown, truth: { [c: string]: boolean }): unknown {
 
 function reference(resourceCondition: string | undefined, value: unknown, judge: (v: unknown) => Outcome): Outcome | 'absent' {
   const outcomes: Outcome[] = [];
-  for (let bits = 0; bits < 2 ** CONDITIONS.length; bits++) {
-    const truth = Object.fromEntries(CONDITIONS.map((c, i) => [c, (bits & (1 << i)) !== 0]));
+  for (let n = 0; n < 2 ** CONDITIONS.length; n++) {
+    // Assignment n: condition i is true when bit i of n is set.
+    const truth = Object.fromEntries(CONDITIONS.map((c, i) => [c, Math.floor(n / 2 ** i) % 2 === 1]));
     if (resourceCondition !== undefined && !truth[resourceCondition]) {
       continue;
     }

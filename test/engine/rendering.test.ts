@@ -7,21 +7,21 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AppIndex } from '../../src/engine/app-index';
-import { ReferenceTable } from '../../src/engine/resource-reference';
 import { renderResource, WHOLE } from '../../src/engine/rendering';
+import { ReferenceTable } from '../../src/engine/resource-reference';
 import { newApp, newStack } from '../support/app';
 
 /** What the gate renders, with its reference markers turned back into CloudFormation's intrinsics. */
 function gateView(stack: Stack, resource: CfnResource): unknown {
-  const table = new ReferenceTable();
-  new AppIndex(stack.node.root, table);
-  const rendered = renderResource(resource, stack, table).properties;
+  const references = new ReferenceTable();
+  new AppIndex(stack.node.root, references);
+  const rendered = renderResource(resource, stack, references).properties;
   const unmark = (value: unknown): unknown => {
     if (Array.isArray(value)) {
       return value.map(unmark);
     }
     if (typeof value === 'object' && value !== null) {
-      const ref = table.unmark(value as never);
+      const ref = references.unmark(value as never);
       if (ref !== undefined) {
         const id = stack.resolve(ref.target.logicalId);
         return ref.attribute === 'Ref' ? { Ref: id } : { 'Fn::GetAtt': [id, ref.attribute] };
@@ -96,9 +96,9 @@ describe('rendering equals the synthesized template', () => {
       expect(gateView(stack, bucket)).toEqual(template);
       // Each property rendered alone reads the same (typed values keep camelCase keys).
       const record = new AppIndex(stack.node.root, table()).recordOf(bucket);
-      for (const name of ['BucketEncryption', 'VersioningConfiguration', 'BucketName']) {
-        const alone = record.property(name);
-        const expected = template?.[name];
+      for (const property of ['BucketEncryption', 'VersioningConfiguration', 'BucketName']) {
+        const alone = record.property(property);
+        const expected = template?.[property];
         expect(alone === WHOLE ? 'whole' : lowerKeys(unmarked(stack, alone))).toEqual(alone === WHOLE ? 'whole' : lowerKeys(expected));
       }
     });

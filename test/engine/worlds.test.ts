@@ -23,7 +23,8 @@ test('an Auto Scaling group whose launch template is chosen by Fn::If is judged 
   const bare = new ec2.CfnLaunchTemplate(stack, 'Bare', { launchTemplateData: {} });
   const prod = conditionOn(stack, 'IsProd');
   new autoscaling.CfnAutoScalingGroup(stack, 'Group', {
-    minSize: '1', maxSize: '1',
+    minSize: '1',
+    maxSize: '1',
     launchTemplate: { launchTemplateId: Fn.conditionIf(prod.logicalId, good.ref, bare.ref).toString(), version: '$Latest' },
   });
   const finding = verdictOn(EncryptionGate.evaluate(stack), 'Stack/Group', 'CEG-EBS-4')!;
@@ -50,7 +51,8 @@ test('a resource whose condition is false does not exist; a parameter equals one
   unencrypted.cfnOptions.condition = prod;
   // Prod and dev at once is impossible: the volume is encrypted in prod, and does not exist otherwise.
   new ec2.CfnVolume(stack, 'Both', {
-    availabilityZone: 'eu-west-1a', size: 1,
+    availabilityZone: 'eu-west-1a',
+    size: 1,
     encrypted: Fn.conditionIf(prod.logicalId, true, Fn.conditionIf(dev.logicalId, true, false)) as never,
   }).cfnOptions.condition = new CfnCondition(stack, 'ProdOrDev', { expression: Fn.conditionOr(prod, dev) });
   const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-EBS-1'] });

@@ -7,8 +7,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { AccessLogBucket, CmkWithPolicy, EncryptedBucket, RotatingSecret } from '../../src';
 import { crashes, envStack, newApp, runCombined } from './harness';
+import { AccessLogBucket, CmkWithPolicy, EncryptedBucket, RotatingSecret } from '../../src';
 
 /**
  * Crash-proofing: representative resources of the example and test apps (the library's own
@@ -20,7 +20,8 @@ import { crashes, envStack, newApp, runCombined } from './harness';
 function representative(app: App, id = 'Stack'): Stack {
   const stack = envStack(app, id);
   const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0, maxAzs: 1,
+    natGateways: 0,
+    maxAzs: 1,
     subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
   const key = new CmkWithPolicy(stack, 'DataKey', { alias: 'crash-data' });
@@ -55,12 +56,18 @@ function representative(app: App, id = 'Stack'): Stack {
   const lb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
   const http = lb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443' }) });
   new elbv2.CfnListenerRule(stack, 'Rule', {
-    listenerArn: http.listenerArn, priority: 1, conditions: [{ field: 'path-pattern', values: ['/x'] }],
+    listenerArn: http.listenerArn,
+    priority: 1,
+    conditions: [{ field: 'path-pattern', values: ['/x'] }],
     actions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
   });
   const https = new elbv2.CfnListener(stack, 'Https', {
-    loadBalancerArn: lb.loadBalancerArn, port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-    certificates: [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/1' }], defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
+    loadBalancerArn: lb.loadBalancerArn,
+    port: 443,
+    protocol: 'HTTPS',
+    sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    certificates: [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/1' }],
+    defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
   });
   new elbv2.CfnListenerCertificate(stack, 'ExtraCert', { listenerArn: https.ref, certificates: [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/2' }] });
   return stack;

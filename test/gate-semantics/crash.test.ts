@@ -1,6 +1,6 @@
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -33,7 +33,9 @@ describe('crash: token overrides of another resource\'s attribute', () => {
       launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeSize: 8 } }] },
     });
     const asg = new autoscaling.CfnAutoScalingGroup(stack, 'Asg', {
-      maxSize: '1', minSize: '0', availabilityZones: ['eu-west-1a'],
+      maxSize: '1',
+      minSize: '0',
+      availabilityZones: ['eu-west-1a'],
       launchTemplate: { launchTemplateId: 'lt-placeholder', version: '1' },
     });
     asg.addPropertyOverride('LaunchTemplate.LaunchTemplateId', lt.ref);
@@ -41,8 +43,11 @@ describe('crash: token overrides of another resource\'s attribute', () => {
     // An HTTPS listener whose certificate is overridden with an ACM certificate's ref.
     const cert = new acm.CfnCertificate(stack, 'Cert', { domainName: 'example.com', validationMethod: 'DNS' });
     const listener = new elbv2.CfnListener(stack, 'Listener', {
-      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/x/1', port: 443, protocol: 'HTTPS',
-      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/x' }],
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/x/1',
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/x' }],
       defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
     });
     listener.addPropertyOverride('Certificates', [{ CertificateArn: cert.ref }]);

@@ -2,8 +2,8 @@ import { Aspects, NestedStack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EncryptionChecks, EncryptionGate, EncryptionGateOptions, EnforceEncryption, FindingLevel, RuleService } from '../../src';
 import { crashes, envStack, newApp, runAll, verdict } from './harness';
+import { EncryptionChecks, EncryptionGate, EncryptionGateOptions, EnforceEncryption, FindingLevel, RuleService } from '../../src';
 
 /** Class 7 of issue 13: the three front ends see the same resources, whatever the tree; options are validated. */
 

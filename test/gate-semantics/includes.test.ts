@@ -22,7 +22,9 @@ const JSON_TEMPLATE = {
         Bucket: { Ref: 'Bucket' },
         PolicyDocument: {
           Statement: [{
-            Effect: 'Deny', Principal: '*', Action: 's3:*',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
             Resource: [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, { 'Fn::Sub': '${Bucket.Arn}/*' }],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           }],

@@ -20,12 +20,16 @@ describe('Fn::If in every position: the unencrypted branch is found', () => {
     const good = new ec2.CfnLaunchTemplate(stack, 'Good', { launchTemplateData: { blockDeviceMappings: [ROOT] } });
     const bare = new ec2.CfnLaunchTemplate(stack, 'Bare', { launchTemplateData: { instanceType: 't3.micro' } });
     new autoscaling.CfnAutoScalingGroup(stack, 'Asg', {
-      maxSize: '1', minSize: '0', availabilityZones: ['eu-west-1a'],
+      maxSize: '1',
+      minSize: '0',
+      availabilityZones: ['eu-west-1a'],
       launchTemplate: { launchTemplateId: Fn.conditionIf(isProd.logicalId, good.ref, bare.ref).toString(), version: '1' },
     });
     // Second branch encrypted, first not: the order must not matter.
     new autoscaling.CfnAutoScalingGroup(stack, 'AsgSwapped', {
-      maxSize: '1', minSize: '0', availabilityZones: ['eu-west-1a'],
+      maxSize: '1',
+      minSize: '0',
+      availabilityZones: ['eu-west-1a'],
       launchTemplate: { launchTemplateId: Fn.conditionIf(isProd.logicalId, bare.ref, good.ref).toString(), version: '1' },
     });
     // The whole BucketEncryption, a whole list element, a leaf.
@@ -104,7 +108,9 @@ describe('parameters are deploy-time values, list parameters too', () => {
       bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, blockedEncryptionTypes: { encryptionType: types.valueAsList } }] },
     });
     new s3.CfnBucket(stack, 'SelectedAlgorithm', {
-      bucketEncryption: { serverSideEncryptionConfiguration: [{ ...KMS_RULE, serverSideEncryptionByDefault: { sseAlgorithm: Fn.select(0, algorithms.valueAsList) } }] },
+      bucketEncryption: {
+        serverSideEncryptionConfiguration: [{ ...KMS_RULE, serverSideEncryptionByDefault: { sseAlgorithm: Fn.select(0, algorithms.valueAsList) } }],
+      },
     });
     const flag = new CfnParameter(stack, 'Encrypt', { type: 'String', default: 'true' });
     new ec2.CfnVolume(stack, 'ParamVolume', { availabilityZone: 'eu-west-1a', size: 1, encrypted: flag.valueAsString as any });

@@ -29,7 +29,9 @@ describe('escape hatches', () => {
     // A deep override into a list element of an L2 instance.
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
     const instance = new ec2.Instance(stack, 'Instance', {
-      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-12345678' }),
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-12345678' }),
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
     (instance.node.defaultChild as CfnResource).addPropertyOverride('BlockDeviceMappings.0.Ebs.Encrypted', false);

@@ -62,7 +62,10 @@ describe('key policies: administrator and CreateGrant (CEG-KMS-3, CEG-KMS-4)', (
     const stack = envStack(app);
     key(stack, 'DenyPut', { Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' });
     key(stack, 'DenyPutButAdmin', {
-      Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:PutKeyPolicy',
+      Resource: '*',
       Condition: { StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/KeyAdmin' } },
     });
     key(stack, 'DenyPutWildcard', { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Put*', Resource: '*' });

@@ -15,21 +15,26 @@ const ROTATE = { rotationLambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:funct
 
 function isolatedVpc(scope: Construct): ec2.Vpc {
   return new ec2.Vpc(scope, 'Vpc', {
-    natGateways: 0, maxAzs: 2,
+    natGateways: 0,
+    maxAzs: 2,
     subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
 }
 
 function httpListener(scope: Construct): elbv2.CfnListener {
   return new elbv2.CfnListener(scope, 'Http', {
-    loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/x/1', port: 80, protocol: 'HTTP',
+    loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/x/1',
+    port: 80,
+    protocol: 'HTTP',
     defaultActions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
   });
 }
 
 function forwardRule(scope: Construct, id: string, listenerArn: string): void {
   new elbv2.CfnListenerRule(scope, id, {
-    listenerArn, priority: 1, conditions: [{ field: 'path-pattern', values: ['/api/*'] }],
+    listenerArn,
+    priority: 1,
+    conditions: [{ field: 'path-pattern', values: ['/api/*'] }],
     actions: [{ type: 'forward', targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/tg/1' }],
   });
 }
@@ -42,8 +47,11 @@ describe('relations across stacks, nested stacks and the standard CDK patterns',
     const vpc = isolatedVpc(a);
     const key = new kms.Key(a, 'Key', { enableKeyRotation: true });
     const db = new rds.DatabaseInstance(a, 'Db', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true, storageEncryptionKey: key,
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+      storageEncryptionKey: key,
       credentials: rds.Credentials.fromGeneratedSecret('admin', { encryptionKey: key }),
     });
     db.addRotationSingleUser();

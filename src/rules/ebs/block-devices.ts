@@ -1,7 +1,7 @@
+import { CONVENTIONAL, RootDevice } from './images';
 import { MemoKey } from '../../engine/rule-context';
 import { field, readBoolean, readList, readObject, readString } from '../../engine/values';
 
-import { CONVENTIONAL, RootDevice } from './images';
 import { isEncryptedCopy } from '../encrypted-copies';
 
 /** The judged mappings of a launch template, or why they cannot be known; once per template view. */

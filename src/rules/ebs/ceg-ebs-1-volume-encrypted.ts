@@ -1,7 +1,7 @@
-import { isPresent, readBoolean } from '../../engine/values';
-import { isEncryptedCopy } from '../encrypted-copies';
-import { FindingLevel, RuleService } from '../../gate/levels';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { isPresent, readBoolean } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
+import { isEncryptedCopy } from '../encrypted-copies';
 
 const LOCATION = 'Properties.Encrypted';
 

@@ -1,6 +1,6 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { judgeMappings, LAUNCH_CONFIGURATION_DEVICES, LAUNCH_TEMPLATE_DEVICES } from './block-devices';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**
  * CEG-EBS-2: every EBS mapping of a launch template or launch configuration is encrypted.

@@ -1,9 +1,9 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { Rule } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes, judgeMappings } from './block-devices';
 import { encryptedByDefault, rootDeviceOf } from './images';
 import { launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
+import { Rule } from '../../engine/rule';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**
  * CEG-EBS-3: an EC2 instance launches only encrypted EBS volumes, root volume included, judged

@@ -1,9 +1,9 @@
-import { field, readList, readObject } from '../../engine/values';
-import { NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { InheritedMappings, judgeLaunchedVolumes } from './block-devices';
 import { encryptedByDefault } from './images';
 import { launchConfigurationMappings, launchTemplateMappings } from './launch-sources';
 import { launchVerdict } from './launch-verdict';
+import { NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
+import { field, readList, readObject } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**

@@ -1,9 +1,8 @@
-import { rootDeviceOf } from './images';
 import { InheritedMappings, judgeMappings, LAUNCH_CONFIGURATION_DEVICES, LAUNCH_TEMPLATE_DEVICES } from './block-devices';
-import { TargetSpec } from '../../engine/rule-context';
-import { ResourceView } from '../../engine/resource-view';
-import { RuleContext } from '../../engine/rule-context';
+import { rootDeviceOf } from './images';
 import { isResourceReference } from '../../engine/resource-reference';
+import { ResourceView } from '../../engine/resource-view';
+import { TargetSpec, RuleContext } from '../../engine/rule-context';
 import { readObject, whyUnknown } from '../../engine/values';
 
 

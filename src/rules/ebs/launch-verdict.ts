@@ -1,5 +1,5 @@
-import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 import { LaunchJudgement } from './block-devices';
+import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 
 /** One verdict from a launch judgement: definite problems first, then what cannot be known. */
 export function launchVerdict(judgement: LaunchJudgement, subject: string, location: string): Verdict {

@@ -1,7 +1,7 @@
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { TargetSpec } from '../../engine/rule-context';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 
 const LISTENER: TargetSpec = { types: ['AWS::ElasticLoadBalancingV2::Listener'], noun: 'listener' };
 

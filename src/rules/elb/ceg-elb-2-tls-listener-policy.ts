@@ -1,7 +1,7 @@
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 
 /** CEG-ELB-2: an HTTPS or TLS listener has a certificate and an explicit TLS 1.2+ security policy. */
 export const tlsListenerPolicy: Rule = {

@@ -1,7 +1,7 @@
 import { isResourceReference } from '../../engine/resource-reference';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
 /** CEG-ELB-3 (warning): listener certificates come from ACM, not IAM server certificates. */
 export const acmCertificate: Rule = {

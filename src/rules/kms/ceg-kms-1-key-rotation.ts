@@ -1,6 +1,6 @@
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { readBoolean, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 
 const LOCATION = 'Properties.EnableKeyRotation';
 

@@ -1,7 +1,7 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
+import { keyPolicyStatements } from './key-policy-statements';
 import { admitsStrangers, describeStatement } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
-import { keyPolicyStatements } from './key-policy-statements';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 const LOCATION = 'Properties.KeyPolicy';
 

@@ -1,7 +1,7 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
+import { keyPolicyStatements } from './key-policy-statements';
 import { hasAdministrator } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
-import { keyPolicyStatements } from './key-policy-statements';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /** CEG-KMS-3: some principal can manage the key (change its policy), so it cannot be locked out. */
 export const keyPolicyAdministrator: Rule = {

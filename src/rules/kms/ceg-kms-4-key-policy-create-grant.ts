@@ -1,7 +1,7 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
+import { keyPolicyStatements } from './key-policy-statements';
 import { describeStatement, unrestrictedCreateGrantStatements } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
-import { keyPolicyStatements } from './key-policy-statements';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /** CEG-KMS-4: kms:CreateGrant is allowed only for grants to AWS resources. */
 export const keyPolicyCreateGrant: Rule = {

@@ -1,9 +1,9 @@
-import { ResourceView } from '../../engine/resource-view';
-import { isResourceReference } from '../../engine/resource-reference';
-import { MemoKey, RuleContext } from '../../engine/rule-context';
-import { field, intrinsicName, JsonObject, known, Reading, unknown, whyUnknown } from '../../engine/values';
 import { Statement, statementsOf } from '../../aws/iam-policy';
 import { asList } from '../../aws/json';
+import { isResourceReference } from '../../engine/resource-reference';
+import { ResourceView } from '../../engine/resource-view';
+import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { field, intrinsicName, JsonObject, known, Reading, unknown, whyUnknown } from '../../engine/values';
 
 const KEY_POLICY_STATEMENTS = new MemoKey<Reading<Statement[] | undefined>>('kms:statements');
 

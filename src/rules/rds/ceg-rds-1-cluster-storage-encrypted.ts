@@ -1,7 +1,7 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { Rule } from '../../engine/rule';
 import { clusterEncryption } from './storage-encryption';
 import { encryptionVerdict } from './verdict';
+import { Rule } from '../../engine/rule';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /** CEG-RDS-1: a DB cluster (Aurora or Multi-AZ) encrypts its storage. */
 export const clusterStorageEncrypted: Rule = {

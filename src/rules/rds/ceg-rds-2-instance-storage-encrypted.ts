@@ -1,7 +1,7 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { Rule } from '../../engine/rule';
 import { instanceEncryption } from './storage-encryption';
 import { encryptionVerdict } from './verdict';
+import { Rule } from '../../engine/rule';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**
  * CEG-RDS-2: a DB instance's storage is encrypted: declared for a standalone instance, inherited

@@ -1,10 +1,9 @@
 import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tls-parameters';
-import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
-import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
+import { TargetSpec, MemoKey, RuleContext } from '../../engine/rule-context';
 import { field, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
 
 const DB_INSTANCE: TargetSpec = { types: ['AWS::RDS::DBInstance'], nameProperty: 'DBInstanceIdentifier', arnResource: 'db', noun: 'source DB instance' };
 const PARAMETER_GROUP: TargetSpec = { types: ['AWS::RDS::DBParameterGroup'], nameProperty: 'DBParameterGroupName', noun: 'DB parameter group' };

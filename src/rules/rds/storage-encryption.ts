@@ -1,10 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { isResourceReference } from '../../engine/resource-reference';
-import { TargetSpec } from '../../engine/rule-context';
 import { ResourceView } from '../../engine/resource-view';
-import { isEncryptedCopy } from '../encrypted-copies';
-import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { TargetSpec, MemoKey, RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, isPresent, JsonObject, known, readBoolean, Reading, readString, unknown } from '../../engine/values';
+import { isEncryptedCopy } from '../encrypted-copies';
 
 const RDS_INSTANCE_MEMO = new MemoKey<DbEncryption>('rds:instance');
 const RDS_CLUSTER_MEMO = new MemoKey<DbEncryption>('rds:cluster');

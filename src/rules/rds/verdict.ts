@@ -1,5 +1,5 @@
-import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 import { DbEncryption } from './storage-encryption';
+import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../../engine/rule';
 
 export function encryptionVerdict(encryption: DbEncryption, subject: string): Verdict {
   switch (encryption.state) {

@@ -1,5 +1,5 @@
-import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
 import { andAll, orAll } from '../../aws/iam-conditions';
+import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
 import { intrinsicName, isJsonObject, JsonObject } from '../../aws/json';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';

@@ -1,6 +1,6 @@
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
 const LOCATION = 'Properties.BucketEncryption';
 const ALGORITHMS: { [algorithm: string]: string } = {

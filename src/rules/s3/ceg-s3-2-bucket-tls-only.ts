@@ -1,6 +1,6 @@
-import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { bucketPolicies, deniesBucketWide } from './bucket-policy-statements';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { FindingLevel, RuleService } from '../../gate/levels';
 
 const LOCATION = 'Properties.PolicyDocument';
 

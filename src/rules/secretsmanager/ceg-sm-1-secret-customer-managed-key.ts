@@ -1,8 +1,8 @@
-import { isResourceReference } from '../../engine/resource-reference';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { isResourceReference } from '../../engine/resource-reference';
+import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field, intrinsicName, JsonObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {

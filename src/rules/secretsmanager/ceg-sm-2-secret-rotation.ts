@@ -1,8 +1,8 @@
 import { ResourceView } from '../../engine/resource-view';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { RuleContext, TargetSpec } from '../../engine/rule-context';
 import { known, Reading } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 
 const SCHEDULE = 'AWS::SecretsManager::RotationSchedule';
 const ATTACHMENT = 'AWS::SecretsManager::SecretTargetAttachment';

@@ -4,6 +4,7 @@ import { Evaluation } from '../engine/evaluation';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { EncryptionGateOptions } from '../gate/options';
+import { assertCdkVersion } from '../private/cdk-version';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
@@ -21,6 +22,7 @@ export class EncryptionGate {
    * before it a reference to another stack is reported as unresolvable.
    */
   public static evaluate(scope: IConstruct, options: EncryptionGateOptions = {}): Finding[] {
+    assertCdkVersion('EncryptionGate');
     const selection = new RuleSelection(RULES, options);
     const evaluation = new Evaluation(scope.node.root, selection);
     const findings: Finding[] = [];

@@ -17,23 +17,16 @@ export const CDK_FLOORS = {
   PACKAGE: '2.252.0',
   /** The `EncryptionChecks` validation plugin. */
   PLUGIN: '2.262.0',
-  /**
-   * `EnvelopeEncryption` with an `encryptionContext`: before 2.276, `iam.Grant.addToPrincipalAndResource`
-   * drops `conditions` from the key policy statement, so the grant is not bound to the context
-   * (measured: 2.252–2.275 drop it, 2.276 keeps it).
-   */
-  ENVELOPE_CONTEXT: '2.276.0',
 } as const;
 
 /** A part of the library with its own aws-cdk-lib floor. */
-export type CdkPart = 'EnforceEncryption' | 'EncryptionChecks' | 'EncryptionGate' | 'constructs' | 'EnvelopeEncryption';
+export type CdkPart = 'EnforceEncryption' | 'EncryptionChecks' | 'EncryptionGate' | 'constructs';
 
 const FLOOR_OF: Record<CdkPart, string> = {
   EnforceEncryption: CDK_FLOORS.PACKAGE,
   EncryptionGate: CDK_FLOORS.PACKAGE,
   constructs: CDK_FLOORS.PACKAGE,
   EncryptionChecks: CDK_FLOORS.PLUGIN,
-  EnvelopeEncryption: CDK_FLOORS.ENVELOPE_CONTEXT,
 };
 
 let installed: string | null | undefined;
@@ -113,11 +106,7 @@ export function cdkVersionProblem(part: CdkPart, found: string | undefined): str
   }
   const upgrade = `Upgrade aws-cdk-lib in your app (npm install aws-cdk-lib@^${floor}).`;
   if (floor !== CDK_FLOORS.PACKAGE && !isBelow(found, CDK_FLOORS.PACKAGE)) {
-    const alternative = part === 'EncryptionChecks'
-      ? ' Or use the EnforceEncryption Aspect, which runs the same rules on this version.'
-      : part === 'EnvelopeEncryption'
-        ? ' Older releases drop the encryption context condition from the key policy statement. Or grant without encryptionContext.'
-        : '';
+    const alternative = part === 'EncryptionChecks' ? ' Or use the EnforceEncryption Aspect, which runs the same rules on this version.' : '';
     return `cdk-encryption-guard's ${part} needs aws-cdk-lib ≥ ${floor} (found ${found}); the rest of `
       + `cdk-encryption-guard works from ${CDK_FLOORS.PACKAGE}. ${upgrade}${alternative}`;
   }

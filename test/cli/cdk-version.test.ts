@@ -59,13 +59,6 @@ test('between the floors, only the plugin refuses, and says the rest works', () 
   expect(cdkVersionProblem('EncryptionChecks', CDK_FLOORS.PLUGIN)).toBeUndefined();
 });
 
-test('EnvelopeEncryption with an encryption context has its own floor, with the reason', () => {
-  const problem = cdkVersionProblem('EnvelopeEncryption', '2.270.0')!;
-  expect(problem).toContain(`EnvelopeEncryption needs aws-cdk-lib ≥ ${CDK_FLOORS.ENVELOPE_CONTEXT} (found 2.270.0)`);
-  expect(problem).toContain('drop the encryption context condition from the key policy statement');
-  expect(cdkVersionProblem('EnvelopeEncryption', CDK_FLOORS.ENVELOPE_CONTEXT)).toBeUndefined();
-});
-
 test('the front ends check the aws-cdk-lib in use when they are created', () => {
   expect(() => new EnforceEncryption()).not.toThrow();
   if (isBelow(installed, CDK_FLOORS.PLUGIN)) {

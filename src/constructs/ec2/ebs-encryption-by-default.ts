@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { USE_ACTIONS } from '../kms/key-policy';
@@ -75,6 +76,7 @@ export class EbsEncryptionByDefault extends Construct {
   public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: EbsEncryptionByDefaultProps = {}) {
+    assertCdkVersion('constructs');
     super(scope, id);
     const stack = Stack.of(this);
     refuse(this, stack, props);

@@ -7,6 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { AccessLogBucket } from '../s3/access-log-bucket';
 
@@ -127,6 +128,7 @@ export class AcmFrontedAlb extends Construct {
   private readonly httpsToTargets: boolean;
 
   constructor(scope: Construct, id: string, props: AcmFrontedAlbProps) {
+    assertCdkVersion('constructs');
     super(scope, id);
     const sslPolicy = props.sslPolicy ?? (props.tls13Only ? elbv2.SslPolicy.TLS13_13_PQ : elbv2.SslPolicy.TLS13_12_PQ);
     this.refuse(props, sslPolicy);

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 
 /**
@@ -65,6 +66,7 @@ export class CmkWithPolicy extends kms.Key {
   private readonly policyModel: KeyPolicyModel;
 
   constructor(scope: Construct, id: string, props: CmkWithPolicyProps = {}) {
+    assertCdkVersion('constructs');
     const rotationPeriod = props.rotationPeriod ?? Duration.days(365);
     const pendingWindow = props.pendingWindow ?? Duration.days(30);
     const policyModel = new KeyPolicyModel(scope, props);

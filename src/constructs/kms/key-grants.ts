@@ -37,15 +37,16 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
   const granteeStack = owned ? Stack.of(principal as unknown as IConstruct) : undefined;
   const sameEnvironment = granteeStack !== undefined && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;
   if (granteeStack === undefined || granteeStack === keyStack || !sameEnvironment) {
-    return iam.Grant.addToPrincipalAndResource({
-      grantee,
+    // The key-policy statement is written here rather than by `Grant.addToPrincipalAndResource`,
+    // which drops `conditions` from it before aws-cdk-lib 2.276 (an encryption context would then
+    // bind nothing).
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [granteeStack !== undefined && !sameEnvironment ? new iam.AccountPrincipal(granteeStack.account) : principal],
       actions,
-      resourceArns: [key.keyArn],
-      resource: key,
-      resourceSelfArns: ['*'],
+      resources: ['*'],
       conditions,
-      resourcePolicyPrincipal: granteeStack !== undefined && !sameEnvironment ? new iam.AccountPrincipal(granteeStack.account) : undefined,
-    });
+    }));
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
   }
   const tagged = (principal as unknown as IConstruct).node.defaultChild;
   if (!(tagged instanceof CfnResource) || !TagManager.isTaggable(tagged)) {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 
 /**
@@ -63,6 +64,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
   private aliasCount = 0;
 
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
+    assertCdkVersion('constructs');
     super(scope, id);
     const pendingWindow = (props.pendingWindow ?? Duration.days(30)).toDays();
     if (pendingWindow < 7 || pendingWindow > 30) {

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { allowUseThroughService } from '../kms/key-grants';
@@ -86,6 +87,7 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   private readonly caCertificateChoice: rds.CaCertificate;
 
   constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
+    assertCdkVersion('constructs');
     const engineType = props.engine.engineType;
     const tls = tlsParameterOf(engineType);
     refuse(scope, id, props, tls);

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { assertCdkVersion } from '../../private/cdk-version';
 
 /**
  * Properties of an `AccessLogBucket`.
@@ -40,6 +41,7 @@ export interface AccessLogBucketProps {
  */
 export class AccessLogBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
+    assertCdkVersion('constructs');
     super(scope, id, {
       bucketName: props.bucketName,
       lifecycleRules: props.lifecycleRules,

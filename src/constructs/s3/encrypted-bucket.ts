@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { checkLogTarget } from './log-target';
 import { isAwsManagedKey } from '../../aws/managed-keys';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 
@@ -57,6 +58,7 @@ export class EncryptedBucket extends s3.Bucket {
   public readonly encryptionChoice: BucketEncryptionChoice;
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    assertCdkVersion('constructs');
     refuseWeakenings(scope, id, props);
     const choice = props.encryptionChoice ?? BucketEncryptionChoice.KMS;
     if (choice === BucketEncryptionChoice.S3_MANAGED && props.encryptionKey !== undefined) {

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { isAccountId } from '../../private/account-id';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 
@@ -71,6 +72,7 @@ export class RotatingSecret extends secretsmanager.Secret {
   public readonly rotationSchedule: secretsmanager.RotationSchedule;
 
   constructor(scope: Construct, id: string, props: RotatingSecretProps) {
+    assertCdkVersion('constructs');
     refuse(scope, id, props);
     const encryptionKey = props.encryptionKey ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts secret ${id}` });
     super(scope, id, { ...props, encryptionKey, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { USE_ACTIONS } from '../kms/key-policy';
@@ -124,6 +125,7 @@ export class EncryptedSnapshotCopy extends Construct {
   public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: EncryptedSnapshotCopyProps) {
+    assertCdkVersion('constructs');
     super(scope, id);
     const stack = Stack.of(this);
     const source = props.source;

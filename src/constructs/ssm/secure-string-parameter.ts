@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { HandlerProvider } from '../providers/handler-provider';
@@ -174,6 +175,7 @@ export class SecureStringParameter extends Construct {
   public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: SecureStringParameterProps) {
+    assertCdkVersion('constructs');
     super(scope, id);
     const stack = Stack.of(this);
     const value = props.value ?? SecureStringValue.generated();

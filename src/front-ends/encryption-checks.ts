@@ -7,6 +7,7 @@ import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { assertCdkVersion } from '../private/cdk-version';
 import { VERSION } from '../private/version';
+import { unknownAcknowledgedRules } from '../report/acknowledgements';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
@@ -63,8 +64,28 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
         }
       }
     }
+    violations.push(...unknownAcknowledgements(root));
     return { success: !failed, violations, pluginVersion: VERSION };
   }
+}
+
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
+
+/** Warnings for acknowledgements that name no rule of the gate (a typo hides nothing). */
+function unknownAcknowledgements(root: IConstruct): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  for (const construct of root.node.findAll()) {
+    for (const ruleId of unknownAcknowledgedRules(construct, KNOWN_RULE_IDS)) {
+      violations.push({
+        ruleName: 'CEG-UNKNOWN-ACKNOWLEDGEMENT',
+        description: `Validations.acknowledge names ${ruleId}, which is no rule of cdk-encryption-guard, so it acknowledges nothing.`,
+        fix: `Use one of: ${[...KNOWN_RULE_IDS].join(', ')}.`,
+        severity: 'warning',
+        violatingResources: [{ constructPath: construct.node.path, locations: [] }],
+      });
+    }
+  }
+  return violations;
 }
 
 /** The stack whose template holds `stack`'s resources (itself, or the top of its nested-stack chain). */

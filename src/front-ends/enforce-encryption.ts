@@ -7,8 +7,11 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { assertCdkVersion } from '../private/cdk-version';
+import { unknownAcknowledgedRules } from '../report/acknowledgements';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
+
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
@@ -38,6 +41,10 @@ export class EnforceEncryption implements IAspect {
   }
 
   public visit(node: IConstruct): void {
+    for (const ruleId of unknownAcknowledgedRules(node, KNOWN_RULE_IDS)) {
+      Annotations.of(node).addWarningV2(`cdk-encryption-guard:unknown-acknowledgement:${ruleId}`,
+        `Validations.acknowledge names ${ruleId}, which is no rule of cdk-encryption-guard, so it acknowledges nothing. Known rules: ${[...KNOWN_RULE_IDS].join(', ')}.`);
+    }
     if (CfnResource.isCfnResource(node)) {
       if (this.selection.rulesFor(node.cfnResourceType).length > 0) {
         this.reach(node);

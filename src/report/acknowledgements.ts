@@ -36,3 +36,25 @@ function matches(acknowledgedId: string, ruleId: string): boolean {
   const namespace = acknowledgedId.slice(0, separator).toLowerCase();
   return acknowledgedId.slice(separator + 2) === ruleId && ACCEPTED_NAMESPACES.includes(namespace);
 }
+
+/**
+ * The gate's rule IDs (`CEG-...`) that `Validations.acknowledge` names on this construct but no
+ * rule has: a typo there would otherwise hide nothing and say nothing.
+ */
+export function unknownAcknowledgedRules(construct: IConstruct, known: ReadonlySet<string>): string[] {
+  const unknown: string[] = [];
+  for (const entry of construct.node.metadata) {
+    if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+      continue;
+    }
+    for (const id of Object.keys(entry.data as Record<string, unknown>)) {
+      const separator = id.indexOf('::');
+      const ruleId = separator < 0 ? id : id.slice(separator + 2);
+      const namespace = separator < 0 ? 'annotation' : id.slice(0, separator).toLowerCase();
+      if (/^CEG-/i.test(ruleId) && ACCEPTED_NAMESPACES.includes(namespace) && !known.has(ruleId)) {
+        unknown.push(ruleId);
+      }
+    }
+  }
+  return unknown;
+}

@@ -17,9 +17,11 @@ export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
   const { rule, record, verdict } = judgement;
   const unresolvable = verdict.kind === 'unresolvable';
   const reason = acknowledgementReason(record.resource, rule.id);
+  // Every message ends with how to acknowledge the finding where it is reported, if that is the choice.
+  const acknowledge = `To accept it: Validations.of(<${record.resource.node.path} or an ancestor>).acknowledge({ id: '${rule.id}', reason: '...' }).`;
   const message = unresolvable
-    ? `${rule.id}: ${verdict.message}. An unresolvable value is not a pass: make it known at synth time, or acknowledge ${rule.id} with a reason.`
-    : `${rule.id}: ${verdict.message}. Fix: ${rule.fix}`;
+    ? `${rule.id}: ${verdict.message}. An unresolvable value is not a pass: make it known at synth time. ${acknowledge}`
+    : `${rule.id}: ${verdict.message}. Fix: ${rule.fix} ${acknowledge}`;
   const stackPath = record.stack.node.path;
   return {
     ruleId: rule.id,

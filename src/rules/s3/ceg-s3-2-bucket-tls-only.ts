@@ -23,7 +23,7 @@ export const bucketTlsOnly: Rule = {
       return unresolvable(policies.why, LOCATION);
     }
     if (policies.value.length === 0) {
-      return nonCompliant('No bucket policy applies to the bucket, so requests without TLS are accepted', LOCATION);
+      return nonCompliant('No bucket policy applies to the bucket, so requests without TLS are accepted', 'Properties');
     }
     for (const applied of policies.value) {
       const denies = deniesBucketWide(applied, bucket, { 'aws:SecureTransport': 'false' });

@@ -23,7 +23,7 @@ export const bucketMinimumTls: Rule = {
       return unresolvable(policies.why, LOCATION);
     }
     if (policies.value.length === 0) {
-      return nonCompliant('No bucket policy applies to the bucket, so TLS versions below 1.2 are accepted', LOCATION);
+      return nonCompliant('No bucket policy applies to the bucket, so TLS versions below 1.2 are accepted', 'Properties');
     }
     for (const applied of policies.value) {
       for (const version of ['1.0', '1.1']) {

@@ -285,6 +285,14 @@ describe('EncryptedRdsInstance: deployability and choices', () => {
   test('RDS-managed master password: the secret is encrypted with the key, no rotation function, no credentials secret of ours', () => {
     const stack = newStack(newApp());
     const vpc = isolatedVpc(stack);
+    // Older aws-cdk-lib releases (the CI floor job) ignore the prop on rds.DatabaseInstance: refused there.
+    const probeStack = newStack(newApp(), 'P');
+    const probe = new rds.DatabaseInstance(probeStack, 'Probe', { engine: POSTGRES, vpc: isolatedVpc(probeStack), vpcSubnets: ISOLATED, manageMasterUserPassword: true } as rds.DatabaseInstanceProps);
+    if ((probe.node.defaultChild as rds.CfnDBInstance).manageMasterUserPassword !== true) {
+      expect(() => new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED, manageMasterUserPassword: true }))
+        .toThrow(/manageMasterUserPassword is true, but the aws-cdk-lib in use .* ignores it/);
+      return;
+    }
     const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc, vpcSubnets: ISOLATED, manageMasterUserPassword: true, masterUsername: 'owner' });
     expect(db.credentialsSecret).toBeUndefined();
     expect(db.secret).toBeDefined();

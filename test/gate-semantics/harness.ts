@@ -3,6 +3,7 @@ import { join } from 'path';
 import { App, AppProps, Aspects, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EncryptionChecks, EncryptionGate, EncryptionGateOptions, EnforceEncryption } from '../../src';
+import { cdkVersionProblem, installedCdkVersion } from '../../src/private/cdk-version';
 
 /**
  * Runs one app factory through the three front ends of the gate and returns, per front end, the
@@ -12,7 +13,12 @@ import { EncryptionChecks, EncryptionGate, EncryptionGateOptions, EnforceEncrypt
 export const ACCOUNT = '111111111111';
 
 export type Front = 'aspect' | 'plugin' | 'evaluate';
-export const FRONTS: readonly Front[] = ['aspect', 'plugin', 'evaluate'];
+/**
+ * The plugin needs a newer aws-cdk-lib than the rest (src/private/cdk-version.ts): at the package's
+ * floor (the CI floor job) the semantics are checked through the Aspect and evaluate only.
+ */
+const PLUGIN_AVAILABLE = cdkVersionProblem('EncryptionChecks', installedCdkVersion()) === undefined;
+export const FRONTS: readonly Front[] = PLUGIN_AVAILABLE ? ['aspect', 'plugin', 'evaluate'] : ['aspect', 'evaluate'];
 
 export interface FrontResult {
   readonly lines: Set<string>;
@@ -148,7 +154,8 @@ export function runEvaluate(factory: Factory, options: EncryptionGateOptions = {
 
 /** The three front ends on fresh apps built by `factory`. */
 export function runAll(factory: Factory, options: EncryptionGateOptions = {}): Results {
-  return { aspect: runAspect(factory, options), plugin: runPlugin(factory, options), evaluate: runEvaluate(factory, options) };
+  const aspect = runAspect(factory, options);
+  return { aspect, plugin: PLUGIN_AVAILABLE ? runPlugin(factory, options) : aspect, evaluate: runEvaluate(factory, options) };
 }
 
 /** `pass`, `non-compliant`, `unresolvable`, or `crash: ...` of one rule on one path in one front end. */
@@ -193,7 +200,9 @@ export function runCombined(factory: Factory, options: EncryptionGateOptions = {
     app = newApp();
     factory(app);
     Aspects.of(app).add(new EnforceEncryption(options));
-    Validations.of(app).addPlugins(new EncryptionChecks(options));
+    if (PLUGIN_AVAILABLE) {
+      Validations.of(app).addPlugins(new EncryptionChecks(options));
+    }
   } catch (e) {
     return { aspect: crashed(e), plugin: crashed(e), evaluate: crashed(e) };
   }

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
-import { assertCdkVersion } from '../../private/cdk-version';
+import { assertCdkVersion, installedCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { allowUseThroughService } from '../kms/key-grants';
@@ -147,6 +147,12 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       caCertificate,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (rdsManaged && (this.node.defaultChild as rds.CfnDBInstance).manageMasterUserPassword !== true) {
+      // Older aws-cdk-lib releases ignore the prop: the database would get a password we generated.
+      throw validationError('ManagedMasterPasswordUnsupported',
+        `manageMasterUserPassword is true, but the aws-cdk-lib in use (${installedCdkVersion() ?? 'unknown version'}) ignores it on `
+        + 'rds.DatabaseInstance. Upgrade aws-cdk-lib, or leave manageMasterUserPassword unset to get rotating credentials in a RotatingSecret.', this);
+    }
     this.encryptionKey = key;
     this.credentialsSecret = secret;
     this.subnets = subnets;

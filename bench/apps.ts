@@ -4,7 +4,7 @@
  * Scaling group with their launch template, a DB instance, an Aurora cluster with its cluster
  * parameter group and a member).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -77,18 +77,22 @@ export interface BenchApp {
   readonly name: string;
   readonly resources: number;
   readonly stacks: number;
+  /** Each stack in a Stage of its own, each Stage with its own Aspect (the per-team layout). */
+  readonly stages?: boolean;
   build(compliant: boolean, outdir?: string): App;
 }
 
-function app(name: string, stacks: number, perStack: number, context: Record<string, unknown> = {}): BenchApp {
+function app(name: string, stacks: number, perStack: number, context: Record<string, unknown> = {}, stages = false): BenchApp {
   return {
     name,
     resources: stacks * perStack,
     stacks,
+    stages,
     build(compliant, outdir) {
       const result = new App({ outdir, builtinCloudFormationValidation: false, context: { ...context, 'aws:cdk:disable-stack-trace': true } });
       for (let s = 0; s < stacks; s++) {
-        const stack = new Stack(result, `Stack${s}`, { env: { account: '111111111111', region: 'eu-west-1' }, analyticsReporting: false });
+        const scope = stages ? new Stage(result, `Stage${s}`) : result;
+        const stack = new Stack(scope, `Stack${s}`, { env: { account: '111111111111', region: 'eu-west-1' }, analyticsReporting: false });
         for (let u = 0; u < perStack / RESOURCES_PER_UNIT; u++) {
           addUnit(stack, `Unit${u}`, compliant);
         }
@@ -103,4 +107,9 @@ export const APPS: BenchApp[] = [
   app('5k-in-50-stacks', 50, 100),
   app('500-in-1-stack', 1, 500),
   app('2k-in-1-stack', 1, 2000, { '@aws-cdk/core:stackResourceLimit': 2500 }),
+  app('400-stages', 400, 10, {}, true),
+  app('25k-in-50-stacks', 50, 500),
 ];
+
+/** What `npm run bench` measures unless BENCH_APPS names others (25k takes minutes per variant). */
+export const DEFAULT_APPS = ['1k-in-10-stacks', '5k-in-50-stacks', '2k-in-1-stack', '400-stages'];

@@ -29,7 +29,7 @@ function build() {
   const data = new Stack(app, 'Data', { env });
   const apps = new Stack(app, 'Apps', { env });
   const ordered = new Stack(app, 'Ordered', { env });
-  ordered.addStackDependency(data);
+  ordered.node.addDependency(data);
 
   const defaults = new CmkWithPolicy(data, 'Defaults');
   const named = new CmkWithPolicy(data, 'NamedAdmins', { administrators: [role(data, 'KeyAdmin')] });

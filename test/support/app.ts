@@ -1,5 +1,6 @@
 import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { EncryptionGate, EncryptionGateOptions, Finding } from '../../src';
 
@@ -46,4 +47,19 @@ export function verdictOn(findings: Finding[], path: string, ruleId: string): Fi
     throw new Error(`Expected at most one ${ruleId} finding on ${path}, got ${matches.length}`);
   }
   return matches[0];
+}
+
+/**
+ * Whether the aws-cdk-lib in use renders `manageMasterUserPassword` on `rds.DatabaseInstance`
+ * (older releases, such as the CI floor job's, ignore it; `EncryptedRdsInstance` refuses it there).
+ */
+export function rdsManagesPasswords(): boolean {
+  const stack = newStack(newApp(), 'Probe');
+  const instance = new rds.DatabaseInstance(stack, 'Probe', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    vpc: isolatedVpc(stack),
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    manageMasterUserPassword: true,
+  } as rds.DatabaseInstanceProps);
+  return (instance.node.defaultChild as rds.CfnDBInstance).manageMasterUserPassword === true;
 }

@@ -1,16 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { Conditions } from './conditions';
 import { ReferenceTable } from './resource-reference';
-import { Fork, World } from './worlds';
+import { StackFacts } from './stack-facts';
+
+export { StackFacts };
+import { World } from './worlds';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
 
-/** What one stack's template knows at synth time: pseudo parameters, conditions, parameters. */
-export interface StackFacts {
-  readonly stack: Stack;
-  /** The value of a pseudo parameter (`AWS::Region`) when the stack's environment fixes it. */
-  pseudo(name: string): string | undefined;
-  /** The resolved expression of the condition with this logical ID, if the stack defines it. */
-  conditionExpression(logicalId: string): unknown;
-}
 
 /** A property removed by `Ref: AWS::NoValue`. */
 export const NO_VALUE = Symbol('AWS::NoValue');
@@ -24,7 +20,11 @@ export const NO_VALUE = Symbol('AWS::NoValue');
  * readers to report as unknown with the reason.
  */
 export class DeployValues {
-  constructor(private readonly facts: StackFacts, private readonly world: World, private readonly table: ReferenceTable) {}
+  private readonly conditions: Conditions;
+
+  constructor(private readonly facts: StackFacts, world: World, private readonly table: ReferenceTable) {
+    this.conditions = new Conditions(facts, world, value => this.deep(value));
+  }
 
   /** The value with `Fn::If` and `AWS::NoValue` at its top level decided (not below). */
   public shallow(value: unknown): unknown {
@@ -155,67 +155,8 @@ export class DeployValues {
   }
 
   /** Whether a condition (by logical ID, or an inline condition expression) holds in this world. */
-  public decide(condition: unknown, depth = 0): boolean {
-    if (depth > 32) {
-      throw new Fork(`loop:${JSON.stringify(condition)}`, 'a condition that refers to itself');
-    }
-    if (typeof condition === 'string') {
-      const expression = this.facts.conditionExpression(condition);
-      if (expression === undefined) {
-        return this.atom(`${this.facts.stack.node.path}#${condition}`, `condition "${condition}"`);
-      }
-      return this.holds(expression, condition, depth + 1);
-    }
-    return this.holds(condition, undefined, depth + 1);
-  }
-
-  private holds(expression: unknown, name: string | undefined, depth: number): boolean {
-    const fn = intrinsicName(expression);
-    const args = fn === undefined ? undefined : (expression as JsonObject)[fn];
-    const list = Array.isArray(args) ? args : [];
-    switch (fn) {
-      case 'Condition':
-        return this.decide(args, depth);
-      case 'Fn::And':
-        return list.every(c => this.holds(c, undefined, depth + 1));
-      case 'Fn::Or':
-        return list.some(c => this.holds(c, undefined, depth + 1));
-      case 'Fn::Not':
-        return !this.holds(list[0], undefined, depth + 1);
-      case 'Fn::Equals': {
-        const [a, b] = [this.deep(list[0]), this.deep(list[1])];
-        if (isLiteral(a) && isLiteral(b)) {
-          return String(a) === String(b);
-        }
-        // A parameter has one value: if it equals one literal, it equals no other.
-        const parameter = intrinsicName(a) === 'Ref' && isLiteral(b) ? (a as JsonObject).Ref
-          : intrinsicName(b) === 'Ref' && isLiteral(a) ? (b as JsonObject).Ref : undefined;
-        if (typeof parameter === 'string') {
-          const literal = String(intrinsicName(a) === 'Ref' ? b : a);
-          const prefix = `${this.facts.stack.node.path}#parameter:${parameter}=`;
-          if (this.world.valueOf(prefix + literal) === undefined && this.world.anyTrue(prefix)) {
-            return false;
-          }
-          const label = name !== undefined ? `condition "${name}"` : `parameter ${parameter} = "${literal}"`;
-          return this.atom(prefix + literal, label);
-        }
-        break;
-      }
-      default:
-        if (typeof expression === 'boolean') {
-          return expression;
-        }
-    }
-    const label = name !== undefined ? `condition "${name}"` : `condition ${JSON.stringify(expression)}`;
-    return this.atom(`${this.facts.stack.node.path}#${JSON.stringify(expression)}`, label);
-  }
-
-  private atom(atom: string, label: string): boolean {
-    const value = this.world.valueOf(atom);
-    if (value === undefined) {
-      throw new Fork(atom, label);
-    }
-    return value;
+  public decide(condition: unknown): boolean {
+    return this.conditions.decide(condition);
   }
 }
 
@@ -233,10 +174,6 @@ function flattenJoin(parts: unknown[]): unknown[] {
     }
   }
   return out;
-}
-
-function isLiteral(value: unknown): value is string | number | boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 /** The literal value of a pseudo parameter in a stack, when its environment fixes it. */

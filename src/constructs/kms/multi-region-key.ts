@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
 import { ReplicaKey, ReplicaKeyOptions } from './replica-key';
+import { hasCrossRegionReferences } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
 
 /**
@@ -61,7 +62,7 @@ export class MultiRegionKey extends CmkWithPolicy {
         `addReplica: stack "${stack.node.path}" is in account ${account}, but the primary key is in ${primaryAccount}: a multi-Region key `
         + 'and its replicas stay in one account. Create the replica in a stack of that account, and share it with crossAccountIds.', this);
     }
-    if (!stack._crossRegionReferences) {
+    if (!hasCrossRegionReferences(stack)) {
       throw validationError('ReplicaNeedsCrossRegionReferences',
         `addReplica: stack "${stack.node.path}" must be created with crossRegionReferences: true, because the replica reads the primary key's ARN from ${primaryRegion}.`, this);
     }

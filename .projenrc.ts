@@ -81,7 +81,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The first release is 0.1.0; later ones follow the commit history (scripts/next-version.sh).
   nextVersionCommand: 'bash scripts/next-version.sh',
 
-  gitignore: ['cdk.out/', '/examples/cdk.out*', '/bench/results/', '/dist/'],
+  // `.jsii.tabl.json`: the translations `npm run rosetta` writes.
+  gitignore: ['cdk.out/', '/examples/cdk.out*', '/bench/results/', '/dist/', '/.jsii.tabl.json'],
 
   eslintOptions: {
     dirs: ['src'],
@@ -108,7 +109,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // from the peer's floor like aws-cdk-lib.
 project.addDevDeps('constructs@10.5.1');
 
-project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/', '/cdk.context.json', '/cdk.out/', '/test-reports/');
+project.npmignore?.addPatterns('/examples/', '/bench/', '/scripts/', '/.ci/', '/cdk.context.json', '/cdk.out/', '/test-reports/', '/rosetta/', '/.jsii.tabl.json');
 
 // jsii 6 prints an end-of-life banner on Node 20, the Node of our CI: keep logs readable.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
@@ -143,6 +144,17 @@ project.addTask('test:oracles', {
 project.addTask('test:cdk-floor', {
   description: `Run the tests against the lowest supported aws-cdk-lib (${CDK_FLOORS.PACKAGE}) in a scratch copy`,
   exec: 'bash scripts/cdk-floor.sh',
+});
+
+// README snippets and `@example`s must translate to every jsii language: jsii-rosetta compiles each
+// one (in the fixture rosetta/default.ts-fixture) and fails on any diagnostic. It reads the README and
+// docstrings from .jsii, so it compiles first.
+project.addTask('rosetta', {
+  description: 'Compile every README snippet and @example with jsii-rosetta (fixtures in rosetta/); fail on any diagnostic',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'jsii-rosetta extract --compile --fail' },
+  ],
 });
 
 project.addTask('bench', {

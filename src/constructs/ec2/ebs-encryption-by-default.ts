@@ -59,6 +59,9 @@ export interface EbsEncryptionByDefaultProps {
  * `disableOnDelete` is set.
  *
  * @example
+ * import { EbsEncryptionByDefault } from 'cdk-encryption-guard';
+ *
+ * // in a stack with env: { account, region }
  * new EbsEncryptionByDefault(this, 'EbsDefault');
  */
 export class EbsEncryptionByDefault extends Construct {

@@ -103,8 +103,10 @@ export interface AcmFrontedAlbProps {
  * SSE-S3, TLS-only, private bucket, and an alias record for the domain.
  *
  * @example
+ * import { AcmFrontedAlb } from 'cdk-encryption-guard';
+ *
  * const web = new AcmFrontedAlb(this, 'Web', { vpc, domainName: 'app.example.com', hostedZone });
- * web.addTargets('App', { port: 8080, targets: [service] });
+ * web.addTargets('App', { port: 8080, targets: [autoScalingGroup] });
  */
 export class AcmFrontedAlb extends Construct {
   /** The load balancer. */

@@ -58,6 +58,8 @@ export interface CmkWithPolicyProps extends KeyPolicyOptions {
  * the key policy (the policy does not delegate use to IAM), and to the grantee's own policy.
  *
  * @example
+ * import { CmkWithPolicy } from 'cdk-encryption-guard';
+ *
  * const key = new CmkWithPolicy(this, 'Key', { alias: 'orders', keyUsers: [appRole] });
  */
 export class CmkWithPolicy extends kms.Key {

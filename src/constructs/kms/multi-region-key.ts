@@ -17,6 +17,8 @@ export interface MultiRegionKeyProps extends CmkWithPolicyProps {}
  * encrypted in one Region can be decrypted in another (disaster recovery, global tables, ...).
  *
  * @example
+ * import { MultiRegionKey } from 'cdk-encryption-guard';
+ *
  * const key = new MultiRegionKey(primaryStack, 'Key');
  * const replica = key.addReplica(drStack);   // a kms.IKey in drStack's Region
  */

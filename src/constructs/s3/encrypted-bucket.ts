@@ -21,12 +21,41 @@ export enum BucketEncryptionChoice {
 }
 
 /**
- * Properties of an `EncryptedBucket`: those of `s3.Bucket`, except that the ones that would weaken
- * encryption are refused, plus the encryption choice.
+ * Properties of an `EncryptedBucket`: those of `s3.Bucket`, plus `encryptionChoice`.
+ *
+ * Some inherited properties are refused, or have another default here, which their own
+ * (aws-cdk-lib's) documentation cannot say. A refused value is an error at construction that names
+ * the prop, the value and the fix.
+ *
+ * - `encryption`: **refused, whatever its value**; choose with `encryptionChoice` instead
+ *   (`BucketEncryption.KMS`, `S3_MANAGED`, `DSSE` become `BucketEncryptionChoice.KMS`, `S3_MANAGED`,
+ *   `DSSE`). `UNENCRYPTED` and the AWS managed `aws/s3` key (`KMS_MANAGED`, `DSSE_MANAGED`) are not
+ *   offered. Default: SSE-KMS with a customer managed key.
+ * - `encryptionKey`: refused if AWS managed (`alias/aws/s3`, any `alias/aws/...`), and with
+ *   `encryptionChoice` S3_MANAGED. Default: a `CmkWithPolicy` created for the bucket (KMS, DSSE).
+ * - `bucketKeyEnabled`: `true` refused with DSSE (Bucket Keys do not apply to DSSE-KMS). Default:
+ *   `true` with KMS, not set otherwise.
+ * - `enforceSSL`: `false` refused. Default: `true`.
+ * - `minimumTLSVersion`: below 1.2 refused. Default: `1.2`.
+ * - `blockedEncryptionTypes`: a list without `BlockedEncryptionType.SSE_C` refused. Default:
+ *   `[BlockedEncryptionType.SSE_C]`.
+ * - `publicReadAccess`: `true` refused (serve public content through CloudFront with origin
+ *   access control). Default: `false`.
+ * - `blockPublicAccess`: anything but `BlockPublicAccess.BLOCK_ALL` refused. Default: `BLOCK_ALL`.
+ * - `serverAccessLogsBucket`: a target encrypted with the AWS managed `aws/s3` key (no log would
+ *   arrive), or with a key whose policy this app cannot change, refused; use an `AccessLogBucket`.
+ *   Delivery is allowed by the target's bucket policy, not by ACLs. Default: no server access logs.
+ * - `serverAccessLogsPrefix`, `targetObjectKeyFormat`: refused without `serverAccessLogsBucket`
+ *   (a bucket does not log into itself here).
+ * - `replicationRules` (KMS, DSSE): a rule without `kmsKey`, or with `sseKmsEncryptedObjects: false`,
+ *   refused (it would replicate nothing); `sseKmsEncryptedObjects` is turned on.
+ * - `versioned`: default `true`. `objectOwnership`: default `BUCKET_OWNER_ENFORCED` (ACLs off).
+ *   `removalPolicy`: default `RETAIN`.
  */
 export interface EncryptedBucketProps extends s3.BucketProps {
   /**
-   * How objects are encrypted at rest. `s3.BucketProps.encryption` is refused: use this.
+   * How objects are encrypted at rest: SSE-KMS, SSE-S3 or DSSE-KMS. It replaces `encryption`,
+   * which is refused.
    *
    * @default BucketEncryptionChoice.KMS
    */
@@ -50,6 +79,8 @@ const ALGORITHM: Record<BucketEncryptionChoice, string> = {
  * It is an `s3.Bucket`: grants (`grantRead`, `grantWrite`, ...) give the key what they need.
  *
  * @example
+ * import { EncryptedBucket } from 'cdk-encryption-guard';
+ *
  * const bucket = new EncryptedBucket(this, 'Data');
  * bucket.grantRead(reportRole);
  */
@@ -155,9 +186,18 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
     throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": ${prop} is ${value}, which weakens it. ${fix}`, scope);
   };
   if (props.encryption !== undefined) {
-    refuse('encryption', `BucketEncryption.${props.encryption}`,
-      props.encryption === s3.BucketEncryption.UNENCRYPTED ? 'A bucket must be encrypted: leave encryption unset (SSE-KMS with a customer managed key).'
-        : 'Use encryptionChoice (KMS, S3_MANAGED or DSSE) instead; KMS_MANAGED and DSSE_MANAGED use the AWS managed aws/s3 key, whose use you cannot control.');
+    const encryption = props.encryption;
+    if (encryption === s3.BucketEncryption.UNENCRYPTED) {
+      refuse('encryption', 'BucketEncryption.UNENCRYPTED', 'A bucket must be encrypted: leave encryption unset (SSE-KMS with a customer managed key).');
+    }
+    if (encryption === s3.BucketEncryption.KMS_MANAGED || encryption === s3.BucketEncryption.DSSE_MANAGED) {
+      refuse('encryption', `BucketEncryption.${encryption}`, 'It uses the AWS managed aws/s3 key, whose use you cannot control: leave encryption unset '
+        + '(SSE-KMS with a customer managed key). Use encryptionChoice to choose DSSE or S3_MANAGED.');
+    }
+    // KMS, DSSE and S3_MANAGED are offered, under another prop: the refusal says which, and does not call them weak.
+    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": encryption is not taken by an EncryptedBucket, which chooses its `
+      + `encryption with encryptionChoice. Replace encryption: BucketEncryption.${encryption} with encryptionChoice: BucketEncryptionChoice.${encryption}`
+      + `${encryption === s3.BucketEncryption.KMS ? ' (the default: leave both unset)' : ''}.`, scope);
   }
   if (props.enforceSSL === false) {
     refuse('enforceSSL', 'false', 'Requests without TLS must be denied: leave enforceSSL unset.');

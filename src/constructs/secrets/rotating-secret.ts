@@ -12,6 +12,16 @@ import { CmkWithPolicy } from '../kms/cmk-with-policy';
 
 /**
  * Properties of a `RotatingSecret`: those of `secretsmanager.Secret`, and how it rotates.
+ *
+ * Some inherited properties are refused, or have another default here, which their own
+ * (aws-cdk-lib's) documentation cannot say:
+ *
+ * - `encryptionKey`: an AWS managed key (`alias/aws/secretsmanager`) is refused, since its use cannot
+ *   be controlled or shared with other accounts. Default: a `CmkWithPolicy` created for the secret,
+ *   whose policy lets principals of the account use it through Secrets Manager.
+ * - `replicaRegions`: a replica without `encryptionKey` is refused (it would use
+ *   `aws/secretsmanager` there); each needs a customer managed key in its own Region.
+ * - `removalPolicy`: default `RETAIN`.
  */
 export interface RotatingSecretProps extends secretsmanager.SecretProps {
   /**
@@ -65,7 +75,9 @@ export interface RotatingSecretProps extends secretsmanager.SecretProps {
  * use cannot be controlled or shared with other accounts. Replica Regions need a key each.
  *
  * @example
- * new RotatingSecret(this, 'DbSecret', { hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser() });
+ * import { RotatingSecret } from 'cdk-encryption-guard';
+ *
+ * new RotatingSecret(this, 'ApiToken', { rotationLambda: rotateTokenFn });
  */
 export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule (always present). */

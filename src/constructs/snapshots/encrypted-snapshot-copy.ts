@@ -112,6 +112,8 @@ export interface EncryptedSnapshotCopyProps {
  * it leaves the stack unless `removalPolicy` is `DESTROY`.
  *
  * @example
+ * import { EncryptedSnapshotCopy, SnapshotSource } from 'cdk-encryption-guard';
+ *
  * const copy = new EncryptedSnapshotCopy(this, 'Copy', { source: SnapshotSource.rdsDbSnapshot('orders-final') });
  */
 export class EncryptedSnapshotCopy extends Construct {

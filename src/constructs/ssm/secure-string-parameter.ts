@@ -161,6 +161,8 @@ export interface SecureStringParameterProps {
  * The parameter is retained when it leaves the stack unless `removalPolicy` is `DESTROY`.
  *
  * @example
+ * import { SecureStringParameter } from 'cdk-encryption-guard';
+ *
  * const password = new SecureStringParameter(this, 'Password', { parameterName: '/orders/db/password' });
  * password.grantRead(appRole);
  */

@@ -5,7 +5,9 @@ import { ReferenceTable } from './resource-reference';
 import { readBoolean, readList, readObject, readString, Reading } from './values';
 import { World } from './worlds';
 import { fieldOf, intrinsicName } from '../aws/json';
-import { cfnPropertiesOf } from '../private/cdk-internals';
+import { cfnPropertiesOf, rawOverridesOf } from '../private/cdk-internals';
+
+const NOT_READ = Symbol('not read');
 
 /** What the gate holds about one resource for a whole evaluation: rendered once, viewed per world. */
 export class ResourceRecord {
@@ -14,6 +16,7 @@ export class ResourceRecord {
   private readonly properties = new Map<string, unknown>();
   private readonly views = new Map<string, ResourceView>();
   private _logicalId?: string;
+  private _condition: unknown = NOT_READ;
 
   constructor(
     public readonly resource: CfnResource,
@@ -43,6 +46,20 @@ export class ResourceRecord {
       this.properties.set(name, renderProperty(this.resource, this.facts.stack, this.table, props, name));
     }
     return this.properties.get(name);
+  }
+
+  /**
+   * The logical ID of the resource's `Condition`, or `undefined`. Read without rendering the
+   * resource unless an escape hatch sets it.
+   */
+  public get condition(): unknown {
+    if (this._condition === NOT_READ) {
+      const overrides = rawOverridesOf(this.resource);
+      const condition = this.resource.cfnOptions.condition;
+      this._condition = Object.prototype.hasOwnProperty.call(overrides, 'Condition') ? this.template.condition
+        : condition === undefined ? undefined : this.facts.stack.resolve(condition.logicalId);
+    }
+    return this._condition;
   }
 
   /** The logical ID in its template (computed on first use: CDK hashes it). */
@@ -108,7 +125,7 @@ export class ResourceView {
 
   /** Whether the resource exists in this world (its `Condition`, if any, holds). */
   public exists(): boolean {
-    const condition = this.record.template.condition;
+    const condition = this.record.condition;
     return condition === undefined || this.values.decide(condition);
   }
 

@@ -19,7 +19,7 @@ describe('CEG-SSM-1 SecureString in the template', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       new ssm.StringParameter(stack, 'Secure', { stringValue: 'x', type: ssm.ParameterType.SECURE_STRING });
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/StringParameterProps#type is deprecated/));
+      expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/StringParameterProps#type is deprecated/));
     } finally {
       warn.mockRestore();
     }

@@ -43,7 +43,10 @@ describe('CloudFront distributions through the L2', () => {
     const stack = newStack(newApp());
     const bucket = new s3.Bucket(stack, 'Site');
     new cloudfront.Distribution(stack, 'Mixed', {
-      defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(bucket), viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY },
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      },
       additionalBehaviors: {
         '/api/*': { origin: new origins.HttpOrigin('api.example.com'), viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.ALLOW_ALL },
       },

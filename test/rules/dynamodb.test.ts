@@ -83,11 +83,13 @@ describe('CEG-DDB-1 and CEG-DDB-2 global tables', () => {
     const keySchema = [{ attributeName: 'id', keyType: 'HASH' }];
     const sseSpecification = { sseEnabled: true, sseType: 'KMS' };
     new dynamodb.CfnGlobalTable(stack, 'Missing', {
-      keySchema, sseSpecification,
+      keySchema,
+      sseSpecification,
       replicas: [{ region: 'eu-west-1', sseSpecification: { kmsMasterKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/a' } }, { region: 'us-east-1' }],
     });
     new dynamodb.CfnGlobalTable(stack, 'AppKeyElsewhere', {
-      keySchema, sseSpecification,
+      keySchema,
+      sseSpecification,
       replicas: [{ region: 'eu-west-1', sseSpecification: { kmsMasterKeyId: usKey.attrArn } }],
     });
     new dynamodb.CfnGlobalTable(stack, 'Managed', { keySchema, sseSpecification, replicas: [{ region: 'eu-west-1' }, { region: 'us-east-1' }] });

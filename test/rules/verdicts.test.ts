@@ -78,7 +78,10 @@ const mappedApi = (stack: Stack, disableExecuteApiEndpoint: unknown) => {
   return api;
 };
 const stage = (stack: Stack, encrypted: unknown) => new apigateway.CfnStage(stack, 'Subject', {
-  restApiId: 'abc123', stageName: 'prod', cacheClusterEnabled: true, cacheClusterSize: '0.5',
+  restApiId: 'abc123',
+  stageName: 'prod',
+  cacheClusterEnabled: true,
+  cacheClusterSize: '0.5',
   methodSettings: [{ resourcePath: '/*', httpMethod: '*', cachingEnabled: true, cacheDataEncrypted: encrypted as boolean }],
 });
 

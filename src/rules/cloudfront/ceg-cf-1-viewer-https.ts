@@ -1,7 +1,7 @@
+import { distributionConfig } from './distribution-config';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { distributionConfig } from './distribution-config';
 
 const HTTPS = ['redirect-to-https', 'https-only'];
 

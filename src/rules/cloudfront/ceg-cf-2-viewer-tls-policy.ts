@@ -1,7 +1,7 @@
+import { CERTIFICATE, distributionConfig } from './distribution-config';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable } from '../../engine/rule';
 import { field, readBoolean, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { CERTIFICATE, distributionConfig } from './distribution-config';
 
 /** Security policies that accept nothing below TLS 1.2 with today's ciphers (CloudFront Developer Guide, "Supported protocols and ciphers"). */
 const MODERN = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'];

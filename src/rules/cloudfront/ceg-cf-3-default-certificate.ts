@@ -1,7 +1,7 @@
+import { CERTIFICATE, distributionConfig } from './distribution-config';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readBoolean, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { CERTIFICATE, distributionConfig } from './distribution-config';
 
 /**
  * CEG-CF-3: a distribution does not serve viewers with the default `*.cloudfront.net`

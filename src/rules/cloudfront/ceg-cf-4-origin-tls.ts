@@ -1,9 +1,9 @@
+import { distributionConfig } from './distribution-config';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { RuleContext, TargetSpec } from '../../engine/rule-context';
 import { field, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { distributionConfig } from './distribution-config';
 
 const OUTDATED = ['SSLv3', 'TLSv1', 'TLSv1.1'];
 const VPC_ORIGIN: TargetSpec = { types: ['AWS::CloudFront::VpcOrigin'], noun: 'CloudFront VPC origin' };

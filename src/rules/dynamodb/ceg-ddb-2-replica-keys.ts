@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { COMPLIANT, NOT_APPLICABLE, nonCompliant, Rule, unresolvable, unresolvableField } from '../../engine/rule';
 import { ResourceView } from '../../engine/resource-view';
+import { COMPLIANT, NOT_APPLICABLE, nonCompliant, Rule, unresolvable, unresolvableField } from '../../engine/rule';
 import { field, isPresent, readObject, whyUnknown } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { appKeyIn, DEPLOY_REGION, keyText, regionOf } from '../customer-managed-keys';

@@ -3,7 +3,10 @@ import type { Reading } from './values';
 
 /** Settings a rule may read (already validated). */
 export interface RuleSettings {
+  /** SSE-S3 buckets are findings (also true when `requireCustomerManagedKeys` is). */
   readonly requireKmsForS3: boolean;
+  /** Data encrypted with an AWS managed or AWS owned key is a finding (DynamoDB, EFS, S3). */
+  readonly requireCustomerManagedKeys: boolean;
 }
 
 /** How to recognise the resource a property points at. */

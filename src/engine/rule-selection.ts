@@ -11,6 +11,7 @@ import { unscopedValidationError } from '../private/errors';
  */
 export class RuleSelection implements RuleSettings {
   public readonly requireKmsForS3: boolean;
+  public readonly requireCustomerManagedKeys: boolean;
   public readonly rules: readonly Rule[];
   private readonly byType = new Map<string, Rule[]>();
   private readonly levels: { [ruleId: string]: FindingLevel };
@@ -40,9 +41,10 @@ export class RuleSelection implements RuleSettings {
     if (options.unresolvableLevel !== undefined) {
       assertLevel(options.unresolvableLevel, 'unresolvableLevel');
     }
-    if (options.requireKmsForS3 !== undefined && typeof options.requireKmsForS3 !== 'boolean') {
-      throw unscopedValidationError('InvalidGateOption',
-        `requireKmsForS3 is ${JSON.stringify(options.requireKmsForS3)}; it takes true or false.`);
+    for (const flag of ['requireKmsForS3', 'requireCustomerManagedKeys'] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+        throw unscopedValidationError('InvalidGateOption', `${flag} is ${JSON.stringify(options[flag])}; it takes true or false.`);
+      }
     }
 
     const everything = options.ruleIds === undefined && options.services === undefined;
@@ -62,7 +64,9 @@ export class RuleSelection implements RuleSettings {
     }
     this.levels = { ...options.levels };
     this.unresolvableLevel = options.unresolvableLevel ?? FindingLevel.ERROR;
-    this.requireKmsForS3 = options.requireKmsForS3 ?? false;
+    this.requireCustomerManagedKeys = options.requireCustomerManagedKeys ?? false;
+    // A customer managed key for S3 is a KMS key: the stricter option implies the S3 one.
+    this.requireKmsForS3 = (options.requireKmsForS3 ?? false) || this.requireCustomerManagedKeys;
   }
 
   /** The selected rules that judge this resource type. */

@@ -110,7 +110,8 @@ export class EnforceEncryption implements IAspect {
 function judgeReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): string[] {
   const selections = aspects.map(a => a._selection());
   const requireKmsForS3 = selections.some(s => s.requireKmsForS3);
-  const evaluation = sharedEvaluation(Stage.of(Stack.of(resource)) ?? resource.node.root, { requireKmsForS3 });
+  const requireCustomerManagedKeys = selections.some(s => s.requireCustomerManagedKeys);
+  const evaluation = sharedEvaluation(Stage.of(Stack.of(resource)) ?? resource.node.root, { requireKmsForS3, requireCustomerManagedKeys });
   const errors: string[] = [];
   const rules = new Set(selections.flatMap(s => [...s.rulesFor(resource.cfnResourceType)]));
   for (const rule of rules) {

@@ -28,7 +28,7 @@ export function sharedEvaluation(root: IConstruct, settings: RuleSettings): Eval
     });
     shared = created;
   }
-  const key = JSON.stringify({ requireKmsForS3: settings.requireKmsForS3 });
+  const key = JSON.stringify({ requireKmsForS3: settings.requireKmsForS3, requireCustomerManagedKeys: settings.requireCustomerManagedKeys });
   let evaluation = shared.evaluations.get(key);
   if (evaluation === undefined) {
     evaluation = new Evaluation(root, settings);

@@ -26,4 +26,14 @@ export enum RuleService {
   SECRETS_MANAGER = 'SM',
   /** Elastic Load Balancing (v2) listeners and their certificates. */
   ELB = 'ELB',
+  /** Amazon DynamoDB tables and global tables. */
+  DYNAMODB = 'DDB',
+  /** Amazon EFS file systems. */
+  EFS = 'EFS',
+  /** Amazon CloudFront distributions. */
+  CLOUDFRONT = 'CF',
+  /** Amazon API Gateway (REST and HTTP APIs, their custom domains and stages). */
+  API_GATEWAY = 'APIGW',
+  /** AWS Systems Manager Parameter Store parameters. */
+  SSM = 'SSM',
 }

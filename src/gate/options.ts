@@ -50,4 +50,17 @@ export interface EncryptionGateOptions {
    * @default false
    */
   readonly requireKmsForS3?: boolean;
+
+  /**
+   * Require a customer managed KMS key wherever a service encrypts with KMS: a DynamoDB table or
+   * global table (and each of its replicas) with `KMSMasterKeyId` (`CEG-DDB-1`), an EFS file system
+   * with `KmsKeyId` (`CEG-EFS-1`), and an S3 bucket with SSE-KMS or DSSE-KMS and `KMSMasterKeyID`
+   * (`CEG-S3-1`; this implies `requireKmsForS3`). The AWS managed keys (`aws/dynamodb`,
+   * `aws/elasticfilesystem`, `aws/s3`) and AWS owned keys are findings: their policies cannot be
+   * changed, so use of the data cannot be limited, shared or cut off by key policy. Secrets Manager
+   * secrets need a customer managed key whatever this option says (`CEG-SM-1`).
+   *
+   * @default false
+   */
+  readonly requireCustomerManagedKeys?: boolean;
 }

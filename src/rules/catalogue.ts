@@ -1,7 +1,18 @@
+import { domainTlsPolicy } from './apigateway/ceg-apigw-1-domain-tls-policy';
+import { defaultEndpoint } from './apigateway/ceg-apigw-2-default-endpoint';
+import { cacheEncryption } from './apigateway/ceg-apigw-3-cache-encryption';
+import { viewerHttps } from './cloudfront/ceg-cf-1-viewer-https';
+import { viewerTlsPolicy } from './cloudfront/ceg-cf-2-viewer-tls-policy';
+import { defaultCertificate } from './cloudfront/ceg-cf-3-default-certificate';
+import { originTls } from './cloudfront/ceg-cf-4-origin-tls';
+import { tableEncryption } from './dynamodb/ceg-ddb-1-table-encryption';
+import { replicaKeys } from './dynamodb/ceg-ddb-2-replica-keys';
 import { volumeEncrypted } from './ebs/ceg-ebs-1-volume-encrypted';
 import { launchDefinitionVolumes } from './ebs/ceg-ebs-2-launch-definition-volumes';
 import { instanceVolumes } from './ebs/ceg-ebs-3-instance-volumes';
 import { autoScalingGroupVolumes } from './ebs/ceg-ebs-4-auto-scaling-group-volumes';
+import { fileSystemEncrypted } from './efs/ceg-efs-1-file-system-encrypted';
+import { tlsOnlyPolicy } from './efs/ceg-efs-2-tls-only-policy';
 import { httpListenerRedirects } from './elb/ceg-elb-1-http-listener-redirects';
 import { tlsListenerPolicy } from './elb/ceg-elb-2-tls-listener-policy';
 import { acmCertificate } from './elb/ceg-elb-3-acm-certificate';
@@ -21,6 +32,8 @@ import { bucketMinimumTls } from './s3/ceg-s3-3-bucket-minimum-tls';
 import { bucketSseCBlocked } from './s3/ceg-s3-4-bucket-sse-c-blocked';
 import { secretCustomerManagedKey } from './secretsmanager/ceg-sm-1-secret-customer-managed-key';
 import { secretRotation } from './secretsmanager/ceg-sm-2-secret-rotation';
+import { secureStringType } from './ssm/ceg-ssm-1-secure-string-type';
+import { plainSecret } from './ssm/ceg-ssm-2-plain-secret';
 
 /** Every rule, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
@@ -44,6 +57,19 @@ export const RULES: readonly Rule[] = [
   httpListenerRedirects,
   tlsListenerPolicy,
   acmCertificate,
+  tableEncryption,
+  replicaKeys,
+  fileSystemEncrypted,
+  tlsOnlyPolicy,
+  viewerHttps,
+  viewerTlsPolicy,
+  defaultCertificate,
+  originTls,
+  domainTlsPolicy,
+  defaultEndpoint,
+  cacheEncryption,
+  secureStringType,
+  plainSecret,
 ];
 
 /**

@@ -3,13 +3,18 @@
  * unresolvable one. A rule added to the catalogue without its three fixtures fails this test.
  */
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { CfnResource } from 'aws-cdk-lib/core';
 import { EncryptionGate, FindingKind, RuleCatalogue } from '../../src';
 import { newApp, newStack } from '../support/app';
@@ -39,6 +44,46 @@ const listener = (stack: Stack, props: Partial<elbv2.CfnListenerProps>) => new e
   ...props,
 });
 const db = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) => new rds.CfnDBInstance(stack, 'Subject', { dbInstanceClass: 'db.t4g.micro', ...props });
+
+const KEY = { keySchema: [{ attributeName: 'id', keyType: 'HASH' }], attributeDefinitions: [{ attributeName: 'id', attributeType: 'S' }] };
+const table = (stack: Stack, sseSpecification?: dynamodb.CfnTable.SSESpecificationProperty) =>
+  new dynamodb.CfnTable(stack, 'Subject', { ...KEY, billingMode: 'PAY_PER_REQUEST', sseSpecification });
+const keyArn = (region: string) => `arn:aws:kms:${region}:111111111111:key/mrk-1234`;
+const globalTable = (stack: Stack, usKey: unknown) => new dynamodb.CfnGlobalTable(stack, 'Subject', {
+  ...KEY,
+  billingMode: 'PAY_PER_REQUEST',
+  sseSpecification: { sseEnabled: true, sseType: 'KMS' },
+  replicas: [
+    { region: 'eu-west-1', sseSpecification: { kmsMasterKeyId: keyArn('eu-west-1') } },
+    { region: 'us-east-1', sseSpecification: { kmsMasterKeyId: usKey as string } },
+  ],
+});
+const tlsOnly = (condition: object) => ({ Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Condition: condition }] });
+const distribution = (stack: Stack, config: Partial<cloudfront.CfnDistribution.DistributionConfigProperty>, behaviour: object = {}) =>
+  new cloudfront.CfnDistribution(stack, 'Subject', {
+    distributionConfig: {
+      enabled: true,
+      origins: [{ id: 'app', domainName: 'app.example.com', customOriginConfig: { originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] } }],
+      defaultCacheBehavior: { targetOriginId: 'app', viewerProtocolPolicy: 'redirect-to-https', ...behaviour },
+      viewerCertificate: { acmCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc', sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' },
+      ...config,
+    },
+  });
+const acm = (minimumProtocolVersion: string) => ({ acmCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc', sslSupportMethod: 'sni-only', minimumProtocolVersion });
+const origin = (customOriginConfig: object) => [{ id: 'app', domainName: 'app.example.com', customOriginConfig }] as cloudfront.CfnDistribution.OriginProperty[];
+const mappedApi = (stack: Stack, disableExecuteApiEndpoint: unknown) => {
+  const api = new apigateway.CfnRestApi(stack, 'Subject', { name: 'api', disableExecuteApiEndpoint: disableExecuteApiEndpoint as boolean });
+  const domain = new apigateway.CfnDomainName(stack, 'Domain', { domainName: 'api.example.com', securityPolicy: 'TLS_1_2' });
+  new apigateway.CfnBasePathMapping(stack, 'Mapping', { domainName: domain.ref, restApiId: api.ref, stage: 'prod' });
+  return api;
+};
+const stage = (stack: Stack, encrypted: unknown) => new apigateway.CfnStage(stack, 'Subject', {
+  restApiId: 'abc123',
+  stageName: 'prod',
+  cacheClusterEnabled: true,
+  cacheClusterSize: '0.5',
+  methodSettings: [{ resourcePath: '/*', httpMethod: '*', cachingEnabled: true, cacheDataEncrypted: encrypted as boolean }],
+});
 
 const FIXTURES: { [ruleId: string]: Verdicts } = {
   'CEG-S3-1': {
@@ -154,6 +199,71 @@ const FIXTURES: { [ruleId: string]: Verdicts } = {
     compliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert }),
     nonCompliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/x' }] }),
     unresolvable: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: param(s) }] }),
+  },
+  'CEG-DDB-1': {
+    compliant: s => table(s, { sseEnabled: true }),
+    nonCompliant: s => table(s),
+    unresolvable: s => table(s, { sseEnabled: param(s) as unknown as boolean }),
+  },
+  'CEG-DDB-2': {
+    compliant: s => globalTable(s, keyArn('us-east-1')),
+    nonCompliant: s => globalTable(s, keyArn('eu-west-1')),
+    unresolvable: s => globalTable(s, param(s)),
+  },
+  'CEG-EFS-1': {
+    compliant: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: true }),
+    nonCompliant: s => new efs.CfnFileSystem(s, 'Subject'),
+    unresolvable: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: param(s) as unknown as boolean }),
+  },
+  'CEG-EFS-2': {
+    compliant: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: true, fileSystemPolicy: tlsOnly(TLS) }),
+    nonCompliant: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: true }),
+    unresolvable: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: true, fileSystemPolicy: tlsOnly({ Bool: { 'aws:SecureTransport': param(s) } }) }),
+  },
+  'CEG-CF-1': {
+    compliant: s => distribution(s, {}),
+    nonCompliant: s => distribution(s, {}, { viewerProtocolPolicy: 'allow-all' }),
+    unresolvable: s => distribution(s, {}, { viewerProtocolPolicy: param(s) }),
+  },
+  'CEG-CF-2': {
+    compliant: s => distribution(s, { viewerCertificate: acm('TLSv1.3_2025') }),
+    nonCompliant: s => distribution(s, { viewerCertificate: acm('TLSv1.1_2016') }),
+    unresolvable: s => distribution(s, { viewerCertificate: acm(param(s)) }),
+  },
+  'CEG-CF-3': {
+    compliant: s => distribution(s, {}),
+    nonCompliant: s => distribution(s, { viewerCertificate: undefined }),
+    unresolvable: s => distribution(s, { viewerCertificate: { cloudFrontDefaultCertificate: param(s) as unknown as boolean } }),
+  },
+  'CEG-CF-4': {
+    compliant: s => distribution(s, { origins: origin({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] }) }),
+    nonCompliant: s => distribution(s, { origins: origin({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.1', 'TLSv1.2'] }) }),
+    unresolvable: s => distribution(s, { origins: origin({ originProtocolPolicy: param(s), originSslProtocols: ['TLSv1.2'] }) }),
+  },
+  'CEG-APIGW-1': {
+    compliant: s => new apigateway.CfnDomainName(s, 'Subject', { domainName: 'api.example.com', securityPolicy: 'SecurityPolicy_TLS13_1_3_2025_09' }),
+    nonCompliant: s => new apigateway.CfnDomainName(s, 'Subject', { domainName: 'api.example.com', securityPolicy: 'TLS_1_0' }),
+    unresolvable: s => new apigateway.CfnDomainName(s, 'Subject', { domainName: 'api.example.com', securityPolicy: param(s) }),
+  },
+  'CEG-APIGW-2': {
+    compliant: s => mappedApi(s, true),
+    nonCompliant: s => mappedApi(s, undefined),
+    unresolvable: s => mappedApi(s, param(s)),
+  },
+  'CEG-APIGW-3': {
+    compliant: s => stage(s, true),
+    nonCompliant: s => stage(s, false),
+    unresolvable: s => stage(s, param(s)),
+  },
+  'CEG-SSM-1': {
+    compliant: s => new ssm.CfnParameter(s, 'Subject', { type: 'String', value: 'eu-west-1' }),
+    nonCompliant: s => new ssm.CfnParameter(s, 'Subject', { type: 'SecureString', value: 'hunter2' }),
+    unresolvable: s => new ssm.CfnParameter(s, 'Subject', { type: param(s), value: 'eu-west-1' }),
+  },
+  'CEG-SSM-2': {
+    compliant: s => new ssm.CfnParameter(s, 'Subject', { name: '/orders/table-name', type: 'String', value: 'orders' }),
+    nonCompliant: s => new ssm.CfnParameter(s, 'Subject', { name: '/orders/db/password', type: 'String', value: 'hunter2' }),
+    unresolvable: s => new ssm.CfnParameter(s, 'Subject', { type: 'String', value: param(s) }),
   },
 };
 

@@ -1,6 +1,8 @@
+import { AWS_MANAGED_KEY_ALIASES } from '../../aws/managed-keys';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
+import { judgeCustomerManagedKey } from '../customer-managed-keys';
 
 const LOCATION = 'Properties.BucketEncryption';
 const ALGORITHMS: { [algorithm: string]: string } = {
@@ -18,7 +20,8 @@ const ALGORITHMS: { [algorithm: string]: string } = {
 export const bucketServerSideEncryption: Rule = {
   id: 'CEG-S3-1',
   service: RuleService.S3,
-  title: 'S3 buckets declare default server-side encryption (SSE-S3, SSE-KMS or DSSE-KMS; SSE-KMS or DSSE-KMS with `requireKmsForS3`)',
+  title: 'S3 buckets declare default server-side encryption (SSE-S3, SSE-KMS or DSSE-KMS; SSE-KMS or DSSE-KMS with `requireKmsForS3`, '
+    + 'with a customer managed key with `requireCustomerManagedKeys`)',
   rationale:
     'S3 applies SSE-S3 to a bucket that declares nothing, but an undeclared default cannot be audited from the template, '
     + 'and only SSE-KMS with a customer managed key gives an audit trail of every use of the key.',
@@ -61,7 +64,15 @@ export const bucketServerSideEncryption: Rule = {
         return nonCompliant(`SSEAlgorithm "${algorithm.value}" is not SSE-S3 (AES256), SSE-KMS (aws:kms) or DSSE-KMS (aws:kms:dsse)`, at);
       }
       if (context.settings.requireKmsForS3 && kind === 'SSE-S3') {
-        return nonCompliant('The bucket uses SSE-S3 (AES256) but requireKmsForS3 asks for SSE-KMS or DSSE-KMS, whose key use CloudTrail records', at);
+        const option = context.settings.requireCustomerManagedKeys ? 'requireCustomerManagedKeys' : 'requireKmsForS3';
+        return nonCompliant(`The bucket uses SSE-S3 (AES256) but ${option} asks for SSE-KMS or DSSE-KMS, whose key use CloudTrail records`, at);
+      }
+      if (context.settings.requireCustomerManagedKeys && kind !== 'SSE-S3') {
+        const verdict = judgeCustomerManagedKey(field(byDefault.value, 'KMSMasterKeyID'), 'The bucket',
+          `${location}.${i}.ServerSideEncryptionByDefault.KMSMasterKeyID`, AWS_MANAGED_KEY_ALIASES.s3);
+        if (verdict !== COMPLIANT) {
+          return verdict;
+        }
       }
     }
     return COMPLIANT;

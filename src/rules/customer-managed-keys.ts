@@ -1,0 +1,91 @@
+import { Stack } from 'aws-cdk-lib';
+import { isAwsManagedKeyAlias } from '../aws/managed-keys';
+import { environmentOf } from '../engine/app-index';
+import { isResourceReference, ResourceReference } from '../engine/resource-reference';
+import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
+import { intrinsicName, JsonObject, readString } from '../engine/values';
+
+/** The CloudFormation types of keys a customer manages. */
+const KEY_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'];
+
+/**
+ * The verdict on one key identifier (`KmsKeyId`, `KMSMasterKeyId`) under
+ * `requireCustomerManagedKeys`: a key or alias of the app (also an ARN built around one), or a
+ * literal key ID, key ARN or alias other than `alias/aws/...`, is customer managed; no key means
+ * the service's AWS managed key `managedAlias`.
+ */
+export function judgeCustomerManagedKey(value: unknown, subject: string, location: string, managedAlias: string): Verdict {
+  if (value === undefined || value === '') {
+    return nonCompliant(`${subject} names no KMS key, so it is encrypted with the AWS managed key ${managedAlias}, but requireCustomerManagedKeys asks for a customer managed key`, location);
+  }
+  if (appKeyIn(value) !== undefined) {
+    return COMPLIANT;
+  }
+  const literal = keyText(value);
+  if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
+    return nonCompliant(`${subject} names the AWS managed key ${literal}, but requireCustomerManagedKeys asks for a customer managed key`, location);
+  }
+  if (isResourceReference(value)) {
+    return unresolvable(`${subject}'s key is ${value.toJSON()}, which is not a KMS key or alias of this app`, location);
+  }
+  const key = readString(value, 'the key');
+  if (!key.known) {
+    return unresolvable(`Whether ${lowerFirst(subject)} uses a customer managed key cannot be known at synth time: ${key.why}`, location);
+  }
+  return COMPLIANT;
+}
+
+/** The first reference to a KMS key or alias of the app inside a value. */
+export function appKeyIn(value: unknown): ResourceReference | undefined {
+  if (isResourceReference(value)) {
+    return KEY_TYPES.includes(value.target.cfnResourceType) ? value : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = appKeyIn(item);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return appKeyIn(Object.values(value));
+  }
+  return undefined;
+}
+
+/** The Region of the stack a value means by `AWS::Region` when the stack has no Region of its own. */
+export const DEPLOY_REGION = '${AWS::Region}';
+
+/**
+ * The literal text of a key identifier: a string, or an ARN joined from literals and pseudo
+ * parameters (`AWS::Region` as `DEPLOY_REGION`, others as `*`); `undefined` for anything else.
+ */
+export function keyText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const fn = intrinsicName(value);
+  if (fn === 'Ref') {
+    const name = (value as JsonObject).Ref;
+    return name === 'AWS::Region' ? DEPLOY_REGION : typeof name === 'string' && name.startsWith('AWS::') ? '*' : undefined;
+  }
+  if (fn === 'Fn::Join') {
+    const [delimiter, parts] = (value as JsonObject)['Fn::Join'] as [unknown, unknown];
+    if (typeof delimiter === 'string' && Array.isArray(parts)) {
+      const texts = parts.map(keyText);
+      return texts.every(t => t !== undefined) ? texts.join(delimiter) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The Region of a stack, or `DEPLOY_REGION` when it is known only at deploy time. */
+export function regionOf(stack: Stack): string {
+  return environmentOf(stack).region ?? DEPLOY_REGION;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

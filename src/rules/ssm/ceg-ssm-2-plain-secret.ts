@@ -1,0 +1,143 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { isResourceReference } from '../../engine/resource-reference';
+import { ResourceView } from '../../engine/resource-view';
+import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { intrinsicName, isObject, JsonObject, whyUnknown } from '../../engine/values';
+import { FindingLevel, RuleService } from '../../gate/levels';
+
+/**
+ * Words of a parameter name that say it holds a secret. `key` counts only as a word of its own that
+ * is not followed by a word naming an identifier (`kms-key-arn`, `key-id`, `key-pair-name` are not
+ * secrets).
+ */
+const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
+/** CamelCase names (`dbPassword`, `ApiKey`) are split into words first. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2');
+}
+
+/** Values that are secrets whatever the name says. */
+const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
+  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
+  { pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, what: 'an AWS access key ID' },
+  { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, what: 'a GitHub token' },
+  { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
+  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
+  { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
+  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
+  { pattern: /(^|[^a-z])(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/i, what: 'an assignment of a password, secret, token or key' },
+  { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
+];
+
+/** Attributes of resources that are secrets themselves. */
+const SECRET_ATTRIBUTES: { [type: string]: string[] } = {
+  'AWS::IAM::AccessKey': ['SecretAccessKey'],
+  'AWS::IAM::ServiceSpecificCredential': ['ServicePassword'],
+  'AWS::Cognito::UserPoolClient': ['ClientSecret'],
+  'AWS::AppSync::ApiKey': ['ApiKey'],
+};
+
+/** CEG-SSM-2: a plain `String`/`StringList` parameter does not hold what looks like a secret. */
+export const plainSecret: Rule = {
+  id: 'CEG-SSM-2',
+  service: RuleService.SSM,
+  title: 'Plain Parameter Store parameters do not hold secrets (a name or value that looks like a password, token, key or credentials)',
+  rationale:
+    'A `String` parameter is stored unencrypted, readable by anyone with `ssm:GetParameter` and shown in the template, the console and the '
+    + 'stack\'s history. Passwords, tokens, keys and credentials belong in a SecureString or in Secrets Manager.',
+  fix: 'Use `SecureStringParameter` of this library (a SecureString under a customer managed key, its value generated or copied from a '
+    + 'Secrets Manager secret, never in the template), or a Secrets Manager secret; acknowledge the finding where the name only looks like a '
+    + 'secret (a public key, a token endpoint), with the reason.',
+  resourceTypes: ['AWS::SSM::Parameter'],
+  defaultLevel: FindingLevel.WARNING,
+
+  check(parameter, context) {
+    const type = parameter.string('Type');
+    if (!type.known) {
+      return unresolvable(type.why, type.location);
+    }
+    if (type.value !== 'String' && type.value !== 'StringList') {
+      return COMPLIANT;
+    }
+    const name = parameter.read('Name');
+    const literalName = typeof name === 'string' ? name : undefined;
+    if (literalName !== undefined && (SECRET_WORDS.test(words(literalName)) || KEY_WORD.test(words(literalName)))) {
+      return nonCompliant(`The ${type.value} parameter "${literalName}" is named like a secret, but a plain parameter is stored and shown unencrypted`, 'Properties.Name');
+    }
+    const value = judgeValue(parameter.read('Value'), parameter, context);
+    if (value.secret !== undefined) {
+      return nonCompliant(`The ${type.value} parameter${literalName === undefined ? '' : ` "${literalName}"`} holds ${value.secret}, stored and shown unencrypted`,
+        'Properties.Value');
+    }
+    if (value.unknown !== undefined && literalName === undefined) {
+      return unresolvable(`Neither the parameter's name nor its value can be judged at synth time: ${name === undefined ? 'it has no Name, and ' : ''}${value.unknown}`,
+        'Properties.Value');
+    }
+    return COMPLIANT;
+  },
+};
+
+interface ValueVerdict {
+  /** What secret the value holds. */
+  readonly secret?: string;
+  /** Why the value cannot be judged. */
+  readonly unknown?: string;
+}
+
+/** Looks through a value (literal parts, references, parameters) for a secret. */
+function judgeValue(value: unknown, parameter: ResourceView, context: RuleContext): ValueVerdict {
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {
+    return {};
+  }
+  if (typeof value === 'string') {
+    const found = SECRET_VALUES.find(s => s.pattern.test(value));
+    return found === undefined ? {} : { secret: found.what };
+  }
+  if (isResourceReference(value)) {
+    const type = value.target.cfnResourceType;
+    return (SECRET_ATTRIBUTES[type] ?? []).includes(value.attribute) ? { secret: `the ${value.attribute} of ${value.target.node.path} (${type})` } : {};
+  }
+  const fn = intrinsicName(value);
+  if (fn === 'Ref') {
+    const id = (value as JsonObject).Ref;
+    if (typeof id === 'string' && id.startsWith('AWS::')) {
+      return {};
+    }
+    if (typeof id === 'string' && isNoEcho(parameter, id, context)) {
+      return { secret: `the NoEcho parameter "${id}" (a value hidden in the console is copied into a plain parameter)` };
+    }
+    return { unknown: whyUnknown(value, 'the value') };
+  }
+  if (fn === 'Fn::ImportValue' || fn === 'Fn::FindInMap') {
+    return { unknown: whyUnknown(value, 'the value') };
+  }
+  // Fn::Join, Fn::Sub, Fn::Select... : judge every part.
+  const parts = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
+  let unknown: string | undefined;
+  for (const part of parts) {
+    const verdict = judgeValue(part, parameter, context);
+    if (verdict.secret !== undefined) {
+      return verdict;
+    }
+    unknown = unknown ?? verdict.unknown;
+  }
+  return unknown === undefined ? {} : { unknown };
+}
+
+/** Whether a parameter of the stack (found in the construct tree, once per evaluation) is `NoEcho`. */
+function isNoEcho(parameter: ResourceView, logicalId: string, context: RuleContext): boolean {
+  if (!context.isParameter(parameter, logicalId)) {
+    return false;
+  }
+  const noEcho = context.memo(NO_ECHO, parameter, () => {
+    const stack = parameter.stack;
+    return new Set(stack.node.findAll()
+      .filter((c): c is CfnParameter => c instanceof CfnParameter && Stack.of(c) === stack && c.noEcho === true)
+      .map(c => stack.resolve(c.logicalId) as string));
+  });
+  return noEcho.has(logicalId);
+}
+
+const NO_ECHO = new MemoKey<Set<string>>('ssm:no-echo-parameters');

@@ -1,0 +1,107 @@
+/**
+ * Parameter Store rules: SecureString parameters in the template, and plain parameters whose name
+ * or value looks like a secret.
+ */
+import { CfnCondition, CfnParameter, Fn, SecretValue } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { EncryptionGate, FindingKind, RuleService } from '../../src';
+import { newApp, newStack, verdictOn } from '../support/app';
+
+const evaluate = (stack: Parameters<typeof EncryptionGate.evaluate>[0]) => EncryptionGate.evaluate(stack, { services: [RuleService.SSM] });
+
+describe('CEG-SSM-1 SecureString in the template', () => {
+  test('the deprecated L2 type still emits SecureString: an error; String and StringList pass', () => {
+    const stack = newStack(newApp());
+    // aws-cdk-lib prints its deprecation warnings for `type`; the option is still there and still emits SecureString.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      new ssm.StringParameter(stack, 'Secure', { stringValue: 'x', type: ssm.ParameterType.SECURE_STRING });
+      expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/StringParameterProps#type is deprecated/));
+    } finally {
+      warn.mockRestore();
+    }
+    new ssm.StringParameter(stack, 'Plain', { stringValue: 'eu-west-1' });
+    new ssm.StringListParameter(stack, 'List', { stringListValue: ['a', 'b'] });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Secure/Resource', 'CEG-SSM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT, level: 'error', location: 'Properties.Type' });
+    expect(verdictOn(findings, 'Stack/Secure/Resource', 'CEG-SSM-1')!.message).toMatch(/CloudFormation cannot create.*Fix: Use `SecureStringParameter`/);
+    expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SSM-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/List/Resource', 'CEG-SSM-1')).toBeUndefined();
+  });
+});
+
+describe('CEG-SSM-2 secrets in plain parameters', () => {
+  test.each([
+    ['/orders/db/password', true],
+    ['/orders/dbPassword', true],
+    ['/orders/api-key', true],
+    ['/orders/ApiKey', true],
+    ['/ci/github-token', true],
+    ['/orders/signing_key', true],
+    ['/orders/key', true],
+    ['/orders/credentials', true],
+    ['/orders/client-secret', true],
+    ['/orders/kms-key-arn', false],
+    ['/orders/key-id', false],
+    ['/orders/keyPairName', false],
+    ['/orders/table-name', false],
+    ['/orders/monkey-count', false],
+    ['/orders/tokenizer-endpoint', false],
+  ])('a parameter named %s is flagged: %s', (name, flagged) => {
+    const stack = newStack(newApp());
+    new ssm.StringParameter(stack, 'P', { parameterName: name, stringValue: 'value' });
+    const finding = verdictOn(evaluate(stack), 'Stack/P/Resource', 'CEG-SSM-2');
+    expect(finding !== undefined).toBe(flagged);
+    if (flagged) {
+      expect(finding).toMatchObject({ level: 'warning', location: 'Properties.Name' });
+    }
+  });
+
+  test('values that are secrets whatever the name: literals, dynamic references, secret attributes, NoEcho parameters', () => {
+    const stack = newStack(newApp());
+    const p = (id: string, stringValue: string) => new ssm.StringParameter(stack, id, { parameterName: `/app/${id.toLowerCase()}`, stringValue });
+    p('Pem', '-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----');
+    p('AccessKeyId', 'AKIAIOSFODNN7EXAMPLE');
+    p('Url', 'postgres://admin:hunter2@db.example.com:5432/orders');
+    p('Dynamic', new secretsmanager.Secret(stack, 'Secret').secretValue.unsafeUnwrap());
+    p('IamSecret', new iam.AccessKey(stack, 'Key', { user: new iam.User(stack, 'User') }).secretAccessKey.unsafeUnwrap());
+    p('NoEcho', new CfnParameter(stack, 'Hidden', { noEcho: true }).valueAsString);
+    p('FromSecretValue', SecretValue.ssmSecure('/app/real-secret').unsafeUnwrap());
+    const findings = evaluate(stack);
+    const detail = (id: string) => verdictOn(findings, `Stack/${id}/Resource`, 'CEG-SSM-2')?.detail;
+    expect(detail('Pem')).toMatch(/holds a PEM private key/);
+    expect(detail('AccessKeyId')).toMatch(/holds an AWS access key ID/);
+    expect(detail('Url')).toMatch(/holds a URL with a password/);
+    expect(detail('Dynamic')).toMatch(/holds a dynamic reference to a secret/);
+    expect(detail('IamSecret')).toMatch(/holds the SecretAccessKey of Stack\/Key\/Resource \(AWS::IAM::AccessKey\)/);
+    expect(detail('NoEcho')).toMatch(/holds the NoEcho parameter "Hidden"/);
+    expect(detail('FromSecretValue')).toMatch(/dynamic reference to a secret/);
+  });
+
+  test('identifiers of app resources and innocuous names pass; a value and a name both unknown is unresolvable', () => {
+    const stack = newStack(newApp());
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    new ssm.StringParameter(stack, 'BucketName', { stringValue: bucket.bucketName });
+    new ssm.StringParameter(stack, 'Arn', { stringValue: `${bucket.bucketArn}/*` });
+    const input = new CfnParameter(stack, 'Input').valueAsString;
+    new ssm.StringParameter(stack, 'NamedInput', { parameterName: '/app/region', stringValue: input });
+    new ssm.StringParameter(stack, 'UnnamedInput', { stringValue: input });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/BucketName/Resource', 'CEG-SSM-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Arn/Resource', 'CEG-SSM-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/NamedInput/Resource', 'CEG-SSM-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/UnnamedInput/Resource', 'CEG-SSM-2')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/UnnamedInput/Resource', 'CEG-SSM-2')!.detail).toMatch(/it has no Name, and the value cannot be known at synth time: .*Ref to "Input"/);
+  });
+
+  test('a name chosen by Fn::If is judged in each branch', () => {
+    const stack = newStack(newApp());
+    const debug = new CfnCondition(stack, 'Debug', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Mode').valueAsString, 'debug') });
+    const parameter = new ssm.CfnParameter(stack, 'P', { type: 'String', value: 'v', name: Fn.conditionIf(debug.logicalId, '/app/debug-token', '/app/flag').toString() });
+    void parameter;
+    expect(verdictOn(evaluate(stack), 'Stack/P', 'CEG-SSM-2')!.detail).toMatch(/^When condition "Debug" is true: the String parameter "\/app\/debug-token" is named like a secret/);
+  });
+});

@@ -2,6 +2,7 @@
  * What a user reads: every message says how to acknowledge it, an acknowledgement naming no rule
  * is reported, and locations point at what is missing.
  */
+import { readFileSync } from 'fs';
 import { Aspects, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -29,7 +30,7 @@ test('an acknowledgement that names no rule of the gate is a warning (Aspect and
     const assembly = app.synth();
     Annotations.fromStack(stack).hasWarning('/Stack/Plain', Match.stringLikeRegexp('names CEG-S3-9, which is no rule of cdk-encryption-guard'));
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-S1'))).toEqual([]);
-    const report = JSON.parse(require('fs').readFileSync(`${assembly.directory}/validation-report.json`, 'utf8'));
+    const report = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8'));
     const plugin = report.pluginReports.find((r: { pluginName: string }) => r.pluginName === 'EncryptionChecks');
     expect(plugin.violations.map((v: { ruleName: string; severity: string }) => `${v.ruleName} ${v.severity}`)).toEqual(['CEG-UNKNOWN-ACKNOWLEDGEMENT warning']);
   } finally {

@@ -49,7 +49,7 @@ if below "$floor" "$plugin_floor"; then
   while IFS= read -r file; do exclude+=("$file"); done < <(grep -lE 'EncryptionChecks|addPlugins|policyValidationBeta1' -r test --include='*.test.ts' | grep -v '^test/cli/cdk-version.test.ts$' || true)
 fi
 if below "$floor" "2.257.0"; then
-  while IFS= read -r file; do exclude+=("$file"); done < <(grep -lE "cdk-nag|encryption-nag-pack" -r test --include='*.test.ts' || true)
+  while IFS= read -r file; do exclude+=("$file"); done < <(grep -lE "cdk-nag|encryption-nag-pack|oracles/oracles" -r test --include='*.test.ts' || true)
 fi
 mapfile -t exclude < <(printf '%s\n' "${exclude[@]}" | sort -u | sed '/^$/d')
 if [ ${#exclude[@]} -gt 0 ]; then

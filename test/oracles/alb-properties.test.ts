@@ -60,7 +60,7 @@ test('generated load balancers pass our gate and the third-party oracles', () =>
       });
       web.addTargets('App', { port: 8443 });
       if (!a.accessLogs) {
-        optedOut.push(...['ELB2', 'ELBLoggingEnabled', 'elb_logging_enabled_check'].map(r => `${r} ${web.loadBalancer.node.path}/Resource`));
+        optedOut.push(...['ELB2', 'ELBLoggingEnabled', 'elbv2_logging_enabled_check'].map(r => `${r} ${web.loadBalancer.node.path}/Resource`));
       }
     });
 

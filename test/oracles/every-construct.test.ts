@@ -13,7 +13,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnResource, IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -84,7 +84,7 @@ describe('every construct in one app', () => {
   let synthError: unknown;
   let printed = '';
   // Built while tests are collected, so that each acknowledgement gets a test of its own.
-  const acknowledgements = recordAcknowledgements(() => {
+  let acknowledgements = recordAcknowledgements(() => {
     everyConstruct(app, true);
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app), new PCIDSS321Checks(app),
@@ -102,9 +102,15 @@ describe('every construct in one app', () => {
     }
   });
   const violations = pluginViolations(app);
+  // CDK's own Stack acknowledges a warning of its validator (W3010, hard-coded Availability Zones): not ours.
+  acknowledgements = acknowledgements.filter(a => !(a.scope instanceof Stack && a.id.startsWith('CloudFormation-Validate::')));
+  // A database whose port the user gives at deploy time: the checkers cannot tell it from the
+  // engine's default, so the finding stays, the user's to acknowledge.
+  const deployTimePort = (v: OracleViolation, p: string) => /^(RDS11|rds_instance_no_default_ports_check)$/.test(ruleOf(v)) && p.startsWith('Main/ParameterPortDb/');
+  const oursAndNotUsers = (v: OracleViolation, p: string) => p !== '' && !isUsers(p) && !deployTimePort(v, p);
 
   test('no finding on our resources but the user\'s choices; none from the gate or the built-in validator', () => {
-    const ours = violations.map(v => ({ ...v, paths: v.paths.filter(p => p !== '' && !isUsers(p)) })).filter(v => v.paths.length > 0);
+    const ours = violations.map(v => ({ ...v, paths: v.paths.filter(p => oursAndNotUsers(v, p)) })).filter(v => v.paths.length > 0);
     const userChoices = new Set(Object.values(USER_CHOICES).flat());
     expect(ours.filter(v => !userChoices.has(ruleOf(v)))).toEqual([]);
     expect(violations.filter(v => v.plugin === 'EncryptionChecks')).toEqual([]);
@@ -115,7 +121,7 @@ describe('every construct in one app', () => {
   });
 
   test('the user\'s choices found are exactly the README table\'s rows, and USER_CHOICES', () => {
-    const found = new Set(violations.flatMap(v => v.paths.filter(p => p !== '' && !isUsers(p)).map(p => `${ownerKind(app, p)} ${ruleOf(v)}`)));
+    const found = new Set(violations.flatMap(v => v.paths.filter(p => oursAndNotUsers(v, p)).map(p => `${ownerKind(app, p)} ${ruleOf(v)}`)));
     const listed = new Set(Object.entries(USER_CHOICES).flatMap(([kind, rules]) => rules.map(r => `${kind} ${r}`)));
     expect(found).toEqual(listed);
     expect(readmeRows()).toEqual(listed);
@@ -138,8 +144,12 @@ describe('every construct in one app', () => {
     const flaggedWithout = () => {
       if (flagged === undefined) {
         const bare = oracleApp();
-        recordAcknowledgements(() => everyConstruct(bare, true), true);
-        const found = [...templateOracles(bare), ...nagViolations(bare)];
+        let found: OracleViolation[] = [];
+        // Synthesis too: some acknowledgements are made there.
+        recordAcknowledgements(() => {
+          everyConstruct(bare, true);
+          found = [...templateOracles(bare), ...nagViolations(bare)];
+        }, true);
         flagged = new Set(found.flatMap(v => v.paths.map(p => key(v.plugin === 'cdk-validator-cfnguard' ? `cdk-validator-cfnguard::${v.rule.split(' ')[0]}` : v.rule, p))));
       }
       return flagged;

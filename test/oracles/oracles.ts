@@ -32,23 +32,17 @@ export interface OracleViolation {
  */
 export function templateOracles(app: App): OracleViolation[] {
   Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }) as unknown as IPolicyValidationPlugin);
-  // CDK prints a failing report to standard error: captured, and checked against the report file.
+  // CDK prints a failing report to standard error: captured here, since the report file has it all
+  // (every-construct.test.ts asserts on the printed form).
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  let output: string;
   try {
     app.synth();
   } catch {
     // A failing report throws; the report file says why, and the caller judges it.
   } finally {
-    output = printed.mock.calls.map(c => c.join(' ')).join('\n');
     printed.mockRestore();
   }
   const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'));
-  for (const r of report.pluginReports) {
-    for (const v of r.violations.filter((x: any) => x.severity === 'error')) {
-      expect(output).toContain(v.ruleName);
-    }
-  }
   return report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({
     plugin: r.pluginName,
     rule: `${v.ruleName} ${v.description ?? ''}`,

@@ -258,8 +258,9 @@ function acknowledgeDefaultSources(securityGroup: ec2.SecurityGroup, internetFac
   const cfn = securityGroup.node.defaultChild as ec2.CfnSecurityGroup;
   const stack = Stack.of(securityGroup);
   const ours = JSON.stringify(stack.resolve(cfn.securityGroupIngress));
+  const groupId = JSON.stringify(stack.resolve(securityGroup.securityGroupId));
   const unchanged = () => JSON.stringify(stack.resolve(cfn.securityGroupIngress)) === ours
-    && !stack.node.findAll().some(c => c instanceof ec2.CfnSecurityGroupIngress && JSON.stringify(stack.resolve(c.groupId)) === JSON.stringify(stack.resolve(securityGroup.securityGroupId)));
+    && !stack.node.findAll().some(c => c instanceof ec2.CfnSecurityGroupIngress && JSON.stringify(stack.resolve(c.groupId)) === groupId);
   if (internetFacing) {
     acknowledgeOnResource(cfn, ['AwsSolutions-EC23'],
       'An internet-facing load balancer serves a public domain: HTTPS on 443 (and, on 80, only a redirect to HTTPS) must be reachable from any '

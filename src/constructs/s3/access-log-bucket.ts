@@ -99,8 +99,17 @@ function acknowledgeCheckerFindings(bucket: s3.CfnBucket): void {
     [...inCompliancePacks('S3DefaultEncryptionKMS'), controlTower('s3_bucket_default_encryption_kms_check')],
     'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3 (AES256); it cannot write to an SSE-KMS bucket. '
     + 'This bucket is an access-log destination for load balancers as well as for S3 server access logs.');
-  acknowledgeOnResource(bucket,
-    ['AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'), controlTower('s3_bucket_logging_enabled_check')],
-    'This bucket is the destination of access logs. Logging it into itself makes S3 write logs of its own log deliveries in an endless loop '
-    + '(the S3 User Guide advises against it), and logging it into another bucket only moves the question to that one.');
+  const reason = 'This bucket is the destination of access logs. Logging it into itself makes S3 write logs of its own log deliveries in an endless loop '
+    + '(the S3 User Guide advises against it), and logging it into another bucket only moves the question to that one.';
+  acknowledgeOnResource(bucket, [controlTower('s3_bucket_logging_enabled_check')], reason);
+  // cdk-nag itself passes a bucket that another bucket of its stack logs into: acknowledged only when none does.
+  acknowledgeOnResource(bucket, ['AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled')], reason, () => !isLogTargetInItsStack(bucket));
+}
+
+/** Whether a bucket of the same stack delivers its server access logs to `bucket`. */
+function isLogTargetInItsStack(bucket: s3.CfnBucket): boolean {
+  const stack = Stack.of(bucket);
+  const self = JSON.stringify(stack.resolve(bucket.ref));
+  return stack.node.findAll().some(c => c instanceof s3.CfnBucket && c !== bucket
+    && JSON.stringify(stack.resolve((stack.resolve(c.loggingConfiguration) as s3.CfnBucket.LoggingConfigurationProperty | undefined)?.destinationBucketName)) === self);
 }

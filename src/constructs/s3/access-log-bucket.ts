@@ -110,6 +110,7 @@ function acknowledgeCheckerFindings(bucket: s3.CfnBucket): void {
 function isLogTargetInItsStack(bucket: s3.CfnBucket): boolean {
   const stack = Stack.of(bucket);
   const self = JSON.stringify(stack.resolve(bucket.ref));
+  type Logging = s3.CfnBucket.LoggingConfigurationProperty | undefined;
   return stack.node.findAll().some(c => c instanceof s3.CfnBucket && c !== bucket
-    && JSON.stringify(stack.resolve((stack.resolve(c.loggingConfiguration) as s3.CfnBucket.LoggingConfigurationProperty | undefined)?.destinationBucketName)) === self);
+    && JSON.stringify(stack.resolve((stack.resolve(c.loggingConfiguration) as Logging)?.destinationBucketName)) === self);
 }

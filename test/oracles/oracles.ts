@@ -32,8 +32,8 @@ export interface OracleViolation {
  */
 export function templateOracles(app: App): OracleViolation[] {
   Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }) as unknown as IPolicyValidationPlugin);
-  // CDK prints a failing report to standard error: captured here, since the report file has it all
-  // (every-construct.test.ts asserts on the printed form).
+  // Anything CDK prints about a failing report is captured: the report file has it all, and
+  // every-construct.test.ts asserts on the report the synthesis error carries.
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
     app.synth();

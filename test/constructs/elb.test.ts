@@ -74,6 +74,23 @@ describe('AcmFrontedAlb', () => {
     expect(web.accessLogsBucket).toBeUndefined();
   });
 
+  test('sources: the VPC\'s CIDR block when internal, allowedSources when given; an empty list is refused', () => {
+    const { stack, vpc, hostedZone } = setup();
+    new AcmFrontedAlb(stack, 'Internal', { vpc, domainName: 'internal.example.com', hostedZone, internetFacing: false }).addTargets('App', { port: 8080 });
+    new AcmFrontedAlb(stack, 'Office', { vpc, domainName: 'office.example.com', hostedZone, redirectHttp: false, allowedSources: [ec2.Peer.ipv4('192.0.2.0/24')] })
+      .addTargets('App', { port: 8080 });
+    const template = Template.fromStack(stack);
+    const rules = (domain: string) => {
+      const groups = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp(`${domain}$`) } });
+      return ((Object.values(groups)[0] as any).Properties.SecurityGroupIngress as any[]).map(r => `${r.FromPort} ${JSON.stringify(r.CidrIp)}`);
+    };
+    const vpcCidr = JSON.stringify({ 'Fn::GetAtt': [Stack.of(vpc).getLogicalId(vpc.node.defaultChild as CfnElement), 'CidrBlock'] });
+    expect(rules('internal.example.com')).toEqual([`443 ${vpcCidr}`, `80 ${vpcCidr}`]);
+    expect(rules('office.example.com')).toEqual(['443 "192.0.2.0/24"']);
+    expect(() => new AcmFrontedAlb(stack, 'Nowhere', { vpc, domainName: 'x.example.com', hostedZone, allowedSources: [] }))
+      .toThrow(/AcmFrontedAlb "Nowhere": allowedSources is empty, so nothing could reach the load balancer\. Leave it unset/);
+  });
+
   test('refuses weak policies, a certificate from another Region or IAM, and a missing zone and certificate', () => {
     const { stack, vpc, hostedZone } = setup();
     const base = { vpc, domainName: 'app.example.com', hostedZone };

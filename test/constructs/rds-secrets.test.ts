@@ -103,6 +103,10 @@ describe('EncryptedRdsInstance', () => {
         PubliclyAccessible: false,
         DeletionProtection: true,
         CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+        // Multi-AZ, a non-default port and every log type of the engine exported.
+        MultiAZ: true,
+        Port: '15432',
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
         DBParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameters') },
         MasterUsername: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
         MasterUserPassword: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
@@ -120,7 +124,8 @@ describe('EncryptedRdsInstance', () => {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: keyArn, VpcSecurityGroupIds: Match.anyValue() }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: 'Secrets Manager rotation', FromPort: { 'Fn::GetAtt': [idOf(db), 'Endpoint.Port'] } });
+    // The rotation function reaches the database's port, written as a literal that checkers can read.
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { Description: 'Secrets Manager rotation', FromPort: 15432, ToPort: 15432 });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"MasterUserPassword":"[^{]/);
     expect(findingsAfterSynth(stack).filter(f => !f.ruleId.startsWith('CEG-EBS'))).toEqual([]);
   });
@@ -316,6 +321,45 @@ describe('EncryptedRdsInstance: deployability and choices', () => {
     db.addReadReplica('Replica', { instanceType: new ec2.InstanceType('t4g.medium') });
     const replicas = Template.fromStack(stack).findResources('AWS::RDS::DBInstance', { Properties: { SourceDBInstanceIdentifier: Match.anyValue() } });
     expect(Object.values(replicas).map((r: any) => r.Properties.CACertificateIdentifier)).toEqual(['rds-ca-ecc384-g1']);
+  });
+
+  test('Multi-AZ, a non-default port and every log type by engine; each can be chosen; a replica follows its source', () => {
+    const stack = newStack(newApp());
+    const vpc = isolatedVpc(stack);
+    const instance = (id: string, engine: rds.IInstanceEngine, props: Partial<rds.DatabaseInstanceProps> = {}) =>
+      new EncryptedRdsInstance(stack, id, { engine, vpc, vpcSubnets: ISOLATED, licenseModel: rds.LicenseModel.LICENSE_INCLUDED, ...props });
+    const mysql = instance('MySql', rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }));
+    instance('SqlServer', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16 }));
+    instance('Express', rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }));
+    instance('Chosen', POSTGRES, { multiAz: false, port: 5432, cloudwatchLogsExports: ['postgresql'] });
+    mysql.addReadReplica('Replica', { instanceType: new ec2.InstanceType('m6i.large') });
+    mysql.addReadReplica('SingleAz', { instanceType: new ec2.InstanceType('m6i.large'), multiAz: false });
+    const instances = Template.fromStack(stack).findResources('AWS::RDS::DBInstance');
+    const settings = (id: string) => {
+      const p = instances[Stack.of(stack).getLogicalId(stack.node.findAll().find(c => c.node.path === `Stack/${id}/Resource`) as CfnElement)].Properties;
+      return [p.MultiAZ, p.Port, p.EnableCloudwatchLogsExports];
+    };
+    expect(settings('MySql')).toEqual([true, '13306', ['audit', 'error', 'general', 'slowquery']]);
+    expect(settings('SqlServer')).toEqual([true, '11433', ['agent', 'error']]);
+    expect(settings('Express')).toEqual([true, '11433', ['error']]);
+    expect(settings('Chosen')).toEqual([false, '5432', ['postgresql']]);
+    expect(settings('MySql/Replica')).toEqual([true, '13306', ['audit', 'error', 'general', 'slowquery']]);
+    expect(settings('MySql/SingleAz')[0]).toBe(false);
+  });
+
+  test('a port known only at deploy time: the rotation rule uses it, and only that rule acknowledges the port checks', () => {
+    const stack = newStack(newApp());
+    const port = new CfnParameter(stack, 'Port', { type: 'Number' }).valueAsNumber;
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: isolatedVpc(stack), vpcSubnets: ISOLATED, port });
+    const rule = stack.node.findAll().find((c): c is ec2.CfnSecurityGroupIngress => c instanceof ec2.CfnSecurityGroupIngress
+      && c.node.path.startsWith('Stack/Db/SecurityGroup/'))!;
+    expect(stack.resolve(rule.fromPort)).toEqual({ 'Fn::GetAtt': [idOf(db), 'Endpoint.Port'] });
+    const acknowledged = stack.node.findAll().filter(c => c.node.metadata.some(m => m.type === 'aws:cdk:acknowledged-rules'));
+    expect(acknowledged.map(c => c.node.path).filter(p => p.startsWith('Stack/Db'))).toEqual([rule.node.path]);
+    const ids = rule.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').flatMap(m => Object.keys(m.data));
+    // CDK records them as `Annotation::<id>`.
+    expect(ids.map(i => i.replace(/^Annotation::/, '')).sort()).toEqual(['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
+      .flatMap(pack => [`${pack}-EC2RestrictedCommonPorts`, `${pack}-EC2RestrictedSSH`]).sort());
   });
 });
 

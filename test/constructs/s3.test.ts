@@ -149,8 +149,8 @@ describe('EncryptedBucket', () => {
     const cases: Array<[object, RegExp]> = [
       [{ encryptionKey: kms.Alias.fromAliasName(stack, 'AwsS3', 'alias/aws/s3') }, /encryptionKey is the AWS managed key alias\/aws\/s3, which weakens it/],
       [{ encryptionChoice: BucketEncryptionChoice.DSSE, bucketKeyEnabled: true }, /bucketKeyEnabled is true with DSSE.*Bucket Keys do not apply to DSSE-KMS/],
-      [{ serverAccessLogsPrefix: 'logs/' }, /serverAccessLogsPrefix is set without serverAccessLogsBucket, so it would be dropped/],
-      [{ targetObjectKeyFormat: s3.TargetObjectKeyFormat.simplePrefix() }, /targetObjectKeyFormat is set without serverAccessLogsBucket/],
+      [{ serverAccessLogs: false, serverAccessLogsPrefix: 'logs/' }, /serverAccessLogs is false, but serverAccessLogsPrefix is set, so it would be dropped/],
+      [{ serverAccessLogs: false, serverAccessLogsBucket: destination }, /serverAccessLogs is false, but serverAccessLogsBucket is set.*drop serverAccessLogsBucket/],
       [{ replicationRules: [{ destination, kmsKey: destination.encryptionKey, priority: 1, sseKmsEncryptedObjects: false }] }, /replicationRules\[0\].sseKmsEncryptedObjects is false, so the rule replicates nothing/],
       [{ replicationRules: [{ destination, priority: 1 }] }, /replicationRules\[0\] has no kmsKey/],
       [{ encryption: s3.BucketEncryption.UNENCRYPTED }, /encryption is BucketEncryption.UNENCRYPTED, which weakens it\. A bucket must be encrypted/],
@@ -209,6 +209,35 @@ describe('EncryptedBucket', () => {
       Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
     });
     expect(kmsKey.node.path).toBe('Stack/KmsLogsKey');
+  });
+
+  test('by default, server access logs go to the stack\'s shared AccessLogBucket, under partitioned keys; serverAccessLogs: false turns them off', () => {
+    const stack = newStack(newApp());
+    const first = new EncryptedBucket(stack, 'First');
+    new EncryptedBucket(stack, 'Second', { serverAccessLogsPrefix: 'second/' });
+    new EncryptedBucket(stack, 'Quiet', { serverAccessLogs: false });
+    const shared = AccessLogBucket.shared(stack);
+    expect(shared.node.path).toBe('Stack/CegSharedAccessLogs');
+    const template = Template.fromStack(stack);
+    const buckets = template.findResources('AWS::S3::Bucket');
+    const logging = (id: string) => buckets[idOf(stack.node.findChild(id) as s3.Bucket, stack)].Properties.LoggingConfiguration;
+    expect(logging('First')).toEqual({ DestinationBucketName: { Ref: idOf(shared, stack) }, TargetObjectKeyFormat: { PartitionedPrefix: { PartitionDateSource: 'EventTime' } } });
+    expect(logging('Second')).toEqual({ DestinationBucketName: { Ref: idOf(shared, stack) }, LogFilePrefix: 'second/' });
+    expect(logging('Quiet')).toBeUndefined();
+    // One shared bucket, retained, with each source bucket allowed by its ARN.
+    expect(Object.keys(buckets)).toHaveLength(4);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ BucketEncryption: Match.anyValue() }) });
+    expect(bucketPolicy(stack, idOf(shared, stack))).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(first, stack), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '111111111111' } },
+    }));
+    expect(template.findResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain' })[idOf(shared, stack)]).toBeDefined();
+  });
+
+  test('the shared access-log bucket refuses a construct ID taken by something else', () => {
+    const stack = newStack(newApp());
+    new s3.Bucket(stack, 'CegSharedAccessLogs');
+    expect(() => new EncryptedBucket(stack, 'Data')).toThrow(/construct ID "CegSharedAccessLogs" of stack Stack is taken by a construct that is not an AccessLogBucket/);
   });
 
   test('a log target encrypted with the AWS managed aws/s3 key is refused; an imported one is a warning', () => {

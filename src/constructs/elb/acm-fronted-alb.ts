@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
+import { acknowledgeOnResource, inCompliancePacks } from '../private/checker-acknowledgements';
 import { AccessLogBucket } from '../s3/access-log-bucket';
 
 /**
@@ -72,6 +73,13 @@ export interface AcmFrontedAlbProps {
    * @default true
    */
   readonly internetFacing?: boolean;
+
+  /**
+   * Where the load balancer accepts connections from, on 443 (and on 80 for the redirect).
+   *
+   * @default - any IPv4 address when `internetFacing` (the default); the VPC's CIDR block when not
+   */
+  readonly allowedSources?: ec2.IPeer[];
 
   /**
    * Where access logs go; it must use SSE-S3 (load balancers cannot write to SSE-KMS buckets).
@@ -146,14 +154,22 @@ export class AcmFrontedAlb extends Construct {
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc, description: `HTTPS${redirect ? ' and the HTTP redirect' : ''} to ${props.domainName}`, allowAllOutbound: false,
     });
-    securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS');
-    if (redirect) {
-      securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    const internetFacing = props.internetFacing ?? true;
+    // An internal load balancer is reached from its VPC unless told otherwise.
+    const sources = props.allowedSources ?? [internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    for (const source of sources) {
+      securityGroup.addIngressRule(source, ec2.Port.tcp(443), 'HTTPS');
+      if (redirect) {
+        securityGroup.addIngressRule(source, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+      }
+    }
+    if (props.allowedSources === undefined) {
+      acknowledgeDefaultSources(securityGroup, internetFacing);
     }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      internetFacing: props.internetFacing ?? true,
+      internetFacing,
       securityGroup,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
@@ -168,6 +184,7 @@ export class AcmFrontedAlb extends Construct {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
+      acknowledgeRedirectOnly(this.httpListener);
     }
     if (props.accessLogs ?? true) {
       this.accessLogsBucket = props.accessLogsBucket ?? new AccessLogBucket(this, 'AccessLogs');
@@ -195,6 +212,10 @@ export class AcmFrontedAlb extends Construct {
 
   private refuse(props: AcmFrontedAlbProps, sslPolicy: elbv2.SslPolicy): void {
     const error = (message: string) => validationError('InvalidAcmFrontedAlb', `AcmFrontedAlb "${this.node.id}": ${message}`, this);
+    if (props.allowedSources !== undefined && props.allowedSources.length === 0) {
+      throw error('allowedSources is empty, so nothing could reach the load balancer. Leave it unset (any IPv4 address when internetFacing, '
+        + 'the VPC\'s CIDR block when not), or name at least one source.');
+    }
     if (props.hostedZone === undefined && props.certificate === undefined) {
       throw error('give hostedZone (a DNS-validated certificate is created in it) or an existing certificate.');
     }
@@ -230,6 +251,51 @@ export class AcmFrontedAlb extends Construct {
       }
     }
   }
+}
+
+/**
+ * The default sources are open on 443 and 80 only: to the internet for an internet-facing load
+ * balancer (which is what it is for), to the VPC's own CIDR block for an internal one. The
+ * acknowledgement holds only while the group's inbound rules are exactly ours.
+ */
+function acknowledgeDefaultSources(securityGroup: ec2.SecurityGroup, internetFacing: boolean): void {
+  const cfn = securityGroup.node.defaultChild as ec2.CfnSecurityGroup;
+  const stack = Stack.of(securityGroup);
+  const ours = JSON.stringify(stack.resolve(cfn.securityGroupIngress));
+  const groupId = JSON.stringify(stack.resolve(securityGroup.securityGroupId));
+  const unchanged = () => JSON.stringify(stack.resolve(cfn.securityGroupIngress)) === ours
+    && !stack.node.findAll().some(c => c instanceof ec2.CfnSecurityGroupIngress && JSON.stringify(stack.resolve(c.groupId)) === groupId);
+  if (internetFacing) {
+    acknowledgeOnResource(cfn, ['AwsSolutions-EC23'],
+      'An internet-facing load balancer serves a public domain: HTTPS on 443 (and, on 80, only a redirect to HTTPS) must be reachable from any '
+      + 'address. No other port is open. Narrow it with allowedSources.', unchanged);
+  } else {
+    acknowledgeOnResource(cfn, ['AwsSolutions-EC23', ...inCompliancePacks('EC2RestrictedCommonPorts'), ...inCompliancePacks('EC2RestrictedSSH')],
+      'The only source is the VPC\'s own CIDR block (Fn::GetAtt VpcCidrBlock), on ports 443 and 80: not 0.0.0.0/0. The checker cannot resolve '
+      + 'the attribute at synthesis and reports its own failure instead.', unchanged);
+  }
+}
+
+/**
+ * The HTTP listener only redirects to HTTPS (301): no request is served over it, so it needs no
+ * certificate. The acknowledgement holds only while that is so: a listener rule that forwards or
+ * answers over HTTP, or another default action, brings the checker's finding back.
+ */
+function acknowledgeRedirectOnly(listener: elbv2.ApplicationListener): void {
+  const cfn = listener.node.defaultChild as elbv2.CfnListener;
+  const stack = Stack.of(listener);
+  const onlyRedirects = (actions: unknown) => Array.isArray(actions) && actions.length > 0
+    && actions.every((a: { type?: string; redirectConfig?: { protocol?: string } }) => a.type === 'redirect' && a.redirectConfig?.protocol === 'HTTPS');
+  const redirectOnly = () => {
+    const self = JSON.stringify(stack.resolve(listener.listenerArn));
+    const rules = stack.node.findAll().filter((c): c is elbv2.CfnListenerRule => c instanceof elbv2.CfnListenerRule
+      && JSON.stringify(stack.resolve(c.listenerArn)) === self);
+    return onlyRedirects(stack.resolve(cfn.defaultActions)) && (stack.resolve(cfn.certificates) ?? []).length === 0
+      && rules.every(r => onlyRedirects(stack.resolve(r.actions)));
+  };
+  acknowledgeOnResource(cfn, inCompliancePacks('ELBv2ACMCertificateRequired'),
+    'This listener only redirects every request to HTTPS on 443 (HTTP 301): it serves no content, so there is nothing for a certificate to protect. '
+    + 'The HTTPS listener has the ACM certificate.', redirectOnly);
 }
 
 /** The zone's name, without the trailing dot, when it is known at synthesis. */

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { acknowledgeOnResource } from '../private/checker-acknowledgements';
 
 /**
  * How a construct's custom resource provider is built.
@@ -149,11 +150,13 @@ function acknowledgeCheckerFindings(stack: Stack, provider: Construct): void {
   for (const policy of provider.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)) {
     ack(policy, ['NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy'],
       'An inline policy belongs to exactly one role of this provider and is deleted with it; it is the policy CDK grants write.');
-    // aws-cdk-lib's grantInvoke allows the function and its versions (`<function ARN>:*`): only these functions.
+    // aws-cdk-lib's grantInvoke allows the function and its versions (`<function ARN>:*`): only these
+    // functions, and only on a policy that names them (known once the policies are complete, at synthesis).
     for (const fn of functions) {
       const logicalId = stack.getLogicalId(fn);
-      ack(policy, [`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`],
-        'lambda:InvokeFunction on the versions of one of this provider\'s own functions, as aws-cdk-lib grantInvoke writes it.');
+      acknowledgeOnResource(policy, [`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`],
+        'lambda:InvokeFunction on the versions of one of this provider\'s own functions, as aws-cdk-lib grantInvoke writes it.',
+        () => JSON.stringify(stack.resolve(policy.policyDocument)).includes(JSON.stringify([logicalId, 'Arn'])));
     }
   }
   const waiter = provider.node.tryFindChild('Provider')?.node.tryFindChild('waiter-state-machine');

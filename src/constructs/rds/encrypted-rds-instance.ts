@@ -10,6 +10,7 @@ import { assertCdkVersion, installedCdkVersion } from '../../private/cdk-version
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { allowUseThroughService } from '../kms/key-grants';
+import { acknowledgeOnResource, inCompliancePacks } from '../private/checker-acknowledgements';
 import { RotatingSecret } from '../secrets/rotating-secret';
 
 /**
@@ -63,6 +64,29 @@ export interface EncryptedReadReplicaOptions {
    * @default - the source's VPC subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Place a standby of the replica in another Availability Zone.
+   *
+   * @default true
+   */
+  readonly multiAz?: boolean;
+}
+
+/** What a non-default port is added to the engine's default port: 15432, 13306, 11433. */
+const PORT_OFFSET = 10000;
+
+/** The engine's default port, and every log type it can export to CloudWatch Logs. */
+function engineDefaults(engineType: string): { port: number; logExports: string[] } {
+  const e = engineType.toLowerCase();
+  if (e === 'postgres') {
+    return { port: 5432, logExports: ['postgresql', 'upgrade'] };
+  }
+  if (e === 'mysql' || e === 'mariadb') {
+    return { port: 3306, logExports: ['audit', 'error', 'general', 'slowquery'] };
+  }
+  // SQL Server Express has no SQL Server Agent, so it has no agent log to export.
+  return { port: 1433, logExports: e === 'sqlserver-ex' ? ['error'] : ['agent', 'error'] };
 }
 
 /** Hosted single-user rotation of each engine family. */
@@ -85,7 +109,11 @@ function hostedRotationFor(engine: string, options: secretsmanager.SingleUserHos
  * (`rds.force_ssl=1` for PostgreSQL and SQL Server, `require_secure_transport=ON` for MySQL and
  * MariaDB, through a parameter group), master credentials generated into a `RotatingSecret` with the
  * engine's hosted single-user rotation in the database's VPC, deletion protection, the current CA,
- * private subnets, and retained on removal.
+ * private subnets, and retained on removal. It is also, unless its props say otherwise, Multi-AZ
+ * (`multiAz: false` to save the standby's cost), on a non-default port (the engine's default plus
+ * 10000: 15432 for PostgreSQL, 13306 for MySQL and MariaDB, 11433 for SQL Server; give `port` to
+ * choose, for example the engine's default to keep an existing database's port) and exports every
+ * log type of its engine to CloudWatch Logs (`cloudwatchLogsExports` to choose).
  *
  * With `manageMasterUserPassword: true` (a prop of `rds.DatabaseInstanceProps`), RDS generates the
  * master password into a secret it owns, encrypted with this instance's key, and rotates it itself:
@@ -114,6 +142,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   public readonly credentialsSecret?: RotatingSecret;
   private readonly subnets?: ec2.SubnetSelection;
   private readonly caCertificateChoice: rds.CaCertificate;
+  private readonly portNumber: number;
+  private readonly logExports?: string[];
 
   constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
     assertCdkVersion('constructs');
@@ -161,8 +191,14 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     const insights = props.enablePerformanceInsights
       ?? (props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined ? true : undefined);
     const caCertificate = props.caCertificate ?? rds.CaCertificate.RDS_CA_RSA2048_G1;
+    const defaults = engineDefaults(engineType);
+    const port = props.port ?? defaults.port + PORT_OFFSET;
+    const logExports = props.cloudwatchLogsExports ?? defaults.logExports;
     super(scope, id, {
       ...props,
+      port,
+      multiAz: props.multiAz ?? true,
+      cloudwatchLogsExports: logExports,
       vpcSubnets: subnets,
       storageEncrypted: true,
       storageEncryptionKey: key,
@@ -186,6 +222,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     this.credentialsSecret = secret;
     this.subnets = subnets;
     this.caCertificateChoice = caCertificate;
+    this.portNumber = port;
+    this.logExports = logExports;
     // The deploying role's CreateDBInstance makes RDS create a grant on the key for it (and describe
     // the key); with RDS-managed credentials, RDS creates the secret through Secrets Manager.
     allowUseThroughService(key, 'rds', ['kms:CreateGrant', 'kms:DescribeKey']);
@@ -193,7 +231,7 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       allowUseThroughService(key, 'secretsmanager', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']);
     }
     if (rotationSecurityGroup !== undefined) {
-      this.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secrets Manager rotation');
+      this.allowRotation(rotationSecurityGroup, port);
     }
   }
 
@@ -209,6 +247,10 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     return new rds.DatabaseInstanceReadReplica(this, id, {
       sourceDatabaseInstance: this,
       instanceType: options.instanceType,
+      // The source's port and log exports (RDS would give the replica the source's port anyway).
+      port: this.portNumber,
+      cloudwatchLogsExports: this.logExports,
+      multiAz: options.multiAz ?? true,
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? this.subnets,
       publiclyAccessible: false,
@@ -216,6 +258,26 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       caCertificate: this.caCertificateChoice,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * Lets the rotation function reach the database's port. A literal port makes a rule that every
+   * checker reads; a port known only at deploy time makes the checkers' port rules fail to resolve
+   * it, although the source is a security group, not an address range: that is acknowledged.
+   */
+  private allowRotation(rotation: ec2.SecurityGroup, port: number): void {
+    if (!Token.isUnresolved(port)) {
+      this.connections.allowFrom(rotation, ec2.Port.tcp(port), 'Secrets Manager rotation');
+      return;
+    }
+    const stack = Stack.of(this);
+    const before = new Set(stack.node.findAll());
+    this.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation');
+    for (const ingress of stack.node.findAll().filter(c => !before.has(c) && c instanceof ec2.CfnSecurityGroupIngress)) {
+      acknowledgeOnResource(ingress as ec2.CfnSecurityGroupIngress, [...inCompliancePacks('EC2RestrictedCommonPorts'), ...inCompliancePacks('EC2RestrictedSSH')],
+        'The source of this rule is a security group (the rotation function\'s), not an address range, so it opens no port to the network; '
+        + 'the port is the database\'s, known only at deploy time, which the checker cannot resolve.');
+    }
   }
 }
 

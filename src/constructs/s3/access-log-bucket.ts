@@ -3,6 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assertCdkVersion } from '../../private/cdk-version';
+import { validationError } from '../../private/errors';
+import { acknowledgeOnResource, controlTower, inCompliancePacks } from '../private/checker-acknowledgements';
+
+/** The construct ID of the access-log bucket a stack's constructs share. */
+const SHARED_ID = 'CegSharedAccessLogs';
 
 /**
  * Properties of an `AccessLogBucket`.
@@ -40,6 +45,24 @@ export interface AccessLogBucketProps {
  * Use it as `serverAccessLogsBucket` of an `EncryptedBucket`, or with `alb.logAccessLogs(bucket)`.
  */
 export class AccessLogBucket extends s3.Bucket {
+  /**
+   * The access-log bucket shared by the constructs of `scope`'s stack, created there on first use
+   * (construct ID `CegSharedAccessLogs`). An `EncryptedBucket` without `serverAccessLogsBucket`
+   * logs into it.
+   */
+  public static shared(scope: Construct): AccessLogBucket {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SHARED_ID);
+    if (existing instanceof AccessLogBucket) {
+      return existing;
+    }
+    if (existing !== undefined) {
+      throw validationError('SharedAccessLogBucketTaken', `The construct ID "${SHARED_ID}" of stack ${stack.node.path} is taken by a construct that is `
+        + 'not an AccessLogBucket, so the shared access-log bucket cannot be created. Rename that construct, or give serverAccessLogsBucket.', scope);
+    }
+    return new AccessLogBucket(stack, SHARED_ID);
+  }
+
   constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
     assertCdkVersion('constructs');
     super(scope, id, {
@@ -68,5 +91,28 @@ export class AccessLogBucket extends s3.Bucket {
       actions: ['s3:PutObject'],
       resources: [this.arnForObjects(`AWSLogs/${account}/*`)],
     }));
+    acknowledgeCheckerFindings(this.node.defaultChild as s3.CfnBucket);
   }
+}
+
+/** What the checkers report on every access-log bucket, and the AWS fact that makes it not apply. */
+function acknowledgeCheckerFindings(bucket: s3.CfnBucket): void {
+  acknowledgeOnResource(bucket,
+    [...inCompliancePacks('S3DefaultEncryptionKMS'), controlTower('s3_bucket_default_encryption_kms_check')],
+    'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3 (AES256); it cannot write to an SSE-KMS bucket. '
+    + 'This bucket is an access-log destination for load balancers as well as for S3 server access logs.');
+  const reason = 'This bucket is the destination of access logs. Logging it into itself makes S3 write logs of its own log deliveries in an endless loop '
+    + '(the S3 User Guide advises against it), and logging it into another bucket only moves the question to that one.';
+  acknowledgeOnResource(bucket, [controlTower('s3_bucket_logging_enabled_check')], reason);
+  // cdk-nag itself passes a bucket that another bucket of its stack logs into: acknowledged only when none does.
+  acknowledgeOnResource(bucket, ['AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled')], reason, () => !isLogTargetInItsStack(bucket));
+}
+
+/** Whether a bucket of the same stack delivers its server access logs to `bucket`. */
+function isLogTargetInItsStack(bucket: s3.CfnBucket): boolean {
+  const stack = Stack.of(bucket);
+  const self = JSON.stringify(stack.resolve(bucket.ref));
+  type Logging = s3.CfnBucket.LoggingConfigurationProperty | undefined;
+  return stack.node.findAll().some(c => c instanceof s3.CfnBucket && c !== bucket
+    && JSON.stringify(stack.resolve((stack.resolve(c.loggingConfiguration) as Logging)?.destinationBucketName)) === self);
 }

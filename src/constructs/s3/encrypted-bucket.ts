@@ -2,6 +2,7 @@ import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AccessLogBucket } from './access-log-bucket';
 import { checkLogTarget } from './log-target';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
@@ -60,6 +61,16 @@ export interface EncryptedBucketProps extends s3.BucketProps {
    * @default BucketEncryptionChoice.KMS
    */
   readonly encryptionChoice?: BucketEncryptionChoice;
+
+  /**
+   * Write S3 server access logs. Without `serverAccessLogsBucket` they go to the stack's shared
+   * `AccessLogBucket` (`AccessLogBucket.shared`), under the partitioned key format
+   * (`<account>/<Region>/<bucket>/<yyyy>/<mm>/<dd>/...`) unless `serverAccessLogsPrefix` or
+   * `targetObjectKeyFormat` is given. With `false`, the bucket writes no access logs.
+   *
+   * @default true
+   */
+  readonly serverAccessLogs?: boolean;
 }
 
 /** The `x-amz-server-side-encryption` value each choice requires of uploads that name one. */
@@ -123,8 +134,12 @@ export class EncryptedBucket extends s3.Bucket {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.encryptionChoice = choice;
-    if (props.serverAccessLogsBucket !== undefined) {
-      this.logTo(props.serverAccessLogsBucket, props.serverAccessLogsPrefix, props.targetObjectKeyFormat);
+    if (props.serverAccessLogs ?? true) {
+      const shared = props.serverAccessLogsBucket === undefined;
+      const keyFormat = props.targetObjectKeyFormat ?? (shared && props.serverAccessLogsPrefix === undefined
+        // Several buckets share the target: partitioned keys name the source bucket.
+        ? s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME) : undefined);
+      this.logTo(props.serverAccessLogsBucket ?? AccessLogBucket.shared(this), props.serverAccessLogsPrefix, keyFormat);
     }
     this.denyOtherEncryption(choice);
   }
@@ -213,10 +228,12 @@ function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketPr
   if (props.bucketKeyEnabled === true && props.encryptionChoice === BucketEncryptionChoice.DSSE) {
     refuse('bucketKeyEnabled', 'true with DSSE', 'S3 Bucket Keys do not apply to DSSE-KMS: leave bucketKeyEnabled unset, or choose KMS.');
   }
-  if (props.serverAccessLogsBucket === undefined && (props.serverAccessLogsPrefix !== undefined || props.targetObjectKeyFormat !== undefined)) {
-    const prop = props.serverAccessLogsPrefix !== undefined ? 'serverAccessLogsPrefix' : 'targetObjectKeyFormat';
-    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": ${prop} is set without serverAccessLogsBucket, so it would be dropped `
-      + '(a bucket does not log into itself here). Give serverAccessLogsBucket, for example an AccessLogBucket.', scope);
+  if (props.serverAccessLogs === false) {
+    const given = (['serverAccessLogsBucket', 'serverAccessLogsPrefix', 'targetObjectKeyFormat'] as const).find(p => props[p] !== undefined);
+    if (given !== undefined) {
+      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": serverAccessLogs is false, but ${given} is set, so it would be dropped. `
+        + 'Drop serverAccessLogs: false to write access logs, or drop ' + given + '.', scope);
+    }
   }
   if (props.publicReadAccess === true) {
     refuse('publicReadAccess', 'true', 'An encrypted bucket is private: serve public content through CloudFront with origin access control.');

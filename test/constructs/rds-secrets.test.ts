@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CmkWithPolicy, EncryptedRdsInstance, EncryptionGate, FindingKind, RotatingSecret, RuleService } from '../../src';
+import { CmkWithPolicy, EncryptedRdsInstance, EncryptionGate, RotatingSecret, RuleService } from '../../src';
 import { findingsAfterSynth, isolatedVpc, newApp, newStack, verdictOn } from '../support/app';
 
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
@@ -191,62 +191,6 @@ describe('EncryptedRdsInstance', () => {
       [{ engine: { ...POSTGRES, engineType: 'db2-se' } }, /engine db2-se is not one this construct knows how to force TLS on/],
     ];
     cases.forEach(([props, message], i) => expect(() => new EncryptedRdsInstance(stack, `Bad${i}`, { ...base, ...props } as any)).toThrow(message));
-  });
-});
-
-describe('RDS TLS and Secrets Manager rules', () => {
-  test('CEG-RDS-3: default groups by engine version, custom groups, groups outside the app, Aurora cluster groups, Oracle option groups', () => {
-    const stack = newStack(newApp());
-    const mysqlOn = new rds.CfnDBParameterGroup(stack, 'MysqlOn', { family: 'mysql8.0', description: 'tls', parameters: { require_secure_transport: 'ON' } });
-    const mysqlOff = new rds.CfnDBParameterGroup(stack, 'MysqlOff', { family: 'mysql8.0', description: 'off', parameters: { require_secure_transport: 'OFF' } });
-    const auroraTls = new rds.CfnDBClusterParameterGroup(stack, 'AuroraTls', { family: 'aurora-postgresql16', description: 'tls', parameters: { 'rds.force_ssl': '1' } });
-    const ssl = new rds.CfnOptionGroup(stack, 'OracleSsl', {
-      engineName: 'oracle-ee', majorEngineVersion: '19', optionGroupDescription: 'ssl', optionConfigurations: [{ optionName: 'SSL', port: 2484 }],
-    });
-    const db = (id: string, props: object) => new rds.CfnDBInstance(stack, id, { dbInstanceClass: 'db.t4g.micro', storageEncrypted: true, ...props });
-    db('Pg14Default', { engine: 'postgres', engineVersion: '14.12' });
-    db('Pg16Default', { engine: 'postgres', engineVersion: '16.4' });
-    db('MysqlWithTls', { engine: 'mysql', dbParameterGroupName: mysqlOn.ref });
-    db('MysqlWithoutTls', { engine: 'mysql', dbParameterGroupName: mysqlOff.ref });
-    db('MysqlNamedDefault', { engine: 'mysql', dbParameterGroupName: 'default.mysql8.0' });
-    db('MysqlOutside', { engine: 'mysql', dbParameterGroupName: 'shared-params' });
-    db('OracleWithSsl', { engine: 'oracle-ee', optionGroupName: ssl.ref });
-    db('OracleDefault', { engine: 'oracle-ee' });
-    new rds.CfnDBCluster(stack, 'AuroraWithTls', { engine: 'aurora-postgresql', storageEncrypted: true, dbClusterParameterGroupName: auroraTls.ref });
-    new rds.CfnDBCluster(stack, 'AuroraDefault', { engine: 'aurora-mysql', storageEncrypted: true });
-    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-RDS-3'] });
-    expect(findings.map(f => `${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
-      'AuroraDefault non-compliant',
-      'MysqlNamedDefault non-compliant',
-      'MysqlOff non-compliant',
-      'MysqlOutside unresolvable',
-      'MysqlWithoutTls non-compliant',
-      'OracleDefault non-compliant',
-      'Pg14Default non-compliant',
-    ]);
-    expect(verdictOn(findings, 'Stack/MysqlWithoutTls', 'CEG-RDS-3')!.detail).toBe('Its DB parameter group MysqlOff sets require_secure_transport to "OFF", so clients may connect without TLS');
-    expect(verdictOn(findings, 'Stack/Pg14Default', 'CEG-RDS-3')!.detail).toMatch(/uses the default parameter group, in which rds.force_ssl is not 1/);
-  });
-
-  test('CEG-SM-1 and CEG-SM-2: customer managed key and rotation, on L2 and L1 secrets', () => {
-    const stack = newStack(newApp());
-    new secretsmanager.Secret(stack, 'Plain');
-    const keyed = new secretsmanager.Secret(stack, 'Keyed', { encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
-    keyed.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser(), automaticallyAfter: Duration.days(7) });
-    new secretsmanager.CfnSecret(stack, 'AwsManaged', { kmsKeyId: 'alias/aws/secretsmanager' });
-    const fromParameter = new secretsmanager.CfnSecret(stack, 'FromParameter', { kmsKeyId: new CfnParameter(stack, 'KeyId').valueAsString });
-    new secretsmanager.CfnRotationSchedule(stack, 'NoRules', { secretId: fromParameter.ref, rotationLambdaArn: 'arn:aws:lambda:eu-west-1:111111111111:function:rotate' });
-    const findings = EncryptionGate.evaluate(stack, { services: [RuleService.SECRETS_MANAGER] });
-    expect(findings.map(f => `${f.ruleId} ${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
-      'CEG-SM-1 AwsManaged non-compliant',
-      'CEG-SM-1 FromParameter unresolvable',
-      'CEG-SM-1 Plain/Resource non-compliant',
-      'CEG-SM-2 AwsManaged non-compliant',
-      'CEG-SM-2 FromParameter non-compliant',
-      'CEG-SM-2 Plain/Resource non-compliant',
-    ]);
-    expect(verdictOn(findings, 'Stack/FromParameter', 'CEG-SM-2')!.detail).toMatch(/no rotation function .* or no RotationRules/);
-    expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
   });
 });
 

@@ -143,6 +143,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   private readonly subnets?: ec2.SubnetSelection;
   private readonly caCertificateChoice: rds.CaCertificate;
   private readonly portNumber: number;
+  /** The engine's default port (which a replica must not listen on either). */
+  private readonly enginePort: number;
   private readonly logExports?: string[];
 
   constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
@@ -223,6 +225,7 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     this.subnets = subnets;
     this.caCertificateChoice = caCertificate;
     this.portNumber = port;
+    this.enginePort = engineDefaults(engineType).port;
     this.logExports = logExports;
     // The deploying role's CreateDBInstance makes RDS create a grant on the key for it (and describe
     // the key); with RDS-managed credentials, RDS creates the secret through Secrets Manager.
@@ -244,7 +247,7 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
    * `MultiRegionKey` replica and its own TLS parameter group.)
    */
   public addReadReplica(id: string, options: EncryptedReadReplicaOptions): rds.DatabaseInstanceReadReplica {
-    return new rds.DatabaseInstanceReadReplica(this, id, {
+    const replica = new rds.DatabaseInstanceReadReplica(this, id, {
       sourceDatabaseInstance: this,
       instanceType: options.instanceType,
       // The source's port and log exports (RDS would give the replica the source's port anyway).
@@ -258,6 +261,13 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       caCertificate: this.caCertificateChoice,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (!Token.isUnresolved(this.portNumber) && this.portNumber !== this.enginePort) {
+      // cdk-nag's RDS11 reads Engine, which CloudFormation takes from the source for a replica and
+      // the template leaves out: it flags every replica, whatever its port.
+      acknowledgeOnResource(replica.node.defaultChild as rds.CfnDBInstance, ['AwsSolutions-RDS11'],
+        `A read replica has no Engine of its own (RDS takes the source's); it listens on port ${this.portNumber}, the source's non-default port.`);
+    }
+    return replica;
   }
 
   /**

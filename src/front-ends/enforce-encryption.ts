@@ -1,6 +1,6 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { sharedEvaluation } from './shared-evaluation';
+import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { Rule } from '../engine/rule';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
@@ -108,26 +108,52 @@ export class EnforceEncryption implements IAspect {
 
 /** Judges a resource with every Aspect that reached it, and annotates it. */
 function judgeReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): string[] {
-  const selections = aspects.map(a => a._selection());
-  const requireKmsForS3 = selections.some(s => s.requireKmsForS3);
-  const requireCustomerManagedKeys = selections.some(s => s.requireCustomerManagedKeys);
-  const evaluation = sharedEvaluation(Stage.of(Stack.of(resource)) ?? resource.node.root, { requireKmsForS3, requireCustomerManagedKeys });
   const errors: string[] = [];
-  const rules = new Set(selections.flatMap(s => [...s.rulesFor(resource.cfnResourceType)]));
-  for (const rule of rules) {
-    const verdict = evaluation.judge(rule, resource);
-    if (verdict === undefined) {
-      continue;
-    }
-    const strictest = {
-      levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
-    };
-    const finding = toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, strictest);
+  for (const finding of findingsOfReached(resource, aspects)) {
     if (annotate(resource, finding)) {
       errors.push(finding.message);
     }
   }
+  const root = synthesisRootOf(resource);
+  if (errors.length > 0 && firstInSynthesis(root, 'warnings')) {
+    // A failing synthesis writes no assembly, so the CLI would show no warning annotation: list
+    // every warning of this synthesis with its first error, so that one run shows every level.
+    const warnings = root.node.findAll()
+      .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && synthesisRootOf(c) === root)
+      .flatMap(c => {
+        const reached = (c as { [REACHED_BY]?: EnforceEncryption[] })[REACHED_BY];
+        return reached === undefined ? [] : findingsOfReached(c, reached).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
+      });
+    if (warnings.length > 0) {
+      errors.push(`Also in this synthesis, ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
+        + warnings.map(w => `    warning on ${w.constructPath}: ${w.message}`).join('\n'));
+    }
+  }
   return errors;
+}
+
+/** The App, or the Stage whose own synthesis validates this resource. */
+function synthesisRootOf(resource: CfnResource): IConstruct {
+  return Stage.of(Stack.of(resource)) ?? resource.node.root;
+}
+
+/** The findings on a resource under the combined options of every Aspect that reached it. */
+function findingsOfReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): Finding[] {
+  const selections = aspects.map(a => a._selection());
+  const requireKmsForS3 = selections.some(s => s.requireKmsForS3);
+  const requireCustomerManagedKeys = selections.some(s => s.requireCustomerManagedKeys);
+  const evaluation = sharedEvaluation(synthesisRootOf(resource), { requireKmsForS3, requireCustomerManagedKeys });
+  const strictest = {
+    levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
+  };
+  const findings: Finding[] = [];
+  for (const rule of new Set(selections.flatMap(s => [...s.rulesFor(resource.cfnResourceType)]))) {
+    const verdict = evaluation.judge(rule, resource);
+    if (verdict !== undefined) {
+      findings.push(toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, strictest));
+    }
+  }
+  return findings;
 }
 
 const ORDER = [FindingLevel.ERROR, FindingLevel.WARNING, FindingLevel.INFO];

@@ -12,21 +12,14 @@ const SHARED = Symbol.for('cdk-encryption-guard.shared-evaluation');
 
 interface Shared {
   readonly evaluations: Map<string, Evaluation>;
+  /** Things done once per synthesis of the root (listing the warnings along with the errors). */
+  readonly done: Set<string>;
 }
 
 export function sharedEvaluation(root: IConstruct, settings: RuleSettings): Evaluation {
-  const holder = root as unknown as { [SHARED]?: Shared };
-  let shared = holder[SHARED];
+  let shared = (root as unknown as { [SHARED]?: Shared })[SHARED];
   if (shared === undefined) {
-    const created: Shared = { evaluations: new Map() };
-    Object.defineProperty(root, SHARED, { value: created, enumerable: false });
-    root.node.addValidation({
-      validate: () => {
-        created.evaluations.clear();
-        return [];
-      },
-    });
-    shared = created;
+    shared = holderOf(root);
   }
   const key = JSON.stringify({ requireKmsForS3: settings.requireKmsForS3, requireCustomerManagedKeys: settings.requireCustomerManagedKeys });
   let evaluation = shared.evaluations.get(key);
@@ -35,4 +28,32 @@ export function sharedEvaluation(root: IConstruct, settings: RuleSettings): Eval
     shared.evaluations.set(key, evaluation);
   }
   return evaluation;
+}
+
+/** Whether `what` is asked for the first time in this synthesis of `root` (then it counts as done). */
+export function firstInSynthesis(root: IConstruct, what: string): boolean {
+  const shared = holderOf(root);
+  if (shared.done.has(what)) {
+    return false;
+  }
+  shared.done.add(what);
+  return true;
+}
+
+function holderOf(root: IConstruct): Shared {
+  const holder = root as unknown as { [SHARED]?: Shared };
+  let shared = holder[SHARED];
+  if (shared === undefined) {
+    const created: Shared = { evaluations: new Map(), done: new Set() };
+    Object.defineProperty(root, SHARED, { value: created, enumerable: false });
+    root.node.addValidation({
+      validate: () => {
+        created.evaluations.clear();
+        created.done.clear();
+        return [];
+      },
+    });
+    shared = created;
+  }
+  return shared;
 }

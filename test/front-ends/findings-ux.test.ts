@@ -5,6 +5,7 @@
 import { readFileSync } from 'fs';
 import { Aspects, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EncryptionChecks, EncryptionGate, EnforceEncryption, FindingLevel } from '../../src';
 import { newApp, newStack, verdictOn } from '../support/app';
@@ -36,4 +37,22 @@ test('an acknowledgement that names no rule of the gate is a warning (Aspect and
   } finally {
     printed.mockRestore();
   }
+});
+
+test('a failing synthesis lists the warnings along with the errors (one run shows every level)', () => {
+  const app = newApp();
+  const stack = newStack(app);
+  new ec2.CfnVolume(stack, 'Volume', { availabilityZone: 'eu-west-1a', size: 1 });
+  new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
+  Aspects.of(app).add(new EnforceEncryption());
+  let message = '';
+  try {
+    app.synth();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toMatch(/CEG-EBS-1: The volume sets no Encrypted/);
+  expect(message).toMatch(/Also in this synthesis, 2 warnings \(they do not fail it\):/);
+  expect(message).toMatch(/warning on Stack\/Bucket\/Resource: CEG-S3-3: /);
+  expect(message).toMatch(/warning on Stack\/Bucket\/Resource: CEG-S3-4: /);
 });

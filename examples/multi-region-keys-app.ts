@@ -28,7 +28,10 @@ for (const region of ['us-east-1', 'ap-southeast-2']) {
   const stack = new Stack(app, `Keys-${region}`, { env: { account, region }, crossRegionReferences: true });
   const replica = key.addReplica(stack, { alias: 'global-data' });
   if (region === 'us-east-1') {
-    new EncryptedBucket(stack, 'Archive', { encryptionKey: replica });
+    // Server access logs go to an SSE-S3 AccessLogBucket by default, which `requireKmsForS3` below
+    // refuses: this archive is about keys, so it leaves them off (an EncryptedBucket under a customer
+    // managed key can be the log target instead: `serverAccessLogsBucket`).
+    new EncryptedBucket(stack, 'Archive', { encryptionKey: replica, serverAccessLogs: false });
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { App, CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -328,7 +328,10 @@ test('oracles: cdk-nag (AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1), Con
   // The fixture secret (not ours) has no rotation: AwsSolutions-SMG4 and NIST SecretsManagerRotationEnabled flag it, rightly.
   const ours = (paths: string[]) => !paths.every(p => p.startsWith('Services/Db/'));
   expect(templateOracles(app)).toEqual([]);
-  expect(nagViolations(app).filter(v => ours(v.paths))).toEqual([]);
+  // Before aws-cdk-lib 2.276 (the CI floor jobs) an acknowledgement ID cannot hold the snapshot ARN's
+  // second '::', so that one finding stays there (the construct says so).
+  const granularIds = acceptsGranularIds();
+  expect(nagViolations(app).filter(v => ours(v.paths) && (granularIds || !v.rule.includes('::snapshot/')))).toEqual([]);
   expect(new HIPAASecurityChecks().validateScope(app).violations.filter(v => ours(v.violatingResources.map(r => r.constructPath ?? '')))).toEqual([]);
 
   // Control Tower's CT.LAMBDA.PR.3 (functions in a VPC) is acknowledged on our functions: the report lists it as suppressed.
@@ -351,3 +354,13 @@ test('oracles: cdk-nag (AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS 3.2.1), Con
     expect.stringMatching(/^Resource::<CegSecureStringParameterProviderHandler[0-9A-F]+\.Arn>:\*$/),
   ]));
 });
+
+/** Whether this aws-cdk-lib accepts an acknowledgement ID with more than one '::' (2.276 does). */
+function acceptsGranularIds(): boolean {
+  try {
+    Validations.of(new Stack(newApp(), 'Probe')).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:aws:ec2:eu-west-1::snapshot/*]', reason: 'probe' });
+    return true;
+  } catch {
+    return false;
+  }
+}

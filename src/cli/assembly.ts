@@ -124,6 +124,8 @@ class AssemblyReader {
     }
   }
 
+  // `any`: a manifest artifact as CDK writes it, read defensively field by field (internal to the
+  // report command, never part of the jsii API).
   private readStack(subdir: string, artifact: any): void {
     this.stackCount++;
     const templateFile = typeof artifact.properties?.templateFile === 'string'
@@ -288,6 +290,8 @@ class AssemblyReader {
     return rel.split(sep).join('/');
   }
 
+  // `any`: parsed cloud-assembly JSON (manifests, validation report) whose fields each caller checks
+  // before use; internal to the report command, never part of the jsii API.
   private readJson(file: string): any {
     const path = join(this.root, file);
     if (!existsSync(path)) {

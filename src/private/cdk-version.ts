@@ -59,7 +59,7 @@ function readInstalledVersion(): string | undefined {
   try {
     let dir = path.dirname(require.resolve('aws-cdk-lib'));
     for (let depth = 0; depth < 4; depth++) {
-      let pkg: any;
+      let pkg: { name?: unknown; version?: unknown } | undefined;
       try {
         pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
       } catch {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { isAbsolute, join, posix, relative, sep } from 'path';
 import { resourceLines } from './template-lines';
+import { ACKNOWLEDGED_FINDING_METADATA } from '../gate/report-metadata';
 
 /** A finding of the gate as recorded in a cloud assembly. */
 export interface ReportedFinding {
@@ -19,6 +20,8 @@ export interface ReportedFinding {
   readonly propertyPaths: string[];
   readonly acknowledged: boolean;
   readonly acknowledgementReason?: string;
+  /** The level an acknowledged finding would have without the acknowledgement, when recorded. */
+  readonly acknowledgedLevel?: 'error' | 'warning' | 'info';
   /** Where it was read: the validation report, or an annotation in a stack's metadata. */
   readonly source: 'validation-report' | 'annotation';
 }
@@ -86,7 +89,7 @@ export function readAssembly(directory: string): AssemblyFindings {
       byKey.set(key, finding);
     } else if (!seen.acknowledged && finding.acknowledged) {
       // The Aspect knows the acknowledgement's reason even when the report does not.
-      byKey.set(key, { ...seen, acknowledged: true, acknowledgementReason: finding.acknowledgementReason, level: finding.level });
+      byKey.set(key, { ...seen, acknowledged: true, acknowledgementReason: finding.acknowledgementReason, level: finding.level, acknowledgedLevel: finding.acknowledgedLevel });
     }
   }
   return {
@@ -103,7 +106,7 @@ class AssemblyReader {
   private readonly sites = new Map<string, ResourceSite>();
   /** Construct path → acknowledged rule IDs (any namespace) with their reasons. */
   private readonly acknowledgements = new Map<string, Map<string, string>>();
-  private readonly annotations: Array<{ path: string; level: ReportedFinding['level']; text: string }> = [];
+  private readonly annotations: Array<{ path: string; level: ReportedFinding['level']; text: string; acknowledged?: { reason: string; level: ReportedFinding['level'] } }> = [];
   /** Template file (root-relative) → logical ID → line. */
   private readonly lineCache = new Map<string, Map<string, number>>();
   /** Every template file seen, by assembly subdirectory. */
@@ -152,6 +155,17 @@ class AssemblyReader {
           this.acknowledgements.set(path, rules);
         } else if (LEVEL_OF_TYPE[entry.type] !== undefined && typeof entry.data === 'string' && RULE_PREFIX.test(entry.data)) {
           this.annotations.push({ path, level: LEVEL_OF_TYPE[entry.type], text: entry.data });
+        } else if (entry.type === ACKNOWLEDGED_FINDING_METADATA && typeof entry.data === 'object' && entry.data !== null) {
+          // What the Aspect records, unprinted, for a finding the user acknowledged.
+          const data = entry.data as Record<string, unknown>;
+          if (typeof data.message === 'string' && RULE_PREFIX.test(data.message)) {
+            this.annotations.push({
+              path,
+              level: 'info',
+              text: data.message,
+              acknowledged: { reason: String(data.reason ?? 'acknowledged'), level: severity(data.level) },
+            });
+          }
         }
       }
     }
@@ -216,14 +230,22 @@ class AssemblyReader {
     const report = this.readJson('validation-report.json');
     const findings: ReportedFinding[] = [];
     for (const plugin of report?.pluginReports ?? []) {
-      for (const violation of plugin?.violations ?? []) {
-        const ruleId = String(violation?.ruleName ?? '');
+      // CDK moves the violations the user acknowledged to `suppressedViolations`, with the reason.
+      const violations = [
+        ...(plugin?.violations ?? []).map((v: any) => ({ violation: v, suppressed: false })),
+        ...(plugin?.suppressedViolations ?? []).map((v: any) => ({ violation: v, suppressed: true })),
+      ];
+      for (const { violation, suppressed } of violations) {
+        // An acknowledged finding carries the acknowledged ID (`Annotation::CEG-S3-1`).
+        const ruleName = String(violation?.ruleName ?? '');
+        const ruleId = ruleName.includes('::') ? ruleName.slice(ruleName.lastIndexOf('::') + 2) : ruleName;
         if (!RULE_PREFIX.test(`${ruleId}: `)) {
           continue; // another plugin's rule (cdk-nag, cfn-guard…)
         }
         const description = String(violation.description ?? '');
         const acknowledgedPrefix = /^Acknowledged \((.*?)\):\s*/.exec(description);
-        const metadataReason = violation.ruleMetadata?.acknowledgementReason;
+        const metadataReason = suppressed && typeof violation.reason === 'string' ? violation.reason : violation.ruleMetadata?.acknowledgementReason;
+        const recordedLevel = violation.ruleMetadata?.level;
         for (const resource of violation.violatingConstructs ?? []) {
           const constructPath = String(resource?.constructPath ?? '').replace(/^\//, '');
           const cfn = resource?.cloudFormationResource ?? {};
@@ -231,7 +253,7 @@ class AssemblyReader {
           const templateFile = typeof cfn.templatePath === 'string' ? this.rootRelative(cfn.templatePath) : site.templateFile;
           const logicalId = typeof cfn.logicalId === 'string' ? cfn.logicalId : site.logicalId;
           const reason = typeof metadataReason === 'string' ? metadataReason : acknowledgedPrefix?.[1] ?? this.acknowledgementOf(constructPath, ruleId);
-          const acknowledged = reason !== undefined && (violation.severity === 'info' || acknowledgedPrefix !== null || typeof metadataReason === 'string');
+          const acknowledged = suppressed || (reason !== undefined && (violation.severity === 'info' || acknowledgedPrefix !== null || typeof metadataReason === 'string'));
           findings.push({
             ruleId,
             level: severity(violation.severity),
@@ -242,7 +264,8 @@ class AssemblyReader {
             line: this.lineOf(templateFile, logicalId),
             propertyPaths: Array.isArray(cfn.propertyPaths) ? cfn.propertyPaths.map(String) : [],
             acknowledged,
-            acknowledgementReason: acknowledged ? reason : undefined,
+            acknowledgementReason: acknowledged ? reason ?? 'acknowledged' : undefined,
+            acknowledgedLevel: acknowledged && typeof recordedLevel === 'string' ? severity(recordedLevel) : undefined,
             source: 'validation-report',
           });
         }
@@ -253,7 +276,7 @@ class AssemblyReader {
 
   /** Findings from the `CEG-…` annotations of every stack read. */
   public annotationFindings(): ReportedFinding[] {
-    return this.annotations.map(({ path, level, text }) => {
+    return this.annotations.map(({ path, level, text, acknowledged }) => {
       const ruleId = RULE_PREFIX.exec(text)![1];
       let message = stripRuleId(text)
         // addWarningV2 appends the acknowledgement ID.
@@ -262,7 +285,7 @@ class AssemblyReader {
       if (inline !== null) {
         message = message.slice(0, inline.index);
       }
-      const reason = inline?.[1] ?? (level === 'info' ? this.acknowledgementOf(path, ruleId) : undefined);
+      const reason = acknowledged?.reason ?? inline?.[1] ?? (level === 'info' ? this.acknowledgementOf(path, ruleId) : undefined);
       const site = this.sites.get(path) ?? {};
       return {
         ruleId,
@@ -275,6 +298,7 @@ class AssemblyReader {
         propertyPaths: [],
         acknowledged: reason !== undefined,
         acknowledgementReason: reason,
+        acknowledgedLevel: acknowledged?.level,
         source: 'annotation' as const,
       };
     });

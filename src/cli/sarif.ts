@@ -69,8 +69,8 @@ function result(finding: ReportedFinding, rules: RuleMetadata[], index: Map<stri
   const rule = rules[ruleIndex];
   const where = finding.propertyPaths.length > 0 ? ` [${finding.propertyPaths.join(', ')}]` : '';
   const level = finding.acknowledged
-    // Acknowledged findings are reported at info; the level they would have is the rule's.
-    ? SARIF_LEVEL[rule.defaultLevel] ?? 'note'
+    // The level it would have without the acknowledgement: as recorded, else the rule's default.
+    ? SARIF_LEVEL[finding.acknowledgedLevel ?? rule.defaultLevel] ?? 'note'
     : SARIF_LEVEL[finding.level];
   return {
     ruleId: finding.ruleId,

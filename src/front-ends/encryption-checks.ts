@@ -16,8 +16,8 @@ import { RULES } from '../rules/catalogue';
  * `Validations.of(app).addPlugins(new EncryptionChecks())`.
  *
  * Findings land in CDK's validation report (`cdk.out/validation-report.json`); an unacknowledged
- * error-level finding fails synthesis. Acknowledged findings stay in the report at `info` severity
- * with their reason. It judges the same construct tree, with the same rules, as `EnforceEncryption`,
+ * error-level finding fails synthesis. Acknowledged findings are reported under the acknowledged ID,
+ * so CDK moves them to the report's `suppressedViolations` with their reason (not printed). It judges the same construct tree, with the same rules, as `EnforceEncryption`,
  * and needs nothing but aws-cdk-lib.
  */
 export class EncryptionChecks implements IPolicyValidationPlugin {
@@ -113,14 +113,17 @@ function toViolation(finding: Finding, templatePath: string | undefined): Policy
     // Nested stack templates are not in the report's template list: point at the construct.
     : { constructPath: finding.constructPath, locations: [finding.location] };
   return {
-    ruleName: finding.ruleId,
+    // An acknowledged finding carries the ID the user acknowledged, so that CDK moves it to the
+    // report's suppressed violations with the reason (and prints nothing); its own level stays in
+    // the metadata. Were CDK not to suppress it, it still reads as an acknowledged info.
+    ruleName: finding.acknowledged ? finding.acknowledgementId! : finding.ruleId,
     description: `${finding.acknowledged ? `Acknowledged (${finding.acknowledgementReason}): ` : ''}${finding.ruleId}: ${finding.detail}.`,
     fix: rule.fix,
     severity: finding.acknowledged ? 'info' : finding.level,
     ruleMetadata: {
       title: rule.title,
       kind: finding.kind,
-      ...(finding.acknowledged ? { acknowledgementReason: finding.acknowledgementReason! } : {}),
+      ...(finding.acknowledged ? { acknowledgementReason: finding.acknowledgementReason!, level: finding.level } : {}),
     },
     violatingResources: [resource],
   };

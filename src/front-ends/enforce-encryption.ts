@@ -1,11 +1,12 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { Rule } from '../engine/rule';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
+import { ACKNOWLEDGED_FINDING_METADATA, AcknowledgedFindingData } from '../gate/report-metadata';
 import { assertCdkVersion } from '../private/cdk-version';
 import { unknownAcknowledgedRules } from '../report/acknowledgements';
 import { toFinding } from '../report/findings';
@@ -50,8 +51,12 @@ export class EnforceEncryption implements IAspect {
         this.reach(node);
       }
     } else if (Stage.isStage(node)) {
-      for (const stage of stagesBelow(node)) {
-        node.node.addValidation({ validate: () => this.judgeUnreachedStage(stage) });
+      const stages = stagesBelow(node);
+      if (stages.length > 0) {
+        const holder = validationHolder(node);
+        for (const stage of stages) {
+          holder.node.addValidation({ validate: () => this.judgeUnreachedStage(stage) });
+        }
       }
     }
   }
@@ -162,6 +167,22 @@ function strictestLevel(levels: FindingLevel[]): FindingLevel {
   return ORDER.find(level => levels.includes(level)) ?? FindingLevel.INFO;
 }
 
+const HOLDER_ID = 'EncryptionGate';
+
+/**
+ * Where the errors of unreached Stages are reported. CDK prefixes each validation error with the
+ * path of the construct that returned it, and the App's path is empty (`[]`): on the App, a child
+ * named `EncryptionGate` (no resources, nothing in any template) gives them a readable prefix.
+ * CDK validates no construct inside a Stage during the App's synthesis, so the errors cannot sit
+ * on the resources themselves. A Stage other than the App keeps them on itself.
+ */
+function validationHolder(stage: Stage): IConstruct {
+  if (stage.node.path !== '') {
+    return stage;
+  }
+  return stage.node.tryFindChild(HOLDER_ID) ?? new Construct(stage, HOLDER_ID);
+}
+
 /** Every Stage below `scope` (through plain constructs and other Stages), not `scope` itself. */
 function stagesBelow(scope: IConstruct): Stage[] {
   const found: Stage[] = [];
@@ -185,7 +206,16 @@ function isFailure(finding: Finding): boolean {
 function annotate(resource: CfnResource, finding: Finding): boolean {
   const annotations = Annotations.of(resource);
   if (finding.acknowledged) {
-    annotations.addInfo(`${finding.message} [acknowledged: ${finding.acknowledgementReason}]`);
+    // Recorded for the report command, not printed: CDK prints no acknowledged warning either, and an
+    // info annotation would come with CDK's "Acknowledge with ..." hint on a finding already acknowledged.
+    const data: AcknowledgedFindingData = {
+      ruleId: finding.ruleId,
+      level: finding.level,
+      message: finding.message,
+      reason: finding.acknowledgementReason!,
+      acknowledgedId: finding.acknowledgementId!,
+    };
+    resource.node.addMetadata(ACKNOWLEDGED_FINDING_METADATA, data);
     return false;
   }
   switch (finding.level) {
@@ -196,7 +226,8 @@ function annotate(resource: CfnResource, finding: Finding): boolean {
       annotations.addWarningV2(finding.ruleId, finding.message);
       return false;
     default:
-      annotations.addInfo(finding.message);
+      // With its rule ID, so that CDK's hint names the ID that acknowledges it.
+      annotations.addInfoV2(finding.ruleId, finding.message);
       return false;
   }
 }

@@ -45,4 +45,11 @@ export interface Finding {
    * @default - not acknowledged
    */
   readonly acknowledgementReason?: string;
+  /**
+   * The acknowledged ID as `Validations.acknowledge` recorded it, for example
+   * `Annotation::CEG-S3-1` for a plain `CEG-S3-1`, or `EncryptionChecks::CEG-S3-1`.
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledgementId?: string;
 }

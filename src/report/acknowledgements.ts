@@ -8,11 +8,18 @@ import { IConstruct } from 'constructs';
  */
 const ACCEPTED_NAMESPACES = ['annotation', 'encryptionchecks', 'enforceencryption'];
 
+/** An acknowledgement that covers a rule on a construct. */
+export interface Acknowledgement {
+  /** The ID as `Validations.acknowledge` recorded it (for example `Annotation::CEG-S3-1`). */
+  readonly id: string;
+  readonly reason: string;
+}
+
 /**
- * The reason given with `Validations.of(scope).acknowledge({ id, reason })` on `construct` or its
- * closest ancestor that acknowledges `ruleId`, or `undefined` when none does.
+ * The acknowledgement given with `Validations.of(scope).acknowledge({ id, reason })` on `construct`
+ * or its closest ancestor that acknowledges `ruleId`, or `undefined` when none does.
  */
-export function acknowledgementReason(construct: IConstruct, ruleId: string): string | undefined {
+export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
   for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
     for (const entry of node.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
@@ -20,7 +27,7 @@ export function acknowledgementReason(construct: IConstruct, ruleId: string): st
       }
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
         if (matches(id, ruleId)) {
-          return String(reason);
+          return { id, reason: String(reason) };
         }
       }
     }

@@ -1,4 +1,4 @@
-import { acknowledgementReason } from './acknowledgements';
+import { acknowledgementOf } from './acknowledgements';
 import type { Judgement } from '../engine/evaluation';
 import type { Rule } from '../engine/rule';
 import { Finding, FindingKind } from '../gate/finding';
@@ -16,7 +16,7 @@ export interface LevelPolicy {
 export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
   const { rule, record, verdict } = judgement;
   const unresolvable = verdict.kind === 'unresolvable';
-  const reason = acknowledgementReason(record.resource, rule.id);
+  const acknowledgement = acknowledgementOf(record.resource, rule.id);
   // Every message ends with how to acknowledge the finding where it is reported, if that is the choice.
   const acknowledge = `To accept it: Validations.of(<${record.resource.node.path} or an ancestor>).acknowledge({ id: '${rule.id}', reason: '...' }).`;
   const message = unresolvable
@@ -34,7 +34,8 @@ export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
     logicalId: record.logicalId,
     resourceType: record.resource.cfnResourceType,
     location: verdict.location,
-    acknowledged: reason !== undefined,
-    acknowledgementReason: reason,
+    acknowledged: acknowledgement !== undefined,
+    acknowledgementReason: acknowledgement?.reason,
+    acknowledgementId: acknowledgement?.id,
   };
 }

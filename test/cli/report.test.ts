@@ -182,6 +182,9 @@ describe.each([
       ruleId: 'CEG-S3-1',
       properties: { constructPath: 'Data/Acked' },
       suppressions: [{ kind: 'inSource', status: 'accepted', justification: 'Holds public test fixtures only' }],
+      // The level it would have without the acknowledgement, as the front end recorded it (the
+      // Aspect's assembly is synthesized with every rule at warning level).
+      level: source === 'annotation' ? 'warning' : 'error',
     });
     expect(results.filter(r => r.properties.constructPath === 'Data/Acked').map(r => r.ruleId).sort()).toEqual(['CEG-S3-1', 'CEG-S3-2', 'CEG-S3-3', 'CEG-S3-4']);
   });
@@ -198,6 +201,27 @@ test('a finding reported by both the plugin and the Aspect is one result', () =>
   const bare = sarif.runs[0].results.filter((r: any) => r.ruleId === 'CEG-S3-1' && r.properties.constructPath === 'Data/Bare');
   expect(bare).toHaveLength(1);
   expect(validateSarif(sarif)).toEqual([]);
+});
+
+test('an acknowledgement in the plugin\'s namespace is a suppression too (CDK moves it to suppressedViolations)', () => {
+  const outdir = tempDir();
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Data', { env });
+  const bucket = new s3.CfnBucket(stack, 'Acked');
+  Validations.of(stack).acknowledge({ id: 'EncryptionChecks::CEG-S3-1', reason: 'Public fixtures' });
+  Validations.of(bucket).acknowledge(
+    { id: 'CEG-S3-2', reason: 'No TLS needed' }, { id: 'CEG-S3-3', reason: 'No TLS needed' }, { id: 'CEG-S3-4', reason: 'No SSE-C risk' });
+  Validations.of(app).addPlugins(new EncryptionChecks());
+  quietly(() => app.synth());
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+  expect(report.pluginReports[0].suppressedViolations.map((v: any) => v.acknowledgedId).sort())
+    .toEqual(['Annotation::CEG-S3-2', 'Annotation::CEG-S3-3', 'Annotation::CEG-S3-4', 'EncryptionChecks::CEG-S3-1']);
+  const sarif = JSON.parse(run(['report', outdir], outdir).stdout);
+  expect(validateSarif(sarif)).toEqual([]);
+  const byRule = Object.fromEntries(sarif.runs[0].results.map((r: any) => [r.ruleId, r]));
+  expect(Object.keys(byRule).sort()).toEqual(['CEG-S3-1', 'CEG-S3-2', 'CEG-S3-3', 'CEG-S3-4']);
+  expect(byRule['CEG-S3-1']).toMatchObject({ level: 'error', suppressions: [{ justification: 'Public fixtures' }] });
+  expect(byRule['CEG-S3-3']).toMatchObject({ level: 'warning', suppressions: [{ justification: 'No TLS needed' }] });
 });
 
 test('--format markdown gives a pull-request comment: counts, open findings, fixes, acknowledged reasons', () => {

@@ -89,7 +89,13 @@ export function readAssembly(directory: string): AssemblyFindings {
       byKey.set(key, finding);
     } else if (!seen.acknowledged && finding.acknowledged) {
       // The Aspect knows the acknowledgement's reason even when the report does not.
-      byKey.set(key, { ...seen, acknowledged: true, acknowledgementReason: finding.acknowledgementReason, level: finding.level, acknowledgedLevel: finding.acknowledgedLevel });
+      byKey.set(key, {
+        ...seen,
+        acknowledged: true,
+        acknowledgementReason: finding.acknowledgementReason,
+        level: finding.level,
+        acknowledgedLevel: finding.acknowledgedLevel,
+      });
     }
   }
   return {

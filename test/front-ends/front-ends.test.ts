@@ -101,7 +101,10 @@ describe('EnforceEncryption (Aspect)', () => {
     const recorded = (path: string) => stack.node.findAll().find(c => c.node.path === path)!.node.metadata
       .filter(m => m.type === 'cdk-encryption-guard:acknowledged-finding').map(m => m.data);
     expect(recorded('Stack/Plain/Resource')).toEqual(expect.arrayContaining([expect.objectContaining({
-      ruleId: 'CEG-S3-1', level: 'error', reason: 'Public dataset, encrypted by S3 default', acknowledgedId: 'Annotation::CEG-S3-1',
+      ruleId: 'CEG-S3-1',
+      level: 'error',
+      reason: 'Public dataset, encrypted by S3 default',
+      acknowledgedId: 'Annotation::CEG-S3-1',
       message: expect.stringMatching(/^CEG-S3-1: /),
     })]));
     expect(recorded('Stack/Db')).toEqual([expect.objectContaining({ ruleId: 'CEG-RDS-2', reason: 'Migrated next sprint' })]);

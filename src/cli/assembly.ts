@@ -285,8 +285,9 @@ class AssemblyReader {
     return this.annotations.map(({ path, level, text, acknowledged }) => {
       const ruleId = RULE_PREFIX.exec(text)![1];
       let message = stripRuleId(text)
-        // addWarningV2 appends the acknowledgement ID.
-        .replace(/\s*\[ack: [^\]]*\]\s*$/, '');
+        // addWarningV2/addInfoV2 append the acknowledgement ID, Validations.addError the qualified ID.
+        .replace(/\s*\[ack: [^\]]*\]\s*$/, '')
+        .replace(/\s*\((?:Annotation|annotation)::CEG-[A-Z0-9-]+\)\s*$/, '');
       const inline = /\s*\[acknowledged: (.*)\]\s*$/.exec(message);
       if (inline !== null) {
         message = message.slice(0, inline.index);

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { Rule } from '../engine/rule';
@@ -204,7 +204,6 @@ function isFailure(finding: Finding): boolean {
 
 /** Records a finding on the resource; returns whether it fails synthesis. */
 function annotate(resource: CfnResource, finding: Finding): boolean {
-  const annotations = Annotations.of(resource);
   if (finding.acknowledged) {
     // Recorded for the report command, not printed: CDK prints no acknowledged warning either, and an
     // info annotation would come with CDK's "Acknowledge with ..." hint on a finding already acknowledged.
@@ -218,16 +217,18 @@ function annotate(resource: CfnResource, finding: Finding): boolean {
     resource.node.addMetadata(ACKNOWLEDGED_FINDING_METADATA, data);
     return false;
   }
+  // CDK's current annotation APIs: `Validations` for errors and warnings (with the rule ID),
+  // `addInfoV2` for infos (Validations has no info).
   switch (finding.level) {
     case FindingLevel.ERROR:
-      annotations.addError(finding.message);
+      Validations.of(resource).addError(finding.ruleId, finding.message);
       return true;
     case FindingLevel.WARNING:
-      annotations.addWarningV2(finding.ruleId, finding.message);
+      Validations.of(resource).addWarning(finding.ruleId, finding.message);
       return false;
     default:
       // With its rule ID, so that CDK's hint names the ID that acknowledges it.
-      annotations.addInfoV2(finding.ruleId, finding.message);
+      Annotations.of(resource).addInfoV2(finding.ruleId, finding.message);
       return false;
   }
 }

@@ -39,3 +39,60 @@ export function renderPropertiesOf(resource: CfnResource, resolved: { [key: stri
 export function hasCrossRegionReferences(stack: Stack): boolean {
   return (stack as unknown as { _crossRegionReferences?: boolean })._crossRegionReferences === true;
 }
+
+interface CfnResourceRendering {
+  /** The resource's template fragment: `{ Resources: { [logicalId]: { Type, Properties, ... } } }`, tokens unresolved. */
+  _toCloudFormation?(): object;
+}
+
+/**
+ * The resource's properties exactly as its template will show them: the typed properties rendered
+ * under their CloudFormation names, escape hatches merged in, tokens resolved. `undefined` when the
+ * resource renders no properties (or this aws-cdk-lib cannot say).
+ */
+export function renderedPropertiesOf(resource: CfnResource): { [key: string]: unknown } | undefined {
+  const render = (resource as unknown as CfnResourceRendering)._toCloudFormation;
+  if (typeof render !== 'function') {
+    return undefined;
+  }
+  const fragment = Stack.of(resource).resolve(render.call(resource)) as { Resources?: { [id: string]: { Properties?: { [key: string]: unknown } } } };
+  const [definition] = Object.values(fragment?.Resources ?? {});
+  return definition?.Properties;
+}
+
+/**
+ * The escape hatches recorded on a resource that touch one of its properties, as the dotted paths
+ * given to `addOverride` (`Properties.KeyPolicy.Statement.0.Principal`); `Properties` when all of
+ * them were replaced or deleted.
+ */
+export function overridePathsOf(resource: CfnResource, property: string): string[] {
+  const overrides = rawOverridesOf(resource);
+  if (!Object.prototype.hasOwnProperty.call(overrides, 'Properties')) {
+    return [];
+  }
+  const all = overrides.Properties;
+  if (typeof all !== 'object' || all === null || Array.isArray(all)) {
+    return ['Properties'];
+  }
+  if (!Object.prototype.hasOwnProperty.call(all, property)) {
+    return [];
+  }
+  const paths: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    // `Statement.0.Principal` is recorded as a (sparse) list: its set elements are the paths.
+    // CDK records nested overrides in prototype-less objects.
+    const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+    const plain = Array.isArray(value) || proto === Object.prototype || proto === null;
+    const keys = plain ? Object.keys(value as object) : [];
+    // Down to a statement's element (`Properties.KeyPolicy.Statement.0.Principal`), not into it.
+    if (keys.length === 0 || keys.some(k => k === 'Ref' || k.startsWith('Fn::')) || path.split('.').length >= 5) {
+      paths.push(path);
+      return;
+    }
+    for (const key of keys) {
+      walk((value as { [key: string]: unknown })[key], `${path}.${key}`);
+    }
+  };
+  walk((all as { [key: string]: unknown })[property], `Properties.${property}`);
+  return paths;
+}

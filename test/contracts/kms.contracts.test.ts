@@ -156,13 +156,16 @@ describe('public-principal statements "limited" by conditions that do not limit'
     conditions: { StringLikeIfExists: { 'aws:PrincipalArn': '*' } },
   });
 
-  test('the simulator shows the danger of one slipped in by an escape hatch, and the gate flags it (CEG-KMS-2)', async () => {
+  test('the simulator shows the danger of one slipped in by an escape hatch; the gate flags it (CEG-KMS-2), and our key refuses it at synthesis', async () => {
+    const slipIn = (key: kms.Key) => {
+      const cfnKey = key.node.defaultChild as kms.CfnKey;
+      const next = Stack.of(key).resolve(cfnKey.keyPolicy).Statement.length;
+      cfnKey.addPropertyOverride(`KeyPolicy.Statement.${next}`, Stack.of(key).resolve(fakeLimit().toStatementJson()));
+    };
+    // A plain kms.Key takes it: the simulator shows what it lets in.
     const app = newApp();
-    const stack = new Stack(app, 'Open', { env: { account: ACCOUNT, region: REGION } });
-    const cmk = new CmkWithPolicy(stack, 'Key');
-    const cfnKey = cmk.node.defaultChild as kms.CfnKey;
-    const next = stack.resolve(cfnKey.keyPolicy).Statement.length;
-    cfnKey.addPropertyOverride(`KeyPolicy.Statement.${next}`, stack.resolve(fakeLimit().toStatementJson()));
+    const plain = new Stack(app, 'Plain', { env: { account: ACCOUNT, region: REGION } });
+    slipIn(new kms.Key(plain, 'Key'));
     const open = ResolvedApp.of(app);
     const key = open.resource('AWS::KMS::Key', 'Key').arn;
     const decide = new Authorizer(open);
@@ -170,8 +173,14 @@ describe('public-principal statements "limited" by conditions that do not limit'
       anonymous: { principal: 'anonymous', action: 'kms:Decrypt', resource: key },
       otherAccount: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/R`, action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
     })).toEqual({ anonymous: 'Allowed', otherAccount: 'Allowed' });
+
+    // A CmkWithPolicy: the gate flags it, and synthesis refuses it.
+    const ours = newApp();
+    const stack = new Stack(ours, 'Open', { env: { account: ACCOUNT, region: REGION } });
+    slipIn(new CmkWithPolicy(stack, 'Key'));
     const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-2'] });
     expect(findings.map(f => `${f.ruleId} ${f.constructPath} ${f.kind}`)).toEqual(['CEG-KMS-2 Open/Key/Resource non-compliant']);
+    expect(() => ours.synth()).toThrow(/allows every principal \("\*"\) without a condition that limits who.*escape hatch/s);
   });
 
   test('addToResourcePolicy refuses a "*" statement whose only condition is StringLikeIfExists aws:PrincipalArn "*"', () => {

@@ -32,6 +32,9 @@ beforeAll(() => {
   new EncryptedBucket(data, 'Dsse', { encryptionChoice: BucketEncryptionChoice.DSSE });
   uploads.grantPut(role(data, 'Writer'));
   uploads.grantRead(role(apps, 'CrossStackReader'));
+  uploads.grantRead(role(data, 'SameStackReader'));
+  uploads.grantWrite(role(data, 'SameStackWriter'));
+  uploads.grantReadWrite(role(apps, 'CrossStackReadWriter'));
   role(apps, 'Ungranted');
   resolved = ResolvedApp.of(app);
   authorizer = new Authorizer(resolved);
@@ -115,6 +118,46 @@ describe('grants, services and the deploying role', () => {
       otherAccount: 'ImplicitlyDenied',
       anonymous: 'ImplicitlyDenied',
     });
+  });
+
+  test.each([
+    ['grantRead, same stack', 'Data', 'SameStackReader', { read: true, write: false }],
+    ['grantRead, another stack', 'Apps', 'CrossStackReader', { read: true, write: false }],
+    ['grantWrite, same stack', 'Data', 'SameStackWriter', { read: false, write: true }],
+    ['grantReadWrite, another stack', 'Apps', 'CrossStackReadWriter', { read: true, write: true }],
+  ])('%s: the grantee uses the key only through S3 (kms:ViaService), never directly', async (_label, stack, id, may) => {
+    const principal = roleArn(stack, id);
+    const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+    const expected = (allowed: boolean): Decision => (allowed ? 'Allowed' : 'ImplicitlyDenied');
+    expect(await authorizer.decideAll({
+      get: { principal, action: 's3:GetObject', resource: `${bucket.arn}/a` },
+      decryptViaS3: { principal, action: 'kms:Decrypt', resource: bucket.keyArn, context: viaS3 },
+      put: { principal, action: 's3:PutObject', resource: `${bucket.arn}/a` },
+      generateViaS3: { principal, action: 'kms:GenerateDataKey', resource: bucket.keyArn, context: viaS3 },
+      directDecrypt: { principal, action: 'kms:Decrypt', resource: bucket.keyArn },
+      directGenerate: { principal, action: 'kms:GenerateDataKey', resource: bucket.keyArn },
+      decryptViaOtherService: { principal, action: 'kms:Decrypt', resource: bucket.keyArn, context: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+    })).toEqual({
+      get: expected(may.read),
+      // Writers decrypt too: S3 decrypts the data key of a multipart upload to complete it (aws-cdk-lib's KEY_WRITE_ACTIONS).
+      decryptViaS3: expected(may.read || may.write),
+      put: expected(may.write),
+      generateViaS3: expected(may.write),
+      directDecrypt: 'ImplicitlyDenied',
+      directGenerate: 'ImplicitlyDenied',
+      decryptViaOtherService: 'ImplicitlyDenied',
+    });
+  });
+
+  test('the grantee\'s own IAM policy carries the condition too: its kms statements name kms:ViaService s3', () => {
+    for (const [stack, id] of [['Data', 'SameStackReader'], ['Apps', 'CrossStackReader'], ['Data', 'SameStackWriter'], ['Apps', 'CrossStackReadWriter']]) {
+      const statements = authorizer.identityPoliciesOf(roleArn(stack, id)).flatMap((p: any) => p.Statement);
+      const kmsStatements = statements.filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
+      expect(kmsStatements.length).toBeGreaterThan(0);
+      for (const st of kmsStatements) {
+        expect([id, st.Condition?.StringEquals?.['kms:ViaService']]).toEqual([id, `s3.${REGION}.amazonaws.com`]);
+      }
+    }
   });
 
   test('S3 server access logging and ELB log delivery may write to the AccessLogBucket, for this account only', async () => {

@@ -2,9 +2,11 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { assertCdkVersion } from '../../private/cdk-version';
@@ -189,6 +191,7 @@ export class AcmFrontedAlb extends Construct {
     if (props.accessLogs ?? true) {
       this.accessLogsBucket = props.accessLogsBucket ?? new AccessLogBucket(this, 'AccessLogs');
       this.loadBalancer.logAccessLogs(this.accessLogsBucket, id);
+      allowServicePrincipalDelivery(this.loadBalancer, this.accessLogsBucket, id);
     }
     if (props.hostedZone !== undefined) {
       new route53.ARecord(this, 'Alias', {
@@ -251,6 +254,27 @@ export class AcmFrontedAlb extends Construct {
       }
     }
   }
+}
+
+/**
+ * In the Regions that existed before August 2022, aws-cdk-lib's `logAccessLogs` lets only that
+ * Region's Elastic Load Balancing account write the logs. AWS documents the log delivery service
+ * principal (`logdelivery.elasticloadbalancing.amazonaws.com`) for those Regions too, and recommends
+ * it: let it write under the same path, so delivery (and the test object ELB writes when access logs
+ * are turned on) works whichever of the two ELB uses. The path names this account
+ * (`<prefix>/AWSLogs/<account>/`), which is where ELB writes the logs of this account's load balancers.
+ */
+function allowServicePrincipalDelivery(loadBalancer: elbv2.ApplicationLoadBalancer, bucket: s3.IBucket, prefix: string): void {
+  const stack = Stack.of(loadBalancer);
+  if (Token.isUnresolved(stack.region) || RegionInfo.get(stack.region).elbv2Account === undefined) {
+    // aws-cdk-lib already names the service principal (newer Regions), or refuses an unknown Region.
+    return;
+  }
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`)],
+  }));
 }
 
 /**

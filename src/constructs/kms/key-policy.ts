@@ -1,8 +1,9 @@
-import { DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
+import { describeStatement, hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { isAccountId } from '../../private/account-id';
+import { overridePathsOf, renderedPropertiesOf } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
 
 /**
@@ -144,14 +145,40 @@ export class KeyPolicyModel {
     }
   }
 
+  /**
+   * Checks the key policy as the template will have it: the document this model built, with every
+   * statement added since, and with the escape hatches (`addPropertyOverride('KeyPolicy...')`,
+   * `addOverride`, deletions) applied to the key's L1. An override cannot open the key to everyone
+   * or lock it out where the props could not.
+   */
   private validateDocument(): string[] {
-    const statements = statementsOf(Stack.of(this.scope).resolve(this.document.toJSON())) ?? [];
+    const stack = Stack.of(this.scope);
+    const resource = this.key?.node.defaultChild;
+    const overrides = resource instanceof CfnResource ? overridePathsOf(resource, 'KeyPolicy') : [];
+    let document: unknown = stack.resolve(this.document.toJSON());
+    if (overrides.length > 0 && resource instanceof CfnResource) {
+      const rendered = renderedPropertiesOf(resource);
+      if (rendered !== undefined || overrides.includes('Properties')) {
+        document = rendered?.KeyPolicy;
+      }
+    }
+    const hatch = overrides.length === 0 ? ''
+      : ` This is the policy as rendered with the escape hatch${overrides.length > 1 ? 'es' : ''} ${overrides.map(o => `"${o}"`).join(', ')} `
+        + `on ${resource!.node.path}: remove ${overrides.length > 1 ? 'them' : 'it'}, and change the key policy through the construct's props, `
+        + 'addToResourcePolicy or grant* (which check what they add) instead.';
+    if (document === undefined) {
+      return [`The key policy of ${this.key?.node.path} is deleted by an escape hatch: KMS would apply its default key policy, which lets every `
+        + `IAM principal of the account whose IAM policies allow it use and manage the key.${hatch}`];
+    }
+    const statements = statementsOf(document) ?? [];
     const errors: string[] = [];
-    if (publicStatements(statements).length > 0) {
-      errors.push('The key policy allows every principal ("*") without a condition that limits who; name the principals or add a condition.');
+    const open = publicStatements(statements);
+    if (open.length > 0) {
+      const which = open.map(s => describeStatement(s, statements)).join(', ');
+      errors.push(`The key policy allows every principal ("*") without a condition that limits who (${which}); name the principals or add a condition.${hatch}`);
     }
     if (!hasAdministrator(statements)) {
-      errors.push('The key policy lets no principal manage the key (kms:PutKeyPolicy): the key would be locked out. Keep an administrator.');
+      errors.push(`The key policy lets no principal manage the key (kms:PutKeyPolicy): the key would be locked out. Keep an administrator.${hatch}`);
     }
     return errors;
   }

@@ -8,6 +8,8 @@ import { isAwsManagedKey } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
+import { ReplicaKey } from '../kms/replica-key';
 
 /**
  * How an `EncryptedBucket` encrypts objects at rest.
@@ -142,6 +144,28 @@ export class EncryptedBucket extends s3.Bucket {
       this.logTo(props.serverAccessLogsBucket ?? AccessLogBucket.shared(this), props.serverAccessLogsPrefix, keyFormat);
     }
     this.denyOtherEncryption(choice);
+  }
+
+  /**
+   * The key part of the bucket's grants (`grantRead`, `grantWrite`, `grantPut`, `grantReadWrite`,
+   * `grants.*`): S3 uses the key on the grantee's behalf, so the grantee may use it only through S3
+   * in the bucket's Region (`kms:ViaService`), in its IAM policy and, for a key of this library, in
+   * the key policy (by name, or by principal tag across stacks). A direct `kms:Decrypt` on the key
+   * is not granted: grant it on the key itself where it is meant.
+   *
+   * A key from outside this library keeps aws-cdk-lib's grant (its key policy is not ours to read).
+   */
+  public grantOnKey(grantee: iam.IGrantable, ...actions: string[]): iam.GrantOnKeyResult {
+    const key = this.encryptionKey;
+    if (key === undefined || actions.length === 0) {
+      return {};
+    }
+    const target = underlyingKey(key);
+    if (!(target instanceof CmkWithPolicy || target instanceof ReplicaKey)) {
+      return { grant: key.grant(grantee, ...actions) };
+    }
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
+    return { grant: grantOnPolicyKey(target, grantee, actions, viaS3) };
   }
 
   private logTo(target: s3.IBucket, prefix?: string, keyFormat?: s3.TargetObjectKeyFormat): void {

@@ -156,3 +156,26 @@ export function only(results: Record<string, Decision>, decision: Decision): Rec
 function withEncryptionContextAsTags<T>(simulation: T): T {
   return JSON.parse(JSON.stringify(simulation).replace(/"kms:EncryptionContext:([^"]+)"/gi, '"aws:RequestTag/kms-ec-$1"'));
 }
+
+/** Calls CloudFormation makes to create, update and delete a key (and its alias). */
+export const KEY_LIFECYCLE = [
+  'kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus',
+  'kms:TagResource', 'kms:UntagResource', 'kms:ListResourceTags', 'kms:UpdateKeyDescription', 'kms:EnableKey',
+  'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias',
+];
+
+/**
+ * The deploying role's calls on a key: every lifecycle call (the PutKeyPolicy lockout check
+ * included), decided with its `Allow *:*` identity policy. Returns the calls not allowed.
+ */
+export async function deployerDeniedOnKey(authorizer: Authorizer, region: string, keyArn: string): Promise<string[]> {
+  const decisions = await authorizer.decideAll(Object.fromEntries(KEY_LIFECYCLE.map(action => [action, {
+    principal: deployRole(region), action, resource: keyArn, identityPolicies: [ALLOW_ALL],
+  }])));
+  return Object.entries(decisions).filter(([, d]) => d !== 'Allowed').map(([a, d]) => `${a}: ${d}`);
+}
+
+/** A role or user of the app whose logical ID starts with `prefix` (in `stack` if given). */
+export function roleOf(resolved: ResolvedApp, prefix: string, stack?: string): string {
+  return resolved.resource('AWS::IAM::Role', prefix, stack).arn;
+}

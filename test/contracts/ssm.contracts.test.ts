@@ -1,0 +1,159 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { SecureStringParameter, SecureStringValue } from '../../src';
+import { newApp } from '../support/app';
+import { ResolvedApp } from './support/resolver';
+import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, deployRole, OTHER_ACCOUNT, roleOf } from './support/simulator';
+
+/**
+ * Authorization contracts of `SecureStringParameter`: the deploying role creates and deletes the key
+ * and invokes the provider; the provider's handler role writes, reads back and deletes exactly its
+ * parameters, encrypting through Parameter Store for that parameter only, and reads the secret it
+ * copies; `grantRead` grantees (same stack, another stack) read and decrypt through Parameter Store;
+ * everyone else is denied.
+ */
+
+const REGION = 'eu-west-1';
+const role = (scope: Stack, id: string) => new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+const SSM = `ssm.${REGION}.amazonaws.com`;
+
+let resolved: ResolvedApp;
+let authorizer: Authorizer;
+let generated: { arn: string; key: string };
+let copied: { arn: string; key: string };
+let secretArn: string;
+let otherSecretArn: string;
+
+beforeAll(() => {
+  const app = newApp();
+  const env = { account: ACCOUNT, region: REGION };
+  const data = new Stack(app, 'Data', { env });
+  const apps = new Stack(app, 'Apps', { env });
+  const secret = new secretsmanager.Secret(data, 'Source');
+  new secretsmanager.Secret(data, 'Unrelated');
+  const password = new SecureStringParameter(data, 'Password', { parameterName: '/orders/db/password' });
+  new SecureStringParameter(data, 'Copied', { parameterName: '/orders/api/token', value: SecureStringValue.fromSecret(secret, { jsonField: 'token' }) });
+  password.grantRead(role(data, 'SameStackReader'));
+  password.grantRead(role(apps, 'CrossStackReader'));
+  role(apps, 'Ungranted');
+  resolved = ResolvedApp.of(app);
+  authorizer = new Authorizer(resolved);
+  const param = (name: string, prefix: string) => ({
+    arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name}`, key: resolved.resource('AWS::KMS::Key', prefix, 'Data').arn,
+  });
+  generated = param('orders/db/password', 'PasswordKey');
+  copied = param('orders/api/token', 'CopiedKey');
+  secretArn = resolved.resource('AWS::SecretsManager::Secret', 'Source', 'Data').arn;
+  otherSecretArn = resolved.resource('AWS::SecretsManager::Secret', 'Unrelated', 'Data').arn;
+});
+
+/** Context of a call Parameter Store makes to KMS for one parameter. */
+const forParameter = (arn: string) => ({ 'kms:ViaService': SSM, 'kms:EncryptionContext:PARAMETER_ARN': arn });
+
+describe('deploy: the CloudFormation execution role', () => {
+  test.each(['generated', 'copied'])('may create, update and delete the %s parameter\'s key (lockout check passed)', async which => {
+    expect(await deployerDeniedOnKey(authorizer, REGION, which === 'generated' ? generated.key : copied.key)).toEqual([]);
+  });
+
+  test('the parameter\'s ARN is the one the handler role and grants name', () => {
+    const props = resolved.resources('Custom::SecureStringParameter', 'Data').map(r => r.properties.ParameterName).sort();
+    expect(props).toEqual(['/orders/api/token', '/orders/db/password']);
+  });
+});
+
+describe('the custom resource\'s handler role', () => {
+  const handler = () => roleOf(resolved, 'CegSecureStringParameterProviderHandlerRole', 'Data');
+
+  test('writes, reads back and deletes its parameters, encrypting through Parameter Store for that parameter', async () => {
+    const principal = handler();
+    const decisions = await authorizer.decideAll({
+      put: { principal, action: 'ssm:PutParameter', resource: generated.arn },
+      get: { principal, action: 'ssm:GetParameter', resource: generated.arn },
+      delete: { principal, action: 'ssm:DeleteParameter', resource: generated.arn },
+      putCopied: { principal, action: 'ssm:PutParameter', resource: copied.arn },
+      encrypt: { principal, action: 'kms:Encrypt', resource: generated.key, context: forParameter(generated.arn) },
+      generate: { principal, action: 'kms:GenerateDataKey', resource: generated.key, context: forParameter(generated.arn) },
+      decrypt: { principal, action: 'kms:Decrypt', resource: generated.key, context: forParameter(generated.arn) },
+      encryptCopied: { principal, action: 'kms:Encrypt', resource: copied.key, context: forParameter(copied.arn) },
+    });
+    expect(Object.entries(decisions).filter(([, d]) => d !== 'Allowed')).toEqual([]);
+  });
+
+  test('reads the secret it copies, and nothing else', async () => {
+    const principal = handler();
+    expect(await authorizer.decideAll({
+      source: { principal, action: 'secretsmanager:GetSecretValue', resource: secretArn },
+      unrelated: { principal, action: 'secretsmanager:GetSecretValue', resource: otherSecretArn },
+    })).toEqual({ source: 'Allowed', unrelated: 'ImplicitlyDenied' });
+  });
+
+  test('may not touch other parameters, use the key directly, or for another parameter', async () => {
+    const principal = handler();
+    const other = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/orders/other`;
+    expect(await authorizer.decideAll({
+      putOther: { principal, action: 'ssm:PutParameter', resource: other },
+      deleteOther: { principal, action: 'ssm:DeleteParameter', resource: other },
+      direct: { principal, action: 'kms:Decrypt', resource: generated.key },
+      otherParameter: { principal, action: 'kms:Encrypt', resource: generated.key, context: forParameter(other) },
+      crossed: { principal, action: 'kms:Encrypt', resource: generated.key, context: forParameter(copied.arn) },
+      manage: { principal, action: 'kms:PutKeyPolicy', resource: generated.key },
+    })).toEqual({
+      putOther: 'ImplicitlyDenied',
+      deleteOther: 'ImplicitlyDenied',
+      direct: 'ImplicitlyDenied',
+      otherParameter: 'ImplicitlyDenied',
+      crossed: 'ImplicitlyDenied',
+      manage: 'ImplicitlyDenied',
+    });
+  });
+});
+
+describe('grants: grantRead gives GetParameter and Decrypt through Parameter Store, nothing more', () => {
+  test.each([['same stack', 'Data', 'SameStackReader'], ['another stack', 'Apps', 'CrossStackReader']])('grantee of %s', async (_label, stack, id) => {
+    const principal = roleOf(resolved, id, stack);
+    expect(await authorizer.decideAll({
+      get: { principal, action: 'ssm:GetParameter', resource: generated.arn },
+      getMany: { principal, action: 'ssm:GetParameters', resource: generated.arn },
+      decrypt: { principal, action: 'kms:Decrypt', resource: generated.key, context: forParameter(generated.arn) },
+      directDecrypt: { principal, action: 'kms:Decrypt', resource: generated.key },
+      otherParameterDecrypt: { principal, action: 'kms:Decrypt', resource: generated.key, context: forParameter(copied.arn) },
+      put: { principal, action: 'ssm:PutParameter', resource: generated.arn },
+      encrypt: { principal, action: 'kms:Encrypt', resource: generated.key, context: forParameter(generated.arn) },
+      otherParameter: { principal, action: 'ssm:GetParameter', resource: copied.arn },
+    })).toEqual({
+      get: 'Allowed',
+      getMany: 'Allowed',
+      decrypt: 'Allowed',
+      directDecrypt: 'ImplicitlyDenied',
+      otherParameterDecrypt: 'ImplicitlyDenied',
+      put: 'ImplicitlyDenied',
+      encrypt: 'ImplicitlyDenied',
+      otherParameter: 'ImplicitlyDenied',
+    });
+  });
+
+  test('an ungranted role, a role of another account (Allow *:*) and an anonymous caller are denied', async () => {
+    const stranger = `arn:aws:iam::${OTHER_ACCOUNT}:role/R`;
+    expect(await authorizer.decideAll({
+      ungrantedGet: { principal: roleOf(resolved, 'Ungranted', 'Apps'), action: 'ssm:GetParameter', resource: generated.arn },
+      ungrantedDecrypt: { principal: roleOf(resolved, 'Ungranted', 'Apps'), action: 'kms:Decrypt', resource: generated.key, context: forParameter(generated.arn) },
+      otherAccountGet: { principal: stranger, action: 'ssm:GetParameter', resource: generated.arn, identityPolicies: [ALLOW_ALL] },
+      otherAccountDecrypt: { principal: stranger, action: 'kms:Decrypt', resource: generated.key, identityPolicies: [ALLOW_ALL], context: forParameter(generated.arn) },
+      anonymousGet: { principal: 'anonymous', action: 'ssm:GetParameter', resource: generated.arn },
+      anonymousDecrypt: { principal: 'anonymous', action: 'kms:Decrypt', resource: generated.key, context: forParameter(generated.arn) },
+    })).toEqual({
+      ungrantedGet: 'ImplicitlyDenied',
+      ungrantedDecrypt: 'ImplicitlyDenied',
+      otherAccountGet: 'ImplicitlyDenied',
+      otherAccountDecrypt: 'ImplicitlyDenied',
+      anonymousGet: 'ImplicitlyDenied',
+      anonymousDecrypt: 'ImplicitlyDenied',
+    });
+  });
+
+  test('the deploying role (Allow *:*) may not decrypt directly: use goes through Parameter Store only', async () => {
+    expect(await authorizer.decide({ principal: deployRole(REGION), action: 'kms:Decrypt', resource: generated.key, identityPolicies: [ALLOW_ALL] }))
+      .toBe('ImplicitlyDenied');
+  });
+});

@@ -71,7 +71,10 @@ export class CompliantStack extends Stack {
 }
 
 // The Availability Zones a context lookup would return, so that synthesis needs no AWS account.
-const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
-new CompliantStack(app, 'CompliantApp', { env: { account: '111111111111', region: 'eu-west-1' } });
-Aspects.of(app).add(new EnforceEncryption());
-app.synth();
+// Synthesizes when run as the app (`cdk synth --app ...`); tests import the stack without it.
+if (require.main === module) {
+  const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
+  new CompliantStack(app, 'CompliantApp', { env: { account: '111111111111', region: 'eu-west-1' } });
+  Aspects.of(app).add(new EnforceEncryption());
+  app.synth();
+}

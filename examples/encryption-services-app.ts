@@ -55,7 +55,10 @@ export class EncryptionServicesStack extends Stack {
   }
 }
 
-const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
-new EncryptionServicesStack(app, 'EncryptionServices', { env: { account: '111111111111', region: 'eu-west-1' } });
-Aspects.of(app).add(new EnforceEncryption());
-app.synth();
+// Synthesizes when run as the app (`cdk synth --app ...`); tests import the stack without it.
+if (require.main === module) {
+  const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
+  new EncryptionServicesStack(app, 'EncryptionServices', { env: { account: '111111111111', region: 'eu-west-1' } });
+  Aspects.of(app).add(new EnforceEncryption());
+  app.synth();
+}

@@ -5,6 +5,7 @@
 #
 #   scripts/cdk-floor.sh            # the floor from src/private/cdk-version.ts
 #   CDK_FLOOR=2.262.0 scripts/cdk-floor.sh
+#   CDK_FLOOR=2.262.0 scripts/cdk-floor.sh test/front-ends   # only these test paths
 #
 # What runs: every test file except those that need a newer aws-cdk-lib than the floor:
 #  - the EncryptionChecks plugin needs CDK_FLOORS.PLUGIN (context.stackTemplates): at the floor,
@@ -62,5 +63,6 @@ ignore=(--testPathIgnorePatterns /node_modules/ '<rootDir>/test/oracles/' '<root
 for file in "${exclude[@]}"; do ignore+=("$file"); done
 
 export CEG_EXPECT_CDK_VERSION="$floor"
-npx jest --coverage=false --ci "${ignore[@]}"
+# Paths given on the command line go first: the ignore option takes every value after it.
+npx jest --coverage=false --ci "$@" "${ignore[@]}"
 echo "floor job took $(( $(date +%s) - start )) s"

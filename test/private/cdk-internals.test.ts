@@ -4,7 +4,7 @@
  */
 import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { cfnPropertiesOf, hasCrossRegionReferences, rawOverridesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
+import { cfnPropertiesOf, hasCrossRegionReferences, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
 
 test('rawOverrides records escape hatches, deletions as undefined', () => {
@@ -26,6 +26,24 @@ test('cfnProperties holds the typed props in camelCase; renderProperties writes 
   const plain = new CfnResource(newStack(newApp()), 'Plain', { type: 'AWS::S3::Bucket', properties: { BucketName: 'p' } });
   expect(cfnPropertiesOf(plain)).toEqual({ BucketName: 'p' });
   expect(renderPropertiesOf(plain, { BucketName: 'p' })).toEqual({ BucketName: 'p' });
+});
+
+test('_toCloudFormation renders a resource with its escape hatches, as the template will have it', () => {
+  const stack = newStack(newApp());
+  const bucket = new s3.CfnBucket(stack, 'Bucket', { bucketName: 'b', tags: [{ key: 'k', value: 'v' }] });
+  bucket.addPropertyOverride('VersioningConfiguration.Status', 'Enabled');
+  bucket.addPropertyDeletionOverride('Tags');
+  bucket.addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm', 'aws:kms');
+  const rendered = renderedPropertiesOf(bucket);
+  // Must not be undefined: the key-policy validation of our constructs relies on it.
+  expect(JSON.parse(JSON.stringify(rendered))).toEqual({
+    BucketName: 'b',
+    VersioningConfiguration: { Status: 'Enabled' },
+    // CDK creates a missing path segment as an object key, numeric or not (as CloudFormation will see it).
+    BucketEncryption: { ServerSideEncryptionConfiguration: { 0: { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } } } },
+  });
+  expect(overridePathsOf(bucket, 'VersioningConfiguration')).toEqual(['Properties.VersioningConfiguration.Status']);
+  expect(overridePathsOf(bucket, 'BucketName')).toEqual([]);
 });
 
 test('_crossRegionReferences reflects the stack prop', () => {

@@ -294,7 +294,7 @@ const parameterProps = fc.record({
   length: fc.integer({ min: 16, max: 128 }),
   excludePunctuation: fc.boolean(),
   jsonField: fc.constantFrom(undefined, 'password'),
-  key: fc.constantFrom<KeyChoice>('made', 'sameStack'),
+  key: keyChoice,
   tier: fc.constantFrom(undefined, ssm.ParameterTier.STANDARD, ssm.ParameterTier.ADVANCED),
   removal: fc.constantFrom(undefined, RemovalPolicy.RETAIN, RemovalPolicy.DESTROY),
   grantSameStack: fc.boolean(),

@@ -138,8 +138,12 @@ test('generated RDS instances: deploy (key, grant, secret), rotation through Sec
         grantForItself: asDeployer('kms:CreateGrant', viaService('rds', REGION, { 'kms:GrantIsForAWSResource': 'false' })),
         directGrant: asDeployer('kms:CreateGrant'),
       }), {
-        createGrant: 'Allowed', describe: 'Allowed', secretGenerate: 'Allowed', secretDecrypt: 'Allowed',
-        grantForItself: 'ExplicitlyDenied', directGrant: 'ExplicitlyDenied',
+        createGrant: 'Allowed',
+        describe: 'Allowed',
+        secretGenerate: 'Allowed',
+        secretDecrypt: 'Allowed',
+        grantForItself: 'ExplicitlyDenied',
+        directGrant: 'ExplicitlyDenied',
       });
 
       const strangers: Record<string, Call> = {
@@ -167,7 +171,7 @@ test('generated RDS instances: deploy (key, grant, secret), rotation through Sec
       }
       expectDecisions(label, allowed(await authorizer.decideAll(strangers)), []);
     }
-  }), { numRuns: 5 });
+  }), { numRuns: 8 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +200,9 @@ test('generated rotating secrets: deploy, rotation, grantees and other accounts 
     const made = secrets.map((s, i) => {
       const secret = new RotatingSecret(data, `Secret${i}`, {
         rotationLambda: s.hosted ? undefined : rotator,
-        hostedRotation: s.hosted ? secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }) : undefined,
+        hostedRotation: s.hosted
+          ? secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })
+          : undefined,
         rotationInterval: Duration.days(s.days),
         crossAccountReadIds: s.crossAccount ? ['222222222222'] : undefined,
         encryptionKey: givenKey(s.key, data, keys, `UserKey${i}`),
@@ -282,7 +288,7 @@ test('generated rotating secrets: deploy, rotation, grantees and other accounts 
         anonymousDecrypt: { principal: 'anonymous', action: 'kms:Decrypt', resource: key, context: sm },
       })), []);
     }
-  }), { numRuns: 6 });
+  }), { numRuns: 8 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +402,7 @@ test('generated SecureString parameters: deploy, the handler writes only its par
         deployerDirect: { principal: deployRole(REGION), action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
       })), []);
     }
-  }), { numRuns: 6 });
+  }), { numRuns: 8 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -477,7 +483,7 @@ test('generated EBS encryption by default: deploy, the handler\'s EC2 calls, use
         anonymous: { principal: 'anonymous', action: 'kms:Decrypt', resource: key, context: viaService('ec2', region) },
       })), []);
     }
-  }), { numRuns: 8 });
+  }), { numRuns: 10 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -608,7 +614,7 @@ test('generated snapshot copies: deploy, the handler copies (and deletes only wh
         anonymous: { principal: 'anonymous', action: 'kms:Decrypt', resource: key, context: viaService(service, REGION) },
       })), []);
     }
-  }), { numRuns: 8 });
+  }), { numRuns: 10 });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -719,5 +725,5 @@ test('generated load balancers: deploy, ELB log delivery for this account only, 
         plainHttp: { principal: ELB_SERVICE, action: 's3:PutObject', resource: object(ACCOUNT, testFile), context: { 'aws:SecureTransport': 'false' } },
       })), []);
     }
-  }), { numRuns: 6 });
+  }), { numRuns: 8 });
 });

@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { EbsEncryptionByDefault } from '../../src';
 import { newApp } from '../support/app';
+import { autoScalingRole, EC2_USE, notAllowed, SLR_USE } from './support/calls';
 import { ResolvedApp } from './support/resolver';
-import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployerDeniedOnKey, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
+import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
 
 /**
  * Authorization contracts of `EbsEncryptionByDefault`: the deploying role manages the default key;
@@ -15,11 +16,7 @@ import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployerDeniedOnKey, grantFor
 
 const REGION = 'eu-west-1';
 const BARE_REGION = 'us-east-1';
-const slr = (account: string) => `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-/** What the service-linked role needs on the key, per the EC2 Auto Scaling User Guide. */
-const SLR_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
-/** What EC2 does with the key for a caller creating, attaching or copying an encrypted volume. */
-const EC2_USE = ['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'];
+const slr = autoScalingRole;
 
 let resolved: ResolvedApp;
 let authorizer: Authorizer;
@@ -38,7 +35,7 @@ beforeAll(() => {
   bareKey = resolved.resource('AWS::KMS::Key', 'EbsDefaultKey', 'Bare').arn;
 });
 
-const allowedAll = (decisions: Record<string, Decision>) => Object.entries(decisions).filter(([, d]) => d !== 'Allowed');
+const allowedAll = notAllowed;
 
 describe('deploy: the CloudFormation execution role', () => {
   test.each(['Ebs', 'Bare'])('may create, update and delete the default key of stack %s (lockout check passed)', async stack => {

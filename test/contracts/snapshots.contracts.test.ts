@@ -1,8 +1,9 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CmkWithPolicy, EncryptedSnapshotCopy, SnapshotSource } from '../../src';
 import { newApp } from '../support/app';
+import { notAllowed } from './support/calls';
 import { ResolvedApp } from './support/resolver';
-import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployerDeniedOnKey, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
+import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
 
 /**
  * Authorization contracts of `EncryptedSnapshotCopy`: the deploying role manages the copy's key; the
@@ -42,7 +43,6 @@ beforeAll(() => {
   handler = roleOf(resolved, 'CegEncryptedSnapshotCopyProviderHandlerRole', 'Snap');
 });
 
-const notAllowed = (decisions: Record<string, Decision>) => Object.entries(decisions).filter(([, d]) => d !== 'Allowed');
 
 describe('deploy: the CloudFormation execution role', () => {
   test.each(['db', 'cluster', 'ebs', 'user'] as const)('may create, update and delete the %s copy\'s key (lockout check passed)', async which => {

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SecureStringParameter, SecureStringValue } from '../../src';
 import { newApp } from '../support/app';
+import { forParameter as parameterContext } from './support/calls';
 import { ResolvedApp } from './support/resolver';
 import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, deployRole, OTHER_ACCOUNT, roleOf } from './support/simulator';
 
@@ -16,7 +17,6 @@ import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, deployRole, OTHER_
 
 const REGION = 'eu-west-1';
 const role = (scope: Stack, id: string) => new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-const SSM = `ssm.${REGION}.amazonaws.com`;
 
 let resolved: ResolvedApp;
 let authorizer: Authorizer;
@@ -49,7 +49,7 @@ beforeAll(() => {
 });
 
 /** Context of a call Parameter Store makes to KMS for one parameter. */
-const forParameter = (arn: string) => ({ 'kms:ViaService': SSM, 'kms:EncryptionContext:PARAMETER_ARN': arn });
+const forParameter = (arn: string) => parameterContext(REGION, arn);
 
 describe('deploy: the CloudFormation execution role', () => {
   test.each(['generated', 'copied'])('may create, update and delete the %s parameter\'s key (lockout check passed)', async which => {

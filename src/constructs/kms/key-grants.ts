@@ -33,6 +33,18 @@ export type Conditions = { [operator: string]: { [key: string]: unknown } };
 export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions): iam.Grant {
   const principal = grantee.grantPrincipal;
   const keyStack = Stack.of(key);
+  // `secret.grantRead(role)` grants on the secret's key to `ViaServicePrincipal(secretsmanager, role)`:
+  // for a role of another stack, grant to the role itself, with the service's condition, so that it
+  // takes the principal-tag path below instead of naming the role in the key policy (a cycle).
+  if (principal instanceof kms.ViaServicePrincipal) {
+    const base = (principal as unknown as { basePrincipal?: iam.IPrincipal }).basePrincipal;
+    if (base !== undefined && iam.principalIsOwnedResource(base)) {
+      const baseStack = Stack.of(base as unknown as IConstruct);
+      if (baseStack !== keyStack && baseStack.account === keyStack.account && baseStack.region === keyStack.region) {
+        return grantOnPolicyKey(key, base, actions, mergeConditions(conditions, principal.policyFragment.conditions as Conditions));
+      }
+    }
+  }
   const owned = iam.principalIsOwnedResource(principal);
   const granteeStack = owned ? Stack.of(principal as unknown as IConstruct) : undefined;
   const sameEnvironment = granteeStack !== undefined && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;

@@ -8,8 +8,12 @@ import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { grantOnPolicyKey } from '../kms/key-grants';
 import { USE_ACTIONS } from '../kms/key-policy';
 import { HandlerProvider } from '../providers/handler-provider';
+
+/** What EC2 does with the copy's key for the handler's CopySnapshot (besides CreateGrant). */
+const EC2_COPY_KEY_USE = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
 /** The tag an EBS copy carries: the handler may delete only snapshots with its construct's value. */
 const COPY_TAG = 'cdk-encryption-guard:snapshot-copy';
@@ -149,7 +153,15 @@ export class EncryptedSnapshotCopy extends Construct {
     if (props.encryptionKey === undefined) {
       allowUseThrough(this.encryptionKey, stack, service, new iam.AccountRootPrincipal(), `AllowAccountUseThrough${ebs ? 'Ec2' : 'Rds'}`);
     } else if (this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey) === stack) {
-      allowUseThrough(this.encryptionKey, stack, service, provider.role, `AllowSnapshotCopyThrough${ebs ? 'Ec2' : 'Rds'}`);
+      // Only what the handler's own policy allows: it is named here, so this alone would let it in.
+      allowUseThrough(this.encryptionKey, stack, service, provider.role, `AllowSnapshotCopyThrough${ebs ? 'Ec2' : 'Rds'}`,
+        ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey']);
+    } else if (this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey).account === stack.account
+      && Stack.of(this.encryptionKey).region === stack.region) {
+      // A key of another stack: naming the handler role in its policy would make a cycle; the grant
+      // goes through a principal tag instead (a key that trusts IAM needs none, and gets a harmless one).
+      grantOnPolicyKey(this.encryptionKey, provider.role, ['kms:CreateGrant', ...(ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey'])],
+        { StringEquals: { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` } });
     }
 
     const targetIdentifier = ebs ? undefined : props.targetIdentifier ?? defaultIdentifier(this, source);
@@ -198,7 +210,7 @@ export class EncryptedSnapshotCopy extends Construct {
       }
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeSnapshots'], resources: ['*'] }));
       role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        actions: ['kms:CreateGrant', ...EC2_COPY_KEY_USE],
         resources: [this.encryptionKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
       }));
@@ -261,13 +273,15 @@ function defaultIdentifier(scope: Construct, source: SnapshotSource): string {
  * Whoever copies to or restores from the key uses it through the snapshot's service: RDS and EBS
  * create grants on the caller's behalf and need the caller to be allowed `kms:CreateGrant`.
  */
-function allowUseThrough(key: kms.IKey, stack: Stack, service: string, principal: iam.IPrincipal, sid: string): void {
+function allowUseThrough(
+  key: kms.IKey, stack: Stack, service: string, principal: iam.IPrincipal, sid: string, useActions: string[] = [...USE_ACTIONS, 'kms:Decrypt'],
+): void {
   const conditions: { [key: string]: string } = { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` };
   if (principal instanceof iam.AccountRootPrincipal) {
     conditions['kms:CallerAccount'] = stack.account;
   }
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `${sid}Use`, principals: [principal], actions: [...USE_ACTIONS, 'kms:Decrypt'], resources: ['*'], conditions: { StringEquals: conditions },
+    sid: `${sid}Use`, principals: [principal], actions: useActions, resources: ['*'], conditions: { StringEquals: conditions },
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: `${sid}Grants`,

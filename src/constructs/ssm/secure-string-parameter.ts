@@ -9,6 +9,7 @@ import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { grantOnPolicyKey } from '../kms/key-grants';
 import { HandlerProvider } from '../providers/handler-provider';
 
 /** Letters and digits: always part of a generated value. */
@@ -175,6 +176,8 @@ export class SecureStringParameter extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The custom resource that writes the parameter. */
   public readonly resource: CustomResource;
+  /** Whether the key was passed in (then its policy names the handler role and grantees). */
+  private readonly keyGiven: boolean;
 
   constructor(scope: Construct, id: string, props: SecureStringParameterProps) {
     assertCdkVersion('constructs');
@@ -191,8 +194,9 @@ export class SecureStringParameter extends Construct {
     }
     this.parameterName = props.parameterName;
     this.parameterArn = parameterArn(stack, props.parameterName);
+    this.keyGiven = props.encryptionKey !== undefined;
 
-    const serviceToken = providerFor(this, this.parameterArn, this.encryptionKey, value._source);
+    const serviceToken = providerFor(this, this.parameterArn, this.encryptionKey, value._source, this.keyGiven);
     const source = value._source;
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken,
@@ -219,7 +223,8 @@ export class SecureStringParameter extends Construct {
    * Store for this parameter (`kms:ViaService`, `kms:EncryptionContext:PARAMETER_ARN`).
    *
    * The grant is in the grantee's IAM policy. A key made by this construct lets the account's
-   * principals use it through Parameter Store; a key you pass must allow that in its key policy.
+   * principals use it through Parameter Store; a key you pass (defined in this app) also gets the
+   * grant in its key policy, with the same conditions. An imported key must allow it in its policy.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -227,17 +232,18 @@ export class SecureStringParameter extends Construct {
       actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory'],
       resourceArns: [this.parameterArn],
     });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt'],
-      resourceArns: [this.encryptionKey.keyArn],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': `ssm.${Stack.of(this).region}.amazonaws.com`,
-          'kms:EncryptionContext:PARAMETER_ARN': this.parameterArn,
-        },
+    const conditions = {
+      StringEquals: {
+        'kms:ViaService': `ssm.${Stack.of(this).region}.amazonaws.com`,
+        'kms:EncryptionContext:PARAMETER_ARN': this.parameterArn,
       },
-    });
+    };
+    if (this.keyGiven) {
+      // A key passed in may not trust IAM (a CmkWithPolicy does not): its policy must name the grantee.
+      grantOnPolicyKey(this.encryptionKey, grantee, ['kms:Decrypt'], conditions);
+    } else {
+      iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [this.encryptionKey.keyArn], conditions });
+    }
     return grant;
   }
 }
@@ -329,7 +335,7 @@ function isAwsManagedKey(key: kms.IKey): boolean {
 }
 
 /** The provider of every `SecureStringParameter` of a stack, and what its handler may do for one. */
-function providerFor(scope: Construct, arn: string, key: kms.IKey, source: ValueSource): string {
+function providerFor(scope: Construct, arn: string, key: kms.IKey, source: ValueSource, keyGiven: boolean): string {
   const stack = Stack.of(scope);
   const provider = HandlerProvider.of(scope, {
     id: 'CegSecureStringParameterProvider',
@@ -340,13 +346,15 @@ function providerFor(scope: Construct, arn: string, key: kms.IKey, source: Value
     actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameter'],
     resources: [arn],
   }));
-  provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: [key.keyArn],
-    conditions: {
-      StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': arn },
-    },
-  }));
+  const actions = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'];
+  const conditions = { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': arn } };
+  if (keyGiven) {
+    // A key passed in may not trust IAM (a CmkWithPolicy does not): its policy must name the handler
+    // role, or PutParameter fails at deploy time.
+    grantOnPolicyKey(key, provider.role, actions, conditions);
+  } else {
+    provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions }));
+  }
   if (source.kind === 'secret') {
     source.secret!.grantRead(provider.role);
   }

@@ -141,6 +141,13 @@ project.addTask('test:oracles', {
   exec: 'jest --testPathIgnorePatterns=/node_modules/ --coverage=false --ci test/oracles test/cli.test.ts',
 });
 
+// ts-jest transpiles each test file alone (isolatedModules), so type errors in tests would pass
+// unseen: CI type-checks the tests (and what they import: src, examples, bench) as one program.
+project.addTask('typecheck:test', {
+  description: 'Type-check the tests and everything they import, as one program',
+  exec: 'tsc --noEmit -p test/tsconfig.json --isolatedModules false',
+});
+
 project.addTask('test:cdk-floor', {
   description: `Run the tests against the lowest supported aws-cdk-lib (${CDK_FLOORS.PACKAGE}) in a scratch copy`,
   exec: 'bash scripts/cdk-floor.sh',

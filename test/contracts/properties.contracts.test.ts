@@ -58,7 +58,7 @@ test('generated keys: deploy, key users and grantees get their calls; an ungrant
     for (const action of ['kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:TagResource', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias']) {
       expect([action, await authorizer.decide({ principal: deployer, action, resource: keyArn, identityPolicies: [ALLOW_ALL] })]).toEqual([action, 'Allowed']);
     }
-    const via = k.viaServices.length > 0 ? { 'kms:ViaService': `${k.viaServices[0]}.${REGION}.amazonaws.com` } : {};
+    const via: Record<string, string> = k.viaServices.length > 0 ? { 'kms:ViaService': `${k.viaServices[0]}.${REGION}.amazonaws.com` } : {};
     if (k.keyUsers > 0) {
       expect(await authorizer.decide({ principal: roleArn('User0'), action: 'kms:GenerateDataKey', resource: keyArn, identityPolicies: [], context: via })).toBe('Allowed');
     }

@@ -176,8 +176,10 @@ describe('where cdk-nag is wrong', () => {
  * Gateway domain security policies or Parameter Store.
  */
 class ServiceNagPack extends NagPack {
+  public readonly name = 'ServiceNagPack';
+
   constructor(props?: NagPackProps) {
-    super(props);
+    super(undefined, props);
     this.packName = 'ServiceNagPack';
   }
 

@@ -24,8 +24,12 @@ type Verdicts = { compliant: Fixture; nonCompliant: Fixture; unresolvable: Fixtu
 
 const param = (stack: Stack) => new CfnParameter(stack, 'Unknown').valueAsString;
 /** A bucket encryption configuration; SSE-C is blocked unless `blocked` says otherwise (`null`: not at all). */
-const sse = (algorithm: unknown, blocked: unknown = { encryptionType: ['SSE-C'] }) => ({
-  serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: algorithm }, blockedEncryptionTypes: blocked ?? undefined }],
+// `unknown` in, L1 type out: fixtures pass tokens and wrong types on purpose.
+const sse = (algorithm: unknown, blocked: unknown = { encryptionType: ['SSE-C'] }): s3.CfnBucket.BucketEncryptionProperty => ({
+  serverSideEncryptionConfiguration: [{
+    serverSideEncryptionByDefault: { sseAlgorithm: algorithm as string },
+    blockedEncryptionTypes: (blocked ?? undefined) as s3.CfnBucket.BlockedEncryptionTypesProperty | undefined,
+  }],
 });
 const bucketWithPolicy = (stack: Stack, statements: (arn: string) => object[]) => {
   const bucket = new s3.CfnBucket(stack, 'Subject', { bucketEncryption: sse('AES256') });
@@ -34,13 +38,13 @@ const bucketWithPolicy = (stack: Stack, statements: (arn: string) => object[]) =
 };
 const deny = (arn: string, condition: object) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: condition });
 const TLS = { Bool: { 'aws:SecureTransport': 'false' } };
-const root = (encrypted: unknown) => [{ deviceName: '/dev/xvda', ebs: { encrypted } }];
+const root = (encrypted: unknown) => [{ deviceName: '/dev/xvda', ebs: { encrypted: encrypted as boolean } }];
 const admin = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: ['kms:PutKeyPolicy', 'kms:Describe*'], Resource: '*' };
 const limitedGrants = { ...admin, Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } };
 const cert = [{ certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }];
 const listener = (stack: Stack, props: Partial<elbv2.CfnListenerProps>) => new elbv2.CfnListener(stack, 'Subject', {
   loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/a/b',
-  defaultActions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS' } }],
+  defaultActions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
   ...props,
 });
 const db = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) => new rds.CfnDBInstance(stack, 'Subject', { dbInstanceClass: 'db.t4g.micro', ...props });

@@ -21,7 +21,8 @@ export { EnvelopeEncryption, EnvelopeGrantOptions } from './constructs/kms/envel
 export { EncryptedBucket, EncryptedBucketProps, BucketEncryptionChoice } from './constructs/s3/encrypted-bucket';
 export { AccessLogBucket, AccessLogBucketProps } from './constructs/s3/access-log-bucket';
 export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotating-secret';
-export { EncryptedRdsInstance, EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance';
+export { EncryptedRdsInstance } from './constructs/rds/encrypted-rds-instance';
+export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance-props';
 export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';
 export { SecureStringParameter, SecureStringParameterProps, SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-parameter';
 export { EbsEncryptionByDefault, EbsEncryptionByDefaultProps } from './constructs/ec2/ebs-encryption-by-default';

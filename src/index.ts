@@ -26,4 +26,6 @@ export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constr
 export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';
 export { SecureStringParameter, SecureStringParameterProps, SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-parameter';
 export { EbsEncryptionByDefault, EbsEncryptionByDefaultProps } from './constructs/ec2/ebs-encryption-by-default';
-export { EncryptedSnapshotCopy, EncryptedSnapshotCopyProps, SnapshotSource, SnapshotKind } from './constructs/snapshots/encrypted-snapshot-copy';
+export { EncryptedSnapshotCopy } from './constructs/snapshots/encrypted-snapshot-copy';
+export { EncryptedSnapshotCopyProps } from './constructs/snapshots/encrypted-snapshot-copy-props';
+export { SnapshotSource, SnapshotKind } from './constructs/snapshots/snapshot-source';

@@ -24,7 +24,9 @@ export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotati
 export { EncryptedRdsInstance } from './constructs/rds/encrypted-rds-instance';
 export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance-props';
 export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';
-export { SecureStringParameter, SecureStringParameterProps, SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-parameter';
+export { SecureStringParameter } from './constructs/ssm/secure-string-parameter';
+export { SecureStringParameterProps } from './constructs/ssm/secure-string-parameter-props';
+export { SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-value';
 export { EbsEncryptionByDefault, EbsEncryptionByDefaultProps } from './constructs/ec2/ebs-encryption-by-default';
 export { EncryptedSnapshotCopy } from './constructs/snapshots/encrypted-snapshot-copy';
 export { EncryptedSnapshotCopyProps } from './constructs/snapshots/encrypted-snapshot-copy-props';

@@ -18,7 +18,8 @@ export { CmkWithPolicy, CmkWithPolicyProps } from './constructs/kms/cmk-with-pol
 export { ReplicaKey, ReplicaKeyOptions, ReplicaKeyProps } from './constructs/kms/replica-key';
 export { MultiRegionKey, MultiRegionKeyProps } from './constructs/kms/multi-region-key';
 export { EnvelopeEncryption, EnvelopeGrantOptions } from './constructs/kms/envelope-encryption';
-export { EncryptedBucket, EncryptedBucketProps, BucketEncryptionChoice } from './constructs/s3/encrypted-bucket';
+export { EncryptedBucket } from './constructs/s3/encrypted-bucket';
+export { EncryptedBucketProps, BucketEncryptionChoice } from './constructs/s3/encrypted-bucket-props';
 export { AccessLogBucket, AccessLogBucketProps } from './constructs/s3/access-log-bucket';
 export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotating-secret';
 export { EncryptedRdsInstance } from './constructs/rds/encrypted-rds-instance';

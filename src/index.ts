@@ -24,7 +24,8 @@ export { AccessLogBucket, AccessLogBucketProps } from './constructs/s3/access-lo
 export { RotatingSecret, RotatingSecretProps } from './constructs/secrets/rotating-secret';
 export { EncryptedRdsInstance } from './constructs/rds/encrypted-rds-instance';
 export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './constructs/rds/encrypted-rds-instance-props';
-export { AcmFrontedAlb, AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb';
+export { AcmFrontedAlb } from './constructs/elb/acm-fronted-alb';
+export { AcmFrontedAlbProps } from './constructs/elb/acm-fronted-alb-props';
 export { SecureStringParameter } from './constructs/ssm/secure-string-parameter';
 export { SecureStringParameterProps } from './constructs/ssm/secure-string-parameter-props';
 export { SecureStringValue, GeneratedValueOptions, SecretValueOptions } from './constructs/ssm/secure-string-value';

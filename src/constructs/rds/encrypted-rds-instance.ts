@@ -17,6 +17,10 @@ import { allowUseThroughService } from '../kms/key-grants';
 import { acknowledgeOnResource } from '../private/checker-acknowledgements';
 import { RotatingSecret } from '../secrets/rotating-secret';
 
+// The props live in their own file; they are exported from here too, where the construct's users
+// have always imported them.
+export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './encrypted-rds-instance-props';
+
 /**
  * An RDS DB instance encrypted at rest with a customer managed key, with TLS forced in the engine
  * (`rds.force_ssl=1` for PostgreSQL and SQL Server, `require_secure_transport=ON` for MySQL and

@@ -3,84 +3,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
+import { denyOtherEncryption } from './bucket-encryption-policy';
+import { BucketEncryptionChoice, EncryptedBucketProps } from './encrypted-bucket-props';
+import { refuseWeakenings, replicationRulesFor } from './encrypted-bucket-refusals';
 import { checkLogTarget } from './log-target';
-import { isAwsManagedKey } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
 import { ReplicaKey } from '../kms/replica-key';
 
-/**
- * How an `EncryptedBucket` encrypts objects at rest.
- */
-export enum BucketEncryptionChoice {
-  /** SSE-KMS with a customer managed key: every use of the key is in CloudTrail. The default. */
-  KMS = 'KMS',
-  /** SSE-S3 (AES256): keys managed by S3, no audit trail of key use. */
-  S3_MANAGED = 'S3_MANAGED',
-  /** DSSE-KMS: two layers of encryption, the outer one with a customer managed key. */
-  DSSE = 'DSSE',
-}
-
-/**
- * Properties of an `EncryptedBucket`: those of `s3.Bucket`, plus `encryptionChoice`.
- *
- * Some inherited properties are refused, or have another default here, which their own
- * (aws-cdk-lib's) documentation cannot say. A refused value is an error at construction that names
- * the prop, the value and the fix.
- *
- * - `encryption`: **refused, whatever its value**; choose with `encryptionChoice` instead
- *   (`BucketEncryption.KMS`, `S3_MANAGED`, `DSSE` become `BucketEncryptionChoice.KMS`, `S3_MANAGED`,
- *   `DSSE`). `UNENCRYPTED` and the AWS managed `aws/s3` key (`KMS_MANAGED`, `DSSE_MANAGED`) are not
- *   offered. Default: SSE-KMS with a customer managed key.
- * - `encryptionKey`: refused if AWS managed (`alias/aws/s3`, any `alias/aws/...`), and with
- *   `encryptionChoice` S3_MANAGED. Default: a `CmkWithPolicy` created for the bucket (KMS, DSSE).
- * - `bucketKeyEnabled`: `true` refused with DSSE (Bucket Keys do not apply to DSSE-KMS). Default:
- *   `true` with KMS, not set otherwise.
- * - `enforceSSL`: `false` refused. Default: `true`.
- * - `minimumTLSVersion`: below 1.2 refused. Default: `1.2`.
- * - `blockedEncryptionTypes`: a list without `BlockedEncryptionType.SSE_C` refused. Default:
- *   `[BlockedEncryptionType.SSE_C]`.
- * - `publicReadAccess`: `true` refused (serve public content through CloudFront with origin
- *   access control). Default: `false`.
- * - `blockPublicAccess`: anything but `BlockPublicAccess.BLOCK_ALL` refused. Default: `BLOCK_ALL`.
- * - `serverAccessLogsBucket`: a target encrypted with the AWS managed `aws/s3` key (no log would
- *   arrive), or with a key whose policy this app cannot change, refused; use an `AccessLogBucket`.
- *   Delivery is allowed by the target's bucket policy, not by ACLs. Default: no server access logs.
- * - `serverAccessLogsPrefix`, `targetObjectKeyFormat`: refused without `serverAccessLogsBucket`
- *   (a bucket does not log into itself here).
- * - `replicationRules` (KMS, DSSE): a rule without `kmsKey`, or with `sseKmsEncryptedObjects: false`,
- *   refused (it would replicate nothing); `sseKmsEncryptedObjects` is turned on.
- * - `versioned`: default `true`. `objectOwnership`: default `BUCKET_OWNER_ENFORCED` (ACLs off).
- *   `removalPolicy`: default `RETAIN`.
- */
-export interface EncryptedBucketProps extends s3.BucketProps {
-  /**
-   * How objects are encrypted at rest: SSE-KMS, SSE-S3 or DSSE-KMS. It replaces `encryption`,
-   * which is refused.
-   *
-   * @default BucketEncryptionChoice.KMS
-   */
-  readonly encryptionChoice?: BucketEncryptionChoice;
-
-  /**
-   * Write S3 server access logs. Without `serverAccessLogsBucket` they go to the stack's shared
-   * `AccessLogBucket` (`AccessLogBucket.shared`), under the partitioned key format
-   * (`<account>/<Region>/<bucket>/<yyyy>/<mm>/<dd>/...`) unless `serverAccessLogsPrefix` or
-   * `targetObjectKeyFormat` is given. With `false`, the bucket writes no access logs.
-   *
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean;
-}
-
-/** The `x-amz-server-side-encryption` value each choice requires of uploads that name one. */
-const ALGORITHM: Record<BucketEncryptionChoice, string> = {
-  [BucketEncryptionChoice.KMS]: 'aws:kms',
-  [BucketEncryptionChoice.S3_MANAGED]: 'AES256',
-  [BucketEncryptionChoice.DSSE]: 'aws:kms:dsse',
-};
+// The props and the encryption choice live in their own file; they are exported from here too,
+// where the construct's users have always imported them.
+export { BucketEncryptionChoice, EncryptedBucketProps } from './encrypted-bucket-props';
 
 /**
  * An S3 bucket that is encrypted, TLS-only and private by default, and refuses uploads that try
@@ -143,7 +78,7 @@ export class EncryptedBucket extends s3.Bucket {
         ? s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME) : undefined);
       this.logTo(props.serverAccessLogsBucket ?? AccessLogBucket.shared(this), props.serverAccessLogsPrefix, keyFormat);
     }
-    this.denyOtherEncryption(choice);
+    denyOtherEncryption(this, choice);
   }
 
   /**
@@ -188,111 +123,4 @@ export class EncryptedBucket extends s3.Bucket {
       },
     }));
   }
-
-  /**
-   * Uploads without encryption headers take the bucket default; uploads that name an algorithm or
-   * a KMS key must name this bucket's, and customer-provided keys (SSE-C) are refused.
-   */
-  private denyOtherEncryption(choice: BucketEncryptionChoice): void {
-    const objects = [this.arnForObjects('*')];
-    const deny = (sid: string, conditions: { [op: string]: unknown }) => this.addToResourcePolicy(new iam.PolicyStatement({
-      sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['s3:PutObject'], resources: objects, conditions,
-    }));
-    deny('DenyOtherEncryptionAlgorithm', {
-      Null: { 's3:x-amz-server-side-encryption': 'false' },
-      StringNotEquals: { 's3:x-amz-server-side-encryption': ALGORITHM[choice] },
-    });
-    deny('DenyOtherKmsKey', this.encryptionKey === undefined
-      ? { Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } }
-      : {
-        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-        // The bucket's key, named by key ARN or key ID; alias forms are refused.
-        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [this.encryptionKey.keyArn, this.encryptionKey.keyId] },
-      });
-    if (this.encryptionKey !== undefined) {
-      // `aws:kms` (or `aws:kms:dsse`) without a key ID makes S3 use the AWS managed aws/s3 key, not
-      // the bucket's: such an upload must name the key, or name no algorithm at all.
-      deny('DenyKmsWithoutBucketKey', {
-        Null: { 's3:x-amz-server-side-encryption': 'false', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
-      });
-    }
-    deny('DenyCustomerProvidedKeys', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
-  }
-}
-
-function refuseWeakenings(scope: Construct, id: string, props: EncryptedBucketProps): void {
-  const refuse = (prop: string, value: string, fix: string) => {
-    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": ${prop} is ${value}, which weakens it. ${fix}`, scope);
-  };
-  if (props.encryption !== undefined) {
-    const encryption = props.encryption;
-    if (encryption === s3.BucketEncryption.UNENCRYPTED) {
-      refuse('encryption', 'BucketEncryption.UNENCRYPTED', 'A bucket must be encrypted: leave encryption unset (SSE-KMS with a customer managed key).');
-    }
-    if (encryption === s3.BucketEncryption.KMS_MANAGED || encryption === s3.BucketEncryption.DSSE_MANAGED) {
-      refuse('encryption', `BucketEncryption.${encryption}`, 'It uses the AWS managed aws/s3 key, whose use you cannot control: leave encryption unset '
-        + '(SSE-KMS with a customer managed key). Use encryptionChoice to choose DSSE or S3_MANAGED.');
-    }
-    // KMS, DSSE and S3_MANAGED are offered, under another prop: the refusal says which, and does not call them weak.
-    throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": encryption is not taken by an EncryptedBucket, which chooses its `
-      + `encryption with encryptionChoice. Replace encryption: BucketEncryption.${encryption} with encryptionChoice: BucketEncryptionChoice.${encryption}`
-      + `${encryption === s3.BucketEncryption.KMS ? ' (the default: leave both unset)' : ''}.`, scope);
-  }
-  if (props.enforceSSL === false) {
-    refuse('enforceSSL', 'false', 'Requests without TLS must be denied: leave enforceSSL unset.');
-  }
-  if (props.minimumTLSVersion !== undefined && props.minimumTLSVersion < 1.2) {
-    refuse('minimumTLSVersion', String(props.minimumTLSVersion), 'TLS below 1.2 is deprecated: use 1.2 (the default) or 1.3.');
-  }
-  if (props.encryptionKey !== undefined && isAwsManagedKey(props.encryptionKey)) {
-    const name = (props.encryptionKey as { aliasName?: string }).aliasName ?? props.encryptionKey.keyArn;
-    refuse('encryptionKey', `the AWS managed key ${name}`, 'Its use cannot be controlled, limited or shared, and S3 log delivery cannot use it: '
-      + 'leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
-  }
-  if (props.bucketKeyEnabled === true && props.encryptionChoice === BucketEncryptionChoice.DSSE) {
-    refuse('bucketKeyEnabled', 'true with DSSE', 'S3 Bucket Keys do not apply to DSSE-KMS: leave bucketKeyEnabled unset, or choose KMS.');
-  }
-  if (props.serverAccessLogs === false) {
-    const given = (['serverAccessLogsBucket', 'serverAccessLogsPrefix', 'targetObjectKeyFormat'] as const).find(p => props[p] !== undefined);
-    if (given !== undefined) {
-      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": serverAccessLogs is false, but ${given} is set, so it would be dropped. `
-        + 'Drop serverAccessLogs: false to write access logs, or drop ' + given + '.', scope);
-    }
-  }
-  if (props.publicReadAccess === true) {
-    refuse('publicReadAccess', 'true', 'An encrypted bucket is private: serve public content through CloudFront with origin access control.');
-  }
-  if (props.blockPublicAccess !== undefined && !blocksAll(props.blockPublicAccess)) {
-    refuse('blockPublicAccess', 'not BLOCK_ALL', 'Leave blockPublicAccess unset (BlockPublicAccess.BLOCK_ALL).');
-  }
-  if (props.blockedEncryptionTypes !== undefined && !props.blockedEncryptionTypes.some(t => t.name === s3.BlockedEncryptionType.SSE_C.name)) {
-    refuse('blockedEncryptionTypes', 'without SSE-C', 'Customer-provided keys (SSE-C) must stay blocked: leave blockedEncryptionTypes unset.');
-  }
-}
-
-/**
- * Replication rules of an SSE-KMS or DSSE bucket must replicate KMS-encrypted objects (every object
- * of the bucket is one), with a key for the replicas: otherwise a rule replicates nothing.
- */
-function replicationRulesFor(
-  scope: Construct, id: string, choice: BucketEncryptionChoice, rules?: s3.ReplicationRule[],
-): s3.ReplicationRule[] | undefined {
-  if (rules === undefined || choice === BucketEncryptionChoice.S3_MANAGED) {
-    return rules;
-  }
-  return rules.map((rule, i) => {
-    if (rule.sseKmsEncryptedObjects === false) {
-      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": replicationRules[${i}].sseKmsEncryptedObjects is false, so the rule `
-        + 'replicates nothing: every object of this bucket is KMS-encrypted. Leave it unset (it is turned on).', scope);
-    }
-    if (rule.kmsKey === undefined) {
-      throw validationError('WeakenedEncryptedBucket', `EncryptedBucket "${id}": replicationRules[${i}] has no kmsKey, so S3 cannot encrypt the replicas `
-        + 'of KMS-encrypted objects. Give kmsKey, a customer managed key in the destination\'s Region.', scope);
-    }
-    return { ...rule, sseKmsEncryptedObjects: true };
-  });
-}
-
-function blocksAll(block: s3.BlockPublicAccess): boolean {
-  return [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets].every(b => b === true);
 }

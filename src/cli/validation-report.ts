@@ -1,0 +1,57 @@
+import { AssemblyReader } from './assembly-reader';
+import { ReportedFinding, RULE_PREFIX, severity, stripRuleId } from './reported-finding';
+
+// `any`: the parsed validation report, whose fields are checked before use; internal to the report
+// command, never part of the jsii API.
+
+/**
+ * Findings from `validation-report.json` (none when there is no report), written by the
+ * `EncryptionChecks` plugin: only the gate's rules, each at every construct it names.
+ */
+export function validationReportFindings(reader: AssemblyReader): ReportedFinding[] {
+  const report = reader.readJson('validation-report.json');
+  const findings: ReportedFinding[] = [];
+  for (const plugin of report?.pluginReports ?? []) {
+    // CDK moves the violations the user acknowledged to `suppressedViolations`, with the reason.
+    const violations = [
+      ...(plugin?.violations ?? []).map((v: any) => ({ violation: v, suppressed: false })),
+      ...(plugin?.suppressedViolations ?? []).map((v: any) => ({ violation: v, suppressed: true })),
+    ];
+    for (const { violation, suppressed } of violations) {
+      // An acknowledged finding carries the acknowledged ID (`Annotation::CEG-S3-1`).
+      const ruleName = String(violation?.ruleName ?? '');
+      const ruleId = ruleName.includes('::') ? ruleName.slice(ruleName.lastIndexOf('::') + 2) : ruleName;
+      if (!RULE_PREFIX.test(`${ruleId}: `)) {
+        continue; // another plugin's rule (cdk-nag, cfn-guard…)
+      }
+      const description = String(violation.description ?? '');
+      const acknowledgedPrefix = /^Acknowledged \((.*?)\):\s*/.exec(description);
+      const metadataReason = suppressed && typeof violation.reason === 'string' ? violation.reason : violation.ruleMetadata?.acknowledgementReason;
+      const recordedLevel = violation.ruleMetadata?.level;
+      for (const resource of violation.violatingConstructs ?? []) {
+        const constructPath = String(resource?.constructPath ?? '').replace(/^\//, '');
+        const cfn = resource?.cloudFormationResource ?? {};
+        const site = reader.siteOf(constructPath);
+        const templateFile = typeof cfn.templatePath === 'string' ? reader.rootRelative(cfn.templatePath) : site.templateFile;
+        const logicalId = typeof cfn.logicalId === 'string' ? cfn.logicalId : site.logicalId;
+        const reason = typeof metadataReason === 'string' ? metadataReason : acknowledgedPrefix?.[1] ?? reader.acknowledgementOf(constructPath, ruleId);
+        const acknowledged = suppressed || (reason !== undefined && (violation.severity === 'info' || acknowledgedPrefix !== null || typeof metadataReason === 'string'));
+        findings.push({
+          ruleId,
+          level: severity(violation.severity),
+          message: stripRuleId(description.slice(acknowledgedPrefix?.[0].length ?? 0)),
+          constructPath,
+          templateFile,
+          logicalId,
+          line: reader.lineOf(templateFile, logicalId),
+          propertyPaths: Array.isArray(cfn.propertyPaths) ? cfn.propertyPaths.map(String) : [],
+          acknowledged,
+          acknowledgementReason: acknowledged ? reason ?? 'acknowledged' : undefined,
+          acknowledgedLevel: acknowledged && typeof recordedLevel === 'string' ? severity(recordedLevel) : undefined,
+          source: 'validation-report',
+        });
+      }
+    }
+  }
+  return findings;
+}

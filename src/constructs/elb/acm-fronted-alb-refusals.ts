@@ -1,0 +1,74 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
+import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
+import { validationError } from '../../private/errors';
+
+/**
+ * Throws, naming the prop and the fix, for props that would leave the load balancer unreachable,
+ * its certificate unissued or in another Region, or its TLS below 1.2.
+ */
+export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, sslPolicy: elbv2.SslPolicy): void {
+  const error = (message: string) => validationError('InvalidAcmFrontedAlb', `AcmFrontedAlb "${scope.node.id}": ${message}`, scope);
+  if (props.allowedSources !== undefined && props.allowedSources.length === 0) {
+    throw error('allowedSources is empty, so nothing could reach the load balancer. Leave it unset (any IPv4 address when internetFacing, '
+      + 'the VPC\'s CIDR block when not), or name at least one source.');
+  }
+  if (props.hostedZone === undefined && props.certificate === undefined) {
+    throw error('give hostedZone (a DNS-validated certificate is created in it) or an existing certificate.');
+  }
+  if (props.certificate !== undefined && props.subjectAlternativeNames !== undefined) {
+    throw error('subjectAlternativeNames applies to a created certificate; the given certificate already has its names.');
+  }
+  const zoneName = literalZoneName(props.hostedZone);
+  if (zoneName !== undefined) {
+    for (const [prop, name] of [['domainName', props.domainName], ...(props.subjectAlternativeNames ?? []).map(n => ['subjectAlternativeNames', n])]) {
+      if (!Token.isUnresolved(name) && !isInZone(name, zoneName)) {
+        throw error(`${prop} "${name}" is not in hostedZone ${zoneName}: DNS validation records and the alias record would be written `
+          + `under the wrong name, and the certificate would never be issued. Use a name that ends in ${zoneName}, or the zone of that name.`);
+      }
+    }
+  }
+  if (!isTls12MinimumPolicy(sslPolicy)) {
+    throw error(`sslPolicy ${sslPolicy} accepts TLS below 1.2 (or is not a known TLS 1.2+ policy). `
+      + 'Leave it unset (ELBSecurityPolicy-TLS13-1-2-PQ-2025-09) or choose a TLS13-1-2 or TLS13-1-3 policy.');
+  }
+  if (props.tls13Only && props.sslPolicy !== undefined && !props.sslPolicy.includes('TLS13-1-3')) {
+    throw error(`tls13Only is true but sslPolicy ${props.sslPolicy} also accepts TLS 1.2.`);
+  }
+  const arn = props.certificate?.certificateArn;
+  if (arn !== undefined && !Token.isUnresolved(arn)) {
+    const [, , service, certificateRegion] = arn.split(':');
+    if (service === 'iam') {
+      throw error(`certificate ${arn} is an IAM server certificate: use an ACM certificate, which renews itself.`);
+    }
+    const region = Stack.of(scope).region;
+    if (!Token.isUnresolved(region) && certificateRegion !== region) {
+      throw error(`certificate ${arn} is in ${certificateRegion}, but the load balancer is in ${region}: `
+        + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
+    }
+  }
+}
+
+/** The zone's name, without the trailing dot, when it is known at synthesis. */
+function literalZoneName(zone: route53.IHostedZone | undefined): string | undefined {
+  if (zone === undefined) {
+    return undefined;
+  }
+  let name: string;
+  try {
+    name = zone.zoneName;
+  } catch {
+    // HostedZone.fromHostedZoneId has no name.
+    return undefined;
+  }
+  return Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
+}
+
+/** Whether a domain name (`app.example.com`, `*.example.com`, `example.com`) lies in a zone. */
+function isInZone(name: string, zone: string): boolean {
+  const n = name.replace(/\.$/, '').replace(/^\*\./, '').toLowerCase();
+  return n === zone || n.endsWith(`.${zone}`);
+}

@@ -1,0 +1,80 @@
+import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { EncryptedRdsInstanceProps } from './encrypted-rds-instance-props';
+import { defaultSubnets, describeSelection, selectsPublicSubnets } from './subnet-selection';
+import { parametersOf } from './tls-parameter-group';
+import { isAwsManagedKey } from '../../aws/managed-keys';
+import { tlsParameterOf } from '../../aws/rds-tls-parameters';
+import { validationError } from '../../private/errors';
+
+/**
+ * Throws, naming the prop and the fix, for props that would weaken the instance (see
+ * `EncryptedRdsInstanceProps`), or an engine whose TLS this construct cannot force.
+ */
+export function refuseWeakenings(scope: Construct, id: string, props: EncryptedRdsInstanceProps, tls: ReturnType<typeof tlsParameterOf>): void {
+  const error = (message: string) => validationError('WeakenedEncryptedRdsInstance', `EncryptedRdsInstance "${id}": ${message}`, scope);
+  const engine = props.engine.engineType;
+  if (tls === 'oracle') {
+    throw error(`engine ${engine} is refused for now: TLS on Oracle needs an option group with the SSL option, its own port and `
+      + 'certificates, which this construct does not build yet. Use rds.DatabaseInstance with an OptionGroup that sets the SSL option.');
+  }
+  if (tls === undefined) {
+    throw error(`engine ${engine} is not one this construct knows how to force TLS on (PostgreSQL, MySQL, MariaDB, SQL Server).`);
+  }
+  const given = props.storageEncryptionKey as Partial<kms.IKey> | undefined;
+  if (given !== undefined && typeof given.grantDecrypt !== 'function') {
+    throw error('storageEncryptionKey must be a kms.IKey (a key construct or kms.Key.fromKeyArn), so that the credentials secret can use it too.');
+  }
+  for (const [prop, key] of [['storageEncryptionKey', given], ['performanceInsightEncryptionKey', props.performanceInsightEncryptionKey]] as const) {
+    if (key !== undefined && isAwsManagedKey(key as kms.IKey)) {
+      throw error(`${prop} is the AWS managed key ${(key as kms.IKey & { aliasName?: string }).aliasName ?? (key as kms.IKey).keyArn}, whose use you cannot control or `
+        + `limit: leave ${prop} unset (a customer managed key is created) or pass a customer managed key.`);
+    }
+  }
+  const insightsSettings = props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined;
+  if (props.enablePerformanceInsights === false && insightsSettings) {
+    throw error('enablePerformanceInsights is false, but performanceInsightRetention or performanceInsightEncryptionKey is set: '
+      + 'drop them, or turn Performance Insights on.');
+  }
+  const version = props.engine.engineVersion?.fullVersion;
+  if (engine === 'mariadb' && version !== undefined && !Token.isUnresolved(version) && versionBelow(version, [10, 5])) {
+    throw error(`engine mariadb ${version} has no require_secure_transport parameter (MariaDB 10.5 and later have it), so TLS cannot be `
+      + 'forced: choose MariaDB 10.5 or later.');
+  }
+  if (props.storageEncrypted === false) {
+    throw error('storageEncrypted is false: storage encryption can only be chosen at creation. Leave it unset.');
+  }
+  if (props.publiclyAccessible === true) {
+    throw error('publiclyAccessible is true: the database must stay in private subnets. Reach it through the VPC.');
+  }
+  if (selectsPublicSubnets(props.vpc, props.vpcSubnets ?? defaultSubnets(props.vpc))) {
+    throw error(`vpcSubnets ${describeSelection(props.vpcSubnets)} selects public subnets: the database and its rotation function must be in `
+      + 'private or isolated subnets (a rotation function in a public subnet has no route to Secrets Manager). Select PRIVATE_ISOLATED or PRIVATE_WITH_EGRESS subnets.');
+  }
+  if (props.credentials !== undefined) {
+    throw error('credentials are refused: the master password is generated into a RotatingSecret and rotated (or managed by RDS with '
+      + 'manageMasterUserPassword). Set masterUsername to choose the user name.');
+  }
+  const group = props.parameterGroup;
+  if (group !== undefined && !(group instanceof rds.ParameterGroup)) {
+    throw error(`parameterGroup is imported, so ${tls.name}=${tls.value} cannot be added to it. Pass an rds.ParameterGroup defined in this app.`);
+  }
+  const current = group === undefined ? undefined : parametersOf(group as rds.ParameterGroup)[tls.name];
+  if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {
+    throw error(`parameterGroup sets ${tls.name} to "${current}", which lets clients connect without TLS. Remove it: ${tls.name}=${tls.value} is set.`);
+  }
+}
+
+/** Whether a dotted version (`10.4.34`) is below `minimum` (`[10, 5]`); a missing part counts as 0. */
+function versionBelow(version: string, minimum: number[]): boolean {
+  const parts = version.split('.').map(Number);
+  for (let i = 0; i < minimum.length; i++) {
+    const part = parts[i] ?? 0;
+    if (part !== minimum[i]) {
+      return part < minimum[i];
+    }
+  }
+  return false;
+}

@@ -3,7 +3,7 @@ import { CustomResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
@@ -178,8 +178,7 @@ function refuse(scope: EbsEncryptionByDefault, stack: Stack, props: EbsEncryptio
       + 'give the stack an env with account and region (new Stack(app, id, { env: { account, region } })).');
   }
   const key = props.encryptionKey;
-  if (key !== undefined && [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName]
-    .some(n => typeof n === 'string' && !Token.isUnresolved(n) && isAwsManagedKeyAlias(n))) {
+  if (key !== undefined && isAwsManagedKey(key)) {
     throw error('encryptionKey is an AWS managed key (alias/aws/...): its use cannot be limited and volumes under it cannot be shared '
       + 'with other accounts. Leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
   }

@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EncryptedSnapshotCopyProps } from './encrypted-snapshot-copy-props';
 import { SnapshotKind } from './snapshot-source';
-import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
 
 /**
@@ -58,8 +58,7 @@ export function refuseInvalidProps(scope: Construct, stack: Stack, props: Encryp
     throw error('removalPolicy is SNAPSHOT, which does not apply to a snapshot: use RETAIN (the default) or DESTROY.');
   }
   const key = props.encryptionKey;
-  if (key !== undefined && [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName]
-    .some(n => typeof n === 'string' && !Token.isUnresolved(n) && isAwsManagedKeyAlias(n))) {
+  if (key !== undefined && isAwsManagedKey(key)) {
     throw error('encryptionKey is an AWS managed key (alias/aws/...): its use cannot be limited and a copy under it cannot be shared with other accounts. '
       + 'Leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
   }

@@ -1,10 +1,9 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SecureStringParameterProps } from './secure-string-parameter-props';
 import { SecureStringValue } from './secure-string-value';
-import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
+import { isAwsManagedKey } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
 
 /** Letters and digits: always part of a generated value. */
@@ -69,9 +68,4 @@ export function refuseInvalidProps(
     throw error(`excludeCharacters leaves ${alphabet.length} characters to draw from; keep at least 32 so that the value stays strong.`);
   }
   return alphabet;
-}
-
-function isAwsManagedKey(key: kms.IKey): boolean {
-  const names = [key.keyArn, key.keyId, (key as { aliasName?: string }).aliasName];
-  return names.some(n => typeof n === 'string' && !Token.isUnresolved(n) && isAwsManagedKeyAlias(n));
 }

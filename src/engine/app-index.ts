@@ -5,32 +5,33 @@ import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 
 /**
- * Everything the gate looks up, for the whole app, built in one walk of the construct tree per
- * evaluation: every stack (nested stacks and Stages at any depth included), its resources by type
- * (also those created under another L1), parameters, conditions and exports. Logical IDs, which
- * CDK hashes, are computed only for the types and stacks a lookup asks about.
+ * Everything the gate looks up, for the whole app: every stack (nested stacks and Stages at any
+ * depth included), its resources by type (also those created under another L1), parameters,
+ * conditions and exports. Nothing is walked up front: a resource's record is made when a rule
+ * asks about it, one stack's part of the tree is walked when a lookup first needs that stack's
+ * lists, and the whole tree when one first needs the app's. Every list keeps the order the one
+ * walk of the whole tree would give it (construct order, then resources met outside the tree in
+ * the order they were asked about). Logical IDs, which CDK hashes, are computed only for the types
+ * and stacks a lookup asks about.
  */
 export class AppIndex {
-  /** Every stack of the app, in construct order. */
-  public readonly stacks: Stack[] = [];
   private readonly entries = new Map<Stack, StackEntry>();
   private readonly records = new Map<CfnResource, ResourceRecord>();
-  private readonly byType = new Map<string, ResourceRecord[]>();
-  private readonly outputs: CfnOutput[] = [];
-  private exports?: Map<string, CfnOutput>;
+  /** Stacks and resources met outside the tree below the root, in the order they were asked about. */
+  private readonly outsideStacks: Stack[] = [];
+  private readonly outsideRecords: ResourceRecord[] = [];
+  private whole?: WholeApp;
 
-  constructor(root: IConstruct, private readonly table: ReferenceTable) {
-    this.walk(root, undefined);
+  constructor(private readonly root: IConstruct, private readonly table: ReferenceTable) {}
+
+  /** Every stack of the app, in construct order. */
+  public get stacks(): readonly Stack[] {
+    return this.app().stacks;
   }
 
-  /** The record of a resource (created on demand for resources added after the walk). */
+  /** The record of a resource (made on first use). */
   public recordOf(resource: CfnResource): ResourceRecord {
-    return this.records.get(resource) ?? this.add(resource, this.entryOf(Stack.of(resource)));
-  }
-
-  /** Whether the resource was in the tree when the index was built. */
-  public has(resource: CfnResource): boolean {
-    return this.records.has(resource);
+    return this.records.get(resource) ?? this.add(resource, this.entryOf(resource.stack));
   }
 
   /** The facts of one stack. */
@@ -40,87 +41,187 @@ export class AppIndex {
 
   /** The resources of one type in one stack. */
   public ofType(stack: Stack, type: string): readonly ResourceRecord[] {
-    return this.entryOf(stack).ofType(type);
+    return this.walked(stack).ofType(type);
   }
 
   /** The resources of one type in the whole app. */
   public allOfType(type: string): readonly ResourceRecord[] {
-    return this.byType.get(type) ?? [];
+    return this.app().byType.get(type) ?? [];
   }
 
   /** The resources of one stack, in construct order. */
   public resourcesOf(stack: Stack): readonly ResourceRecord[] {
-    return this.entryOf(stack).resources;
+    return this.walked(stack).resources;
   }
 
   /** The resource of one of `types` with this logical ID in `stack`. */
   public byLogicalId(stack: Stack, logicalId: string, types: readonly string[]): ResourceRecord | undefined {
-    return this.entryOf(stack).byLogicalId(logicalId, types);
+    return this.walked(stack).byLogicalId(logicalId, types);
   }
 
   /** Whether this logical ID names a parameter of `stack`. */
   public isParameter(stack: Stack, logicalId: string): boolean {
-    return this.entryOf(stack).isParameter(logicalId);
+    return this.walked(stack).isParameter(logicalId);
   }
 
   /** The parameter of `stack` with this logical ID, if any. */
   public parameterOf(stack: Stack, logicalId: string): CfnParameter | undefined {
-    return this.entryOf(stack).parameterOf(logicalId);
+    return this.walked(stack).parameterOf(logicalId);
   }
 
   /** The output of this app that exports `name`, if any. */
   public exportNamed(name: string): CfnOutput | undefined {
-    if (this.exports === undefined) {
-      this.exports = new Map();
-      for (const output of this.outputs) {
+    const app = this.app();
+    if (app.exports === undefined) {
+      app.exports = new Map();
+      for (const output of app.outputs) {
         const exportName = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
         if (typeof exportName === 'string') {
-          this.exports.set(exportName, output);
+          app.exports.set(exportName, output);
         }
       }
     }
-    return this.exports.get(name);
+    return app.exports.get(name);
   }
 
   private entryOf(stack: Stack): StackEntry {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
-      entry = new StackEntry(stack, this.table);
+      entry = new StackEntry(stack, this.table, isWithin(stack, this.root) ? construct => this.walkStack(construct, entry!) : undefined);
       this.entries.set(stack, entry);
-      this.stacks.push(stack);
+      if (!entry.walkable) {
+        this.outsideStacks.push(stack);
+        this.whole?.stacks.push(stack);
+      }
     }
     return entry;
   }
 
-  private walk(construct: IConstruct, entry: StackEntry | undefined): void {
+  /** The entry of a stack with its lists filled. */
+  private walked(stack: Stack): StackEntry {
+    const entry = this.entryOf(stack);
+    entry.fill();
+    return entry;
+  }
+
+  /** One stack's part of the tree: everything below it but other stacks (nested ones have their own). */
+  private walkStack(construct: IConstruct, entry: StackEntry): void {
+    for (const child of construct.node.children) {
+      if (Stack.isStack(child)) {
+        continue;
+      }
+      if (CfnResource.isCfnResource(child)) {
+        entry.add(this.records.get(child) ?? this.create(child, entry));
+      } else if (child instanceof CfnParameter) {
+        entry.parameters.push(child);
+      } else if (child instanceof CfnCondition) {
+        entry.conditions.push(child);
+      }
+      // Constructs may sit below an L1 too: walk every child.
+      this.walkStack(child, entry);
+    }
+  }
+
+  /**
+   * The app's lists, from one walk of the tree below the root in construct order (a nested stack's
+   * resources among its parent's where it sits), then what was met outside it. Stacks not walked
+   * yet are filled on the way.
+   */
+  private app(): WholeApp {
+    if (this.whole === undefined) {
+      const whole: WholeApp = { stacks: [], byType: new Map(), outputs: [] };
+      this.walkTree(this.root, undefined, false, whole);
+      whole.stacks.push(...this.outsideStacks);
+      this.outsideRecords.forEach(record => addByType(whole.byType, record));
+      this.whole = whole;
+    }
+    return this.whole;
+  }
+
+  private walkTree(construct: IConstruct, entry: StackEntry | undefined, filling: boolean, whole: WholeApp): void {
     if (Stack.isStack(construct)) {
       entry = this.entryOf(construct);
+      whole.stacks.push(construct);
+      filling = entry.beginFill();
     } else if (entry !== undefined) {
       if (CfnResource.isCfnResource(construct)) {
-        this.add(construct, entry);
+        const record = this.records.get(construct) ?? this.create(construct, entry);
+        if (filling) {
+          entry.add(record);
+        }
+        addByType(whole.byType, record);
       } else if (construct instanceof CfnParameter) {
-        entry.parameters.push(construct);
+        if (filling) {
+          entry.parameters.push(construct);
+        }
       } else if (construct instanceof CfnCondition) {
-        entry.conditions.push(construct);
+        if (filling) {
+          entry.conditions.push(construct);
+        }
       } else if (construct instanceof CfnOutput) {
-        this.outputs.push(construct);
+        whole.outputs.push(construct);
       }
     }
     // Constructs may sit below an L1 too: walk every child.
     for (const child of construct.node.children) {
-      this.walk(child, entry);
+      this.walkTree(child, entry, filling, whole);
     }
   }
 
-  private add(resource: CfnResource, entry: StackEntry): ResourceRecord {
+  /** A record made by a walk, which lists it itself. */
+  private create(resource: CfnResource, entry: StackEntry): ResourceRecord {
     const record = new ResourceRecord(resource, entry, this.table);
     this.records.set(resource, record);
-    entry.add(record);
-    const list = this.byType.get(record.resource.cfnResourceType) ?? [];
-    list.push(record);
-    this.byType.set(record.resource.cfnResourceType, list);
     return record;
   }
+
+  /** A record asked for before (or without) a walk of its stack. */
+  private add(resource: CfnResource, entry: StackEntry): ResourceRecord {
+    const record = this.create(resource, entry);
+    if (!entry.walkable) {
+      // Outside the tree below the root: listed in the order asked about.
+      entry.add(record);
+      this.outsideRecords.push(record);
+      if (this.whole !== undefined) {
+        addByType(this.whole.byType, record);
+      }
+    } else if (entry.isFilled) {
+      // Added to the tree after its stack was walked: listed last.
+      entry.add(record);
+      if (this.whole !== undefined) {
+        addByType(this.whole.byType, record);
+      }
+    }
+    return record;
+  }
+}
+
+/** The app-wide lists, made by one walk of the tree below the root. */
+interface WholeApp {
+  readonly stacks: Stack[];
+  readonly byType: Map<string, ResourceRecord[]>;
+  readonly outputs: CfnOutput[];
+  exports?: Map<string, CfnOutput>;
+}
+
+function addByType(byType: Map<string, ResourceRecord[]>, record: ResourceRecord): void {
+  const type = record.resource.cfnResourceType;
+  const list = byType.get(type);
+  if (list === undefined) {
+    byType.set(type, [record]);
+  } else {
+    list.push(record);
+  }
+}
+
+/** Whether `construct` is `root` or below it. */
+function isWithin(construct: IConstruct, root: IConstruct): boolean {
+  for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
+    if (node === root) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
@@ -133,8 +234,40 @@ class StackEntry implements StackFacts {
   private parameterIds?: Map<string, CfnParameter>;
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
+  private filled: boolean;
 
-  constructor(public readonly stack: Stack, private readonly table: ReferenceTable) {}
+  /**
+   * @param walk fills the lists from the stack's part of the tree (on first need); `undefined` for
+   * a stack outside the tree below the root, whose lists hold only the resources asked about.
+   */
+  constructor(public readonly stack: Stack, private readonly table: ReferenceTable, private readonly walk?: (stack: Stack) => void) {
+    this.filled = walk === undefined;
+  }
+
+  /** Whether the lists come from a walk of the stack (else from the resources asked about). */
+  public get walkable(): boolean {
+    return this.walk !== undefined;
+  }
+
+  /** Whether the lists are filled (or need no walk). */
+  public get isFilled(): boolean {
+    return this.filled;
+  }
+
+  /** Fills the lists from the stack's part of the tree, once. */
+  public fill(): void {
+    if (!this.filled) {
+      this.filled = true;
+      this.walk!(this.stack);
+    }
+  }
+
+  /** For a walk that fills the lists itself: whether it should (they were not filled yet). */
+  public beginFill(): boolean {
+    const fill = !this.filled;
+    this.filled = true;
+    return fill;
+  }
 
   public add(record: ResourceRecord): void {
     this.resources.push(record);
@@ -145,6 +278,7 @@ class StackEntry implements StackFacts {
   }
 
   public ofType(type: string): readonly ResourceRecord[] {
+    this.fill();
     return this.byType.get(type) ?? [];
   }
 
@@ -168,6 +302,7 @@ class StackEntry implements StackFacts {
   }
 
   public parameterOf(logicalId: string): CfnParameter | undefined {
+    this.fill();
     if (this.parameterIds === undefined) {
       this.parameterIds = new Map(this.parameters.map(p => [this.stack.resolve(p.logicalId) as string, p]));
     }
@@ -179,6 +314,7 @@ class StackEntry implements StackFacts {
   }
 
   public conditionExpression(logicalId: string): unknown {
+    this.fill();
     if (this.conditionIds === undefined) {
       this.conditionIds = new Map(this.conditions.map(c => [this.stack.resolve(c.logicalId) as string, c]));
     }

@@ -10,7 +10,7 @@ import { cfnPropertiesOf, rawOverridesOf, renderPropertiesOf } from '../private/
  * CloudFormation property case-insensitively; readers compare names that way. `WHOLE` when an
  * escape hatch touches the property (or all of them): then `renderResource` tells.
  */
-export function renderProperty(resource: CfnResource, stack: Stack, table: ReferenceTable, props: JsonObject, name: string): unknown {
+export function renderProperty(resource: CfnResource, stack: Stack, table: ReferenceTable, props: PropertyLookup, name: string): unknown {
   const overrides = rawOverridesOf(resource);
   if (Object.prototype.hasOwnProperty.call(overrides, 'Properties')) {
     const all = overrides.Properties;
@@ -20,7 +20,7 @@ export function renderProperty(resource: CfnResource, stack: Stack, table: Refer
       return WHOLE;
     }
   }
-  return table.resolve(stack, propertyOf(props, name));
+  return table.resolve(stack, props.get(name));
 }
 
 /** Marks a property read that needs the whole resource rendered. */
@@ -31,14 +31,34 @@ function isPlain(value: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** A typed L1 holds `bucketEncryption`, a plain or included one `BucketEncryption`. */
-function propertyOf(props: JsonObject, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(props, name)) {
-    return props[name];
+/**
+ * A resource's properties as the L1 holds them, looked up by CloudFormation name: a typed L1 holds
+ * `bucketEncryption`, a plain or included one `BucketEncryption`. The exact name wins, then the first
+ * key (in the object's order) equal to it in any case. The case-insensitive names are gathered once
+ * per lookup, not scanned per read.
+ */
+export class PropertyLookup {
+  private lowerKeys?: Map<string, string>;
+
+  constructor(private readonly props: JsonObject) {}
+
+  public get(name: string): unknown {
+    const props = this.props;
+    if (Object.prototype.hasOwnProperty.call(props, name)) {
+      return props[name];
+    }
+    if (this.lowerKeys === undefined) {
+      this.lowerKeys = new Map();
+      for (const key of Object.keys(props)) {
+        const lower = key.toLowerCase();
+        if (!this.lowerKeys.has(lower)) {
+          this.lowerKeys.set(lower, key);
+        }
+      }
+    }
+    const key = this.lowerKeys.get(name.toLowerCase());
+    return key === undefined ? undefined : props[key];
   }
-  const lower = name.toLowerCase();
-  const key = Object.keys(props).find(k => k.toLowerCase() === lower);
-  return key === undefined ? undefined : props[key];
 }
 
 /** A resource as its template will show it: properties and condition, escape hatches applied. */

@@ -1,7 +1,8 @@
 /**
  * `phases.ts <app> [aspect|plugin]`: the gate's own time inside one `app.synth()`, split into the
  * Aspect's visits and the validations it registers (or the plugin's `validate`), timed in process.
- * Less sensitive to a busy machine than whole-synth medians; for finding where time goes.
+ * Also the process's CPU time for them (user + system, all threads), which another process on
+ * a busy machine inflates far less than wall-clock time. For finding where time goes.
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -18,33 +19,43 @@ const outdir = mkdtempSync(join(tmpdir(), 'ceg-phases-'));
 const app = spec.build(true, outdir);
 let visitNs = 0n;
 let validateNs = 0n;
+let visitCpu = 0;
+let validateCpu = 0;
 let validations = 0;
-const timed = <A extends unknown[], R>(fn: (...args: A) => R, add: (ns: bigint) => void) => function (this: unknown, ...args: A): R {
+const cpu = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+const timed = <A extends unknown[], R>(fn: (...args: A) => R, add: (ns: bigint, cpuMs: number) => void) => function (this: unknown, ...args: A): R {
   const t = process.hrtime.bigint();
+  const c = cpu();
   try {
     return fn.apply(this, args);
   } finally {
-    add(process.hrtime.bigint() - t);
+    add(process.hrtime.bigint() - t, cpu() - c);
   }
 };
 const addValidation = Node.prototype.addValidation;
 Node.prototype.addValidation = function (this: Node, validation) {
   validations++;
-  return addValidation.call(this, { validate: timed(() => validation.validate(), ns => validateNs += ns) });
+  return addValidation.call(this, { validate: timed(() => validation.validate(), (ns, c) => { validateNs += ns; validateCpu += c; }) });
 };
 const roots = spec.stages ? app.node.children.filter(Stage.isStage) : [app];
 if (variant === 'aspect') {
   const visit = EnforceEncryption.prototype.visit;
-  EnforceEncryption.prototype.visit = timed(visit, ns => visitNs += ns);
+  EnforceEncryption.prototype.visit = timed(visit, (ns, c) => { visitNs += ns; visitCpu += c; });
   roots.forEach(root => Aspects.of(root).add(new EnforceEncryption(options)));
 } else {
   const plugin = new EncryptionChecks(options);
-  plugin.validate = timed(plugin.validate.bind(plugin), ns => validateNs += ns);
+  plugin.validate = timed(plugin.validate.bind(plugin), (ns, c) => { validateNs += ns; validateCpu += c; });
   Validations.of(app).addPlugins(plugin);
 }
 const t = process.hrtime.bigint();
+const c = cpu();
 app.synth();
 const synthMs = Number(process.hrtime.bigint() - t) / 1e6;
+const synthCpu = cpu() - c;
 rmSync(outdir, { recursive: true, force: true });
 const ms = (ns: bigint) => (Number(ns) / 1e6).toFixed(1);
-process.stdout.write(`${appName} ${variant}: synth ${synthMs.toFixed(0)} ms; visit ${ms(visitNs)} ms; validate ${ms(validateNs)} ms (${validations} validations)\n`);
+process.stdout.write(`${appName} ${variant}: synth ${synthMs.toFixed(0)} ms (CPU ${synthCpu.toFixed(0)}); visit ${ms(visitNs)} ms (CPU ${visitCpu.toFixed(1)}); `
+  + `validate ${ms(validateNs)} ms (CPU ${validateCpu.toFixed(1)}; ${validations} validations)\n`);

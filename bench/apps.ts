@@ -40,13 +40,13 @@ export function addUnit(scope: Construct, id: string, compliant: boolean, index 
  */
 export function addStorageUnit(scope: Construct, id: string, compliant: boolean): void {
   const unit = new Construct(scope, id);
-  const kms = {
+  const sseKms = {
     serverSideEncryptionConfiguration: [{
       serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' },
       blockedEncryptionTypes: { encryptionType: ['SSE-C'] },
     }],
   };
-  const bucket = new s3.CfnBucket(unit, 'Data', compliant ? { bucketEncryption: kms } : {});
+  const bucket = new s3.CfnBucket(unit, 'Data', compliant ? { bucketEncryption: sseKms } : {});
   // TLS only, TLS 1.2 at least: what `enforceSSL` and `minimumTLSVersion` render.
   const deny = (condition: object) => ({
     Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket.attrArn, `${bucket.attrArn}/*`], Condition: condition,
@@ -116,7 +116,11 @@ export function addServicesUnit(scope: Construct, id: string, compliant: boolean
       Statement: [
         { Sid: 'Administrators', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, NotAction: 'kms:CreateGrant', Resource: '*' },
         {
-          Sid: 'GrantsForAwsResources', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:CreateGrant', Resource: '*',
+          Sid: 'GrantsForAwsResources',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
           Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         },
       ],

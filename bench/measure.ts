@@ -35,7 +35,10 @@ const warnings = {
 };
 
 // The whole catalogue, for the line that shows what every rule costs (no like-for-like with cdk-nag).
-const everything = compliant ? {} : { levels: Object.fromEntries(RULES.map(r => [r.id, FindingLevel.WARNING])), unresolvableLevel: FindingLevel.WARNING };
+const everything = compliant ? {} : {
+  levels: Object.fromEntries(RULES.map(r => [r.id, FindingLevel.WARNING])),
+  unresolvableLevel: FindingLevel.WARNING,
+};
 
 const outdir = mkdtempSync(join(tmpdir(), 'ceg-bench-'));
 const built = process.hrtime.bigint();

@@ -4,9 +4,8 @@
  * bare, empty-aspect, aspect, plugin, nag, and eval (one cold
  * `EncryptionGate.evaluate` after a bare synthesis).
  */
-import { writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { Session } from 'inspector';
-import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Aspects, Stage, Validations } from 'aws-cdk-lib';

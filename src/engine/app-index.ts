@@ -1,6 +1,7 @@
 import { CfnCondition, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { pseudoParameterOf, StackFacts } from './deploy-values';
+import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 
@@ -21,6 +22,7 @@ export class AppIndex {
   private readonly outsideStacks: Stack[] = [];
   private readonly outsideRecords: ResourceRecord[] = [];
   private whole?: WholeApp;
+  private readonly names = new PropertyNames();
 
   constructor(private readonly root: IConstruct, private readonly table: ReferenceTable) {}
 
@@ -170,7 +172,7 @@ export class AppIndex {
 
   /** A record made by a walk, which lists it itself. */
   private create(resource: CfnResource, entry: StackEntry): ResourceRecord {
-    const record = new ResourceRecord(resource, entry, this.table);
+    const record = new ResourceRecord(resource, entry, this.table, this.names);
     this.records.set(resource, record);
     return record;
   }

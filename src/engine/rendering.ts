@@ -34,13 +34,14 @@ function isPlain(value: unknown): boolean {
 /**
  * A resource's properties as the L1 holds them, looked up by CloudFormation name: a typed L1 holds
  * `bucketEncryption`, a plain or included one `BucketEncryption`. The exact name wins, then the first
- * key (in the object's order) equal to it in any case. The case-insensitive names are gathered once
- * per lookup, not scanned per read.
+ * key (in the object's order) equal to it in any case. Which key that is depends only on the list of
+ * keys, which every instance of a typed L1 class shares: it is worked out once per list (see
+ * `PropertyNames`), not per read.
  */
 export class PropertyLookup {
-  private lowerKeys?: Map<string, string>;
+  private lowerKeys?: ReadonlyMap<string, string>;
 
-  constructor(private readonly props: JsonObject) {}
+  constructor(private readonly props: JsonObject, private readonly names: PropertyNames, private readonly shape: unknown) {}
 
   public get(name: string): unknown {
     const props = this.props;
@@ -48,17 +49,50 @@ export class PropertyLookup {
       return props[name];
     }
     if (this.lowerKeys === undefined) {
-      this.lowerKeys = new Map();
-      for (const key of Object.keys(props)) {
-        const lower = key.toLowerCase();
-        if (!this.lowerKeys.has(lower)) {
-          this.lowerKeys.set(lower, key);
-        }
-      }
+      this.lowerKeys = this.names.lowerKeys(this.shape, Object.keys(props));
     }
     const key = this.lowerKeys.get(name.toLowerCase());
     return key === undefined ? undefined : props[key];
   }
+}
+
+/**
+ * For one evaluation: each list of property keys met, by lower-case name, the first key with that
+ * name. Remembered per L1 class (`shape`) and used for another instance only if its list of keys
+ * is the very same, in the same order.
+ */
+export class PropertyNames {
+  private readonly shapes = new Map<unknown, { readonly keys: readonly string[]; readonly lower: ReadonlyMap<string, string> }>();
+
+  public lowerKeys(shape: unknown, keys: readonly string[]): ReadonlyMap<string, string> {
+    const known = this.shapes.get(shape);
+    if (known !== undefined && sameKeys(known.keys, keys)) {
+      return known.lower;
+    }
+    const lower = new Map<string, string>();
+    for (const key of keys) {
+      const name = key.toLowerCase();
+      if (!lower.has(name)) {
+        lower.set(name, key);
+      }
+    }
+    if (known === undefined) {
+      this.shapes.set(shape, { keys, lower });
+    }
+    return lower;
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** A resource as its template will show it: properties and condition, escape hatches applied. */

@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { DeployValues, NO_VALUE, StackFacts } from './deploy-values';
-import { PropertyLookup, RenderedResource, renderProperty, renderResource, WHOLE } from './rendering';
+import { PropertyLookup, PropertyNames, RenderedResource, renderProperty, renderResource, WHOLE } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { readBoolean, readList, readObject, readString, Reading } from './values';
 import { World } from './worlds';
@@ -23,6 +23,8 @@ export class ResourceRecord {
     public readonly resource: CfnResource,
     public readonly facts: StackFacts,
     private readonly table: ReferenceTable,
+    /** Shared by the records of one evaluation. */
+    private readonly names: PropertyNames = new PropertyNames(),
   ) {}
 
   public get stack(): Stack {
@@ -43,7 +45,7 @@ export class ResourceRecord {
    */
   public property(name: string): unknown {
     if (!this.properties.has(name)) {
-      const props = this.props ?? (this.props = new PropertyLookup(cfnPropertiesOf(this.resource)));
+      const props = this.props ?? (this.props = new PropertyLookup(cfnPropertiesOf(this.resource), this.names, this.resource.constructor));
       this.properties.set(name, renderProperty(this.resource, this.facts.stack, this.table, props, name));
     }
     return this.properties.get(name);

@@ -219,7 +219,8 @@ function stagesBelow(scope: IConstruct): Stage[] {
   const found: Stage[] = [];
   const visit = (construct: IConstruct) => {
     for (const child of construct.node.children) {
-      if (Stage.isStage(child)) {
+      // Most of the tree is L1s, which are never Stages: the cheaper test first.
+      if (!CfnResource.isCfnResource(child) && Stage.isStage(child)) {
         found.push(child);
       }
       visit(child);

@@ -24,10 +24,14 @@ const [appName, variant, compliance] = process.argv.slice(2);
 const spec = APPS.find(a => a.name === appName)!;
 const compliant = compliance !== 'noncompliant';
 // Like for like with the cdk-nag pack (S3DefaultEncryptionKMS, EC2EBSVolumeEncrypted,
-// RDSStorageEncrypted): the gate's at-rest rules for the same resources.
-const AT_REST = ['CEG-S3-1', 'CEG-EBS-1', 'CEG-RDS-1', 'CEG-RDS-2'];
+// RDSStorageEncrypted): the gate's at-rest rules for the same resources, as strict. cdk-nag's
+// EC2EBSVolumeEncrypted judges volumes, instances and Auto Scaling groups (through their launch
+// templates) and launch configurations: CEG-EBS-1 to 4 (EBS-2 judges launch templates too, a little
+// more than cdk-nag). S3DefaultEncryptionKMS wants KMS: requireKmsForS3.
+const AT_REST = ['CEG-S3-1', 'CEG-EBS-1', 'CEG-EBS-2', 'CEG-EBS-3', 'CEG-EBS-4', 'CEG-RDS-1', 'CEG-RDS-2'];
 const warnings = {
   ruleIds: AT_REST,
+  requireKmsForS3: true,
   ...compliant ? {} : {
     levels: Object.fromEntries(AT_REST.map(id => [id, FindingLevel.WARNING])),
     unresolvableLevel: FindingLevel.WARNING,

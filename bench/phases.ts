@@ -14,7 +14,8 @@ import { EncryptionChecks, EnforceEncryption } from '../src';
 
 const [appName, variant = 'aspect'] = process.argv.slice(2);
 const spec = APPS.find(a => a.name === appName)!;
-const options = { ruleIds: ['CEG-S3-1', 'CEG-EBS-1', 'CEG-RDS-1', 'CEG-RDS-2'] };
+// The rules that match cdk-nag's (as in measure.ts).
+const options = { ruleIds: ['CEG-S3-1', 'CEG-EBS-1', 'CEG-EBS-2', 'CEG-EBS-3', 'CEG-EBS-4', 'CEG-RDS-1', 'CEG-RDS-2'], requireKmsForS3: true };
 const outdir = mkdtempSync(join(tmpdir(), 'ceg-phases-'));
 const app = spec.build(true, outdir);
 let visitNs = 0n;

@@ -16,7 +16,8 @@ import { EncryptionNagPack } from '../test/support/encryption-nag-pack';
 
 const [appName, variant, out = `${appName}-${variant}.cpuprofile`] = process.argv.slice(2);
 const spec = APPS.find(a => a.name === appName)!;
-const options = { ruleIds: ['CEG-S3-1', 'CEG-EBS-1', 'CEG-RDS-1', 'CEG-RDS-2'] };
+// The rules that match cdk-nag's (as in measure.ts).
+const options = { ruleIds: ['CEG-S3-1', 'CEG-EBS-1', 'CEG-EBS-2', 'CEG-EBS-3', 'CEG-EBS-4', 'CEG-RDS-1', 'CEG-RDS-2'], requireKmsForS3: true };
 const outdir = mkdtempSync(join(tmpdir(), 'ceg-profile-'));
 const app = spec.build(true, outdir);
 const roots = spec.stages ? app.node.children.filter(Stage.isStage) : [app];

@@ -18,9 +18,10 @@ import { ResourceRecord } from './resource-view';
 export class AppIndex {
   private readonly entries = new Map<Stack, StackEntry>();
   private readonly records = new Map<CfnResource, ResourceRecord>();
-  /** Stacks and resources met outside the tree below the root, in the order they were asked about. */
+  /** Stacks met outside the tree below the root, in the order they were asked about. */
   private readonly outsideStacks: Stack[] = [];
-  private readonly outsideRecords: ResourceRecord[] = [];
+  /** Resources met outside the tree below the root or added to it after its walk, in the order asked about. */
+  private readonly later: ResourceRecord[] = [];
   private whole?: WholeApp;
   private readonly names = new PropertyNames();
 
@@ -48,7 +49,7 @@ export class AppIndex {
 
   /** The resources of one type in the whole app. */
   public allOfType(type: string): readonly ResourceRecord[] {
-    return this.app().byType.get(type) ?? [];
+    return this.typeList(type);
   }
 
   /** The resources of one stack, in construct order. */
@@ -126,48 +127,61 @@ export class AppIndex {
 
   /**
    * The app's lists, from one walk of the tree below the root in construct order (a nested stack's
-   * resources among its parent's where it sits), then what was met outside it. Stacks not walked
-   * yet are filled on the way.
+   * resources among its parent's where it sits). The walk only sorts the L1s by type: their records
+   * are made when a lookup asks for that type.
    */
   private app(): WholeApp {
     if (this.whole === undefined) {
-      const whole: WholeApp = { stacks: [], byType: new Map(), outputs: [] };
-      this.walkTree(this.root, undefined, false, whole);
+      const whole: WholeApp = { stacks: [], resources: new Map(), byType: new Map(), outputs: [] };
+      this.walkTree(this.root, false, whole);
       whole.stacks.push(...this.outsideStacks);
-      this.outsideRecords.forEach(record => addByType(whole.byType, record));
       this.whole = whole;
     }
     return this.whole;
   }
 
-  private walkTree(construct: IConstruct, entry: StackEntry | undefined, filling: boolean, whole: WholeApp): void {
-    if (Stack.isStack(construct)) {
-      entry = this.entryOf(construct);
-      whole.stacks.push(construct);
-      filling = entry.beginFill();
-    } else if (entry !== undefined) {
-      if (CfnResource.isCfnResource(construct)) {
-        const record = this.records.get(construct) ?? this.create(construct, entry);
-        if (filling) {
-          entry.add(record);
+  private walkTree(construct: IConstruct, inStack: boolean, whole: WholeApp): void {
+    // Most of the tree is L1s, which are never stacks: the cheaper test first.
+    if (CfnResource.isCfnResource(construct)) {
+      if (inStack) {
+        const list = whole.resources.get(construct.cfnResourceType);
+        if (list === undefined) {
+          whole.resources.set(construct.cfnResourceType, [construct]);
+        } else {
+          list.push(construct);
         }
-        addByType(whole.byType, record);
-      } else if (construct instanceof CfnParameter) {
-        if (filling) {
-          entry.parameters.push(construct);
-        }
-      } else if (construct instanceof CfnCondition) {
-        if (filling) {
-          entry.conditions.push(construct);
-        }
-      } else if (construct instanceof CfnOutput) {
-        whole.outputs.push(construct);
       }
+    } else if (Stack.isStack(construct)) {
+      this.entryOf(construct);
+      whole.stacks.push(construct);
+      inStack = true;
+    } else if (inStack && construct instanceof CfnOutput) {
+      whole.outputs.push(construct);
     }
     // Constructs may sit below an L1 too: walk every child.
     for (const child of construct.node.children) {
-      this.walkTree(child, entry, filling, whole);
+      this.walkTree(child, inStack, whole);
     }
+  }
+
+  /**
+   * The records of one type in the app: those of the tree below the root in construct order, then
+   * those met outside it or added after the walk, in the order they were asked about.
+   */
+  private typeList(type: string): ResourceRecord[] {
+    const app = this.app();
+    let list = app.byType.get(type);
+    if (list === undefined) {
+      // In the tree, a resource's stack is the closest stack above it: its own `stack`.
+      list = (app.resources.get(type) ?? []).map(resource => this.records.get(resource) ?? this.create(resource, this.entryOf(resource.stack)));
+      for (const record of this.later) {
+        if (record.resource.cfnResourceType === type) {
+          list.push(record);
+        }
+      }
+      app.byType.set(type, list);
+    }
+    return list;
   }
 
   /** A record made by a walk, which lists it itself. */
@@ -180,19 +194,14 @@ export class AppIndex {
   /** A record asked for before (or without) a walk of its stack. */
   private add(resource: CfnResource, entry: StackEntry): ResourceRecord {
     const record = this.create(resource, entry);
-    if (!entry.walkable) {
-      // Outside the tree below the root: listed in the order asked about.
+    // Outside the tree below the root, or added to it after its walk: listed last, in the order asked about.
+    const late = entry.walkable && entry.isFilled;
+    if (!entry.walkable || late) {
       entry.add(record);
-      this.outsideRecords.push(record);
-      if (this.whole !== undefined) {
-        addByType(this.whole.byType, record);
-      }
-    } else if (entry.isFilled) {
-      // Added to the tree after its stack was walked: listed last.
-      entry.add(record);
-      if (this.whole !== undefined) {
-        addByType(this.whole.byType, record);
-      }
+    }
+    if (!entry.walkable || (late && this.whole !== undefined)) {
+      this.later.push(record);
+      this.whole?.byType.get(resource.cfnResourceType)?.push(record);
     }
     return record;
   }
@@ -201,19 +210,12 @@ export class AppIndex {
 /** The app-wide lists, made by one walk of the tree below the root. */
 interface WholeApp {
   readonly stacks: Stack[];
+  /** The L1s of the tree below the root, by type, in construct order. */
+  readonly resources: Map<string, CfnResource[]>;
+  /** Their records (then the later ones), per type asked about. */
   readonly byType: Map<string, ResourceRecord[]>;
   readonly outputs: CfnOutput[];
   exports?: Map<string, CfnOutput>;
-}
-
-function addByType(byType: Map<string, ResourceRecord[]>, record: ResourceRecord): void {
-  const type = record.resource.cfnResourceType;
-  const list = byType.get(type);
-  if (list === undefined) {
-    byType.set(type, [record]);
-  } else {
-    list.push(record);
-  }
 }
 
 /** Whether `construct` is `root` or below it. */
@@ -264,12 +266,6 @@ class StackEntry implements StackFacts {
     }
   }
 
-  /** For a walk that fills the lists itself: whether it should (they were not filled yet). */
-  public beginFill(): boolean {
-    const fill = !this.filled;
-    this.filled = true;
-    return fill;
-  }
 
   public add(record: ResourceRecord): void {
     this.resources.push(record);

@@ -1,36 +1,40 @@
 import { CfnCondition, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { pseudoParameterOf, StackFacts } from './deploy-values';
+import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 
 /**
- * Everything the gate looks up, for the whole app, built in one walk of the construct tree per
- * evaluation: every stack (nested stacks and Stages at any depth included), its resources by type
- * (also those created under another L1), parameters, conditions and exports. Logical IDs, which
- * CDK hashes, are computed only for the types and stacks a lookup asks about.
+ * Everything the gate looks up, for the whole app: every stack (nested stacks and Stages at any
+ * depth included), its resources by type (also those created under another L1), parameters,
+ * conditions and exports. Nothing is walked up front: a resource's record is made when a rule
+ * asks about it, one stack's part of the tree is walked when a lookup first needs that stack's
+ * lists, and the whole tree when one first needs the app's. Every list keeps the order the one
+ * walk of the whole tree would give it (construct order, then resources met outside the tree in
+ * the order they were asked about). Logical IDs, which CDK hashes, are computed only for the types
+ * and stacks a lookup asks about.
  */
 export class AppIndex {
-  /** Every stack of the app, in construct order. */
-  public readonly stacks: Stack[] = [];
   private readonly entries = new Map<Stack, StackEntry>();
   private readonly records = new Map<CfnResource, ResourceRecord>();
-  private readonly byType = new Map<string, ResourceRecord[]>();
-  private readonly outputs: CfnOutput[] = [];
-  private exports?: Map<string, CfnOutput>;
+  /** Stacks met outside the tree below the root, in the order they were asked about. */
+  private readonly outsideStacks: Stack[] = [];
+  /** Resources met outside the tree below the root or added to it after its walk, in the order asked about. */
+  private readonly later: ResourceRecord[] = [];
+  private whole?: WholeApp;
+  private readonly names = new PropertyNames();
 
-  constructor(root: IConstruct, private readonly table: ReferenceTable) {
-    this.walk(root, undefined);
+  constructor(private readonly root: IConstruct, private readonly table: ReferenceTable) {}
+
+  /** Every stack of the app, in construct order. */
+  public get stacks(): readonly Stack[] {
+    return this.app().stacks;
   }
 
-  /** The record of a resource (created on demand for resources added after the walk). */
+  /** The record of a resource (made on first use). */
   public recordOf(resource: CfnResource): ResourceRecord {
-    return this.records.get(resource) ?? this.add(resource, this.entryOf(Stack.of(resource)));
-  }
-
-  /** Whether the resource was in the tree when the index was built. */
-  public has(resource: CfnResource): boolean {
-    return this.records.has(resource);
+    return this.records.get(resource) ?? this.add(resource, this.entryOf(resource.stack));
   }
 
   /** The facts of one stack. */
@@ -40,87 +44,188 @@ export class AppIndex {
 
   /** The resources of one type in one stack. */
   public ofType(stack: Stack, type: string): readonly ResourceRecord[] {
-    return this.entryOf(stack).ofType(type);
+    return this.walked(stack).ofType(type);
   }
 
   /** The resources of one type in the whole app. */
   public allOfType(type: string): readonly ResourceRecord[] {
-    return this.byType.get(type) ?? [];
+    return this.typeList(type);
   }
 
   /** The resources of one stack, in construct order. */
   public resourcesOf(stack: Stack): readonly ResourceRecord[] {
-    return this.entryOf(stack).resources;
+    return this.walked(stack).resources;
   }
 
   /** The resource of one of `types` with this logical ID in `stack`. */
   public byLogicalId(stack: Stack, logicalId: string, types: readonly string[]): ResourceRecord | undefined {
-    return this.entryOf(stack).byLogicalId(logicalId, types);
+    return this.walked(stack).byLogicalId(logicalId, types);
   }
 
   /** Whether this logical ID names a parameter of `stack`. */
   public isParameter(stack: Stack, logicalId: string): boolean {
-    return this.entryOf(stack).isParameter(logicalId);
+    return this.walked(stack).isParameter(logicalId);
   }
 
   /** The parameter of `stack` with this logical ID, if any. */
   public parameterOf(stack: Stack, logicalId: string): CfnParameter | undefined {
-    return this.entryOf(stack).parameterOf(logicalId);
+    return this.walked(stack).parameterOf(logicalId);
   }
 
   /** The output of this app that exports `name`, if any. */
   public exportNamed(name: string): CfnOutput | undefined {
-    if (this.exports === undefined) {
-      this.exports = new Map();
-      for (const output of this.outputs) {
+    const app = this.app();
+    if (app.exports === undefined) {
+      app.exports = new Map();
+      for (const output of app.outputs) {
         const exportName = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
         if (typeof exportName === 'string') {
-          this.exports.set(exportName, output);
+          app.exports.set(exportName, output);
         }
       }
     }
-    return this.exports.get(name);
+    return app.exports.get(name);
   }
 
   private entryOf(stack: Stack): StackEntry {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
-      entry = new StackEntry(stack, this.table);
+      entry = new StackEntry(stack, this.table, isWithin(stack, this.root) ? construct => this.walkStack(construct, entry!) : undefined);
       this.entries.set(stack, entry);
-      this.stacks.push(stack);
+      if (!entry.walkable) {
+        this.outsideStacks.push(stack);
+        this.whole?.stacks.push(stack);
+      }
     }
     return entry;
   }
 
-  private walk(construct: IConstruct, entry: StackEntry | undefined): void {
-    if (Stack.isStack(construct)) {
-      entry = this.entryOf(construct);
-    } else if (entry !== undefined) {
-      if (CfnResource.isCfnResource(construct)) {
-        this.add(construct, entry);
-      } else if (construct instanceof CfnParameter) {
-        entry.parameters.push(construct);
-      } else if (construct instanceof CfnCondition) {
-        entry.conditions.push(construct);
-      } else if (construct instanceof CfnOutput) {
-        this.outputs.push(construct);
-      }
-    }
-    // Constructs may sit below an L1 too: walk every child.
+  /** The entry of a stack with its lists filled. */
+  private walked(stack: Stack): StackEntry {
+    const entry = this.entryOf(stack);
+    entry.fill();
+    return entry;
+  }
+
+  /** One stack's part of the tree: everything below it but other stacks (nested ones have their own). */
+  private walkStack(construct: IConstruct, entry: StackEntry): void {
     for (const child of construct.node.children) {
-      this.walk(child, entry);
+      if (Stack.isStack(child)) {
+        continue;
+      }
+      if (CfnResource.isCfnResource(child)) {
+        entry.add(this.records.get(child) ?? this.create(child, entry));
+      } else if (child instanceof CfnParameter) {
+        entry.parameters.push(child);
+      } else if (child instanceof CfnCondition) {
+        entry.conditions.push(child);
+      }
+      // Constructs may sit below an L1 too: walk every child.
+      this.walkStack(child, entry);
     }
   }
 
-  private add(resource: CfnResource, entry: StackEntry): ResourceRecord {
-    const record = new ResourceRecord(resource, entry, this.table);
+  /**
+   * The app's lists, from one walk of the tree below the root in construct order (a nested stack's
+   * resources among its parent's where it sits). The walk only sorts the L1s by type: their records
+   * are made when a lookup asks for that type.
+   */
+  private app(): WholeApp {
+    if (this.whole === undefined) {
+      const whole: WholeApp = { stacks: [], resources: new Map(), byType: new Map(), outputs: [] };
+      this.walkTree(this.root, false, whole);
+      whole.stacks.push(...this.outsideStacks);
+      this.whole = whole;
+    }
+    return this.whole;
+  }
+
+  private walkTree(construct: IConstruct, inStack: boolean, whole: WholeApp): void {
+    // Most of the tree is L1s, which are never stacks: the cheaper test first.
+    if (CfnResource.isCfnResource(construct)) {
+      if (inStack) {
+        const list = whole.resources.get(construct.cfnResourceType);
+        if (list === undefined) {
+          whole.resources.set(construct.cfnResourceType, [construct]);
+        } else {
+          list.push(construct);
+        }
+      }
+    } else if (Stack.isStack(construct)) {
+      this.entryOf(construct);
+      whole.stacks.push(construct);
+      inStack = true;
+    } else if (inStack && construct instanceof CfnOutput) {
+      whole.outputs.push(construct);
+    }
+    // Constructs may sit below an L1 too: walk every child.
+    for (const child of construct.node.children) {
+      this.walkTree(child, inStack, whole);
+    }
+  }
+
+  /**
+   * The records of one type in the app: those of the tree below the root in construct order, then
+   * those met outside it or added after the walk, in the order they were asked about.
+   */
+  private typeList(type: string): ResourceRecord[] {
+    const app = this.app();
+    let list = app.byType.get(type);
+    if (list === undefined) {
+      // In the tree, a resource's stack is the closest stack above it: its own `stack`.
+      list = (app.resources.get(type) ?? []).map(resource => this.records.get(resource) ?? this.create(resource, this.entryOf(resource.stack)));
+      for (const record of this.later) {
+        if (record.resource.cfnResourceType === type) {
+          list.push(record);
+        }
+      }
+      app.byType.set(type, list);
+    }
+    return list;
+  }
+
+  /** A record made by a walk, which lists it itself. */
+  private create(resource: CfnResource, entry: StackEntry): ResourceRecord {
+    const record = new ResourceRecord(resource, entry, this.table, this.names);
     this.records.set(resource, record);
-    entry.add(record);
-    const list = this.byType.get(record.resource.cfnResourceType) ?? [];
-    list.push(record);
-    this.byType.set(record.resource.cfnResourceType, list);
     return record;
   }
+
+  /** A record asked for before (or without) a walk of its stack. */
+  private add(resource: CfnResource, entry: StackEntry): ResourceRecord {
+    const record = this.create(resource, entry);
+    // Outside the tree below the root, or added to it after its walk: listed last, in the order asked about.
+    const late = entry.walkable && entry.isFilled;
+    if (!entry.walkable || late) {
+      entry.add(record);
+    }
+    if (!entry.walkable || (late && this.whole !== undefined)) {
+      this.later.push(record);
+      this.whole?.byType.get(resource.cfnResourceType)?.push(record);
+    }
+    return record;
+  }
+}
+
+/** The app-wide lists, made by one walk of the tree below the root. */
+interface WholeApp {
+  readonly stacks: Stack[];
+  /** The L1s of the tree below the root, by type, in construct order. */
+  readonly resources: Map<string, CfnResource[]>;
+  /** Their records (then the later ones), per type asked about. */
+  readonly byType: Map<string, ResourceRecord[]>;
+  readonly outputs: CfnOutput[];
+  exports?: Map<string, CfnOutput>;
+}
+
+/** Whether `construct` is `root` or below it. */
+function isWithin(construct: IConstruct, root: IConstruct): boolean {
+  for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
+    if (node === root) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
@@ -133,8 +238,34 @@ class StackEntry implements StackFacts {
   private parameterIds?: Map<string, CfnParameter>;
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
+  private filled: boolean;
 
-  constructor(public readonly stack: Stack, private readonly table: ReferenceTable) {}
+  /**
+   * @param walk fills the lists from the stack's part of the tree (on first need); `undefined` for
+   * a stack outside the tree below the root, whose lists hold only the resources asked about.
+   */
+  constructor(public readonly stack: Stack, private readonly table: ReferenceTable, private readonly walk?: (stack: Stack) => void) {
+    this.filled = walk === undefined;
+  }
+
+  /** Whether the lists come from a walk of the stack (else from the resources asked about). */
+  public get walkable(): boolean {
+    return this.walk !== undefined;
+  }
+
+  /** Whether the lists are filled (or need no walk). */
+  public get isFilled(): boolean {
+    return this.filled;
+  }
+
+  /** Fills the lists from the stack's part of the tree, once. */
+  public fill(): void {
+    if (!this.filled) {
+      this.filled = true;
+      this.walk!(this.stack);
+    }
+  }
+
 
   public add(record: ResourceRecord): void {
     this.resources.push(record);
@@ -145,6 +276,7 @@ class StackEntry implements StackFacts {
   }
 
   public ofType(type: string): readonly ResourceRecord[] {
+    this.fill();
     return this.byType.get(type) ?? [];
   }
 
@@ -168,6 +300,7 @@ class StackEntry implements StackFacts {
   }
 
   public parameterOf(logicalId: string): CfnParameter | undefined {
+    this.fill();
     if (this.parameterIds === undefined) {
       this.parameterIds = new Map(this.parameters.map(p => [this.stack.resolve(p.logicalId) as string, p]));
     }
@@ -179,6 +312,7 @@ class StackEntry implements StackFacts {
   }
 
   public conditionExpression(logicalId: string): unknown {
+    this.fill();
     if (this.conditionIds === undefined) {
       this.conditionIds = new Map(this.conditions.map(c => [this.stack.resolve(c.logicalId) as string, c]));
     }

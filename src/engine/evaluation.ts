@@ -114,11 +114,15 @@ export class Evaluation implements RuleContext {
   }
 
   public inSameEnvironment(view: ResourceView, type: string): ResourceView[] {
+    const all = this.index.allOfType(type);
+    if (all.length === 0) {
+      return [];
+    }
     const here = environmentOf(view.stack);
     if (here.account === undefined || here.region === undefined) {
       return [];
     }
-    return this.index.allOfType(type)
+    return all
       .filter(r => {
         const there = environmentOf(r.stack);
         return there.account === here.account && there.region === here.region;

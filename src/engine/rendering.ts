@@ -10,7 +10,7 @@ import { cfnPropertiesOf, rawOverridesOf, renderPropertiesOf } from '../private/
  * CloudFormation property case-insensitively; readers compare names that way. `WHOLE` when an
  * escape hatch touches the property (or all of them): then `renderResource` tells.
  */
-export function renderProperty(resource: CfnResource, stack: Stack, table: ReferenceTable, props: JsonObject, name: string): unknown {
+export function renderProperty(resource: CfnResource, stack: Stack, table: ReferenceTable, props: PropertyLookup, name: string): unknown {
   const overrides = rawOverridesOf(resource);
   if (Object.prototype.hasOwnProperty.call(overrides, 'Properties')) {
     const all = overrides.Properties;
@@ -20,7 +20,7 @@ export function renderProperty(resource: CfnResource, stack: Stack, table: Refer
       return WHOLE;
     }
   }
-  return table.resolve(stack, propertyOf(props, name));
+  return table.resolve(stack, props.get(name));
 }
 
 /** Marks a property read that needs the whole resource rendered. */
@@ -31,14 +31,71 @@ function isPlain(value: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** A typed L1 holds `bucketEncryption`, a plain or included one `BucketEncryption`. */
-function propertyOf(props: JsonObject, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(props, name)) {
-    return props[name];
+/**
+ * A resource's properties as the L1 holds them, looked up by CloudFormation name: a typed L1 holds
+ * `bucketEncryption`, a plain or included one `BucketEncryption`. The exact name wins, then the first
+ * key (in the object's order) equal to it in any case. Which key that is depends only on the list of
+ * keys, which every instance of a typed L1 class shares: it is worked out once per list (see
+ * `PropertyNames`), not per read.
+ */
+export class PropertyLookup {
+  private lowerKeys?: ReadonlyMap<string, string>;
+
+  constructor(private readonly props: JsonObject, private readonly names: PropertyNames, private readonly shape: unknown) {}
+
+  public get(name: string): unknown {
+    const props = this.props;
+    if (Object.prototype.hasOwnProperty.call(props, name)) {
+      return props[name];
+    }
+    if (this.lowerKeys === undefined) {
+      this.lowerKeys = this.names.lowerKeys(this.shape, Object.keys(props));
+    }
+    const key = this.lowerKeys.get(name.toLowerCase());
+    return key === undefined ? undefined : props[key];
   }
-  const lower = name.toLowerCase();
-  const key = Object.keys(props).find(k => k.toLowerCase() === lower);
-  return key === undefined ? undefined : props[key];
+}
+
+/**
+ * Each list of property keys met, by lower-case name, the first key with that name. Remembered per
+ * L1 class (`shape`), for every evaluation (an app of 400 Stages has 400), and used for another
+ * instance only if its list of keys is the very same, in the same order: a pure function of that
+ * list, so sharing it cannot change a verdict.
+ */
+export class PropertyNames {
+  private static readonly shapes = new WeakMap<object, { readonly keys: readonly string[]; readonly lower: ReadonlyMap<string, string> }>();
+
+  public lowerKeys(shape: unknown, keys: readonly string[]): ReadonlyMap<string, string> {
+    const shapes = PropertyNames.shapes;
+    const cacheable = typeof shape === 'function' || (typeof shape === 'object' && shape !== null);
+    const known = cacheable ? shapes.get(shape as object) : undefined;
+    if (known !== undefined && sameKeys(known.keys, keys)) {
+      return known.lower;
+    }
+    const lower = new Map<string, string>();
+    for (const key of keys) {
+      const name = key.toLowerCase();
+      if (!lower.has(name)) {
+        lower.set(name, key);
+      }
+    }
+    if (cacheable && known === undefined) {
+      shapes.set(shape as object, { keys, lower });
+    }
+    return lower;
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** A resource as its template will show it: properties and condition, escape hatches applied. */

@@ -90,6 +90,16 @@ export class ReferenceTable {
     if (!mayHoldToken(value)) {
       return value;
     }
+    if (typeof value === 'string') {
+      // The commonest token (`bucket.ref`, `key.attrArn`): a string that is one reference to an
+      // app resource. CDK's resolver would hand it to `MarkingResolver.resolveToken` alone, which
+      // marks it whatever the context: mark it without building one.
+      const fragments = Tokenization.reverseString(value);
+      const token = fragments.length === 1 ? fragments.firstToken : undefined;
+      if (token !== undefined && Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+        return this.mark(token.target, token.displayName);
+      }
+    }
     return Tokenization.resolve(value, { scope: stack, resolver: this.resolver, preparing: false, removeEmpty: !keepUndefined });
   }
 }

@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { DeployValues, NO_VALUE, StackFacts } from './deploy-values';
-import { RenderedResource, renderProperty, renderResource, WHOLE } from './rendering';
+import { PropertyLookup, PropertyNames, RenderedResource, renderProperty, renderResource, WHOLE } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { readBoolean, readList, readObject, readString, Reading } from './values';
 import { World } from './worlds';
@@ -12,9 +12,10 @@ const NOT_READ = Symbol('not read');
 /** What the gate holds about one resource for a whole evaluation: rendered once, viewed per world. */
 export class ResourceRecord {
   private rendered?: RenderedResource;
-  private props?: { [key: string]: unknown };
+  private props?: PropertyLookup;
   private readonly properties = new Map<string, unknown>();
-  private readonly views = new Map<string, ResourceView>();
+  private plain?: ResourceView;
+  private views?: Map<string, ResourceView>;
   private _logicalId?: string;
   private _condition: unknown = NOT_READ;
 
@@ -22,6 +23,8 @@ export class ResourceRecord {
     public readonly resource: CfnResource,
     public readonly facts: StackFacts,
     private readonly table: ReferenceTable,
+    /** Shared by the records of one evaluation. */
+    private readonly names: PropertyNames = new PropertyNames(),
   ) {}
 
   public get stack(): Stack {
@@ -42,7 +45,7 @@ export class ResourceRecord {
    */
   public property(name: string): unknown {
     if (!this.properties.has(name)) {
-      const props = this.props ?? (this.props = cfnPropertiesOf(this.resource));
+      const props = this.props ?? (this.props = new PropertyLookup(cfnPropertiesOf(this.resource), this.names, this.resource.constructor));
       this.properties.set(name, renderProperty(this.resource, this.facts.stack, this.table, props, name));
     }
     return this.properties.get(name);
@@ -72,10 +75,15 @@ export class ResourceRecord {
 
   /** The view of this resource in one world. */
   public in(world: World): ResourceView {
-    let view = this.views.get(world.key);
+    if (world.key === '') {
+      // The world without conditions, the only one of most templates: no map needed.
+      return this.plain ?? (this.plain = new ResourceView(this, world, new DeployValues(this.facts, world, this.table)));
+    }
+    const views = this.views ?? (this.views = new Map());
+    let view = views.get(world.key);
     if (view === undefined) {
       view = new ResourceView(this, world, new DeployValues(this.facts, world, this.table));
-      this.views.set(world.key, view);
+      views.set(world.key, view);
     }
     return view;
   }

@@ -1,7 +1,8 @@
-import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { Rule } from '../engine/rule';
+import { RuleSettings } from '../engine/rule-context';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
@@ -9,7 +10,7 @@ import { EncryptionGateOptions } from '../gate/options';
 import { ACKNOWLEDGED_FINDING_METADATA, AcknowledgedFindingData } from '../gate/report-metadata';
 import { assertCdkVersion } from '../private/cdk-version';
 import { unknownAcknowledgedRules } from '../report/acknowledgements';
-import { toFinding } from '../report/findings';
+import { LevelPolicy, toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
@@ -35,6 +36,7 @@ const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
  */
 export class EnforceEncryption implements IAspect {
   private readonly selection: RuleSelection;
+  private _alone?: Reach;
 
   constructor(options: EncryptionGateOptions = {}) {
     assertCdkVersion('EnforceEncryption');
@@ -62,17 +64,20 @@ export class EnforceEncryption implements IAspect {
   }
 
   private reach(resource: CfnResource): void {
-    const holder = resource as unknown as { [REACHED_BY]?: EnforceEncryption[] };
-    let aspects = holder[REACHED_BY];
-    if (aspects === undefined) {
-      const reached: EnforceEncryption[] = [];
-      Object.defineProperty(resource, REACHED_BY, { value: reached, enumerable: false });
-      resource.node.addValidation({ validate: () => judgeReached(resource, reached) });
-      aspects = reached;
+    const holder = resource as unknown as { [REACHED_BY]?: Reach };
+    const reach = holder[REACHED_BY];
+    if (reach === undefined) {
+      Object.defineProperty(resource, REACHED_BY, { value: this.alone(), enumerable: false, writable: true });
+      // The Aspects that reached it are read when it is judged: all have visited by then.
+      resource.node.addValidation({ validate: () => judgeReached(resource, holder[REACHED_BY]!) });
+    } else {
+      holder[REACHED_BY] = reach.with(this);
     }
-    if (!aspects.includes(this)) {
-      aspects.push(this);
-    }
+  }
+
+  /** The reach of this Aspect alone (one object for every resource it reaches first). */
+  private alone(): Reach {
+    return this._alone ?? (this._alone = new Reach([this]));
   }
 
   /**
@@ -85,7 +90,7 @@ export class EnforceEncryption implements IAspect {
     const evaluation = sharedEvaluation(stage.node.root, this.selection);
     const visit = (construct: IConstruct) => {
       if (CfnResource.isCfnResource(construct)) {
-        const reached = (construct as { [REACHED_BY]?: EnforceEncryption[] })[REACHED_BY] !== undefined;
+        const reached = (construct as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined;
         for (const rule of this.selection.rulesFor(construct.cfnResourceType)) {
           const verdict = evaluation.judge(rule, construct);
           if (verdict === undefined) {
@@ -111,23 +116,72 @@ export class EnforceEncryption implements IAspect {
   }
 }
 
+/**
+ * The Aspects that reached a resource, in the order they did, and what they decide together:
+ * which rules run on a resource type and at which level (the strictest any of them gives), and
+ * the settings of the evaluation. Shared by every resource the same Aspects reached, so that it
+ * is worked out once, not per resource.
+ */
+class Reach {
+  private readonly next = new Map<EnforceEncryption, Reach>();
+  private readonly rules = new Map<string, readonly Rule[]>();
+  private readonly selections: readonly RuleSelection[];
+  public readonly settings: RuleSettings;
+  public readonly levels: LevelPolicy;
+
+  constructor(public readonly aspects: readonly EnforceEncryption[]) {
+    const selections = aspects.map(a => a._selection());
+    this.selections = selections;
+    this.settings = {
+      requireKmsForS3: selections.some(s => s.requireKmsForS3),
+      requireCustomerManagedKeys: selections.some(s => s.requireCustomerManagedKeys),
+    };
+    this.levels = aspects.length === 1 ? selections[0] : {
+      levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
+    };
+  }
+
+  /** These Aspects and one more (the same object when it is one of them already). */
+  public with(aspect: EnforceEncryption): Reach {
+    if (this.aspects.includes(aspect)) {
+      return this;
+    }
+    let next = this.next.get(aspect);
+    if (next === undefined) {
+      next = new Reach([...this.aspects, aspect]);
+      this.next.set(aspect, next);
+    }
+    return next;
+  }
+
+  /** The rules any of the Aspects selects for a resource type, each once, in the order they give them. */
+  public rulesFor(type: string): readonly Rule[] {
+    let rules = this.rules.get(type);
+    if (rules === undefined) {
+      rules = this.selections.length === 1 ? this.selections[0].rulesFor(type) : [...new Set(this.selections.flatMap(s => [...s.rulesFor(type)]))];
+      this.rules.set(type, rules);
+    }
+    return rules;
+  }
+}
+
 /** Judges a resource with every Aspect that reached it, and annotates it. */
-function judgeReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): string[] {
+function judgeReached(resource: CfnResource, reach: Reach): string[] {
   const errors: string[] = [];
-  for (const finding of findingsOfReached(resource, aspects)) {
+  const root = synthesisRootOf(resource);
+  for (const finding of findingsOfReached(resource, reach, root)) {
     if (annotate(resource, finding)) {
       errors.push(finding.message);
     }
   }
-  const root = synthesisRootOf(resource);
   if (errors.length > 0 && firstInSynthesis(root, 'warnings')) {
     // A failing synthesis writes no assembly, so the CLI would show no warning annotation: list
     // every warning of this synthesis with its first error, so that one run shows every level.
     const warnings = root.node.findAll()
       .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && synthesisRootOf(c) === root)
       .flatMap(c => {
-        const reached = (c as { [REACHED_BY]?: EnforceEncryption[] })[REACHED_BY];
-        return reached === undefined ? [] : findingsOfReached(c, reached).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
+        const reached = (c as { [REACHED_BY]?: Reach })[REACHED_BY];
+        return reached === undefined ? [] : findingsOfReached(c, reached, root).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
       });
     if (warnings.length > 0) {
       errors.push(`Also in this synthesis, ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
@@ -139,23 +193,21 @@ function judgeReached(resource: CfnResource, aspects: readonly EnforceEncryption
 
 /** The App, or the Stage whose own synthesis validates this resource. */
 function synthesisRootOf(resource: CfnResource): IConstruct {
-  return Stage.of(Stack.of(resource)) ?? resource.node.root;
+  return Stage.of(resource.stack) ?? resource.node.root;
 }
 
 /** The findings on a resource under the combined options of every Aspect that reached it. */
-function findingsOfReached(resource: CfnResource, aspects: readonly EnforceEncryption[]): Finding[] {
-  const selections = aspects.map(a => a._selection());
-  const requireKmsForS3 = selections.some(s => s.requireKmsForS3);
-  const requireCustomerManagedKeys = selections.some(s => s.requireCustomerManagedKeys);
-  const evaluation = sharedEvaluation(synthesisRootOf(resource), { requireKmsForS3, requireCustomerManagedKeys });
-  const strictest = {
-    levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
-  };
+function findingsOfReached(resource: CfnResource, reach: Reach, root: IConstruct): Finding[] {
+  const rules = reach.rulesFor(resource.cfnResourceType);
+  if (rules.length === 0) {
+    return [];
+  }
+  const evaluation = sharedEvaluation(root, reach.settings);
   const findings: Finding[] = [];
-  for (const rule of new Set(selections.flatMap(s => [...s.rulesFor(resource.cfnResourceType)]))) {
+  for (const rule of rules) {
     const verdict = evaluation.judge(rule, resource);
     if (verdict !== undefined) {
-      findings.push(toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, strictest));
+      findings.push(toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, reach.levels));
     }
   }
   return findings;
@@ -188,7 +240,8 @@ function stagesBelow(scope: IConstruct): Stage[] {
   const found: Stage[] = [];
   const visit = (construct: IConstruct) => {
     for (const child of construct.node.children) {
-      if (Stage.isStage(child)) {
+      // Most of the tree is L1s, which are never Stages: the cheaper test first.
+      if (!CfnResource.isCfnResource(child) && Stage.isStage(child)) {
         found.push(child);
       }
       visit(child);

@@ -21,7 +21,8 @@ export function sharedEvaluation(root: IConstruct, settings: RuleSettings): Eval
   if (shared === undefined) {
     shared = holderOf(root);
   }
-  const key = JSON.stringify({ requireKmsForS3: settings.requireKmsForS3, requireCustomerManagedKeys: settings.requireCustomerManagedKeys });
+  // The settings rules read (as flags): one evaluation for each combination.
+  const key = `${settings.requireKmsForS3 ? 1 : 0}${settings.requireCustomerManagedKeys ? 1 : 0}`;
   let evaluation = shared.evaluations.get(key);
   if (evaluation === undefined) {
     evaluation = new Evaluation(root, settings);

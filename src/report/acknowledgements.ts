@@ -22,7 +22,7 @@ export interface Acknowledgement {
 export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
   for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
     for (const entry of node.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+      if (entry.type !== acknowledgedRulesKey() || typeof entry.data !== 'object' || entry.data === null) {
         continue;
       }
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
@@ -33,6 +33,16 @@ export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknow
     }
   }
   return undefined;
+}
+
+let acknowledgedRules: string | undefined;
+
+/**
+ * The metadata type of acknowledgements, read once: each read of an aws-cdk-lib export goes through
+ * its lazy index, and this is compared on every metadata entry of every construct visited.
+ */
+function acknowledgedRulesKey(): string {
+  return acknowledgedRules ?? (acknowledgedRules = Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
 }
 
 function matches(acknowledgedId: string, ruleId: string): boolean {
@@ -51,7 +61,7 @@ function matches(acknowledgedId: string, ruleId: string): boolean {
 export function unknownAcknowledgedRules(construct: IConstruct, known: ReadonlySet<string>): string[] {
   const unknown: string[] = [];
   for (const entry of construct.node.metadata) {
-    if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+    if (entry.type !== acknowledgedRulesKey() || typeof entry.data !== 'object' || entry.data === null) {
       continue;
     }
     for (const id of Object.keys(entry.data as Record<string, unknown>)) {

@@ -97,8 +97,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // One worker is faster than two here: each worker pays CDK's start-up cost again.
       maxWorkers: 1,
       // The oracle suites (cdk-nag packs, Control Tower controls, the built-in validator over
-      // property-based apps) and the cdk CLI test take two minutes: `npm run test:oracles`, in CI.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/oracles/', '<rootDir>/test/cli.test.ts'],
+      // property-based apps), the cdk CLI test and the other slow files (`*.slow.test.ts`: property-
+      // based contracts, the benchmark apps) take minutes: `npm run test:oracles`, in CI.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/oracles/', '<rootDir>/test/cli.test.ts', '\\.slow\\.test\\.ts$'],
     },
   },
 });
@@ -137,8 +138,8 @@ project.addTask('demo', {
 });
 
 project.addTask('test:oracles', {
-  description: 'The slow suites: third-party oracles over property-based apps, and the cdk CLI on the examples',
-  exec: 'jest --testPathIgnorePatterns=/node_modules/ --coverage=false --ci test/oracles test/cli.test.ts',
+  description: 'The slow suites: third-party oracles over property-based apps, the cdk CLI on the examples, and every *.slow.test.ts',
+  exec: 'jest --coverage=false --ci test/oracles test/cli.test.ts \'\\.slow\\.test\\.ts$\' --testPathIgnorePatterns=/node_modules/',
 });
 
 // ts-jest transpiles each test file alone (isolatedModules), so type errors in tests would pass

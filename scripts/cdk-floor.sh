@@ -59,7 +59,7 @@ if [ ${#exclude[@]} -gt 0 ]; then
 fi
 # On the command line the patterns replace the configured ones: repeat those (the oracle suites run
 # in `npm run test:oracles` on the development version only).
-ignore=(--testPathIgnorePatterns /node_modules/ '<rootDir>/test/oracles/' '<rootDir>/test/cli.test.ts')
+ignore=(--testPathIgnorePatterns /node_modules/ '<rootDir>/test/oracles/' '<rootDir>/test/cli.test.ts' '\.slow\.test\.ts$')
 for file in "${exclude[@]}"; do ignore+=("$file"); done
 
 export CEG_EXPECT_CDK_VERSION="$floor"

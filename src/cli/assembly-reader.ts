@@ -16,6 +16,18 @@ interface MetadataEntry {
   readonly data?: unknown;
 }
 
+/** What the report reads of a cloud-assembly manifest; every field may be missing or malformed. */
+interface ManifestJson {
+  readonly artifacts?: Record<string, ArtifactJson | undefined>;
+}
+
+interface ArtifactJson {
+  readonly type?: unknown;
+  readonly properties?: { readonly directoryName?: unknown; readonly templateFile?: unknown };
+  readonly metadata?: Record<string, MetadataEntry[] | undefined>;
+  readonly additionalMetadataFile?: unknown;
+}
+
 /** A resource known from stack metadata: its logical ID and the template it is in. */
 export interface ResourceSite {
   logicalId?: string;
@@ -57,8 +69,8 @@ export class AssemblyReader {
 
   /** Reads the manifest of the assembly in `subdir` (root-relative, '' for the root). */
   public readManifest(subdir: string): void {
-    const manifest = this.readJson(posix.join(subdir, 'manifest.json'));
-    const artifacts: Record<string, any> = manifest?.artifacts ?? {};
+    const manifest = this.readJson(posix.join(subdir, 'manifest.json')) as ManifestJson | undefined;
+    const artifacts: Record<string, ArtifactJson | undefined> = manifest?.artifacts ?? {};
     for (const artifact of Object.values(artifacts)) {
       if (artifact?.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
         this.readManifest(posix.join(subdir, artifact.properties.directoryName));
@@ -68,18 +80,16 @@ export class AssemblyReader {
     }
   }
 
-  // `any`: a manifest artifact as CDK writes it, read defensively field by field (internal to the
-  // report command, never part of the jsii API).
-  private readStack(subdir: string, artifact: any): void {
+  private readStack(subdir: string, artifact: ArtifactJson): void {
     this.stackCount++;
     const templateFile = typeof artifact.properties?.templateFile === 'string'
       ? posix.join(subdir, artifact.properties.templateFile)
       : undefined;
-    const metadata: Record<string, MetadataEntry[]> = { ...artifact.metadata ?? {} };
+    const metadata: Record<string, MetadataEntry[] | undefined> = { ...artifact.metadata ?? {} };
     if (typeof artifact.additionalMetadataFile === 'string') {
-      const more = this.readJson(posix.join(subdir, artifact.additionalMetadataFile)) ?? {};
+      const more = (this.readJson(posix.join(subdir, artifact.additionalMetadataFile)) ?? {}) as Record<string, MetadataEntry[] | undefined>;
       for (const [path, entries] of Object.entries(more)) {
-        metadata[path] = [...metadata[path] ?? [], ...(entries as MetadataEntry[])];
+        metadata[path] = [...metadata[path] ?? [], ...entries ?? []];
       }
     }
     for (const [rawPath, entries] of Object.entries(metadata)) {
@@ -177,9 +187,8 @@ export class AssemblyReader {
     return rel.split(sep).join('/');
   }
 
-  // `any`: parsed cloud-assembly JSON (manifests, validation report) whose fields each caller checks
-  // before use; internal to the report command, never part of the jsii API.
-  public readJson(file: string): any {
+  /** Parsed JSON of a file of the assembly (`undefined` when absent); callers check each field they read. */
+  public readJson(file: string): unknown {
     const path = join(this.root, file);
     if (!existsSync(path)) {
       return undefined;

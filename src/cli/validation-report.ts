@@ -1,21 +1,39 @@
 import { AssemblyReader } from './assembly-reader';
 import { ReportedFinding, RULE_PREFIX, severity, stripRuleId } from './reported-finding';
 
-// `any`: the parsed validation report, whose fields are checked before use; internal to the report
-// command, never part of the jsii API.
+/** What the report reads of CDK's `validation-report.json`; every field may be missing or malformed. */
+interface ValidationReportJson {
+  readonly pluginReports?: Array<{
+    readonly violations?: ViolationJson[];
+    readonly suppressedViolations?: ViolationJson[];
+  } | undefined>;
+}
+
+interface ViolationJson {
+  readonly ruleName?: unknown;
+  readonly description?: unknown;
+  readonly severity?: unknown;
+  /** Set by CDK on a suppressed violation. */
+  readonly reason?: unknown;
+  readonly ruleMetadata?: { readonly acknowledgementReason?: unknown; readonly level?: unknown };
+  readonly violatingConstructs?: Array<{
+    readonly constructPath?: unknown;
+    readonly cloudFormationResource?: { readonly templatePath?: unknown; readonly logicalId?: unknown; readonly propertyPaths?: unknown };
+  } | undefined>;
+}
 
 /**
  * Findings from `validation-report.json` (none when there is no report), written by the
  * `EncryptionChecks` plugin: only the gate's rules, each at every construct it names.
  */
 export function validationReportFindings(reader: AssemblyReader): ReportedFinding[] {
-  const report = reader.readJson('validation-report.json');
+  const report = reader.readJson('validation-report.json') as ValidationReportJson | undefined;
   const findings: ReportedFinding[] = [];
   for (const plugin of report?.pluginReports ?? []) {
     // CDK moves the violations the user acknowledged to `suppressedViolations`, with the reason.
     const violations = [
-      ...(plugin?.violations ?? []).map((v: any) => ({ violation: v, suppressed: false })),
-      ...(plugin?.suppressedViolations ?? []).map((v: any) => ({ violation: v, suppressed: true })),
+      ...(plugin?.violations ?? []).map(v => ({ violation: v, suppressed: false })),
+      ...(plugin?.suppressedViolations ?? []).map(v => ({ violation: v, suppressed: true })),
     ];
     for (const { violation, suppressed } of violations) {
       // An acknowledged finding carries the acknowledged ID (`Annotation::CEG-S3-1`).

@@ -72,37 +72,53 @@ export class Evaluation implements RuleContext {
   }
 
   private judgeInEveryWorld(rule: Rule, record: ResourceRecord): Failure | undefined {
-    const results: Array<{ world: World; verdict: Verdict }> = [];
-    const queue: World[] = [World.EMPTY];
-    let explored = 0;
+    // Most templates have no conditions: one judgement in the empty world says it all, without the
+    // bookkeeping of several worlds. A read that forks starts the exploration of both branches.
+    const first = this.judgeInOneWorld(rule, record, World.EMPTY);
+    if (!(first instanceof Fork)) {
+      return isFailure(first) ? first : undefined;
+    }
+    const results: Array<{ world: World; verdict: Failure }> = [];
+    const queue: World[] = [World.EMPTY.with(first.atom, true, first.label), World.EMPTY.with(first.atom, false, first.label)];
+    let explored = 1;
     while (queue.length > 0) {
       const world = queue.shift()!;
       if (++explored > MAX_WORLDS) {
         return unresolvable(`Its verdict depends on more than ${MAX_WORLDS} combinations of CloudFormation conditions, more than the gate explores`, 'Properties');
       }
-      try {
-        const view = record.in(world);
-        if (view.exists()) {
-          results.push({ world, verdict: rule.check(view, this) });
-        }
-      } catch (e) {
-        if (e instanceof Fork) {
-          queue.push(world.with(e.atom, true, e.label), world.with(e.atom, false, e.label));
-        } else if (e instanceof ReferenceLoop) {
-          results.push({ world, verdict: unresolvable(e.message, 'Properties') });
-        } else {
-          const message = e instanceof Error ? e.message : String(e);
-          results.push({ world, verdict: unresolvable(`The gate could not read this resource (${message}); please report this defect of cdk-encryption-guard`, 'Properties') });
-        }
+      const verdict = this.judgeInOneWorld(rule, record, world);
+      if (verdict instanceof Fork) {
+        queue.push(world.with(verdict.atom, true, verdict.label), world.with(verdict.atom, false, verdict.label));
+      } else if (isFailure(verdict)) {
+        results.push({ world, verdict });
       }
     }
-    const failure = results.find(r => r.verdict.kind === 'non-compliant') ?? results.find(r => r.verdict.kind === 'unresolvable');
+    const failure = results.find(r => r.verdict.kind === 'non-compliant') ?? results[0];
     if (failure === undefined) {
       return undefined;
     }
-    const verdict = failure.verdict as Failure;
     const when = failure.world.describe();
-    return when === '' ? verdict : { ...verdict, message: `${capitalize(when)}: ${lowerFirst(verdict.message)}` };
+    return when === '' ? failure.verdict : { ...failure.verdict, message: `${capitalize(when)}: ${lowerFirst(failure.verdict.message)}` };
+  }
+
+  /**
+   * The verdict in one world (`undefined` when the resource does not exist there), or the `Fork`
+   * of a read that depends on a condition the world leaves undecided.
+   */
+  private judgeInOneWorld(rule: Rule, record: ResourceRecord, world: World): Verdict | Fork | undefined {
+    try {
+      const view = record.in(world);
+      return view.exists() ? rule.check(view, this) : undefined;
+    } catch (e) {
+      if (e instanceof Fork) {
+        return e;
+      }
+      if (e instanceof ReferenceLoop) {
+        return unresolvable(e.message, 'Properties');
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      return unresolvable(`The gate could not read this resource (${message}); please report this defect of cdk-encryption-guard`, 'Properties');
+    }
   }
 
   public target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView> {
@@ -165,6 +181,10 @@ export class Evaluation implements RuleContext {
       }
     }
   }
+}
+
+function isFailure(verdict: Verdict | undefined): verdict is Failure {
+  return verdict !== undefined && (verdict.kind === 'non-compliant' || verdict.kind === 'unresolvable');
 }
 
 function capitalize(text: string): string {

@@ -34,6 +34,9 @@ export function isResourceReference(value: unknown): value is ResourceReference 
  */
 const MARKER = '\u2063ceg-ref#';
 
+/** A value the light resolution leaves to CDK's resolver. */
+const NOT_LIGHT = Symbol('not light');
+
 /** One evaluation's table of referenced resources, and the resolver that fills it. */
 export class ReferenceTable {
   private readonly targets: CfnResource[] = [];
@@ -90,17 +93,87 @@ export class ReferenceTable {
     if (!mayHoldToken(value)) {
       return value;
     }
-    if (typeof value === 'string') {
-      // The commonest token (`bucket.ref`, `key.attrArn`): a string that is one reference to an
-      // app resource. CDK's resolver would hand it to `MarkingResolver.resolveToken` alone, which
-      // marks it whatever the context: mark it without building one.
-      const fragments = Tokenization.reverseString(value);
-      const token = fragments.length === 1 ? fragments.firstToken : undefined;
-      if (token !== undefined && Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
-        return this.mark(token.target, token.displayName);
-      }
+    // The commonest tokens (`bucket.ref`, `{ launchTemplateId: template.ref, version: ... }`) are
+    // strings that are each one reference to an app resource, in plain objects and lists. CDK's
+    // resolver would hand each to `MarkingResolver.resolveToken` alone, which marks it whatever the
+    // context, and copy the rest, dropping `undefined`s: do the same without building a context
+    // per token. Anything else (another token, a token key, an object that is not plain data) goes
+    // to CDK's resolver, whole.
+    const light = this.resolveReferences(value, keepUndefined, 0);
+    if (light !== NOT_LIGHT) {
+      return light;
     }
     return Tokenization.resolve(value, { scope: stack, resolver: this.resolver, preparing: false, removeEmpty: !keepUndefined });
+  }
+
+  /**
+   * `value` resolved when its only tokens are strings that are one reference each to an app
+   * resource, inside plain objects and lists; else `NOT_LIGHT`. Same result as CDK's resolver
+   * (with `MarkingResolver`): a copy, references marked, `undefined` values and elements dropped
+   * unless `keepUndefined`.
+   */
+  private resolveReferences(value: unknown, keepUndefined: boolean, depth: number): unknown {
+    switch (typeof value) {
+      case 'string': {
+        if (!value.includes('Token[')) {
+          return value;
+        }
+        const fragments = Tokenization.reverseString(value);
+        const token = fragments.length === 1 ? fragments.firstToken : undefined;
+        return token !== undefined && Reference.isReference(token) && CfnResource.isCfnResource(token.target)
+          ? this.mark(token.target, token.displayName) : NOT_LIGHT;
+      }
+      case 'boolean':
+        return value;
+      case 'number':
+        // CDK's own test for a number that may be a token.
+        return value > -1e287 && value < 1e287 ? value : NOT_LIGHT;
+      case 'object': {
+        if (value === null) {
+          return null;
+        }
+        if (depth > 32) {
+          return NOT_LIGHT;
+        }
+        if (Array.isArray(value)) {
+          const out: unknown[] = [];
+          for (const item of value) {
+            if (typeof item === 'string' && item.includes('Token[') && Tokenization.reverseString(item).length !== 1) {
+              // A list token (`Fn::GetAZs` and friends) or a string of several pieces: CDK's.
+              return NOT_LIGHT;
+            }
+            const resolved = item === undefined ? undefined : this.resolveReferences(item, keepUndefined, depth + 1);
+            if (resolved === NOT_LIGHT) {
+              return NOT_LIGHT;
+            }
+            if (resolved !== undefined || keepUndefined) {
+              out.push(resolved);
+            }
+          }
+          return out;
+        }
+        if (!isJsonObject(value)) {
+          return NOT_LIGHT;
+        }
+        const out: JsonObject = {};
+        for (const key of Object.keys(value)) {
+          if (key.includes('Token[')) {
+            return NOT_LIGHT;
+          }
+          const item = value[key];
+          const resolved = item === undefined ? undefined : this.resolveReferences(item, keepUndefined, depth + 1);
+          if (resolved === NOT_LIGHT) {
+            return NOT_LIGHT;
+          }
+          if (resolved !== undefined || keepUndefined) {
+            out[key] = resolved;
+          }
+        }
+        return out;
+      }
+      default:
+        return NOT_LIGHT;
+    }
   }
 }
 

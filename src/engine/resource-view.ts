@@ -144,13 +144,15 @@ export class ResourceView {
 
   /** The value at `Properties.<path...>` in this world, or `undefined` when absent. */
   public read(...path: string[]): unknown {
-    const key = path.join('\u0000');
-    if (this.cache.has(key)) {
-      return this.cache.get(key);
+    // Most reads name one property: its name is the key, no joining needed.
+    const key = path.length === 1 ? path[0] : path.join('\u0000');
+    const cached = this.cache.get(key);
+    if (cached !== undefined || this.cache.has(key)) {
+      return cached;
     }
     const first = path.length > 0 ? this.record.property(path[0]) : WHOLE;
     let node: unknown = this.values.shallow(first === WHOLE ? this.record.template.properties : first);
-    for (const name of first === WHOLE ? path : path.slice(1)) {
+    for (let i = first === WHOLE ? 0 : 1; i < path.length; i++) {
       if (node === NO_VALUE || node === undefined) {
         break;
       }
@@ -158,7 +160,7 @@ export class ResourceView {
         // Elements removed by AWS::NoValue in this world do not count for indexes.
         node = node.map(item => this.values.shallow(item)).filter(item => item !== NO_VALUE);
       }
-      node = this.values.shallow(step(node, name));
+      node = this.values.shallow(step(node, path[i]));
     }
     const value = node === NO_VALUE || node === undefined ? undefined : this.values.deep(node);
     this.cache.set(key, value);

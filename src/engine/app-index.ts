@@ -47,6 +47,14 @@ export class AppIndex {
     return this.walked(stack).ofType(type);
   }
 
+  /**
+   * Every construct of `scope` and below, in construct order (what `scope.node.findAll()` gives):
+   * for the whole app, from the one walk the index makes anyway.
+   */
+  public constructsOf(scope: IConstruct): readonly IConstruct[] {
+    return scope === this.root ? this.app().constructs : scope.node.findAll();
+  }
+
   /** The resources of one type in the whole app. */
   public allOfType(type: string): readonly ResourceRecord[] {
     return this.typeList(type);
@@ -90,7 +98,7 @@ export class AppIndex {
   private entryOf(stack: Stack): StackEntry {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
-      entry = new StackEntry(stack, this.table, isWithin(stack, this.root) ? construct => this.walkStack(construct, entry!) : undefined);
+      entry = new StackEntry(stack, this.table, isWithin(stack, this.root) ? () => this.fillStack(entry!) : undefined);
       this.entries.set(stack, entry);
       if (!entry.walkable) {
         this.outsideStacks.push(stack);
@@ -105,6 +113,27 @@ export class AppIndex {
     const entry = this.entryOf(stack);
     entry.fill();
     return entry;
+  }
+
+  /**
+   * Fills a stack's lists from its part of the tree: from the whole-app walk when it has been made
+   * (it noted each stack's part on the way), else by walking that part alone.
+   */
+  private fillStack(entry: StackEntry): void {
+    const part = this.whole?.parts.get(entry.stack);
+    if (part === undefined) {
+      this.walkStack(entry.stack, entry);
+      return;
+    }
+    for (const construct of part) {
+      if (CfnResource.isCfnResource(construct)) {
+        entry.add(this.records.get(construct) ?? this.create(construct, entry));
+      } else if (construct instanceof CfnParameter) {
+        entry.parameters.push(construct);
+      } else {
+        entry.conditions.push(construct as CfnCondition);
+      }
+    }
   }
 
   /** One stack's part of the tree: everything below it but other stacks (nested ones have their own). */
@@ -128,22 +157,26 @@ export class AppIndex {
   /**
    * The app's lists, from one walk of the tree below the root in construct order (a nested stack's
    * resources among its parent's where it sits). The walk only sorts the L1s by type: their records
-   * are made when a lookup asks for that type.
+   * are made when a lookup asks for that type. On the way it notes each stack's own part (the L1s,
+   * parameters and conditions whose closest stack it is), so no stack's part is walked again.
    */
   private app(): WholeApp {
     if (this.whole === undefined) {
-      const whole: WholeApp = { stacks: [], resources: new Map(), byType: new Map(), outputs: [] };
-      this.walkTree(this.root, false, whole);
+      const whole: WholeApp = { stacks: [], resources: new Map(), byType: new Map(), outputs: [], parts: new Map(), constructs: [] };
+      this.walkTree(this.root, undefined, whole);
       whole.stacks.push(...this.outsideStacks);
       this.whole = whole;
     }
     return this.whole;
   }
 
-  private walkTree(construct: IConstruct, inStack: boolean, whole: WholeApp): void {
+  /** @param part the part of the closest stack above `construct`, if any. */
+  private walkTree(construct: IConstruct, part: IConstruct[] | undefined, whole: WholeApp): void {
+    whole.constructs.push(construct);
     // Most of the tree is L1s, which are never stacks: the cheaper test first.
     if (CfnResource.isCfnResource(construct)) {
-      if (inStack) {
+      if (part !== undefined) {
+        part.push(construct);
         const list = whole.resources.get(construct.cfnResourceType);
         if (list === undefined) {
           whole.resources.set(construct.cfnResourceType, [construct]);
@@ -154,13 +187,18 @@ export class AppIndex {
     } else if (Stack.isStack(construct)) {
       this.entryOf(construct);
       whole.stacks.push(construct);
-      inStack = true;
-    } else if (inStack && construct instanceof CfnOutput) {
-      whole.outputs.push(construct);
+      part = [];
+      whole.parts.set(construct, part);
+    } else if (part !== undefined) {
+      if (construct instanceof CfnOutput) {
+        whole.outputs.push(construct);
+      } else if (construct instanceof CfnParameter || construct instanceof CfnCondition) {
+        part.push(construct);
+      }
     }
     // Constructs may sit below an L1 too: walk every child.
     for (const child of construct.node.children) {
-      this.walkTree(child, inStack, whole);
+      this.walkTree(child, part, whole);
     }
   }
 
@@ -215,6 +253,10 @@ interface WholeApp {
   /** Their records (then the later ones), per type asked about. */
   readonly byType: Map<string, ResourceRecord[]>;
   readonly outputs: CfnOutput[];
+  /** Every construct of the tree below the root (the root first), in construct order. */
+  readonly constructs: IConstruct[];
+  /** Each stack's own part of the tree: its L1s, parameters and conditions, in construct order. */
+  readonly parts: Map<Stack, IConstruct[]>;
   exports?: Map<string, CfnOutput>;
 }
 

@@ -64,7 +64,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
         }
       }
     }
-    violations.push(...unknownAcknowledgements(root));
+    violations.push(...unknownAcknowledgements(evaluation.index.constructsOf(root)));
     return { success: !failed, violations, pluginVersion: VERSION };
   }
 }
@@ -72,9 +72,9 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** Warnings for acknowledgements that name no rule of the gate (a typo hides nothing). */
-function unknownAcknowledgements(root: IConstruct): PolicyViolation[] {
+function unknownAcknowledgements(constructs: readonly IConstruct[]): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
-  for (const construct of root.node.findAll()) {
+  for (const construct of constructs) {
     for (const ruleId of unknownAcknowledgedRules(construct, KNOWN_RULE_IDS)) {
       violations.push({
         ruleName: 'CEG-UNKNOWN-ACKNOWLEDGEMENT',

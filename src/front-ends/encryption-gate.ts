@@ -26,7 +26,7 @@ export class EncryptionGate {
     const selection = new RuleSelection(RULES, options);
     const evaluation = new Evaluation(scope.node.root, selection);
     const findings: Finding[] = [];
-    for (const resource of scope.node.findAll()) {
+    for (const resource of evaluation.index.constructsOf(scope)) {
       if (!CfnResource.isCfnResource(resource)) {
         continue;
       }

@@ -1,4 +1,4 @@
-import { CfnCondition, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { pseudoParameterOf, StackFacts } from './deploy-values';
 import { PropertyNames } from './rendering';
@@ -189,7 +189,8 @@ export class AppIndex {
       whole.stacks.push(construct);
       part = [];
       whole.parts.set(construct, part);
-    } else if (part !== undefined) {
+    } else if (part !== undefined && CfnElement.isCfnElement(construct)) {
+      // Outputs, parameters and conditions are template elements; most constructs are not.
       if (construct instanceof CfnOutput) {
         whole.outputs.push(construct);
       } else if (construct instanceof CfnParameter || construct instanceof CfnCondition) {

@@ -116,7 +116,7 @@ export class ReferenceTable {
     switch (typeof value) {
       case 'string': {
         if (!value.includes('Token[')) {
-          return value;
+          return isStringifiedNumberToken(value) ? NOT_LIGHT : value;
         }
         const fragments = Tokenization.reverseString(value);
         const token = fragments.length === 1 ? fragments.firstToken : undefined;
@@ -184,7 +184,9 @@ export class ReferenceTable {
 function mayHoldToken(value: unknown, depth = 0): boolean {
   switch (typeof value) {
     case 'string':
-      return value.includes('${Token[') || value.includes('#{Token[') || value.includes('Token[');
+      // String and list tokens read `Token[` (`${Token[...]}`, `#{Token[...]}`); a number token
+      // turned into a string reads `-1.888...e+289`, which CDK's resolver resolves too.
+      return value.includes('Token[') || isStringifiedNumberToken(value);
     case 'number':
       return Token.isUnresolved(value);
     case 'boolean':
@@ -213,6 +215,11 @@ function mayHoldToken(value: unknown, depth = 0): boolean {
     default:
       return true;
   }
+}
+
+/** CDK's own test for a string that may hold a number token (`resolve` in aws-cdk-lib). */
+function isStringifiedNumberToken(value: string): boolean {
+  return value.length >= 16 && value.includes('e+289');
 }
 
 /** Joins string fragments the way CloudFormation's `Fn::Join` would. */

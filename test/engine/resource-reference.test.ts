@@ -49,6 +49,7 @@ describe('resolving references without CDK\'s resolver', () => {
     ['a reference inside a longer string', s => ({ Resource: `${s.bucket.attrArn}/*` })],
     ['a list token', () => ({ zones: Fn.getAzs() })],
     ['a number token', s => ({ size: Token.asNumber(s.bucket.ref) })],
+    ['a number token turned into a string', s => ({ text: String(Token.asNumber(s.bucket.ref)) })],
     ['a token as a key', s => ({ [Lazy.string({ produce: () => 'key' })]: s.bucket.ref })],
     ['a Lazy inside an object', s => ({ id: s.bucket.ref, later: Lazy.string({ produce: () => 'produced' }) })],
     ['an intrinsic token', s => ({ joined: Fn.join('-', [s.bucket.ref, 'x']) })],
@@ -61,6 +62,13 @@ describe('resolving references without CDK\'s resolver', () => {
     const cdk = jest.spyOn(Tokenization, 'resolve');
     expect(s.table.resolve(s.stack, value)).toEqual(expected);
     expect(cdk).toHaveBeenCalled();
+  });
+
+  test('a number token turned into a string is resolved, not read as the literal "-1.88...e+289"', () => {
+    const s = setup();
+    const inObject = s.table.resolve(s.stack, { text: String(Token.asNumber(s.bucket.ref)) });
+    expect(JSON.stringify(inObject)).not.toMatch(/e\+289/);
+    expect(s.table.unmark(s.table.resolve(s.stack, String(Token.asNumber(s.bucket.ref))) as never)).toMatchObject({ target: s.bucket });
   });
 
   test('references resolve to the same marker on both roads', () => {

@@ -91,13 +91,17 @@ if (variant === 'eval' || variant === 'eval-nag') {
   const evaluate = variant === 'eval'
     ? () => EncryptionGate.evaluate(app, warnings).length
     : () => new EncryptionNagPack(NagMessageLevel.ERROR, false).validateScope(app).violations.length;
-  const timed = () => {
+  const timed = (onCpu?: (ms: number) => void) => {
     (global as unknown as { gc?: () => void }).gc?.();
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     result.findings = evaluate();
+    const used = process.cpuUsage(c);
+    onCpu?.((used.user + used.system) / 1000);
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  result.evaluateMs = timed();
+  // Also in CPU time, which another busy process on the machine inflates less.
+  result.evaluateMs = timed(ms => result.evaluateCpuMs = ms);
   const warm = [timed(), timed(), timed(), timed(), timed()].sort((a, b) => a - b);
   result.warmEvaluateMs = warm[2];
 }

@@ -46,34 +46,54 @@ export class DeployValues {
     return current;
   }
 
-  /** The whole value as it will be in this world. */
+  /**
+   * The whole value as it will be in this world. Parts that hold nothing to decide (no intrinsic,
+   * no `undefined`) are returned as they are, not copied: readers never modify what they read.
+   */
   public deep(value: unknown): unknown {
     const v = this.shallow(value);
     if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      for (const item of v) {
-        const e = this.deep(item);
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const e = this.deep(v[i]);
+        if (out === undefined) {
+          if (e === v[i]) {
+            continue;
+          }
+          out = v.slice(0, i);
+        }
         if (e !== NO_VALUE) {
           out.push(e);
         }
       }
-      return out;
+      return out ?? v;
     }
     if (!isJsonObject(v)) {
       return v;
     }
     const fn = intrinsicName(v);
-    if (fn === undefined) {
-      const out: JsonObject = {};
-      for (const key of Object.keys(v)) {
-        const e = this.deep(v[key]);
-        if (e !== NO_VALUE && e !== undefined) {
-          out[key] = e;
+    if (fn !== undefined) {
+      return this.intrinsic(fn, v);
+    }
+    const keys = Object.keys(v);
+    let out: JsonObject | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const raw = v[keys[i]];
+      const e = this.deep(raw);
+      if (out === undefined) {
+        if (e === raw && e !== undefined) {
+          continue;
+        }
+        out = {};
+        for (let j = 0; j < i; j++) {
+          out[keys[j]] = v[keys[j]];
         }
       }
-      return out;
+      if (e !== NO_VALUE && e !== undefined) {
+        out[keys[i]] = e;
+      }
     }
-    return this.intrinsic(fn, v);
+    return out ?? v;
   }
 
   private intrinsic(fn: string, v: JsonObject): unknown {

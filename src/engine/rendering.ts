@@ -40,19 +40,36 @@ function isPlain(value: unknown): boolean {
  */
 export class PropertyLookup {
   private lowerKeys?: ReadonlyMap<string, string>;
+  /** Which key answers each name, for every instance of a generated L1 class (see `PropertyNames.fixedKeys`). */
+  private readonly fixed?: Map<string, string | null>;
 
-  constructor(private readonly props: JsonObject, private readonly names: PropertyNames, private readonly shape: unknown) {}
+  constructor(private readonly props: JsonObject, private readonly names: PropertyNames, private readonly shape: unknown) {
+    this.fixed = names.fixedKeys(shape);
+  }
 
   public get(name: string): unknown {
+    const fixed = this.fixed;
+    if (fixed === undefined) {
+      const key = this.keyOf(name);
+      return key === undefined ? undefined : this.props[key];
+    }
+    let key = fixed.get(name);
+    if (key === undefined) {
+      key = this.keyOf(name) ?? null;
+      fixed.set(name, key);
+    }
+    return key === null ? undefined : this.props[key];
+  }
+
+  private keyOf(name: string): string | undefined {
     const props = this.props;
     if (Object.prototype.hasOwnProperty.call(props, name)) {
-      return props[name];
+      return name;
     }
     if (this.lowerKeys === undefined) {
       this.lowerKeys = this.names.lowerKeys(this.shape, Object.keys(props));
     }
-    const key = this.lowerKeys.get(name.toLowerCase());
-    return key === undefined ? undefined : props[key];
+    return this.lowerKeys.get(name.toLowerCase());
   }
 }
 
@@ -64,6 +81,28 @@ export class PropertyLookup {
  */
 export class PropertyNames {
   private static readonly shapes = new WeakMap<object, { readonly keys: readonly string[]; readonly lower: ReadonlyMap<string, string> }>();
+  private static readonly fixed = new WeakMap<object, Map<string, string | null> | false>();
+
+  /**
+   * For a generated L1 class (aws-cdk-lib's own, with its `CFN_RESOURCE_TYPE_NAME` and its own
+   * `cfnProperties` getter), one map of which key answers each name, shared by all its instances:
+   * that getter returns an object literal, the same keys in the same order every time, and which
+   * key answers a name depends on nothing else. `undefined` for any other class (a plain
+   * `CfnResource`, an included template's, a subclass that may override the getter).
+   */
+  public fixedKeys(shape: unknown): Map<string, string | null> | undefined {
+    if (typeof shape !== 'function') {
+      return undefined;
+    }
+    let fixed = PropertyNames.fixed.get(shape);
+    if (fixed === undefined) {
+      const generated = Object.prototype.hasOwnProperty.call(shape, 'CFN_RESOURCE_TYPE_NAME')
+        && typeof Object.getOwnPropertyDescriptor(shape.prototype, 'cfnProperties')?.get === 'function';
+      fixed = generated ? new Map() : false;
+      PropertyNames.fixed.set(shape, fixed);
+    }
+    return fixed === false ? undefined : fixed;
+  }
 
   public lowerKeys(shape: unknown, keys: readonly string[]): ReadonlyMap<string, string> {
     const shapes = PropertyNames.shapes;

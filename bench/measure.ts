@@ -2,7 +2,8 @@
  * One measurement, in its own process so that runs do not share caches, heap or JIT state:
  * `measure.ts <app> <variant> <compliant|noncompliant>` prints one JSON line.
  *
- * Variants: `bare` (synth only), `aspect` (EnforceEncryption), `empty-aspect` (an Aspect that
+ * Variants: `bare` (synth only), `aspect` (EnforceEncryption), `empty-plugin` (a validation plugin
+ * that does nothing: what CDK charges for any plugin), `empty-aspect` (an Aspect that
  * does nothing: what CDK charges for any Aspect), `plugin` (EncryptionChecks), `aspect-all`
  * (EnforceEncryption with the whole catalogue, not only the rules that match cdk-nag's),
  * `nag` (a cdk-nag v3 NagPack of the matching rules); `eval` and `eval-nag` synthesize bare, then
@@ -56,6 +57,10 @@ if (variant === 'aspect') {
 } else if (variant === 'empty-aspect') {
   // CDK's own cost of running any Aspect over the tree: the floor under EnforceEncryption.
   aspectRoots.forEach(root => Aspects.of(root).add({ visit: () => undefined }));
+} else if (variant === 'empty-plugin') {
+  // CDK's own cost of running any validation plugin (it writes a report and builds a tree of the
+  // app for it): the floor under EncryptionChecks and under cdk-nag 3, which is a plugin too.
+  Validations.of(app).addPlugins({ name: 'Empty', validate: () => ({ success: true, violations: [] }) });
 } else if (variant === 'plugin') {
   Validations.of(app).addPlugins(new EncryptionChecks(warnings));
 } else if (variant === 'nag') {

@@ -13,7 +13,7 @@ import { cpus } from 'os';
 import { join } from 'path';
 import { APPS, BenchApp, DEFAULT_APPS } from './apps';
 
-type Variant = 'bare' | 'empty-aspect' | 'aspect' | 'aspect-all' | 'plugin' | 'nag' | 'eval' | 'eval-nag';
+type Variant = 'bare' | 'empty-aspect' | 'empty-plugin' | 'aspect' | 'aspect-all' | 'plugin' | 'nag' | 'eval' | 'eval-nag';
 
 interface Sample {
   readonly synthMs: number;
@@ -21,6 +21,7 @@ interface Sample {
   readonly appMs: number;
   readonly evaluateMs?: number;
   readonly warmEvaluateMs?: number;
+  readonly evaluateCpuMs?: number;
   readonly peakRssMb: number;
 }
 
@@ -28,7 +29,7 @@ const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const ONLY = process.env.BENCH_APPS?.split(',') ?? DEFAULT_APPS;
 // `compliant` or `noncompliant` measures one variant of each app only (the goals concern the compliant one).
 const COMPLIANCE = process.env.BENCH_COMPLIANCE === 'compliant' ? [true] : process.env.BENCH_COMPLIANCE === 'noncompliant' ? [false] : [true, false];
-const COMPLIANT: Variant[] = ['bare', 'empty-aspect', 'aspect', 'plugin', 'nag', 'aspect-all', 'eval', 'eval-nag'];
+const COMPLIANT: Variant[] = ['bare', 'empty-aspect', 'aspect', 'empty-plugin', 'plugin', 'nag', 'aspect-all', 'eval', 'eval-nag'];
 const NONCOMPLIANT: Variant[] = ['bare', 'aspect', 'nag', 'eval'];
 
 function measure(app: BenchApp, variant: Variant, compliant: boolean): Sample {
@@ -79,6 +80,7 @@ function benchmark(app: BenchApp, compliant: boolean): string[] {
   }
   row('synth + EnforceEncryption (Aspect)', 'aspect');
   if (compliant) {
+    row('synth + an empty plugin (CDK\'s cost)', 'empty-plugin');
     row('synth + EncryptionChecks (plugin)', 'plugin');
   }
   row('synth + cdk-nag v3 NagPack', 'nag');
@@ -99,26 +101,38 @@ function benchmark(app: BenchApp, compliant: boolean): string[] {
     // CDK's cost of any Aspect, the plugin's does not. Both are shown.
     lines.push(`  extra time over bare synth: gate Aspect ${gateExtra.toFixed(0)} ms, cdk-nag ${nagExtra.toFixed(0)} ms${times(gateExtra)}`);
     lines.push(`  extra time over bare synth, both validation plugins: gate ${pluginExtra.toFixed(0)} ms, cdk-nag ${nagExtra.toFixed(0)} ms${times(pluginExtra)}`);
+    // Above CDK's floor of any plugin, the rules' own cost: the gate's and cdk-nag's compared alone.
+    const pluginOwn = synth('plugin') - synth('empty-plugin');
+    const nagOwn = synth('nag') - synth('empty-plugin');
+    lines.push(`  above an empty plugin (CDK's cost of any plugin, ${(synth('empty-plugin') - bare).toFixed(0)} ms): gate ${pluginOwn.toFixed(0)} ms, `
+      + `cdk-nag ${nagOwn.toFixed(0)} ms${pluginOwn > 0 ? ` (cdk-nag/gate ${(nagOwn / pluginOwn).toFixed(1)}×)` : ''}`);
     const ownCpu = cpu('aspect') - cpu('empty-aspect');
     lines.push(`  in CPU time: gate's own cost ${ownCpu.toFixed(0)} ms = ${(100 * ownCpu / cpu('bare')).toFixed(1)} % of bare; extra over bare: `
       + `gate Aspect ${(cpu('aspect') - cpu('bare')).toFixed(0)} ms, gate plugin ${(cpu('plugin') - cpu('bare')).toFixed(0)} ms, cdk-nag ${(cpu('nag') - cpu('bare')).toFixed(0)} ms`);
+  }
+  {
+    // How much one variant varies from run to run on this machine: differences smaller than this
+    // spread are noise, whatever the medians say.
+    const spread = samples.get('bare')!.map(s => s.synthMs);
+    lines.push(`  noise: bare synth took ${Math.min(...spread).toFixed(0)} to ${Math.max(...spread).toFixed(0)} ms across the ${RUNS} runs`);
   }
   if (compliant) {
     // The fastest of the runs: what a busy machine (another process on the 2 cores) disturbs least.
     const min = (v: Variant) => Math.min(...samples.get(v)!.map(s => s.synthMs));
     const ownMin = min('aspect') - min('empty-aspect');
     lines.push(`  fastest of ${RUNS} runs (least disturbed by other processes): bare ${min('bare').toFixed(0)}, empty Aspect ${min('empty-aspect').toFixed(0)}, `
-      + `gate Aspect ${min('aspect').toFixed(0)}, gate plugin ${min('plugin').toFixed(0)}, cdk-nag ${min('nag').toFixed(0)}, all rules ${min('aspect-all').toFixed(0)} ms`);
+      + `gate Aspect ${min('aspect').toFixed(0)}, empty plugin ${min('empty-plugin').toFixed(0)}, gate plugin ${min('plugin').toFixed(0)}, cdk-nag ${min('nag').toFixed(0)}, all rules ${min('aspect-all').toFixed(0)} ms`);
     lines.push(`    gate's own cost ${ownMin.toFixed(0)} ms = ${(100 * ownMin / min('bare')).toFixed(1)} % of bare; extra over bare: gate Aspect `
       + `${(min('aspect') - min('bare')).toFixed(0)} ms, gate plugin ${(min('plugin') - min('bare')).toFixed(0)} ms, cdk-nag ${(min('nag') - min('bare')).toFixed(0)} ms`);
   }
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', `${app.name}-${compliant ? 'compliant' : 'noncompliant'}.json`), JSON.stringify(Object.fromEntries(samples), undefined, 1));
   const ours = evaluate('eval');
-  lines.push(`  ${'rule evaluation alone, ours'.padEnd(36)} ${fmt(ours)} cold, ${fmt(warm('eval'))} warm`);
+  const cpuOf = (v: Variant) => median(samples.get(v)!.map(s => s.evaluateCpuMs ?? NaN));
+  lines.push(`  ${'rule evaluation alone, ours'.padEnd(36)} ${fmt(ours)} cold (CPU ${cpuOf('eval').toFixed(0)} ms), ${fmt(warm('eval'))} warm`);
   if (compliant) {
     const nag = evaluate('eval-nag');
-    lines.push(`  ${'rule evaluation alone, cdk-nag'.padEnd(36)} ${fmt(nag)} cold, ${fmt(warm('eval-nag'))} warm`
+    lines.push(`  ${'rule evaluation alone, cdk-nag'.padEnd(36)} ${fmt(nag)} cold (CPU ${cpuOf('eval-nag').toFixed(0)} ms), ${fmt(warm('eval-nag'))} warm`
       + `  (ours is ${(nag / ours).toFixed(1)}× faster cold, ${(warm('eval-nag') / warm('eval')).toFixed(1)}× warm)`);
   }
   return lines;

@@ -1,9 +1,10 @@
 import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { pseudoParameterOf, StackFacts } from './deploy-values';
+import { StackFacts } from './deploy-values';
 import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
+import { StackEntry } from './stack-entry';
 
 /**
  * Everything the gate looks up, for the whole app: every stack (nested stacks and Stages at any
@@ -116,16 +117,11 @@ export class AppIndex {
   }
 
   /**
-   * Fills a stack's lists from its part of the tree: from the whole-app walk when it has been made
-   * (it noted each stack's part on the way), else by walking that part alone.
+   * Fills a stack's lists from its part of the tree: the part the whole-app walk noted when it has
+   * been made, else the part collected by walking the stack alone.
    */
   private fillStack(entry: StackEntry): void {
-    const part = this.whole?.parts.get(entry.stack);
-    if (part === undefined) {
-      this.walkStack(entry.stack, entry);
-      return;
-    }
-    for (const construct of part) {
+    for (const construct of this.whole?.parts.get(entry.stack) ?? partOf(entry.stack)) {
       if (CfnResource.isCfnResource(construct)) {
         entry.add(this.records.get(construct) ?? this.create(construct, entry));
       } else if (construct instanceof CfnParameter) {
@@ -133,24 +129,6 @@ export class AppIndex {
       } else {
         entry.conditions.push(construct as CfnCondition);
       }
-    }
-  }
-
-  /** One stack's part of the tree: everything below it but other stacks (nested ones have their own). */
-  private walkStack(construct: IConstruct, entry: StackEntry): void {
-    for (const child of construct.node.children) {
-      if (Stack.isStack(child)) {
-        continue;
-      }
-      if (CfnResource.isCfnResource(child)) {
-        entry.add(this.records.get(child) ?? this.create(child, entry));
-      } else if (child instanceof CfnParameter) {
-        entry.parameters.push(child);
-      } else if (child instanceof CfnCondition) {
-        entry.conditions.push(child);
-      }
-      // Constructs may sit below an L1 too: walk every child.
-      this.walkStack(child, entry);
     }
   }
 
@@ -193,7 +171,7 @@ export class AppIndex {
       // Outputs, parameters and conditions are template elements; most constructs are not.
       if (construct instanceof CfnOutput) {
         whole.outputs.push(construct);
-      } else if (construct instanceof CfnParameter || construct instanceof CfnCondition) {
+      } else if (isPartOfStack(construct)) {
         part.push(construct);
       }
     }
@@ -261,6 +239,33 @@ interface WholeApp {
   exports?: Map<string, CfnOutput>;
 }
 
+/**
+ * A stack's own part of the tree, in construct order: the L1s, parameters and conditions below it
+ * but not below another stack (a nested stack has its own part).
+ */
+function partOf(stack: Stack): IConstruct[] {
+  const part: IConstruct[] = [];
+  const walk = (construct: IConstruct) => {
+    for (const child of construct.node.children) {
+      if (Stack.isStack(child)) {
+        continue;
+      }
+      if (CfnResource.isCfnResource(child) || isPartOfStack(child)) {
+        part.push(child);
+      }
+      // Constructs may sit below an L1 too: walk every child.
+      walk(child);
+    }
+  };
+  walk(stack);
+  return part;
+}
+
+/** Parameters and conditions (template elements, which most constructs are not) belong to a stack's part. */
+function isPartOfStack(construct: IConstruct): boolean {
+  return CfnElement.isCfnElement(construct) && (construct instanceof CfnParameter || construct instanceof CfnCondition);
+}
+
 /** Whether `construct` is `root` or below it. */
 function isWithin(construct: IConstruct, root: IConstruct): boolean {
   for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
@@ -269,102 +274,6 @@ function isWithin(construct: IConstruct, root: IConstruct): boolean {
     }
   }
   return false;
-}
-
-/** One stack's part of the index; also what values in its template can know (`StackFacts`). */
-class StackEntry implements StackFacts {
-  public readonly resources: ResourceRecord[] = [];
-  public readonly parameters: CfnParameter[] = [];
-  public readonly conditions: CfnCondition[] = [];
-  private readonly byType = new Map<string, ResourceRecord[]>();
-  private readonly logicalIds = new Map<string, Map<string, ResourceRecord>>();
-  private parameterIds?: Map<string, CfnParameter>;
-  private conditionIds?: Map<string, CfnCondition>;
-  private readonly expressions = new Map<string, unknown>();
-  private filled: boolean;
-
-  /**
-   * @param walk fills the lists from the stack's part of the tree (on first need); `undefined` for
-   * a stack outside the tree below the root, whose lists hold only the resources asked about.
-   */
-  constructor(public readonly stack: Stack, private readonly table: ReferenceTable, private readonly walk?: (stack: Stack) => void) {
-    this.filled = walk === undefined;
-  }
-
-  /** Whether the lists come from a walk of the stack (else from the resources asked about). */
-  public get walkable(): boolean {
-    return this.walk !== undefined;
-  }
-
-  /** Whether the lists are filled (or need no walk). */
-  public get isFilled(): boolean {
-    return this.filled;
-  }
-
-  /** Fills the lists from the stack's part of the tree, once. */
-  public fill(): void {
-    if (!this.filled) {
-      this.filled = true;
-      this.walk!(this.stack);
-    }
-  }
-
-
-  public add(record: ResourceRecord): void {
-    this.resources.push(record);
-    const list = this.byType.get(record.resource.cfnResourceType) ?? [];
-    list.push(record);
-    this.byType.set(record.resource.cfnResourceType, list);
-    this.logicalIds.delete(record.resource.cfnResourceType);
-  }
-
-  public ofType(type: string): readonly ResourceRecord[] {
-    this.fill();
-    return this.byType.get(type) ?? [];
-  }
-
-  public byLogicalId(logicalId: string, types: readonly string[]): ResourceRecord | undefined {
-    for (const type of types) {
-      let map = this.logicalIds.get(type);
-      if (map === undefined) {
-        map = new Map(this.ofType(type).map(r => [r.logicalId, r]));
-        this.logicalIds.set(type, map);
-      }
-      const found = map.get(logicalId);
-      if (found !== undefined) {
-        return found;
-      }
-    }
-    return undefined;
-  }
-
-  public isParameter(logicalId: string): boolean {
-    return this.parameterOf(logicalId) !== undefined;
-  }
-
-  public parameterOf(logicalId: string): CfnParameter | undefined {
-    this.fill();
-    if (this.parameterIds === undefined) {
-      this.parameterIds = new Map(this.parameters.map(p => [this.stack.resolve(p.logicalId) as string, p]));
-    }
-    return this.parameterIds.get(logicalId);
-  }
-
-  public pseudo(name: string): string | undefined {
-    return pseudoParameterOf(this.stack, name);
-  }
-
-  public conditionExpression(logicalId: string): unknown {
-    this.fill();
-    if (this.conditionIds === undefined) {
-      this.conditionIds = new Map(this.conditions.map(c => [this.stack.resolve(c.logicalId) as string, c]));
-    }
-    if (!this.expressions.has(logicalId)) {
-      const condition = this.conditionIds.get(logicalId);
-      this.expressions.set(logicalId, condition === undefined ? undefined : this.table.resolve(this.stack, condition.expression));
-    }
-    return this.expressions.get(logicalId);
-  }
 }
 
 /** The account and Region of a stack as `account/region`, `?` for a part known only at deploy time. */

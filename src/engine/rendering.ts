@@ -35,15 +35,15 @@ function isPlain(value: unknown): boolean {
  * A resource's properties as the L1 holds them, looked up by CloudFormation name: a typed L1 holds
  * `bucketEncryption`, a plain or included one `BucketEncryption`. The exact name wins, then the first
  * key (in the object's order) equal to it in any case. Which key that is depends only on the list of
- * keys, which every instance of a typed L1 class shares: it is worked out once per list (see
- * `PropertyNames`), not per read.
+ * keys, which every instance of a generated L1 class shares: for those it is worked out once per
+ * class (see `PropertyNames`), for others once per instance.
  */
 export class PropertyLookup {
   private lowerKeys?: ReadonlyMap<string, string>;
   /** Which key answers each name, for every instance of a generated L1 class (see `PropertyNames.fixedKeys`). */
   private readonly fixed?: Map<string, string | null>;
 
-  constructor(private readonly props: JsonObject, private readonly names: PropertyNames, private readonly shape: unknown) {
+  constructor(private readonly props: JsonObject, names: PropertyNames, shape: unknown) {
     this.fixed = names.fixedKeys(shape);
   }
 
@@ -67,20 +67,18 @@ export class PropertyLookup {
       return name;
     }
     if (this.lowerKeys === undefined) {
-      this.lowerKeys = this.names.lowerKeys(this.shape, Object.keys(props));
+      this.lowerKeys = lowerCaseKeys(Object.keys(props));
     }
     return this.lowerKeys.get(name.toLowerCase());
   }
 }
 
 /**
- * Each list of property keys met, by lower-case name, the first key with that name. Remembered per
- * L1 class (`shape`), for every evaluation (an app of 400 Stages has 400), and used for another
- * instance only if its list of keys is the very same, in the same order: a pure function of that
- * list, so sharing it cannot change a verdict.
+ * Which key answers each property name, remembered per generated L1 class for every evaluation
+ * (an app of 400 Stages has 400): a pure function of the class's fixed list of keys, so sharing it
+ * cannot change a verdict.
  */
 export class PropertyNames {
-  private static readonly shapes = new WeakMap<object, { readonly keys: readonly string[]; readonly lower: ReadonlyMap<string, string> }>();
   private static readonly fixed = new WeakMap<object, Map<string, string | null> | false>();
 
   /**
@@ -104,37 +102,18 @@ export class PropertyNames {
     return fixed === false ? undefined : fixed;
   }
 
-  public lowerKeys(shape: unknown, keys: readonly string[]): ReadonlyMap<string, string> {
-    const shapes = PropertyNames.shapes;
-    const cacheable = typeof shape === 'function' || (typeof shape === 'object' && shape !== null);
-    const known = cacheable ? shapes.get(shape as object) : undefined;
-    if (known !== undefined && sameKeys(known.keys, keys)) {
-      return known.lower;
-    }
-    const lower = new Map<string, string>();
-    for (const key of keys) {
-      const name = key.toLowerCase();
-      if (!lower.has(name)) {
-        lower.set(name, key);
-      }
-    }
-    if (cacheable && known === undefined) {
-      shapes.set(shape as object, { keys, lower });
-    }
-    return lower;
-  }
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) {
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      return false;
+/** By lower-case name, the first key (in the object's order) with that name. */
+function lowerCaseKeys(keys: readonly string[]): ReadonlyMap<string, string> {
+  const lower = new Map<string, string>();
+  for (const key of keys) {
+    const name = key.toLowerCase();
+    if (!lower.has(name)) {
+      lower.set(name, key);
     }
   }
-  return true;
+  return lower;
 }
 
 /** A resource as its template will show it: properties and condition, escape hatches applied. */

@@ -1,4 +1,4 @@
-import { Aspects, NestedStack, Stage } from 'aws-cdk-lib';
+import { Aspects, CfnCondition, CfnElement, CfnParameter, Fn, NestedStack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -40,6 +40,35 @@ describe('tree shapes', () => {
   test('a bucket whose parent is an L1 is judged by every front end', () => {
     expect(verdict(results, 'CEG-S3-1', 'Stack/Parent/Child/Resource')).toBe('non-compliant');
     expect(verdict(results, 'CEG-S3-1', 'Stack/Parent')).toBe('pass');
+  });
+});
+
+describe('a stack\'s lists (read from the whole-app walk or from the stack alone)', () => {
+  // A nested stack whose launch templates are found by logical ID (one of them created under an
+  // L1), through an Fn::If on a condition over a parameter of that nested stack: the stack's
+  // resources, parameters and conditions must all be listed, however the index was filled.
+  const results = runAll(app => {
+    const nested = new NestedStack(envStack(app, 'Parent'), 'Nested');
+    const choice = new CfnParameter(nested, 'Choice', { type: 'String', default: 'encrypted' });
+    const condition = new CfnCondition(nested, 'Encrypted', { expression: Fn.conditionEquals(choice.valueAsString, 'encrypted') });
+    const encrypted = new ec2.CfnLaunchTemplate(new Construct(nested, 'Group'), 'Encrypted', {
+      launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }] },
+    });
+    const bare = new ec2.CfnLaunchTemplate(encrypted, 'BareUnderL1', {
+      launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 8 } }] },
+    });
+    const id = (element: CfnElement) => nested.resolve(element.logicalId) as string;
+    new ec2.CfnInstance(nested, 'Either').addPropertyOverride('LaunchTemplate', {
+      LaunchTemplateId: { 'Fn::If': [id(condition), { Ref: id(encrypted) }, { Ref: id(bare) }] }, Version: '$Latest',
+    });
+    new ec2.CfnInstance(nested, 'EncryptedOnly').addPropertyOverride('LaunchTemplate', { LaunchTemplateId: { Ref: id(encrypted) }, Version: '$Latest' });
+  });
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('the branch with the template under an L1 fails in every front end', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Parent/Nested/Either')).toBe('non-compliant');
+  });
+  test('the template found by logical ID alone passes in every front end', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Parent/Nested/EncryptedOnly')).toBe('pass');
   });
 });
 

@@ -23,13 +23,21 @@ export function intrinsicName(value: unknown): string | undefined {
   if (!isJsonObject(value)) {
     return undefined;
   }
-  const keys = Object.keys(value);
-  if (keys.length !== 1) {
-    return undefined;
+  // The one own key, found without listing the keys: asked of nearly every value the gate reads.
+  let key: string | undefined;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) {
+      continue;
+    }
+    if (key !== undefined) {
+      return undefined;
+    }
+    key = k;
   }
-  const key = keys[0];
-  return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? key : undefined;
+  return key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::')) ? key : undefined;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** A field of a JSON object, by exact name, then case-insensitively (IAM keys are case-insensitive). */
 export function fieldOf(obj: unknown, name: string): unknown {
@@ -40,8 +48,11 @@ export function fieldOf(obj: unknown, name: string): unknown {
     return obj[name];
   }
   const lower = name.toLowerCase();
+  // Lower-casing keeps the length of a name in ASCII (every name the gate asks for), and no key of
+  // another length lower-cases to it: those are skipped without lower-casing them.
+  const ascii = ASCII.test(name);
   for (const key of Object.keys(obj)) {
-    if (key.toLowerCase() === lower) {
+    if ((!ascii || key.length === name.length) && key.toLowerCase() === lower) {
       return obj[key];
     }
   }

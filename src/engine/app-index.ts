@@ -35,7 +35,18 @@ export class AppIndex {
 
   /** The record of a resource (made on first use). */
   public recordOf(resource: CfnResource): ResourceRecord {
-    return this.records.get(resource) ?? this.add(resource, this.entryOf(resource.stack));
+    const record = this.records.get(resource);
+    if (record !== undefined) {
+      return record;
+    }
+    const entry = this.entryOf(resource.stack);
+    if (entry.walkable && !entry.isFilled && this.whole !== undefined) {
+      // The walk of the app has noted the stack's part: listing it now tells whether this
+      // resource was in the tree then, or was added after (then it is listed last).
+      entry.fill();
+    }
+    // Listed by the walk of its stack, whose records are made per type when asked for: not a late one.
+    return entry.lists(resource) ? this.create(resource, entry) : this.add(resource, entry);
   }
 
   /** The facts of one stack. */
@@ -59,11 +70,6 @@ export class AppIndex {
   /** The resources of one type in the whole app. */
   public allOfType(type: string): readonly ResourceRecord[] {
     return this.typeList(type);
-  }
-
-  /** The resources of one stack, in construct order. */
-  public resourcesOf(stack: Stack): readonly ResourceRecord[] {
-    return this.walked(stack).resources;
   }
 
   /** The resource of one of `types` with this logical ID in `stack`. */
@@ -99,7 +105,9 @@ export class AppIndex {
   private entryOf(stack: Stack): StackEntry {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
-      entry = new StackEntry(stack, this.table, isWithin(stack, this.root) ? () => this.fillStack(entry!) : undefined);
+      const made: StackEntry = new StackEntry(stack, this.table, resource => this.records.get(resource) ?? this.create(resource, made),
+        isWithin(stack, this.root) ? () => this.fillStack(made) : undefined);
+      entry = made;
       this.entries.set(stack, entry);
       if (!entry.walkable) {
         this.outsideStacks.push(stack);
@@ -121,9 +129,11 @@ export class AppIndex {
    * been made, else the part collected by walking the stack alone.
    */
   private fillStack(entry: StackEntry): void {
-    for (const construct of this.whole?.parts.get(entry.stack) ?? partOf(entry.stack)) {
+    const part = this.whole?.parts.get(entry.stack) ?? partOf(entry.stack);
+    for (let i = 0; i < part.length; i++) {
+      const construct = part[i];
       if (CfnResource.isCfnResource(construct)) {
-        entry.add(this.records.get(construct) ?? this.create(construct, entry));
+        entry.add(construct);
       } else if (construct instanceof CfnParameter) {
         entry.parameters.push(construct);
       } else {
@@ -175,9 +185,10 @@ export class AppIndex {
         part.push(construct);
       }
     }
-    // Constructs may sit below an L1 too: walk every child.
-    for (const child of construct.node.children) {
-      this.walkTree(child, part, whole);
+    // Constructs may sit below an L1 too: walk every child (an indexed loop: it runs once, unoptimized).
+    const children = construct.node.children;
+    for (let i = 0; i < children.length; i++) {
+      this.walkTree(children[i], part, whole);
     }
   }
 
@@ -203,7 +214,7 @@ export class AppIndex {
 
   /** A record made by a walk, which lists it itself. */
   private create(resource: CfnResource, entry: StackEntry): ResourceRecord {
-    const record = new ResourceRecord(resource, entry, this.table, this.names);
+    const record = new ResourceRecord(resource, entry, this.table, this.names, entry);
     this.records.set(resource, record);
     return record;
   }
@@ -214,7 +225,7 @@ export class AppIndex {
     // Outside the tree below the root, or added to it after its walk: listed last, in the order asked about.
     const late = entry.walkable && entry.isFilled;
     if (!entry.walkable || late) {
-      entry.add(record);
+      entry.add(resource);
     }
     if (!entry.walkable || (late && this.whole !== undefined)) {
       this.later.push(record);

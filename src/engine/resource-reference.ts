@@ -42,6 +42,7 @@ export class ReferenceTable {
   private readonly targets: CfnResource[] = [];
   private readonly ids = new Map<CfnResource, number>();
   private readonly resolver = new MarkingResolver(this);
+  private readonly singles = new Map<string, Reference | null>();
 
   /** The marker intrinsic for a reference to `target`. */
   public mark(target: CfnResource, attribute: string): JsonObject {
@@ -107,6 +108,22 @@ export class ReferenceTable {
   }
 
   /**
+   * The reference to an app resource that a string encodes all alone (`bucket.ref`), or `null` for
+   * any other string with a token in it. Remembered per string: one token string is read by every
+   * rule and resource that reads the value holding it.
+   */
+  private singleReference(value: string): Reference | null {
+    let reference = this.singles.get(value);
+    if (reference === undefined) {
+      const fragments = Tokenization.reverseString(value);
+      const token = fragments.length === 1 ? fragments.firstToken : undefined;
+      reference = token !== undefined && Reference.isReference(token) && CfnResource.isCfnResource(token.target) ? token : null;
+      this.singles.set(value, reference);
+    }
+    return reference;
+  }
+
+  /**
    * `value` resolved when its only tokens are strings that are one reference each to an app
    * resource, inside plain objects and lists; else `NOT_LIGHT`. Same result as CDK's resolver
    * (with `MarkingResolver`): a copy, references marked, `undefined` values and elements dropped
@@ -118,10 +135,8 @@ export class ReferenceTable {
         if (!value.includes('Token[')) {
           return isStringifiedNumberToken(value) ? NOT_LIGHT : value;
         }
-        const fragments = Tokenization.reverseString(value);
-        const token = fragments.length === 1 ? fragments.firstToken : undefined;
-        return token !== undefined && Reference.isReference(token) && CfnResource.isCfnResource(token.target)
-          ? this.mark(token.target, token.displayName) : NOT_LIGHT;
+        const reference = this.singleReference(value);
+        return reference === null ? NOT_LIGHT : this.mark(reference.target as CfnResource, reference.displayName);
       }
       case 'boolean':
         return value;
@@ -138,10 +153,8 @@ export class ReferenceTable {
         if (Array.isArray(value)) {
           const out: unknown[] = [];
           for (const item of value) {
-            if (typeof item === 'string' && item.includes('Token[') && Tokenization.reverseString(item).length !== 1) {
-              // A list token (`Fn::GetAZs` and friends) or a string of several pieces: CDK's.
-              return NOT_LIGHT;
-            }
+            // A list token (`Fn::GetAZs` and friends) or a string of several pieces is not one
+            // reference: CDK's resolver takes the whole value.
             const resolved = item === undefined ? undefined : this.resolveReferences(item, keepUndefined, depth + 1);
             if (resolved === NOT_LIGHT) {
               return NOT_LIGHT;
@@ -188,7 +201,9 @@ function mayHoldToken(value: unknown, depth = 0): boolean {
       // turned into a string reads `-1.888...e+289`, which CDK's resolver resolves too.
       return value.includes('Token[') || isStringifiedNumberToken(value);
     case 'number':
-      return Token.isUnresolved(value);
+      // Number tokens are encoded as huge negative doubles: CDK's own range test rules most
+      // numbers out without decoding them.
+      return !(value > -1e287 && value < 1e287) && Token.isUnresolved(value);
     case 'boolean':
       return false;
     case 'undefined':
@@ -201,7 +216,13 @@ function mayHoldToken(value: unknown, depth = 0): boolean {
         return true;
       }
       if (Array.isArray(value)) {
-        return value.some(v => mayHoldToken(v, depth + 1));
+        for (let i = 0; i < value.length; i++) {
+          // Holes of a sparse list (escape hatches on `List.1.Key` make them) hold nothing.
+          if (i in value && mayHoldToken(value[i], depth + 1)) {
+            return true;
+          }
+        }
+        return false;
       }
       if (!isJsonObject(value)) {
         return true;

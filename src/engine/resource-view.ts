@@ -9,6 +9,11 @@ import { cfnPropertiesOf, rawOverridesOf } from '../private/cdk-internals';
 
 const NOT_READ = Symbol('not read');
 
+/** Where the readers of a stack's values come from, one per world (a stack's index entry). */
+export interface ValueReaders {
+  valuesIn(world: World): DeployValues;
+}
+
 /** What the gate holds about one resource for a whole evaluation: rendered once, viewed per world. */
 export class ResourceRecord {
   private rendered?: RenderedResource;
@@ -25,6 +30,8 @@ export class ResourceRecord {
     private readonly table: ReferenceTable,
     /** Shared by the records of one evaluation. */
     private readonly names: PropertyNames = new PropertyNames(),
+    /** The readers of the stack's values, shared by its resources (else one per view). */
+    private readonly readers: ValueReaders = { valuesIn: world => new DeployValues(facts, world, table) },
   ) {}
 
   public get stack(): Stack {
@@ -77,12 +84,12 @@ export class ResourceRecord {
   public in(world: World): ResourceView {
     if (world.key === '') {
       // The world without conditions, the only one of most templates: no map needed.
-      return this.plain ?? (this.plain = new ResourceView(this, world, new DeployValues(this.facts, world, this.table)));
+      return this.plain ?? (this.plain = new ResourceView(this, world, this.readers.valuesIn(world)));
     }
     const views = this.views ?? (this.views = new Map());
     let view = views.get(world.key);
     if (view === undefined) {
-      view = new ResourceView(this, world, new DeployValues(this.facts, world, this.table));
+      view = new ResourceView(this, world, this.readers.valuesIn(world));
       views.set(world.key, view);
     }
     return view;

@@ -1,25 +1,37 @@
-import { CfnCondition, CfnParameter, Stack } from 'aws-cdk-lib';
-import { pseudoParameterOf, StackFacts } from './deploy-values';
+import { CfnCondition, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { DeployValues, pseudoParameterOf, StackFacts } from './deploy-values';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
+import { World } from './worlds';
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
 export class StackEntry implements StackFacts {
-  public readonly resources: ResourceRecord[] = [];
   public readonly parameters: CfnParameter[] = [];
   public readonly conditions: CfnCondition[] = [];
+  /** The stack's L1s by type, in order; their records are made when a lookup asks for the type. */
+  private readonly resourcesByType = new Map<string, CfnResource[]>();
+  private readonly listed = new Set<CfnResource>();
   private readonly byType = new Map<string, ResourceRecord[]>();
   private readonly logicalIds = new Map<string, Map<string, ResourceRecord>>();
   private parameterIds?: Map<string, CfnParameter>;
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
+  private readonly readers = new Map<string, DeployValues>();
   private filled: boolean;
 
   /**
    * @param walk fills the lists from the stack's part of the tree (on first need); `undefined` for
    * a stack outside the tree below the root, whose lists hold only the resources asked about.
    */
-  constructor(public readonly stack: Stack, private readonly table: ReferenceTable, private readonly walk?: (stack: Stack) => void) {
+  /**
+   * @param recordOf the index's record of one of the stack's resources (made on first use).
+   */
+  constructor(
+    public readonly stack: Stack,
+    private readonly table: ReferenceTable,
+    private readonly recordOf: (resource: CfnResource) => ResourceRecord,
+    private readonly walk?: (stack: Stack) => void,
+  ) {
     this.filled = walk === undefined;
   }
 
@@ -42,17 +54,35 @@ export class StackEntry implements StackFacts {
   }
 
 
-  public add(record: ResourceRecord): void {
-    this.resources.push(record);
-    const list = this.byType.get(record.resource.cfnResourceType) ?? [];
-    list.push(record);
-    this.byType.set(record.resource.cfnResourceType, list);
-    this.logicalIds.delete(record.resource.cfnResourceType);
+  /** Lists a resource of the stack, after those listed before it (its record is made when asked for). */
+  public add(resource: CfnResource): void {
+    this.listed.add(resource);
+    const type = resource.cfnResourceType;
+    const resources = this.resourcesByType.get(type);
+    if (resources === undefined) {
+      this.resourcesByType.set(type, [resource]);
+    } else {
+      resources.push(resource);
+    }
+    // A type already asked about has its records listed: the new one joins them.
+    this.byType.get(type)?.push(this.recordOf(resource));
+    this.logicalIds.delete(type);
+  }
+
+  /** Whether the resource is listed (its record may not be made yet). */
+  public lists(resource: CfnResource): boolean {
+    return this.listed.has(resource);
   }
 
   public ofType(type: string): readonly ResourceRecord[] {
     this.fill();
-    return this.byType.get(type) ?? [];
+    let records = this.byType.get(type);
+    if (records === undefined) {
+      const resources = this.resourcesByType.get(type);
+      records = resources === undefined ? [] : resources.map(this.recordOf);
+      this.byType.set(type, records);
+    }
+    return records;
   }
 
   public byLogicalId(logicalId: string, types: readonly string[]): ResourceRecord | undefined {
@@ -80,6 +110,19 @@ export class StackEntry implements StackFacts {
       this.parameterIds = new Map(this.parameters.map(p => [this.stack.resolve(p.logicalId) as string, p]));
     }
     return this.parameterIds.get(logicalId);
+  }
+
+  /**
+   * The reader of this stack's values in one world. It holds nothing of any one resource, so all
+   * the resources of the stack share it: fewer objects that live as long as the evaluation.
+   */
+  public valuesIn(world: World): DeployValues {
+    let values = this.readers.get(world.key);
+    if (values === undefined) {
+      values = new DeployValues(this, world, this.table);
+      this.readers.set(world.key, values);
+    }
+    return values;
   }
 
   public pseudo(name: string): string | undefined {

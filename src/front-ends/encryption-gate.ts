@@ -26,11 +26,15 @@ export class EncryptionGate {
     const selection = new RuleSelection(RULES, options);
     const evaluation = new Evaluation(scope.node.root, selection);
     const findings: Finding[] = [];
-    for (const resource of evaluation.index.constructsOf(scope)) {
+    const constructs = evaluation.index.constructsOf(scope);
+    for (let i = 0; i < constructs.length; i++) {
+      const resource = constructs[i];
       if (!CfnResource.isCfnResource(resource)) {
         continue;
       }
-      for (const rule of selection.rulesFor(resource.cfnResourceType)) {
+      const rules = selection.rulesFor(resource.cfnResourceType);
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r];
         const verdict = evaluation.judge(rule, resource);
         if (verdict !== undefined) {
           findings.push(toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, selection));

@@ -125,6 +125,7 @@ export class EnforceEncryption implements IAspect {
 class Reach {
   private readonly next = new Map<EnforceEncryption, Reach>();
   private readonly rules = new Map<string, readonly Rule[]>();
+  private readonly roots = new WeakMap<IConstruct, IConstruct>();
   private readonly selections: readonly RuleSelection[];
   public readonly settings: RuleSettings;
   public readonly levels: LevelPolicy;
@@ -139,6 +140,20 @@ class Reach {
     this.levels = aspects.length === 1 ? selections[0] : {
       levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
     };
+  }
+
+  /**
+   * The App, or the Stage whose own synthesis validates this resource: worked out once per stack
+   * (a construct never moves in the tree), not once per resource.
+   */
+  public synthesisRootOf(resource: CfnResource): IConstruct {
+    const stack = resource.stack;
+    let root = this.roots.get(stack);
+    if (root === undefined) {
+      root = Stage.of(stack) ?? resource.node.root;
+      this.roots.set(stack, root);
+    }
+    return root;
   }
 
   /** These Aspects and one more (the same object when it is one of them already). */
@@ -168,7 +183,7 @@ class Reach {
 /** Judges a resource with every Aspect that reached it, and annotates it. */
 function judgeReached(resource: CfnResource, reach: Reach): string[] {
   const errors: string[] = [];
-  const root = synthesisRootOf(resource);
+  const root = reach.synthesisRootOf(resource);
   for (const finding of findingsOfReached(resource, reach, root)) {
     if (annotate(resource, finding)) {
       errors.push(finding.message);
@@ -178,7 +193,7 @@ function judgeReached(resource: CfnResource, reach: Reach): string[] {
     // A failing synthesis writes no assembly, so the CLI would show no warning annotation: list
     // every warning of this synthesis with its first error, so that one run shows every level.
     const warnings = root.node.findAll()
-      .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && synthesisRootOf(c) === root)
+      .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && reach.synthesisRootOf(c) === root)
       .flatMap(c => {
         const reached = (c as { [REACHED_BY]?: Reach })[REACHED_BY];
         return reached === undefined ? [] : findingsOfReached(c, reached, root).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
@@ -189,11 +204,6 @@ function judgeReached(resource: CfnResource, reach: Reach): string[] {
     }
   }
   return errors;
-}
-
-/** The App, or the Stage whose own synthesis validates this resource. */
-function synthesisRootOf(resource: CfnResource): IConstruct {
-  return Stage.of(resource.stack) ?? resource.node.root;
 }
 
 /** The findings on a resource under the combined options of every Aspect that reached it. */

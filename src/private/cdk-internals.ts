@@ -1,4 +1,5 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct, MetadataEntry } from 'constructs';
 
 /**
  * Every use of an aws-cdk-lib member that is not public API, in one place. A CDK release that
@@ -33,6 +34,20 @@ export function cfnPropertiesOf(resource: CfnResource): { [key: string]: unknown
 export function renderPropertiesOf(resource: CfnResource, resolved: { [key: string]: unknown }): { [key: string]: unknown } | undefined {
   const render = internals(resource).renderProperties;
   return typeof render === 'function' ? render.call(resource, resolved) : resolved;
+}
+
+interface NodeInternals {
+  /** The metadata entries, in the order they were added (absent until the first one). */
+  readonly _metadata?: MetadataEntry[];
+}
+
+/**
+ * A construct's metadata entries, read without the copy `node.metadata` makes on every read: the
+ * gate looks for acknowledgements on every construct of the app. Not to be modified.
+ */
+export function metadataOf(construct: IConstruct): readonly MetadataEntry[] {
+  const node = construct.node as unknown as NodeInternals;
+  return Array.isArray(node._metadata) ? node._metadata : construct.node.metadata;
 }
 
 /** Whether the stack was created with `crossRegionReferences: true`. */

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { metadataOf } from '../private/cdk-internals';
 
 /**
  * Namespaces under which an acknowledgement of our rule IDs is accepted. `Validations.acknowledge`
@@ -21,7 +22,7 @@ export interface Acknowledgement {
  */
 export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
   for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
-    for (const entry of node.node.metadata) {
+    for (const entry of metadataOf(node)) {
       if (entry.type !== acknowledgedRulesKey() || typeof entry.data !== 'object' || entry.data === null) {
         continue;
       }
@@ -58,10 +59,18 @@ function matches(acknowledgedId: string, ruleId: string): boolean {
  * The gate's rule IDs (`CEG-...`) that `Validations.acknowledge` names on this construct but no
  * rule has: a typo there would otherwise hide nothing and say nothing.
  */
-export function unknownAcknowledgedRules(construct: IConstruct, known: ReadonlySet<string>): string[] {
-  const unknown: string[] = [];
-  for (const entry of construct.node.metadata) {
-    if (entry.type !== acknowledgedRulesKey() || typeof entry.data !== 'object' || entry.data === null) {
+export function unknownAcknowledgedRules(construct: IConstruct, known: ReadonlySet<string>): readonly string[] {
+  // Asked of every construct of the app, nearly all without an acknowledgement: an indexed loop
+  // and no allocation until one is found keep it cheap before the code is optimized.
+  const entries = metadataOf(construct);
+  if (entries.length === 0) {
+    return NONE;
+  }
+  const key = acknowledgedRulesKey();
+  let unknown: string[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry.type !== key || typeof entry.data !== 'object' || entry.data === null) {
       continue;
     }
     for (const id of Object.keys(entry.data as Record<string, unknown>)) {
@@ -69,9 +78,11 @@ export function unknownAcknowledgedRules(construct: IConstruct, known: ReadonlyS
       const ruleId = separator < 0 ? id : id.slice(separator + 2);
       const namespace = separator < 0 ? 'annotation' : id.slice(0, separator).toLowerCase();
       if (/^CEG-/i.test(ruleId) && ACCEPTED_NAMESPACES.includes(namespace) && !known.has(ruleId)) {
-        unknown.push(ruleId);
+        (unknown ??= []).push(ruleId);
       }
     }
   }
-  return unknown;
+  return unknown ?? NONE;
 }
+
+const NONE: readonly string[] = [];

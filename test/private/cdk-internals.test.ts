@@ -2,9 +2,10 @@
  * Pins every aws-cdk-lib member we use that is not public API (src/private/cdk-internals.ts):
  * an upgrade that renames one fails here, loudly, instead of changing verdicts quietly.
  */
-import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { cfnPropertiesOf, hasCrossRegionReferences, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
+import { Construct } from 'constructs';
+import { cfnPropertiesOf, hasCrossRegionReferences, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
 
 test('rawOverrides records escape hatches, deletions as undefined', () => {
@@ -56,4 +57,15 @@ test('the error classes we throw exist and are recognised as validation errors',
   const scope = new Stack(newApp(), 'S');
   expect(new ValidationError('X' as never, 'm', scope)).toBeInstanceOf(Error);
   expect(new UnscopedValidationError('X' as never, 'm')).toBeInstanceOf(Error);
+});
+
+test('a construct\'s metadata entries are read as node.metadata gives them, without a copy', () => {
+  const stack = newStack(newApp());
+  const plain = new Construct(stack, 'Plain');
+  expect(metadataOf(plain)).toEqual([]);
+  Validations.of(plain).acknowledge({ id: 'CEG-S3-1', reason: 'because' });
+  plain.node.addMetadata('custom', { a: 1 });
+  expect(metadataOf(plain)).toEqual(plain.node.metadata);
+  expect(metadataOf(plain).map(e => e.type)).toEqual([Validations.ACKNOWLEDGED_RULES_METADATA_KEY, 'custom']);
+  expect(metadataOf(plain)).toBe(metadataOf(plain));
 });

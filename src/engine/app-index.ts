@@ -5,6 +5,8 @@ import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { StackEntry } from './stack-entry';
+import { Fork, World } from './worlds';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /**
  * Everything the gate looks up, for the whole app: every stack (nested stacks and Stages at any
@@ -106,7 +108,8 @@ export class AppIndex {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
       const made: StackEntry = new StackEntry(stack, this.table, resource => this.records.get(resource) ?? this.create(resource, made),
-        isWithin(stack, this.root) ? () => this.fillStack(made) : undefined);
+        isWithin(stack, this.root) ? () => this.fillStack(made) : undefined,
+        stack.nestedStackResource === undefined ? undefined : logicalId => this.passedByParent(stack, logicalId));
       entry = made;
       this.entries.set(stack, entry);
       if (!entry.walkable) {
@@ -115,6 +118,28 @@ export class AppIndex {
       }
     }
     return entry;
+  }
+
+  /**
+   * The literal the parent passes to a nested stack's parameter (its `AWS::CloudFormation::Stack`
+   * resource's `Parameters`, as the parent's template will show them), when it is the same in every
+   * world of the parent; else `undefined`: the deployment tells.
+   */
+  private passedByParent(stack: Stack, logicalId: string): string | undefined {
+    const resource = stack.nestedStackResource;
+    if (resource === undefined || !CfnResource.isCfnResource(resource)) {
+      return undefined;
+    }
+    try {
+      const value = this.recordOf(resource).in(World.EMPTY).read('Parameters', logicalId);
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+    } catch (e) {
+      if (e instanceof Fork) {
+        // It depends on a condition of the parent's template.
+        return undefined;
+      }
+      throw e;
+    }
   }
 
   /** The entry of a stack with its lists filled. */
@@ -165,9 +190,10 @@ export class AppIndex {
     if (CfnResource.isCfnResource(construct)) {
       if (part !== undefined) {
         part.push(construct);
-        const list = whole.resources.get(construct.cfnResourceType);
+        const type = templateTypeOf(construct);
+        const list = whole.resources.get(type);
         if (list === undefined) {
-          whole.resources.set(construct.cfnResourceType, [construct]);
+          whole.resources.set(type, [construct]);
         } else {
           list.push(construct);
         }
@@ -203,7 +229,7 @@ export class AppIndex {
       // In the tree, a resource's stack is the closest stack above it: its own `stack`.
       list = (app.resources.get(type) ?? []).map(resource => this.records.get(resource) ?? this.create(resource, this.entryOf(resource.stack)));
       for (const record of this.later) {
-        if (record.resource.cfnResourceType === type) {
+        if (templateTypeOf(record.resource) === type) {
           list.push(record);
         }
       }
@@ -229,7 +255,7 @@ export class AppIndex {
     }
     if (!entry.walkable || (late && this.whole !== undefined)) {
       this.later.push(record);
-      this.whole?.byType.get(resource.cfnResourceType)?.push(record);
+      this.whole?.byType.get(templateTypeOf(resource))?.push(record);
     }
     return record;
   }

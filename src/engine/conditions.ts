@@ -54,6 +54,14 @@ export class Conditions {
           : intrinsicName(b) === 'Ref' && isLiteral(a) ? (b as JsonObject).Ref : undefined;
         if (typeof parameter === 'string') {
           const literal = String(intrinsicName(a) === 'Ref' ? b : a);
+          // Its AllowedValues bound what it can be: outside them, never; the only one, always.
+          const allowed = this.facts.allowedValues(parameter);
+          if (allowed !== undefined && !allowed.includes(literal)) {
+            return false;
+          }
+          if (allowed !== undefined && allowed.length === 1) {
+            return true;
+          }
           const prefix = `${this.facts.stack.node.path}#parameter:${parameter}=`;
           if (this.world.valueOf(prefix + literal) === undefined && this.world.anyTrue(prefix)) {
             return false;

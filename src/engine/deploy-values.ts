@@ -104,7 +104,10 @@ export class DeployValues {
     const args = v[fn];
     switch (fn) {
       case 'Ref':
-        return typeof args === 'string' && args.startsWith('AWS::') ? this.facts.pseudo(args) ?? v : v;
+        if (typeof args !== 'string') {
+          return v;
+        }
+        return (args.startsWith('AWS::') ? this.facts.pseudo(args) : this.facts.parameterValue(args)) ?? v;
       case 'Fn::Join': {
         const [delimiter, parts] = Array.isArray(args) ? args : [];
         const list = this.deep(parts);

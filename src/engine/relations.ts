@@ -8,6 +8,7 @@ import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, World } from './worlds';
 import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /**
  * How resources find each other: forwards (the launch template of an instance) and backwards (the
@@ -33,7 +34,7 @@ export class Relations {
       return unknown(`${what} leads through more than 8 exports`);
     }
     if (isResourceReference(value)) {
-      if (spec.types.includes(value.target.cfnResourceType)) {
+      if (spec.types.includes(templateTypeOf(value.target))) {
         return known(this.index.recordOf(value.target));
       }
       return unknown(`${what} refers to ${value.target.node.path}, which is not a ${spec.noun}`);
@@ -162,7 +163,7 @@ export class Relations {
     for (const name of path.slice(1)) {
       raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
     }
-    const targets = this.table.referencesIn(raw).filter(t => spec.types.includes(t.cfnResourceType)).map(t => this.index.recordOf(t));
+    const targets = this.table.referencesIn(raw).filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
     if (targets.length > 0) {
       return targets;
     }

@@ -5,7 +5,7 @@ import { ReferenceTable } from './resource-reference';
 import { readBoolean, readList, readObject, readString, Reading } from './values';
 import { World } from './worlds';
 import { fieldOf, intrinsicName } from '../aws/json';
-import { cfnPropertiesOf, rawOverridesOf } from '../private/cdk-internals';
+import { cfnPropertiesOf, rawOverridesOf, templateTypeOf } from '../private/cdk-internals';
 
 const NOT_READ = Symbol('not read');
 
@@ -119,7 +119,7 @@ export class ResourceView {
 
   /** The CloudFormation resource type. */
   public get type(): string {
-    return this.record.resource.cfnResourceType;
+    return templateTypeOf(this.record.resource);
   }
 
   /** The construct path of the L1. */

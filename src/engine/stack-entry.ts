@@ -1,8 +1,9 @@
-import { CfnCondition, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { DeployValues, pseudoParameterOf, StackFacts } from './deploy-values';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { World } from './worlds';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
 export class StackEntry implements StackFacts {
@@ -17,6 +18,7 @@ export class StackEntry implements StackFacts {
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
   private readonly readers = new Map<string, DeployValues>();
+  private readonly passed = new Map<string, string | undefined>();
   private filled: boolean;
 
   /**
@@ -25,12 +27,14 @@ export class StackEntry implements StackFacts {
    */
   /**
    * @param recordOf the index's record of one of the stack's resources (made on first use).
+   * @param passedByParent the literal a parent stack passes to one of this (nested) stack's parameters.
    */
   constructor(
     public readonly stack: Stack,
     private readonly table: ReferenceTable,
     private readonly recordOf: (resource: CfnResource) => ResourceRecord,
     private readonly walk?: (stack: Stack) => void,
+    private readonly passedByParent?: (logicalId: string) => string | undefined,
   ) {
     this.filled = walk === undefined;
   }
@@ -57,7 +61,7 @@ export class StackEntry implements StackFacts {
   /** Lists a resource of the stack, after those listed before it (its record is made when asked for). */
   public add(resource: CfnResource): void {
     this.listed.add(resource);
-    const type = resource.cfnResourceType;
+    const type = templateTypeOf(resource);
     const resources = this.resourcesByType.get(type);
     if (resources === undefined) {
       this.resourcesByType.set(type, [resource]);
@@ -123,6 +127,22 @@ export class StackEntry implements StackFacts {
       this.readers.set(world.key, values);
     }
     return values;
+  }
+
+  public parameterValue(logicalId: string): string | undefined {
+    if (!this.passed.has(logicalId)) {
+      const parameter = this.parameterOf(logicalId);
+      const type = parameter?.type ?? 'String';
+      // A list parameter splits what it is given, and an SSM or AWS-specific type resolves it at
+      // deploy time: only a String or Number is the literal itself.
+      this.passed.set(logicalId, parameter !== undefined && (type === 'String' || type === 'Number') ? this.passedByParent?.(logicalId) : undefined);
+    }
+    return this.passed.get(logicalId);
+  }
+
+  public allowedValues(logicalId: string): readonly string[] | undefined {
+    const allowed = this.parameterOf(logicalId)?.allowedValues;
+    return Array.isArray(allowed) && allowed.length > 0 && allowed.every(v => typeof v === 'string' && !Token.isUnresolved(v)) ? allowed : undefined;
   }
 
   public pseudo(name: string): string | undefined {

@@ -7,4 +7,11 @@ export interface StackFacts {
   pseudo(name: string): string | undefined;
   /** The resolved expression of the condition with this logical ID, if the stack defines it. */
   conditionExpression(logicalId: string): unknown;
+  /**
+   * The value a `String` or `Number` parameter has whatever happens at deploy time: the literal a
+   * parent stack passes to a nested stack. `undefined` when only the deployment tells.
+   */
+  parameterValue(logicalId: string): string | undefined;
+  /** The literals a parameter may take (its `AllowedValues`), if it is a parameter with such a list. */
+  allowedValues(logicalId: string): readonly string[] | undefined;
 }

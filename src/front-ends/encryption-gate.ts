@@ -4,6 +4,7 @@ import { Evaluation } from '../engine/evaluation';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { EncryptionGateOptions } from '../gate/options';
+import { templateTypeOf } from '../private/cdk-internals';
 import { assertCdkVersion } from '../private/cdk-version';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
@@ -32,7 +33,7 @@ export class EncryptionGate {
       if (!CfnResource.isCfnResource(resource)) {
         continue;
       }
-      const rules = selection.rulesFor(resource.cfnResourceType);
+      const rules = selection.rulesFor(templateTypeOf(resource));
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
         const verdict = evaluation.judge(rule, resource);

@@ -8,6 +8,7 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { ACKNOWLEDGED_FINDING_METADATA, AcknowledgedFindingData } from '../gate/report-metadata';
+import { templateTypeOf } from '../private/cdk-internals';
 import { assertCdkVersion } from '../private/cdk-version';
 import { unknownAcknowledgedRules } from '../report/acknowledgements';
 import { LevelPolicy, toFinding } from '../report/findings';
@@ -52,7 +53,7 @@ export class EnforceEncryption implements IAspect {
         `Validations.acknowledge names ${ruleId}, which is no rule of cdk-encryption-guard, so it acknowledges nothing. Known rules: ${[...KNOWN_RULE_IDS].join(', ')}.`);
     }
     if (CfnResource.isCfnResource(node)) {
-      if (this.selection.rulesFor(node.cfnResourceType).length > 0) {
+      if (this.selection.rulesFor(templateTypeOf(node)).length > 0) {
         this.reach(node);
       }
     } else if (Stage.isStage(node)) {
@@ -94,7 +95,7 @@ export class EnforceEncryption implements IAspect {
     const visit = (construct: IConstruct) => {
       if (CfnResource.isCfnResource(construct)) {
         const reached = (construct as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined;
-        for (const rule of this.selection.rulesFor(construct.cfnResourceType)) {
+        for (const rule of this.selection.rulesFor(templateTypeOf(construct))) {
           const verdict = evaluation.judge(rule, construct);
           if (verdict === undefined) {
             continue;
@@ -211,7 +212,7 @@ function judgeReached(resource: CfnResource, reach: Reach): string[] {
 
 /** The findings on a resource under the combined options of every Aspect that reached it. */
 function findingsOfReached(resource: CfnResource, reach: Reach, root: IConstruct): Finding[] {
-  const rules = reach.rulesFor(resource.cfnResourceType);
+  const rules = reach.rulesFor(templateTypeOf(resource));
   if (rules.length === 0) {
     return [];
   }

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct, MetadataEntry } from 'constructs';
 
 /**
@@ -23,6 +23,23 @@ function internals(resource: CfnResource): CfnResourceInternals {
 /** The escape hatches recorded on a resource, or an empty object. */
 export function rawOverridesOf(resource: CfnResource): { [key: string]: unknown } {
   return internals(resource).rawOverrides ?? {};
+}
+
+/**
+ * The resource type the template will show: the L1's own, unless an escape hatch replaces it
+ * (`addOverride('Type', ...)`). CloudFormation takes only a literal string there; an override that
+ * renders anything else leaves a template it refuses, so the L1's own type stands.
+ */
+export function templateTypeOf(resource: CfnResource): string {
+  const overrides = rawOverridesOf(resource);
+  if (!Object.prototype.hasOwnProperty.call(overrides, 'Type')) {
+    return resource.cfnResourceType;
+  }
+  let type = overrides.Type;
+  if (Token.isUnresolved(type)) {
+    type = Stack.of(resource).resolve(type);
+  }
+  return typeof type === 'string' && type !== '' ? type : resource.cfnResourceType;
 }
 
 /** The properties of a resource as the L1 holds them (camelCase for typed L1s). */

@@ -3,6 +3,7 @@ import type { Judgement } from '../engine/evaluation';
 import type { Rule } from '../engine/rule';
 import { Finding, FindingKind } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /** The level each rule's findings get under the options in force. */
 export interface LevelPolicy {
@@ -32,7 +33,7 @@ export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
     constructPath: record.resource.node.path,
     stackPath,
     logicalId: record.logicalId,
-    resourceType: record.resource.cfnResourceType,
+    resourceType: templateTypeOf(record.resource),
     location: verdict.location,
     acknowledged: acknowledgement !== undefined,
     acknowledgementReason: acknowledgement?.reason,

@@ -4,6 +4,7 @@ import { environmentOf } from '../engine/app-index';
 import { isResourceReference, ResourceReference } from '../engine/resource-reference';
 import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
 import { intrinsicName, JsonObject, readString } from '../engine/values';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /** The CloudFormation types of keys a customer manages. */
 const KEY_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'];
@@ -38,7 +39,7 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
 /** The first reference to a KMS key or alias of the app inside a value. */
 export function appKeyIn(value: unknown): ResourceReference | undefined {
   if (isResourceReference(value)) {
-    return KEY_TYPES.includes(value.target.cfnResourceType) ? value : undefined;
+    return KEY_TYPES.includes(templateTypeOf(value.target)) ? value : undefined;
   }
   if (Array.isArray(value)) {
     for (const item of value) {

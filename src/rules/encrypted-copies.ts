@@ -1,4 +1,5 @@
 import { isResourceReference } from '../engine/resource-reference';
+import { templateTypeOf } from '../private/cdk-internals';
 
 /**
  * Whether a snapshot identifier names an `EncryptedSnapshotCopy` of the app: the copy exists only
@@ -6,5 +7,5 @@ import { isResourceReference } from '../engine/resource-reference';
  * encrypted (its custom resource waits for that before CloudFormation goes on).
  */
 export function isEncryptedCopy(snapshot: unknown): boolean {
-  return isResourceReference(snapshot) && snapshot.target.cfnResourceType === 'Custom::EncryptedSnapshotCopy';
+  return isResourceReference(snapshot) && templateTypeOf(snapshot.target) === 'Custom::EncryptedSnapshotCopy';
 }

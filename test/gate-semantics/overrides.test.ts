@@ -83,3 +83,31 @@ function cdkSize() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('aws-cdk-lib').Size.gibibytes(1);
 }
+
+describe('an escape hatch on Type: the resource is judged as the type the template shows', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    // A plain L1 of another type turned into an unencrypted volume.
+    const topic = new CfnResource(stack, 'WasTopic', { type: 'AWS::SNS::Topic', properties: { AvailabilityZone: 'eu-west-1a', Size: 1 } });
+    topic.addOverride('Type', 'AWS::EC2::Volume');
+    // A typed bucket turned into a volume, its properties replaced.
+    const bucket = new s3.CfnBucket(stack, 'WasBucket');
+    bucket.addOverride('Type', 'AWS::EC2::Volume');
+    bucket.addOverride('Properties', { AvailabilityZone: 'eu-west-1a', Size: 1 });
+    // The type given by a Lazy renders what it produces; an encrypted one passes.
+    const lazy = new CfnResource(stack, 'LazyType', { type: 'AWS::SNS::Topic', properties: { AvailabilityZone: 'eu-west-1a', Size: 1, Encrypted: true } });
+    lazy.addOverride('Type', Lazy.string({ produce: () => 'AWS::EC2::Volume' }));
+    // CloudFormation takes only a literal type: an intrinsic there leaves the L1's own type.
+    const intrinsic = new ec2.CfnVolume(stack, 'IntrinsicType', { availabilityZone: 'eu-west-1a', size: 1 });
+    intrinsic.addOverride('Type', { 'Fn::Join': ['', ['AWS::SNS::', 'Topic']] });
+  });
+
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('the rules of the rendered type run, those of the L1\'s own do not', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/WasTopic')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/WasBucket')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-S3-1', 'Stack/WasBucket')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/LazyType')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/IntrinsicType')).toBe('non-compliant');
+  });
+});

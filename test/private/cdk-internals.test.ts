@@ -5,7 +5,7 @@
 import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cfnPropertiesOf, hasCrossRegionReferences, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf } from '../../src/private/cdk-internals';
+import { cfnPropertiesOf, hasCrossRegionReferences, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, templateTypeOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
 
 test('rawOverrides records escape hatches, deletions as undefined', () => {
@@ -68,4 +68,17 @@ test('a construct\'s metadata entries are read as node.metadata gives them, with
   expect(metadataOf(plain)).toEqual(plain.node.metadata);
   expect(metadataOf(plain).map(e => e.type)).toEqual([Validations.ACKNOWLEDGED_RULES_METADATA_KEY, 'custom']);
   expect(metadataOf(plain)).toBe(metadataOf(plain));
+});
+
+test('the template\'s type is the L1\'s own unless an escape hatch replaces it with a string', () => {
+  const stack = newStack(newApp());
+  const bucket = new s3.CfnBucket(stack, 'Bucket');
+  expect(templateTypeOf(bucket)).toBe('AWS::S3::Bucket');
+  bucket.addOverride('Type', 'AWS::EC2::Volume');
+  expect(templateTypeOf(bucket)).toBe('AWS::EC2::Volume');
+  expect((stack.resolve((bucket as any)._toCloudFormation()) as any).Resources[stack.resolve(bucket.logicalId)].Type).toBe('AWS::EC2::Volume');
+  bucket.addOverride('Type', { Ref: 'TypeParameter' });
+  expect(templateTypeOf(bucket)).toBe('AWS::S3::Bucket');
+  bucket.addDeletionOverride('Type');
+  expect(templateTypeOf(bucket)).toBe('AWS::S3::Bucket');
 });

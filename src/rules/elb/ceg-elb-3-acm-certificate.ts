@@ -2,6 +2,7 @@ import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
+import { templateTypeOf } from '../../private/cdk-internals';
 
 /** CEG-ELB-3 (warning): listener certificates come from ACM, not IAM server certificates. */
 export const acmCertificate: Rule = {
@@ -23,7 +24,7 @@ export const acmCertificate: Rule = {
     for (const certificate of certificates.value ?? []) {
       const arn = field(certificate, 'CertificateArn');
       if (isResourceReference(arn)) {
-        if (arn.target.cfnResourceType === 'AWS::CertificateManager::Certificate') {
+        if (templateTypeOf(arn.target) === 'AWS::CertificateManager::Certificate') {
           continue;
         }
         return nonCompliant(`Certificate ${arn.toJSON()} is not an ACM certificate`, 'Properties.Certificates');

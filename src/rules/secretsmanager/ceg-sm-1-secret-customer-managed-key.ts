@@ -3,6 +3,7 @@ import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field, intrinsicName, JsonObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
+import { templateTypeOf } from '../../private/cdk-internals';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -59,7 +60,7 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
 
 function containsAppKey(value: unknown): boolean {
   if (isResourceReference(value)) {
-    return ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'].includes(value.target.cfnResourceType);
+    return ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'].includes(templateTypeOf(value.target));
   }
   if (Array.isArray(value)) {
     return value.some(containsAppKey);

@@ -5,6 +5,7 @@ import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { MemoKey, RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, JsonObject, whyUnknown } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
+import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
  * Words of a parameter name that say it holds a secret. `key` counts only as a word of its own that
@@ -96,7 +97,7 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     return found === undefined ? {} : { secret: found.what };
   }
   if (isResourceReference(value)) {
-    const type = value.target.cfnResourceType;
+    const type = templateTypeOf(value.target);
     return (SECRET_ATTRIBUTES[type] ?? []).includes(value.attribute) ? { secret: `the ${value.attribute} of ${value.target.node.path} (${type})` } : {};
   }
   const fn = intrinsicName(value);

@@ -123,15 +123,19 @@ export class AppIndex {
   /**
    * The literal the parent passes to a nested stack's parameter (its `AWS::CloudFormation::Stack`
    * resource's `Parameters`, as the parent's template will show them), when it is the same in every
-   * world of the parent; else `undefined`: the deployment tells.
+   * world of the parent; `null` when the parent passes nothing for it (then its default applies);
+   * else `undefined`: the deployment tells.
    */
-  private passedByParent(stack: Stack, logicalId: string): string | undefined {
+  private passedByParent(stack: Stack, logicalId: string): string | null | undefined {
     const resource = stack.nestedStackResource;
     if (resource === undefined || !CfnResource.isCfnResource(resource)) {
       return undefined;
     }
     try {
       const value = this.recordOf(resource).in(World.EMPTY).read('Parameters', logicalId);
+      if (value === undefined) {
+        return null;
+      }
       return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
     } catch (e) {
       if (e instanceof Fork) {

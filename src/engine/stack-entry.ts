@@ -27,14 +27,15 @@ export class StackEntry implements StackFacts {
    */
   /**
    * @param recordOf the index's record of one of the stack's resources (made on first use).
-   * @param passedByParent the literal a parent stack passes to one of this (nested) stack's parameters.
+   * @param passedByParent the literal a parent stack passes to one of this (nested) stack's
+   * parameters; `null` when it passes nothing for it.
    */
   constructor(
     public readonly stack: Stack,
     private readonly table: ReferenceTable,
     private readonly recordOf: (resource: CfnResource) => ResourceRecord,
     private readonly walk?: (stack: Stack) => void,
-    private readonly passedByParent?: (logicalId: string) => string | undefined,
+    private readonly passedByParent?: (logicalId: string) => string | null | undefined,
   ) {
     this.filled = walk === undefined;
   }
@@ -135,7 +136,13 @@ export class StackEntry implements StackFacts {
       const type = parameter?.type ?? 'String';
       // A list parameter splits what it is given, and an SSM or AWS-specific type resolves it at
       // deploy time: only a String or Number is the literal itself.
-      this.passed.set(logicalId, parameter !== undefined && (type === 'String' || type === 'Number') ? this.passedByParent?.(logicalId) : undefined);
+      let value: string | undefined;
+      if (parameter !== undefined && (type === 'String' || type === 'Number')) {
+        const passed = this.passedByParent?.(logicalId);
+        // A nested stack gets its values from its parent only: what it is not passed is its default.
+        value = passed === null ? literalDefault(parameter.default) : passed;
+      }
+      this.passed.set(logicalId, value);
     }
     return this.passed.get(logicalId);
   }
@@ -160,4 +167,9 @@ export class StackEntry implements StackFacts {
     }
     return this.expressions.get(logicalId);
   }
+}
+
+/** A parameter's default when it is a literal. */
+function literalDefault(value: unknown): string | undefined {
+  return (typeof value === 'string' || typeof value === 'number') && !Token.isUnresolved(value) ? String(value) : undefined;
 }

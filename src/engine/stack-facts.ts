@@ -9,7 +9,8 @@ export interface StackFacts {
   conditionExpression(logicalId: string): unknown;
   /**
    * The value a `String` or `Number` parameter has whatever happens at deploy time: the literal a
-   * parent stack passes to a nested stack. `undefined` when only the deployment tells.
+   * parent stack passes to a nested stack, or the default of one it passes nothing for. `undefined`
+   * when only the deployment tells.
    */
   parameterValue(logicalId: string): string | undefined;
   /** The literals a parameter may take (its `AllowedValues`), if it is a parameter with such a list. */

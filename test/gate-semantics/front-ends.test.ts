@@ -48,8 +48,11 @@ describe('a stack\'s lists (read from the whole-app walk or from the stack alone
   // L1), through an Fn::If on a condition over a parameter of that nested stack: the stack's
   // resources, parameters and conditions must all be listed, however the index was filled.
   const results = runAll(app => {
-    const nested = new NestedStack(envStack(app, 'Parent'), 'Nested');
-    const choice = new CfnParameter(nested, 'Choice', { type: 'String', default: 'encrypted' });
+    // The parent passes on its own parameter: the choice is made at deploy time.
+    const parent = envStack(app, 'Parent');
+    const parentChoice = new CfnParameter(parent, 'ParentChoice', { type: 'String', default: 'encrypted' });
+    const nested = new NestedStack(parent, 'Nested', { parameters: { Choice: parentChoice.valueAsString } });
+    const choice = new CfnParameter(nested, 'Choice', { type: 'String' });
     const condition = new CfnCondition(nested, 'Encrypted', { expression: Fn.conditionEquals(choice.valueAsString, 'encrypted') });
     const encrypted = new ec2.CfnLaunchTemplate(new Construct(nested, 'Group'), 'Encrypted', {
       launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }] },

@@ -15,7 +15,7 @@ import { crashes, envStack, runAll, verdict } from './harness';
  */
 
 /** A volume encrypted only when `Env` is `prod`, in `scope`'s stack, with `Env` of the given type. */
-function volumeOnEnv(scope: Construct, props: { type?: string; allowedValues?: string[] } = {}): void {
+function volumeOnEnv(scope: Construct, props: { type?: string; allowedValues?: string[]; default?: string } = {}): void {
   const env = new CfnParameter(scope, 'Env', { type: 'String', ...props });
   const value = props.type === 'CommaDelimitedList' ? Fn.select(0, env.valueAsList) : env.valueAsString;
   const isProd = new CfnCondition(scope, 'IsProd', { expression: Fn.conditionEquals(value, 'prod') });
@@ -35,12 +35,19 @@ describe('a literal passed by the parent decides a nested stack\'s condition', (
     // Two levels: the middle stack passes a literal on.
     const middle = new NestedStack(stack, 'Middle');
     volumeOnEnv(new NestedStack(middle, 'Inner', { parameters: { Env: 'prod' } }));
+    // Passed nothing, a nested stack's parameter is its default; a top-level stack's may be given at deploy time.
+    volumeOnEnv(new NestedStack(stack, 'Defaulted'), { default: 'prod' });
+    volumeOnEnv(envStack(app, 'TopLevel'), { default: 'prod' });
   });
 
   test('no front end throws', () => expect(crashes(results)).toEqual([]));
   test('"prod" passed: the encrypted branch is the only one', () => {
     expect(verdict(results, 'CEG-EBS-1', 'Stack/Prod/Volume')).toBe('pass');
     expect(verdict(results, 'CEG-EBS-1', 'Stack/Middle/Inner/Volume')).toBe('pass');
+  });
+  test('passed nothing, a nested stack\'s parameter is its default; a top-level stack\'s default may be overridden', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Defaulted/Volume')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'TopLevel/Volume')).toBe('non-compliant');
   });
   test('"dev" passed: the unencrypted branch is the only one', () => {
     expect(verdict(results, 'CEG-EBS-1', 'Stack/Dev/Volume')).toBe('non-compliant');

@@ -6,6 +6,7 @@ import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { StackEntry } from './stack-entry';
 import { Fork, World } from './worlds';
+import { intrinsicName, isJsonObject } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 
 /**
@@ -122,21 +123,18 @@ export class AppIndex {
 
   /**
    * The literal the parent passes to a nested stack's parameter (its `AWS::CloudFormation::Stack`
-   * resource's `Parameters`, as the parent's template will show them), when it is the same in every
-   * world of the parent; `null` when the parent passes nothing for it (then its default applies);
-   * else `undefined`: the deployment tells.
+   * resource's `Parameters`, as the parent's template will show them, names matched exactly), when
+   * the parent's template gives it in every one of its worlds; `null` when the parent passes nothing
+   * for it (then its default applies); else `undefined`: the deployment tells.
    */
   private passedByParent(stack: Stack, logicalId: string): string | null | undefined {
     const resource = stack.nestedStackResource;
     if (resource === undefined || !CfnResource.isCfnResource(resource)) {
       return undefined;
     }
+    let passed: unknown;
     try {
-      const value = this.recordOf(resource).in(World.EMPTY).read('Parameters', logicalId);
-      if (value === undefined) {
-        return null;
-      }
-      return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+      passed = this.recordOf(resource).in(World.EMPTY).read('Parameters');
     } catch (e) {
       if (e instanceof Fork) {
         // It depends on a condition of the parent's template.
@@ -144,6 +142,18 @@ export class AppIndex {
       }
       throw e;
     }
+    if (passed === undefined) {
+      return null;
+    }
+    if (!isJsonObject(passed) || intrinsicName(passed) !== undefined) {
+      return undefined;
+    }
+    // Parameter names are case-sensitive: only the exact name passes a value.
+    if (!Object.prototype.hasOwnProperty.call(passed, logicalId)) {
+      return null;
+    }
+    const value = passed[logicalId];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   }
 
   /** The entry of a stack with its lists filled. */

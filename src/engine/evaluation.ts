@@ -153,7 +153,12 @@ export class Evaluation implements RuleContext {
 
   public parameter(view: ResourceView, logicalId: string): { readonly type?: string; readonly default?: unknown } | undefined {
     const parameter = this.index.parameterOf(view.stack, logicalId);
-    return parameter === undefined ? undefined : { type: parameter.type, default: view.stack.resolve(parameter.default) };
+    if (parameter === undefined) {
+      return undefined;
+    }
+    // A nested stack's parameter is what its parent gives it (`null`: only the deployment tells).
+    const given = this.index.factsOf(view.stack).given(logicalId);
+    return { type: parameter.type, default: given === undefined ? view.stack.resolve(parameter.default) : given ?? undefined };
   }
 
   public memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T {

@@ -18,7 +18,7 @@ export class StackEntry implements StackFacts {
   private conditionIds?: Map<string, CfnCondition>;
   private readonly expressions = new Map<string, unknown>();
   private readonly readers = new Map<string, DeployValues>();
-  private readonly passed = new Map<string, string | undefined>();
+  private readonly givenValues = new Map<string, string | null>();
   private filled: boolean;
 
   /**
@@ -130,25 +130,37 @@ export class StackEntry implements StackFacts {
     return values;
   }
 
-  public parameterValue(logicalId: string): string | undefined {
-    if (!this.passed.has(logicalId)) {
-      const parameter = this.parameterOf(logicalId);
-      const type = parameter?.type ?? 'String';
-      // A list parameter splits what it is given, and an SSM or AWS-specific type resolves it at
-      // deploy time: only a String or Number is the literal itself.
-      let value: string | undefined;
-      if (parameter !== undefined && (type === 'String' || type === 'Number')) {
-        const passed = this.passedByParent?.(logicalId);
-        // A nested stack gets its values from its parent only: what it is not passed is its default.
-        value = passed === null ? literalDefault(parameter.default) : passed;
-      }
-      this.passed.set(logicalId, value);
+  public given(logicalId: string): string | null | undefined {
+    if (this.passedByParent === undefined) {
+      return undefined;
     }
-    return this.passed.get(logicalId);
+    if (!this.givenValues.has(logicalId)) {
+      const parameter = this.parameterOf(logicalId);
+      const passed = parameter === undefined ? undefined : this.passedByParent(logicalId);
+      // A nested stack gets its values from its parent only: what it is not passed is its default.
+      const value = passed === null ? literalDefault(parameter!.default) ?? null : passed ?? null;
+      // A dynamic reference (`{{resolve:ssm:...}}`) is resolved by CloudFormation at deploy time.
+      this.givenValues.set(logicalId, value !== null && value.includes('{{resolve:') ? null : value);
+    }
+    return this.givenValues.get(logicalId);
+  }
+
+  public parameterValue(logicalId: string): string | undefined {
+    const given = this.given(logicalId);
+    if (given === undefined || given === null) {
+      return undefined;
+    }
+    const parameter = this.parameterOf(logicalId)!;
+    // A list parameter splits what it is given, and an SSM or AWS-specific type resolves it at
+    // deploy time: only a String or Number is the literal itself. A NoEcho one stays a reference
+    // to a secret value (the rules that look for secrets read it as one).
+    return isPlainValueType(parameter.type) && parameter.noEcho !== true ? given : undefined;
   }
 
   public allowedValues(logicalId: string): readonly string[] | undefined {
-    const allowed = this.parameterOf(logicalId)?.allowedValues;
+    const parameter = this.parameterOf(logicalId);
+    // For an SSM parameter type, AllowedValues bound the key, not the value a Ref reads.
+    const allowed = parameter !== undefined && isPlainValueType(parameter.type) ? parameter.allowedValues : undefined;
     return Array.isArray(allowed) && allowed.length > 0 && allowed.every(v => typeof v === 'string' && !Token.isUnresolved(v)) ? allowed : undefined;
   }
 
@@ -167,6 +179,11 @@ export class StackEntry implements StackFacts {
     }
     return this.expressions.get(logicalId);
   }
+}
+
+/** Whether a `Ref` to a parameter of this type reads the literal it is given (`String`, the default, or `Number`). */
+function isPlainValueType(type: string | undefined): boolean {
+  return type === undefined || type === 'String' || type === 'Number';
 }
 
 /** A parameter's default when it is a literal. */

@@ -8,11 +8,16 @@ export interface StackFacts {
   /** The resolved expression of the condition with this logical ID, if the stack defines it. */
   conditionExpression(logicalId: string): unknown;
   /**
-   * The value a `String` or `Number` parameter has whatever happens at deploy time: the literal a
-   * parent stack passes to a nested stack, or the default of one it passes nothing for. `undefined`
-   * when only the deployment tells.
+   * For a nested stack, the literal one of its parameters is given, of any type: what the parent
+   * passes, or its default when the parent passes nothing; `null` when only the deployment tells.
+   * `undefined` for a stack that is not nested: its parameters are given at deploy time.
+   */
+  given(logicalId: string): string | null | undefined;
+  /**
+   * The value a `String` or `Number` parameter (not `NoEcho`) has whatever happens at deploy time:
+   * the literal it is `given`. `undefined` when only the deployment tells.
    */
   parameterValue(logicalId: string): string | undefined;
-  /** The literals a parameter may take (its `AllowedValues`), if it is a parameter with such a list. */
+  /** The literals a `String` or `Number` parameter may take (its `AllowedValues`), if it lists them. */
   allowedValues(logicalId: string): readonly string[] | undefined;
 }

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CfnCondition, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnDynamicReference, CfnDynamicReferenceService, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { Construct } from 'constructs';
 import { crashes, envStack, runAll, verdict } from './harness';
@@ -15,11 +16,13 @@ import { crashes, envStack, runAll, verdict } from './harness';
  */
 
 /** A volume encrypted only when `Env` is `prod`, in `scope`'s stack, with `Env` of the given type. */
-function volumeOnEnv(scope: Construct, props: { type?: string; allowedValues?: string[]; default?: string } = {}): void {
+function volumeOnEnv(scope: Construct, props: { type?: string; allowedValues?: string[]; default?: string } = {}, unencryptedIn?: string): void {
   const env = new CfnParameter(scope, 'Env', { type: 'String', ...props });
   const value = props.type === 'CommaDelimitedList' ? Fn.select(0, env.valueAsList) : env.valueAsString;
-  const isProd = new CfnCondition(scope, 'IsProd', { expression: Fn.conditionEquals(value, 'prod') });
-  new ec2.CfnVolume(scope, 'Volume', { availabilityZone: 'eu-west-1a', size: 1, encrypted: Fn.conditionIf(isProd.logicalId, true, false) as any });
+  const isProd = new CfnCondition(scope, 'IsProd', { expression: Fn.conditionEquals(value, unencryptedIn ?? 'prod') });
+  // Encrypted only in prod; or, given `unencryptedIn`, everywhere but there.
+  const encrypted = unencryptedIn === undefined ? Fn.conditionIf(isProd.logicalId, true, false) : Fn.conditionIf(isProd.logicalId, false, true);
+  new ec2.CfnVolume(scope, 'Volume', { availabilityZone: 'eu-west-1a', size: 1, encrypted: encrypted as any });
 }
 
 describe('a literal passed by the parent decides a nested stack\'s condition', () => {
@@ -105,5 +108,49 @@ describe('an included template passing a literal to its nested template', () => 
   test('the literal decides the nested condition', () => {
     expect(verdict(results, 'CEG-EBS-1', 'Included-prod/Template/Child/Child/Volume')).toBe('pass');
     expect(verdict(results, 'CEG-EBS-1', 'Included-dev/Template/Child/Child/Volume')).toBe('non-compliant');
+  });
+});
+
+describe('what a nested stack is given is a literal only when CloudFormation uses it as one', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    // Names are case-sensitive: a value passed to ENV is not Env's, which keeps its default.
+    const cased = new NestedStack(stack, 'Cased', { parameters: { ENV: 'prod' } });
+    new CfnParameter(cased, 'ENV', { type: 'String' });
+    volumeOnEnv(cased, { default: 'dev' });
+    // A dynamic reference is resolved at deploy time, passed or as a default.
+    const dynamic = new CfnDynamicReference(CfnDynamicReferenceService.SSM, '/config/env').toString();
+    volumeOnEnv(new NestedStack(stack, 'Dynamic', { parameters: { Env: dynamic } }), {}, 'off');
+    volumeOnEnv(new NestedStack(stack, 'DynamicDefault'), { default: '{{resolve:ssm:/config/env:1}}' }, 'off');
+    // A NoEcho value copied into a plain SSM parameter is still a secret in plain text.
+    const secretive = new NestedStack(stack, 'Secretive', { parameters: { DbPassword: 'hunter2hunter2' } });
+    const password = new CfnParameter(secretive, 'DbPassword', { type: 'String', noEcho: true });
+    new ssm.CfnParameter(secretive, 'Plain', { type: 'String', name: '/app/config/db', value: password.valueAsString });
+    // An SSM parameter type: AllowedValues bound its key, not the value a Ref reads.
+    const mode = new CfnParameter(stack, 'Mode', { type: 'AWS::SSM::Parameter::Value<String>', allowedValues: ['/config/volume-mode'] });
+    const off = new CfnCondition(stack, 'Off', { expression: Fn.conditionEquals(mode.valueAsString, 'off') });
+    new ec2.CfnVolume(stack, 'ModeVolume', { availabilityZone: 'eu-west-1a', size: 1, encrypted: Fn.conditionIf(off.logicalId, false, true) as any });
+    // The AMI a parent passes decides the root device (Ubuntu's is /dev/sda1, not mapped here).
+    const amiStack = new NestedStack(stack, 'Ami', { parameters: { Ami: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' } });
+    const ami = new CfnParameter(amiStack, 'Ami', { type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' });
+    new ec2.CfnInstance(amiStack, 'Instance', { imageId: ami.valueAsString, blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeSize: 8 } }] });
+  });
+
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('a value passed under another case is not the parameter\'s', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Cased/Volume')).toBe('non-compliant');
+  });
+  test('a dynamic reference is known only at deploy time', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Dynamic/Volume')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/DynamicDefault/Volume')).toBe('non-compliant');
+  });
+  test('a NoEcho parameter stays a secret', () => {
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/Secretive/Plain')).not.toBe('pass');
+  });
+  test('AllowedValues of an SSM parameter type do not bound its value', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/ModeVolume')).toBe('non-compliant');
+  });
+  test('the AMI the parent passes decides the root device', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Stack/Ami/Instance')).toBe('non-compliant');
   });
 });

@@ -59,7 +59,7 @@ export class Conditions {
           if (allowed !== undefined && !allowed.includes(literal)) {
             return false;
           }
-          if (allowed !== undefined && allowed.length === 1) {
+          if (allowed !== undefined && allowed.every(value => value === literal)) {
             return true;
           }
           const prefix = `${this.facts.stack.node.path}#parameter:${parameter}=`;

@@ -66,11 +66,13 @@ describe('AllowedValues bound a parameter', () => {
     volumeOnEnv(envStack(app, 'OnlyProd'), { allowedValues: ['prod'] });
     volumeOnEnv(envStack(app, 'OnlyDev'), { allowedValues: ['dev', 'test'] });
     volumeOnEnv(envStack(app, 'Either'), { allowedValues: ['dev', 'prod'] });
+    volumeOnEnv(envStack(app, 'ProdTwice'), { allowedValues: ['prod', 'prod'] });
   });
 
   test('no front end throws', () => expect(crashes(results)).toEqual([]));
   test('only "prod" allowed: the condition always holds', () => {
     expect(verdict(results, 'CEG-EBS-1', 'OnlyProd/Volume')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'ProdTwice/Volume')).toBe('pass');
   });
   test('"prod" not allowed: the condition never holds', () => {
     expect(verdict(results, 'CEG-EBS-1', 'OnlyDev/Volume')).toBe('non-compliant');

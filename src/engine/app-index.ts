@@ -1,12 +1,11 @@
 import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StackFacts } from './deploy-values';
+import { passedByParent } from './nested-parameters';
 import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { StackEntry } from './stack-entry';
-import { Fork, World } from './worlds';
-import { intrinsicName, isJsonObject } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 
 /**
@@ -110,7 +109,7 @@ export class AppIndex {
     if (entry === undefined) {
       const made: StackEntry = new StackEntry(stack, this.table, resource => this.records.get(resource) ?? this.create(resource, made),
         isWithin(stack, this.root) ? () => this.fillStack(made) : undefined,
-        stack.nestedStackResource === undefined ? undefined : logicalId => this.passedByParent(stack, logicalId));
+        stack.nestedStackResource === undefined ? undefined : logicalId => this.parentPasses(stack, logicalId));
       entry = made;
       this.entries.set(stack, entry);
       if (!entry.walkable) {
@@ -121,39 +120,10 @@ export class AppIndex {
     return entry;
   }
 
-  /**
-   * The literal the parent passes to a nested stack's parameter (its `AWS::CloudFormation::Stack`
-   * resource's `Parameters`, as the parent's template will show them, names matched exactly), when
-   * the parent's template gives it in every one of its worlds; `null` when the parent passes nothing
-   * for it (then its default applies); else `undefined`: the deployment tells.
-   */
-  private passedByParent(stack: Stack, logicalId: string): string | null | undefined {
+  /** What the parent of a nested stack passes to one of its parameters (see `passedByParent`). */
+  private parentPasses(stack: Stack, logicalId: string): string | null | undefined {
     const resource = stack.nestedStackResource;
-    if (resource === undefined || !CfnResource.isCfnResource(resource)) {
-      return undefined;
-    }
-    let passed: unknown;
-    try {
-      passed = this.recordOf(resource).in(World.EMPTY).read('Parameters');
-    } catch (e) {
-      if (e instanceof Fork) {
-        // It depends on a condition of the parent's template.
-        return undefined;
-      }
-      throw e;
-    }
-    if (passed === undefined) {
-      return null;
-    }
-    if (!isJsonObject(passed) || intrinsicName(passed) !== undefined) {
-      return undefined;
-    }
-    // Parameter names are case-sensitive: only the exact name passes a value.
-    if (!Object.prototype.hasOwnProperty.call(passed, logicalId)) {
-      return null;
-    }
-    const value = passed[logicalId];
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+    return resource !== undefined && CfnResource.isCfnResource(resource) ? passedByParent(this.recordOf(resource), logicalId) : undefined;
   }
 
   /** The entry of a stack with its lists filled. */

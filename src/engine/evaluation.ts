@@ -5,7 +5,7 @@ import { Relations } from './relations';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import { Failure, Rule, unresolvable, Verdict } from './rule';
-import { MemoKey, RuleContext, RuleSettings, TargetSpec } from './rule-context';
+import { MemoKey, ParameterFacts, RuleContext, RuleSettings, TargetSpec } from './rule-context';
 import { Reading } from './values';
 import { Fork, MAX_WORLDS, World } from './worlds';
 
@@ -151,14 +151,18 @@ export class Evaluation implements RuleContext {
     return this.index.isParameter(view.stack, logicalId);
   }
 
-  public parameter(view: ResourceView, logicalId: string): { readonly type?: string; readonly default?: unknown } | undefined {
+  public parameter(view: ResourceView, logicalId: string): ParameterFacts | undefined {
     const parameter = this.index.parameterOf(view.stack, logicalId);
     if (parameter === undefined) {
       return undefined;
     }
     // A nested stack's parameter is what its parent gives it (`null`: only the deployment tells).
     const given = this.index.factsOf(view.stack).given(logicalId);
-    return { type: parameter.type, default: given === undefined ? view.stack.resolve(parameter.default) : given ?? undefined };
+    return {
+      type: parameter.type,
+      default: given === undefined ? view.stack.resolve(parameter.default) : given ?? undefined,
+      noEcho: parameter.noEcho === true,
+    };
   }
 
   public memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T {

@@ -53,11 +53,22 @@ export interface RuleContext {
   inSameEnvironment(view: ResourceView, type: string): ResourceView[];
   /** Whether this logical ID names a parameter of the view's stack. */
   isParameter(view: ResourceView, logicalId: string): boolean;
-  /** The declared type and default of a parameter of the view's stack, if it is one. */
-  parameter(view: ResourceView, logicalId: string): { readonly type?: string; readonly default?: unknown } | undefined;
+  /**
+   * The declared type, the default (for a nested stack, what its parent gives it) and `NoEcho` of a
+   * parameter of the view's stack, if it is one.
+   */
+  parameter(view: ResourceView, logicalId: string): ParameterFacts | undefined;
   /**
    * Computes a value once per evaluation for a (key, view) pair. A computation that needs itself
    * (resources that refer to each other in a loop) ends in an unresolvable finding naming the loop.
    */
   memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T;
+}
+
+/** What the rules know of a template parameter. */
+export interface ParameterFacts {
+  readonly type?: string;
+  /** Its default; for a nested stack, what its parent gives it (`undefined`: only the deployment tells). */
+  readonly default?: unknown;
+  readonly noEcho?: boolean;
 }

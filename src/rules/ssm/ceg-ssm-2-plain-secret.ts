@@ -1,8 +1,7 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
-import { MemoKey, RuleContext } from '../../engine/rule-context';
+import { RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, JsonObject, whyUnknown } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
@@ -127,18 +126,7 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
   return unknown === undefined ? {} : { unknown };
 }
 
-/** Whether a parameter of the stack (found in the construct tree, once per evaluation) is `NoEcho`. */
+/** Whether a parameter of the stack is `NoEcho` (looked up in the index, not in the tree). */
 function isNoEcho(parameter: ResourceView, logicalId: string, context: RuleContext): boolean {
-  if (!context.isParameter(parameter, logicalId)) {
-    return false;
-  }
-  const noEcho = context.memo(NO_ECHO, parameter, () => {
-    const stack = parameter.stack;
-    return new Set(stack.node.findAll()
-      .filter((c): c is CfnParameter => c instanceof CfnParameter && Stack.of(c) === stack && c.noEcho === true)
-      .map(c => stack.resolve(c.logicalId) as string));
-  });
-  return noEcho.has(logicalId);
+  return context.parameter(parameter, logicalId)?.noEcho === true;
 }
-
-const NO_ECHO = new MemoKey<Set<string>>('ssm:no-echo-parameters');

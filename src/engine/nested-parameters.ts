@@ -1,0 +1,34 @@
+import { ResourceRecord } from './resource-view';
+import { Fork, World } from './worlds';
+import { intrinsicName, isJsonObject } from '../aws/json';
+
+/**
+ * The literal a parent stack passes to one of a nested stack's parameters, read from the nested
+ * stack's `AWS::CloudFormation::Stack` resource (`stackResource`, in the parent) as the parent's
+ * template will show its `Parameters`, names matched exactly (they are case-sensitive). A literal
+ * only when the parent's template gives it in every one of its worlds; `null` when the parent passes
+ * nothing for the parameter (then its default applies); else `undefined`: the deployment tells.
+ */
+export function passedByParent(stackResource: ResourceRecord, logicalId: string): string | null | undefined {
+  let passed: unknown;
+  try {
+    passed = stackResource.in(World.EMPTY).read('Parameters');
+  } catch (e) {
+    if (e instanceof Fork) {
+      // It depends on a condition of the parent's template.
+      return undefined;
+    }
+    throw e;
+  }
+  if (passed === undefined) {
+    return null;
+  }
+  if (!isJsonObject(passed) || intrinsicName(passed) !== undefined) {
+    return undefined;
+  }
+  if (!Object.prototype.hasOwnProperty.call(passed, logicalId)) {
+    return null;
+  }
+  const value = passed[logicalId];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}

@@ -109,7 +109,7 @@ export class ReferenceTable {
 
   /**
    * The reference to an app resource that a string encodes all alone (`bucket.ref`), or `null` for
-   * any other string with a token in it. Remembered per string: one token string is read by every
+   * every other string with a token in it. Remembered per string: one token string is read by every
    * rule and resource that reads the value holding it.
    */
   private singleReference(value: string): Reference | null {

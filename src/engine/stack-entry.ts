@@ -22,13 +22,11 @@ export class StackEntry implements StackFacts {
   private filled: boolean;
 
   /**
+   * @param recordOf the index's record of one of the stack's resources (made on first use).
    * @param walk fills the lists from the stack's part of the tree (on first need); `undefined` for
    * a stack outside the tree below the root, whose lists hold only the resources asked about.
-   */
-  /**
-   * @param recordOf the index's record of one of the stack's resources (made on first use).
    * @param passedByParent the literal a parent stack passes to one of this (nested) stack's
-   * parameters; `null` when it passes nothing for it.
+   * parameters; `null` when it passes nothing for it; absent for a stack that is not nested.
    */
   constructor(
     public readonly stack: Stack,
@@ -57,7 +55,6 @@ export class StackEntry implements StackFacts {
       this.walk!(this.stack);
     }
   }
-
 
   /** Lists a resource of the stack, after those listed before it (its record is made when asked for). */
   public add(resource: CfnResource): void {
@@ -118,7 +115,7 @@ export class StackEntry implements StackFacts {
   }
 
   /**
-   * The reader of this stack's values in one world. It holds nothing of any one resource, so all
+   * The reader of this stack's values in one world. It holds nothing of a single resource, so all
    * the resources of the stack share it: fewer objects that live as long as the evaluation.
    */
   public valuesIn(world: World): DeployValues {

@@ -8,7 +8,7 @@ export interface StackFacts {
   /** The resolved expression of the condition with this logical ID, if the stack defines it. */
   conditionExpression(logicalId: string): unknown;
   /**
-   * For a nested stack, the literal one of its parameters is given, of any type: what the parent
+   * For a nested stack, the literal one of its parameters is given, whatever its type: what the parent
    * passes, or its default when the parent passes nothing; `null` when only the deployment tells.
    * `undefined` for a stack that is not nested: its parameters are given at deploy time.
    */

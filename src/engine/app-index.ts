@@ -139,10 +139,12 @@ export class AppIndex {
    */
   private fillStack(entry: StackEntry): void {
     const part = this.whole?.parts.get(entry.stack) ?? partOf(entry.stack);
-    for (let i = 0; i < part.length; i++) {
-      const construct = part[i];
-      if (CfnResource.isCfnResource(construct)) {
-        entry.add(construct);
+    const members = part.members;
+    for (let i = 0; i < members.length; i++) {
+      const construct = members[i];
+      const type = part.types[i];
+      if (type !== undefined) {
+        entry.add(construct as CfnResource, type);
       } else if (construct instanceof CfnParameter) {
         entry.parameters.push(construct);
       } else {
@@ -168,13 +170,13 @@ export class AppIndex {
   }
 
   /** @param part the part of the closest stack above `construct`, if any. */
-  private walkTree(construct: IConstruct, part: IConstruct[] | undefined, whole: WholeApp): void {
+  private walkTree(construct: IConstruct, part: Part | undefined, whole: WholeApp): void {
     whole.constructs.push(construct);
     // Most of the tree is L1s, which are never stacks: the cheaper test first.
     if (CfnResource.isCfnResource(construct)) {
       if (part !== undefined) {
-        part.push(construct);
         const type = templateTypeOf(construct);
+        addToPart(part, construct, type);
         const list = whole.resources.get(type);
         if (list === undefined) {
           whole.resources.set(type, [construct]);
@@ -185,14 +187,14 @@ export class AppIndex {
     } else if (Stack.isStack(construct)) {
       this.entryOf(construct);
       whole.stacks.push(construct);
-      part = [];
+      part = { members: [], types: [] };
       whole.parts.set(construct, part);
     } else if (part !== undefined && CfnElement.isCfnElement(construct)) {
       // Outputs, parameters and conditions are template elements; most constructs are not.
       if (construct instanceof CfnOutput) {
         whole.outputs.push(construct);
       } else if (isPartOfStack(construct)) {
-        part.push(construct);
+        addToPart(part, construct, undefined);
       }
     }
     // Constructs may sit below an L1 too: walk every child (an indexed loop: it runs once, unoptimized).
@@ -255,24 +257,41 @@ interface WholeApp {
   readonly outputs: CfnOutput[];
   /** Every construct of the tree below the root (the root first), in construct order. */
   readonly constructs: IConstruct[];
-  /** Each stack's own part of the tree: its L1s, parameters and conditions, in construct order. */
-  readonly parts: Map<Stack, IConstruct[]>;
+  /** Each stack's own part of the tree. */
+  readonly parts: Map<Stack, Part>;
   exports?: Map<string, CfnOutput>;
+}
+
+/**
+ * A stack's own part of the tree: its L1s, parameters and conditions, in construct order, with the
+ * type each L1's template shows (worked out once, by the walk that meets it).
+ */
+interface Part {
+  readonly members: IConstruct[];
+  /** `types[i]`: the template type of `members[i]`, or `undefined` for a parameter or condition. */
+  readonly types: Array<string | undefined>;
+}
+
+function addToPart(part: Part, member: IConstruct, type: string | undefined): void {
+  part.members.push(member);
+  part.types.push(type);
 }
 
 /**
  * A stack's own part of the tree, in construct order: the L1s, parameters and conditions below it
  * but not below another stack (a nested stack has its own part).
  */
-function partOf(stack: Stack): IConstruct[] {
-  const part: IConstruct[] = [];
+function partOf(stack: Stack): Part {
+  const part: Part = { members: [], types: [] };
   const walk = (construct: IConstruct) => {
     for (const child of construct.node.children) {
       if (Stack.isStack(child)) {
         continue;
       }
-      if (CfnResource.isCfnResource(child) || isPartOfStack(child)) {
-        part.push(child);
+      if (CfnResource.isCfnResource(child)) {
+        addToPart(part, child, templateTypeOf(child));
+      } else if (isPartOfStack(child)) {
+        addToPart(part, child, undefined);
       }
       // Constructs may sit below an L1 too: walk every child.
       walk(child);

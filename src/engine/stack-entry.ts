@@ -56,10 +56,12 @@ export class StackEntry implements StackFacts {
     }
   }
 
-  /** Lists a resource of the stack, after those listed before it (its record is made when asked for). */
-  public add(resource: CfnResource): void {
+  /**
+   * Lists a resource of the stack, after those listed before it (its record is made when asked for).
+   * @param type the type its template shows, when the caller has worked it out already.
+   */
+  public add(resource: CfnResource, type: string = templateTypeOf(resource)): void {
     this.listed.add(resource);
-    const type = templateTypeOf(resource);
     const resources = this.resourcesByType.get(type);
     if (resources === undefined) {
       this.resourcesByType.set(type, [resource]);

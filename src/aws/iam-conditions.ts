@@ -1,3 +1,4 @@
+import { arnPatternOf, opaqueValue } from './arn-patterns';
 import { isJsonObject } from './json';
 
 /**
@@ -24,8 +25,43 @@ export class Choice {
   constructor(public readonly values: readonly ContextValue[]) {}
 }
 
+/**
+ * A key always present, whose value the caller picks, but only among values `allowed` accepts (a
+ * stranger picks any account but the key's own or one the policy names); `fallback` is a
+ * candidate when `allowed` accepts it. `allowed` sees the literal values the condition block names for the key.
+ */
+export class Picked {
+  constructor(
+    public readonly fallback: string,
+    public readonly allowed: (value: string, named: readonly string[]) => boolean,
+    /** Whether the caller may also leave the key out. */
+    public readonly absentToo = false) {}
+}
+
 /** Keys fixed by a question, lower case. */
-export type FixedContext = ReadonlyMap<string, ContextValue | Choice>;
+export type FixedContext = ReadonlyMap<string, ContextValue | Choice | Picked>;
+
+/**
+ * The account, Region and partition of the stack a policy is deployed in, where the policy names
+ * them with `AWS::AccountId` and the like: one value each, known at deploy time, the same for
+ * every statement of the policy (so `kms:CallerAccount` equal to `AWS::AccountId` means "this
+ * account", which another account never is).
+ */
+export const OWN_ACCOUNT = opaqueValue(16);
+const PSEUDO_VALUES: { [name: string]: string } = {
+  'AWS::AccountId': OWN_ACCOUNT,
+  'AWS::Region': opaqueValue(17),
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+/** A condition value as text: a literal, or one built from pseudo parameters (`undefined` otherwise). */
+function conditionValue(value: unknown): string | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return arnPatternOf(value, name => PSEUDO_VALUES[name]);
+}
 
 interface Constraint {
   readonly operator: string;
@@ -59,12 +95,12 @@ function parse(block: unknown): Map<string, Constraint[]> | undefined {
       operator = operator.slice(0, -'IfExists'.length);
     }
     for (const [key, raw] of Object.entries(keys)) {
-      const list = Array.isArray(raw) ? raw : [raw];
-      if (!list.every(v => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+      const list = (Array.isArray(raw) ? raw : [raw]).map(conditionValue);
+      if (!list.every((v): v is string => v !== undefined)) {
         return undefined;
       }
       const constraints = byKey.get(key.toLowerCase()) ?? [];
-      constraints.push({ operator, ifExists, set, values: list.map(String) });
+      constraints.push({ operator, ifExists, set, values: list });
       byKey.set(key.toLowerCase(), constraints);
     }
   }
@@ -193,6 +229,17 @@ export function conditionsHold(block: unknown, fixed: FixedContext, mode: 'every
   const results: Tri[] = [];
   for (const [key, constraints] of byKey) {
     const given = fixed.get(key);
+    if (given instanceof Picked) {
+      const named = constraints.flatMap(c => c.values);
+      const candidates = [given.fallback, ...representatives(constraints).filter((v): v is string[] => v !== ABSENT).map(v => v[0])]
+        .filter(v => given.allowed(v, named));
+      const tries = candidates.map(v => keyHolds(constraints, [v]));
+      if (given.absentToo) {
+        tries.push(keyHolds(constraints, ABSENT));
+      }
+      results.push(mode === 'every' ? andAll(tries) : orAll(tries));
+      continue;
+    }
     if (given instanceof Choice) {
       const tries = given.values.map(v => keyHolds(constraints, v));
       results.push(mode === 'every' ? andAll(tries) : orAll(tries));
@@ -230,9 +277,9 @@ function not(value: Tri): Tri {
  * A fixed context from plain entries: `undefined` means the key is absent; a `Choice` that the
  * caller picks one of its values.
  */
-export function fixedContext(entries: { [key: string]: string | string[] | undefined | Choice }): FixedContext {
-  const valueOf = (v: string | string[] | undefined | Choice): ContextValue | Choice =>
-    v instanceof Choice ? v : v === undefined ? ABSENT : Array.isArray(v) ? v : [v];
+export function fixedContext(entries: { [key: string]: string | string[] | undefined | Choice | Picked }): FixedContext {
+  const valueOf = (v: string | string[] | undefined | Choice | Picked): ContextValue | Choice | Picked =>
+    v instanceof Choice || v instanceof Picked ? v : v === undefined ? ABSENT : Array.isArray(v) ? v : [v];
   return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), valueOf(v)]));
 }
 

@@ -5,7 +5,9 @@
  *
  * Values that are not literals (intrinsics, references) are unknown: answers are three-valued.
  */
-import { absentOr, andAll, conditionsHold, fixedContext, FixedContext, orAll, Tri, wildcard } from './iam-conditions';
+import { ANY_RUN, ArnSetPart, coverEvery, matchSome } from './arn-patterns';
+import { andAll, Choice, conditionsHold, fixedContext, FixedContext, orAll, OWN_ACCOUNT, Picked, Tri, wildcard } from './iam-conditions';
+import { accountOf, denyCovers, principalsOf } from './iam-principals';
 import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
 
 export { asList } from './json';
@@ -45,13 +47,22 @@ export function coversAction(statement: Statement, action: string): Tri {
   return literalList(actions) ? asList(actions).some(p => actionMatches(p, action)) : undefined;
 }
 
-/** Whether the statement covers *every* action of a service (`s3:*` or `*`). */
+/**
+ * Whether the statement covers *every* action of a service: its `Action` patterns together match
+ * every `service:…` name (`s3:*`, `*`), or none of its `NotAction` patterns matches one.
+ */
 export function coversEveryAction(statement: Statement, service: string): Tri {
-  if (field(statement, 'NotAction') !== undefined) {
-    return false;
+  const actionsOfService: ArnSetPart[] = [`${service.toLowerCase()}:`, ANY_RUN];
+  const notAction = field(statement, 'NotAction');
+  if (notAction !== undefined) {
+    if (!literalList(notAction)) {
+      return undefined;
+    }
+    const excluded = matchSome(asList(notAction).map(p => String(p).toLowerCase()), actionsOfService);
+    return excluded === undefined ? undefined : !excluded;
   }
   const actions = field(statement, 'Action');
-  return literalList(actions) ? asList(actions).some(p => p === '*' || (typeof p === 'string' && p.toLowerCase() === `${service}:*`)) : undefined;
+  return literalList(actions) ? coverEvery(asList(actions).map(p => String(p).toLowerCase()), actionsOfService) : undefined;
 }
 
 /** Whether the statement's principal is everyone (`*`, `{ AWS: '*' }`) — `NotPrincipal` counts as almost everyone. */
@@ -65,27 +76,51 @@ export function hasPublicPrincipal(statement: Statement): boolean {
 
 /**
  * Keys whose values a stranger (a principal of another account, outside our organization, calling
- * from elsewhere) cannot choose: fixed to a stranger's values. Keys a request may lack (no
- * organization, no VPC endpoint, not on a service's behalf) are the stranger's choice: absent or
- * their own value. Every other key is free.
+ * from elsewhere) cannot choose freely. A stranger is any account but the key's own or one the
+ * policy names (`StringNotEquals` on one account admits all the others), and picks its own role,
+ * user and session names (names are unique only within an account): a principal ARN or unique ID
+ * keeps a stranger out only when it names an account or a principal's ID. Keys a request may lack
+ * (no organization, no VPC endpoint, not on a service's behalf) are the stranger's choice: absent
+ * or their own value. Every other key is free.
  */
 const STRANGER: FixedContext = fixedContext({
-  'aws:PrincipalAccount': '999999999999',
-  'kms:CallerAccount': '999999999999',
-  'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/stranger',
-  'aws:userid': 'AROASTRANGER:stranger',
-  'aws:PrincipalOrgID': absentOr('o-stranger0000'),
-  'aws:PrincipalOrgPaths': absentOr('o-stranger0000/r-stranger/'),
-  'aws:SourceAccount': absentOr('999999999999'),
-  'aws:SourceArn': absentOr('arn:aws:s3:::stranger-bucket'),
-  'aws:SourceOrgID': absentOr('o-stranger0000'),
-  'aws:SourceOrgPaths': absentOr('o-stranger0000/r-stranger/'),
-  'aws:SourceVpce': absentOr('vpce-0stranger'),
-  'aws:SourceVpc': absentOr('vpc-0stranger'),
-  'aws:username': absentOr('stranger'),
+  'aws:PrincipalAccount': new Picked('999999999999', notNamed),
+  'kms:CallerAccount': new Picked('999999999999', notNamed),
+  'aws:PrincipalArn': new Picked('arn:aws:iam::999999999999:role/stranger', inNoNamedAccount),
+  'aws:userid': new Picked('AROASTRANGER:stranger', (v, named) => notNamed(v, named) && !namedPrefixes(named, ':').has(v.split(':')[0])),
+  'aws:PrincipalOrgID': new Picked('o-stranger0000', notNamed, true),
+  'aws:PrincipalOrgPaths': new Picked('o-stranger0000/r-stranger/', (v, named) => notNamed(v, named) && !namedPrefixes(named, '/').has(v.split('/')[0]), true),
+  'aws:SourceAccount': new Picked('999999999999', notNamed, true),
+  'aws:SourceArn': new Picked('arn:aws:s3:::stranger-bucket', inNoNamedAccount, true),
+  'aws:SourceOrgID': new Picked('o-stranger0000', notNamed, true),
+  'aws:SourceOrgPaths': new Picked('o-stranger0000/r-stranger/', (v, named) => notNamed(v, named) && !namedPrefixes(named, '/').has(v.split('/')[0]), true),
+  'aws:SourceVpce': new Picked('vpce-0stranger', notNamed, true),
+  'aws:SourceVpc': new Picked('vpc-0stranger', notNamed, true),
   'aws:PrincipalServiceName': undefined,
   'aws:PrincipalIsAWSService': 'false',
 });
+
+function notNamed(value: string, named: readonly string[]): boolean {
+  return !named.includes(value);
+}
+
+/** An ARN not named, in no account that an ARN named spells out. */
+function inNoNamedAccount(value: string, named: readonly string[]): boolean {
+  return notNamed(value, named) && !namedAccounts(named).has(accountOf(value));
+}
+
+/** The accounts that principal ARNs named in a condition spell out (no wildcard in the account). */
+function namedAccounts(named: readonly string[]): Set<string | undefined> {
+  return new Set(named.map(accountOf).filter(a => a !== undefined && a !== '' && !/[*?]/.test(a)));
+}
+
+/**
+ * What values named without a wildcard start with, up to `separator`: a unique ID (`AROA…` before
+ * `:session`) or an organization (`o-…` before `/`) that names one principal or one organization.
+ */
+function namedPrefixes(named: readonly string[], separator: string): Set<string> {
+  return new Set(named.map(v => v.split(separator)[0]).filter(prefix => prefix !== '' && !/[*?]/.test(prefix)));
+}
 
 /**
  * Whether a stranger can be allowed by this statement: an Allow for everyone whose conditions a
@@ -107,29 +142,55 @@ export function publicStatements(statements: Statement[]): Statement[] {
 
 /**
  * Whether someone can change the key policy (`kms:PutKeyPolicy`), hence manage the key: an Allow
- * for a named principal, not cancelled for every request by a Deny that covers that principal.
+ * whose condition some request of the principal can meet, for a principal that no Deny takes it
+ * from for every request. A Deny naming an account's root covers every principal of that account.
  */
 export function hasAdministrator(statements: Statement[]): Tri {
+  const denies = statements.filter(s => isDeny(s) && coversAction(s, 'kms:PutKeyPolicy') !== false);
   const allows = statements.filter(s => isAllow(s) && field(s, 'Principal') !== undefined && coversAction(s, 'kms:PutKeyPolicy') !== false);
   return orAll(allows.map(allow => {
-    const denied = orAll(statements.filter(isDeny).map(deny => andAll([
-      coversPrincipal(deny, field(allow, 'Principal')),
-      coversAction(deny, 'kms:PutKeyPolicy'),
-      conditionsHold(field(deny, 'Condition'), new Map(), 'every'),
-    ])));
-    return andAll([coversAction(allow, 'kms:PutKeyPolicy'), denied === undefined ? undefined : !denied]);
+    const principals = principalsOf(field(allow, 'Principal'));
+    const someoneKeepsIt = principals === undefined ? undefined : orAll(principals.map(principal => {
+      const denied = orAll(denies.map(deny => andAll([
+        appliesToKey(deny),
+        denyCovers(deny, principal),
+        coversAction(deny, 'kms:PutKeyPolicy'),
+        conditionsHold(field(deny, 'Condition'), administratorRequest(), 'every'),
+      ])));
+      return denied === undefined ? undefined : !denied;
+    }));
+    return andAll([coversAction(allow, 'kms:PutKeyPolicy'), conditionsHold(field(allow, 'Condition'), administratorRequest(), 'some'), someoneKeepsIt]);
   }));
 }
 
-/** Whether a Deny's principal includes every principal named by `principal`. */
-function coversPrincipal(deny: Statement, principal: unknown): Tri {
-  if (field(deny, 'NotPrincipal') !== undefined) {
-    return undefined;
-  }
-  if (hasPublicPrincipal(deny)) {
+/**
+ * Whether a key policy statement applies to the key: `Resource` is the key itself in a key policy,
+ * and `NotResource: "*"` leaves it out (another ARN there may or may not be the key's).
+ */
+function appliesToKey(statement: Statement): Tri {
+  const notResource = field(statement, 'NotResource');
+  if (notResource === undefined) {
     return true;
   }
-  return JSON.stringify(field(deny, 'Principal')) === JSON.stringify(principal);
+  return asList(notResource).includes('*') ? false : undefined;
+}
+
+/**
+ * A request of a principal of the account, made now or later: it has a principal ARN, account and
+ * unique ID (whatever they are), and a time no earlier than now (an Allow that ended in 2020
+ * allows nothing).
+ */
+function administratorRequest(): FixedContext {
+  const now = new Date();
+  const present = (fallback: string) => new Picked(fallback, () => true);
+  return fixedContext({
+    'aws:PrincipalArn': present('arn:aws:iam::111111111111:role/administrator'),
+    'aws:PrincipalAccount': present(OWN_ACCOUNT),
+    'kms:CallerAccount': present(OWN_ACCOUNT),
+    'aws:userid': present('AROAADMINISTRATOR:administrator'),
+    'aws:CurrentTime': new Choice([[now.toISOString()], ['9999-12-31T23:59:59Z']]),
+    'aws:EpochTime': new Choice([[String(Math.floor(now.getTime() / 1000))], ['253402300799']]),
+  });
 }
 
 /** A request made directly to KMS, not through an AWS service. */
@@ -155,19 +216,15 @@ export function unrestrictedCreateGrantStatements(statements: Statement[]): Stat
 }
 
 /**
- * Whether a Deny statement refuses every request with the fixed keys, for every principal, every
- * action of `service`, and the resources `resource` accepts.
+ * Whether a Deny statement refuses every request with the fixed keys, for every principal and
+ * every action of `service`, on the resources it names (which the caller judges).
  */
-export function deniesEveryRequest(statement: Statement, service: string, fixed: FixedContext, resource: (entries: unknown[]) => Tri): Tri {
+export function deniesEveryRequest(statement: Statement, service: string, fixed: FixedContext): Tri {
   if (!isDeny(statement) || !hasPublicPrincipal(statement) || field(statement, 'NotPrincipal') !== undefined) {
-    return false;
-  }
-  if (field(statement, 'NotResource') !== undefined) {
     return false;
   }
   return andAll([
     coversEveryAction(statement, service),
-    resource(asList(field(statement, 'Resource'))),
     conditionsHold(field(statement, 'Condition'), fixed, 'every'),
   ]);
 }

@@ -38,14 +38,19 @@ describe('conditions over sets of requests', () => {
 });
 
 describe('policy questions', () => {
-  const bucket = (entries: unknown[]) => entries.includes('*') ? true : false;
-  test('a bucket-wide TLS deny, and what falls short of one', () => {
+  test('a TLS deny for every principal and S3 action (the caller judges its resources), and what falls short of one', () => {
     const deny = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
-    expect(deniesEveryRequest(deny, 's3', NO_TLS, bucket)).toBe(true);
-    expect(deniesEveryRequest({ ...deny, Action: 's3:GetObject' }, 's3', NO_TLS, bucket)).toBe(false);
-    expect(deniesEveryRequest({ ...deny, Principal: { AWS: 'arn:aws:iam::111111111111:root' } }, 's3', NO_TLS, bucket)).toBe(false);
-    expect(deniesEveryRequest({ ...deny, Effect: 'Allow' }, 's3', NO_TLS, bucket)).toBe(false);
-    expect(deniesEveryRequest({ ...deny, Condition: { ...deny.Condition, StringEquals: { 'aws:PrincipalAccount': '1' } } }, 's3', NO_TLS, bucket)).toBe(false);
+    expect(deniesEveryRequest(deny, 's3', NO_TLS)).toBe(true);
+    expect(deniesEveryRequest({ ...deny, Action: 's3:GetObject' }, 's3', NO_TLS)).toBe(false);
+    expect(deniesEveryRequest({ ...deny, Principal: { AWS: 'arn:aws:iam::111111111111:root' } }, 's3', NO_TLS)).toBe(false);
+    expect(deniesEveryRequest({ ...deny, Effect: 'Allow' }, 's3', NO_TLS)).toBe(false);
+    expect(deniesEveryRequest({ ...deny, Condition: { ...deny.Condition, StringEquals: { 'aws:PrincipalAccount': '1' } } }, 's3', NO_TLS)).toBe(false);
+    // Every action but IAM's covers S3; every action but s3:Get* does not.
+    const { Action: _action, ...withoutAction } = deny;
+    expect(deniesEveryRequest({ ...withoutAction, NotAction: 'iam:*' }, 's3', NO_TLS)).toBe(true);
+    expect(deniesEveryRequest({ ...withoutAction, NotAction: ['iam:*', 's3:get*'] }, 's3', NO_TLS)).toBe(false);
+    expect(deniesEveryRequest({ ...deny, Action: ['s3:Get*', 's3:*'] }, 's3', NO_TLS)).toBe(true);
+    expect(deniesEveryRequest({ ...deny, Action: ['s3:Get*', 's3:Put*'] }, 's3', NO_TLS)).toBe(false);
   });
 
   test('strangers: kms:ViaService alone admits them, aws:PrincipalOrgID keeps them out', () => {

@@ -27,7 +27,7 @@ describe('S3 in-transit rules', () => {
     expect(verdictOn(findings, 'Stack/Enforced/Resource', 'CEG-S3-2')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/L1', 'CEG-S3-2')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/Open/Resource', 'CEG-S3-2')!.detail).toBe('No bucket policy applies to the bucket, so requests without TLS are accepted');
-    expect(verdictOn(findings, 'Stack/ObjectsOnly', 'CEG-S3-2')!.detail).toMatch(/No statement of ObjectsOnlyPolicy denies s3:\* to every principal on the bucket and its objects for every request without TLS/);
+    expect(verdictOn(findings, 'Stack/ObjectsOnly', 'CEG-S3-2')!.detail).toMatch(/The statements of ObjectsOnlyPolicy do not deny s3:\* to every principal on the bucket and on every object in it for every request without TLS/);
     expect(l1.bucketName).toBe('l1-bucket');
   });
 
@@ -49,6 +49,6 @@ describe('S3 in-transit rules', () => {
       'CEG-S3-3 Stack/Loose/Resource warning',
       'CEG-S3-4 Stack/Loose/Resource warning',
     ]);
-    expect(verdictOn(findings, 'Stack/Loose/Resource', 'CEG-S3-3')!.detail).toBe('No statement of Loose/Policy/Resource denies s3:* to every principal on the bucket and its objects for requests over TLS 1.0');
+    expect(verdictOn(findings, 'Stack/Loose/Resource', 'CEG-S3-3')!.detail).toBe('The statements of Loose/Policy/Resource do not deny s3:* to every principal on the bucket and on every object in it for requests over TLS 1.0');
   });
 });

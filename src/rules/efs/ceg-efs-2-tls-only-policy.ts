@@ -1,4 +1,5 @@
-import { andAll, conditionsHold, fixedContext, orAll, Tri, wildcard } from '../../aws/iam-conditions';
+import { ANY_RUN, arnPatternOf, coverEvery, opaqueValue } from '../../aws/arn-patterns';
+import { andAll, conditionsHold, fixedContext, orAll, Tri } from '../../aws/iam-conditions';
 import { asList, coversAction, describeStatement, hasPublicPrincipal, isDeny, Statement, statementsOf } from '../../aws/iam-policy';
 import { fieldOf } from '../../aws/json';
 import { environmentOf } from '../../engine/app-index';
@@ -56,24 +57,41 @@ function deniesMountWithoutTls(statement: Statement, fileSystem: ResourceView): 
   const resources = asList(fieldOf(statement, 'Resource'));
   return andAll([
     coversAction(statement, 'elasticfilesystem:ClientMount'),
-    resources.length === 0 ? true : orAll(resources.map(r => coversFileSystem(r, fileSystem))),
+    resources.length === 0 ? true : coversFileSystem(resources, fileSystem),
     conditionsHold(fieldOf(statement, 'Condition'), WITHOUT_TLS, 'every'),
   ]);
 }
 
+/** The stack's Region and account in patterns when the stack does not name them: one deploy-time value each. */
+const REGION = opaqueValue(1);
+const ACCOUNT = opaqueValue(2);
+
 /**
- * Whether a `Resource` entry of the file system's own policy covers it. The policy cannot refer to
- * its own file system (that would be a circular reference), so a literal pattern must match any
- * file system of the stack's account and Region.
+ * Whether the `Resource` entries of a statement of the file system's own policy cover it. The
+ * policy cannot refer to its own file system (that would be a circular reference), so the
+ * patterns must match every file system ID of the stack's account and Region; `AWS::Region` and
+ * `AWS::AccountId` in them are the stack's own.
  */
-function coversFileSystem(entry: unknown, fileSystem: ResourceView): Tri {
-  if (typeof entry !== 'string') {
-    return undefined;
-  }
+function coversFileSystem(entries: unknown[], fileSystem: ResourceView): Tri {
   const env = environmentOf(fileSystem.stack);
-  const arn = `arn:aws:elasticfilesystem:${env.region ?? 'ceg-region'}:${env.account ?? '000000000000'}:file-system/fs-0ceg0any0file0sys`;
-  if (wildcard(entry).test(arn)) {
-    return true;
+  const region = env.region ?? REGION;
+  const account = env.account ?? ACCOUNT;
+  const pseudo: { [name: string]: string } = { 'AWS::Partition': 'aws', 'AWS::Region': region, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' };
+  const patterns: string[] = [];
+  let unknownEntry = false;
+  for (const entry of entries) {
+    const pattern = arnPatternOf(entry, name => pseudo[name]);
+    if (pattern === undefined) {
+      unknownEntry = true;
+    } else {
+      patterns.push(pattern);
+    }
   }
-  return /^arn:[^:]*:elasticfilesystem:/.test(entry) && (env.region === undefined || env.account === undefined) ? undefined : false;
+  const covered = coverEvery(patterns, [`arn:aws:elasticfilesystem:${region}:${account}:file-system/`, ANY_RUN]);
+  if (covered !== false) {
+    return covered;
+  }
+  // A literal Region or account in the pattern, in a stack that names neither: the deployment tells.
+  const envUnknown = env.region === undefined || env.account === undefined;
+  return unknownEntry || (envUnknown && patterns.some(p => /^arn:[^:]*:elasticfilesystem:/.test(p))) ? undefined : false;
 }

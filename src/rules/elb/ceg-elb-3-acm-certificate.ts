@@ -1,8 +1,19 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { IConstruct } from 'constructs';
 import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
+
+/**
+ * Whether a resource is the custom resource of aws-cdk-lib's `DnsValidatedCertificate`, which
+ * requests a certificate from ACM and returns its ARN.
+ */
+function requestsAcmCertificate(resource: IConstruct): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
+  return resource.node.scopes.some(scope => scope instanceof acm.DnsValidatedCertificate);
+}
 
 /** CEG-ELB-3 (warning): listener certificates come from ACM, not IAM server certificates. */
 export const acmCertificate: Rule = {
@@ -24,10 +35,16 @@ export const acmCertificate: Rule = {
     for (const certificate of certificates.value ?? []) {
       const arn = field(certificate, 'CertificateArn');
       if (isResourceReference(arn)) {
-        if (templateTypeOf(arn.target) === 'AWS::CertificateManager::Certificate') {
+        const type = templateTypeOf(arn.target);
+        if (type === 'AWS::CertificateManager::Certificate' || requestsAcmCertificate(arn.target)) {
           continue;
         }
-        return nonCompliant(`Certificate ${arn.toJSON()} is not an ACM certificate`, 'Properties.Certificates');
+        if (type === 'AWS::IAM::ServerCertificate') {
+          return nonCompliant(`Certificate ${arn.toJSON()} is an IAM server certificate, not an ACM certificate`, 'Properties.Certificates');
+        }
+        // A custom resource (or another type) may return any certificate ARN: only the deployment tells.
+        return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`,
+          'Properties.Certificates');
       }
       const value = readString(arn, 'CertificateArn');
       if (!value.known) {

@@ -1,6 +1,7 @@
+import { ANY_RUN, ArnSetPart, coverEvery, matchSome, opaqueValue } from '../../aws/arn-patterns';
 import { andAll, orAll } from '../../aws/iam-conditions';
 import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
-import { intrinsicName, isJsonObject, JsonObject } from '../../aws/json';
+import { asList, fieldOf, intrinsicName, isJsonObject, JsonObject } from '../../aws/json';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { MemoKey, RuleContext, TargetSpec } from '../../engine/rule-context';
@@ -44,52 +45,109 @@ export function bucketPolicies(context: RuleContext, bucket: ResourceView): Read
 }
 
 /**
- * Whether some statement of the policy denies, to every principal, every S3 action on the bucket
- * and all its objects, for every request whose context has the `fixed` keys.
+ * Whether the policy's statements deny, to every principal, every S3 action on the bucket and on
+ * every object in it, for every request whose context has the `fixed` keys. Statements may share
+ * the work (one for the bucket, one for its objects); resource patterns are judged against every
+ * ARN they must cover (a pattern that wants a `/` inside the key leaves out `report.csv`), a
+ * bucket whose name is generated at deploy time as any name.
  */
 export function deniesBucketWide(policy: AppliedPolicy, bucket: ResourceView, fixed: { [key: string]: string }): Tri {
   const context = fixedContext(fixed);
-  const covers = (entries: unknown[]) => andAll([
-    orAll(entries.map(e => entryMatches(e, bucket, false))),
-    orAll(entries.map(e => entryMatches(e, bucket, true))),
-  ]);
-  return orAll(policy.statements.map(s => deniesEveryRequest(s, 's3', context, covers)));
+  const sure: Statement[] = [];
+  const maybe: Statement[] = [];
+  for (const statement of policy.statements) {
+    const denies = deniesEveryRequest(statement, 's3', context);
+    if (denies === true) {
+      sure.push(statement);
+    } else if (denies === undefined) {
+      maybe.push(statement);
+    }
+  }
+  const name = literalName(bucket) ?? BUCKET_NAME;
+  const sets: ArnSetPart[][] = [[`arn:aws:s3:::${name}`], [`arn:aws:s3:::${name}/`, ANY_RUN]];
+  const coveredBy = (statements: Statement[]) => andAll(sets.map(set => setCovered(statements, set, bucket, name)));
+  const now = coveredBy(sure);
+  if (now !== false || maybe.length === 0) {
+    return now;
+  }
+  // Statements whose denial depends on a deploy-time value: only they could make it cover.
+  return coveredBy([...sure, ...maybe]) === false ? false : undefined;
+}
+
+/**
+ * Whether the resources of the statements together cover every ARN of the set: the union of their
+ * `Resource` patterns, or one `NotResource` statement that leaves none of the set out.
+ */
+function setCovered(statements: Statement[], set: ArnSetPart[], bucket: ResourceView, name: string): Tri {
+  const results: Tri[] = [];
+  const patterns: string[] = [];
+  let unknownEntry = false;
+  for (const statement of statements) {
+    const notResource = fieldOf(statement, 'NotResource');
+    if (notResource !== undefined) {
+      const excluded = asList(notResource).map(e => patternOf(e, bucket));
+      const hit = excluded.every((p): p is string => p !== undefined)
+        ? matchSome(excluded.filter(p => mayNameThisBucket(p, name)).map(p => withName(p, name)), set)
+        : undefined;
+      results.push(hit === undefined ? undefined : !hit);
+      continue;
+    }
+    for (const entry of asList(fieldOf(statement, 'Resource'))) {
+      const pattern = patternOf(entry, bucket);
+      if (pattern === undefined) {
+        unknownEntry = true;
+      } else {
+        patterns.push(withName(pattern, name));
+      }
+    }
+  }
+  const union = cachedCover(patterns, set);
+  results.push(union === false && unknownEntry ? undefined : union);
+  return orAll(results);
+}
+
+/**
+ * Whether a pattern may name this bucket at all. S3 bucket names are unique across AWS and the
+ * name CloudFormation generates for an unnamed bucket is new, so an ARN that spells another
+ * bucket's name literally (`arn:aws:s3:::logs/*`) never names it; one with a wildcard or a
+ * reference in the name may.
+ */
+function mayNameThisBucket(pattern: string, name: string): boolean {
+  if (name !== BUCKET_NAME) {
+    return true;
+  }
+  const parts = pattern.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') {
+    return true;
+  }
+  const bucketPart = parts.slice(5).join(':').split('/')[0];
+  // A wildcard before the name may take in part of the name and key too.
+  return /[*?]/.test(parts.slice(0, 5).join(':')) || /[*?]/.test(bucketPart) || bucketPart.includes(BUCKET_NAME);
+}
+
+/** A pattern with the bucket's placeholder replaced by its literal name, when it has one. */
+function withName(pattern: string, name: string): string {
+  return name === BUCKET_NAME ? pattern : pattern.split(BUCKET_NAME).join(name);
+}
+
+/** Answers by patterns and set: the same few per app (`arn:aws:s3:::*`, `${name}/*`). */
+const COVERS = new Map<string, Tri>();
+
+function cachedCover(patterns: string[], set: ArnSetPart[]): Tri {
+  const key = `${patterns.join('\u0000')}\u0001${set.map(p => p === ANY_RUN ? '\u0002' : p).join('')}`;
+  if (!COVERS.has(key)) {
+    if (COVERS.size > 10_000) {
+      COVERS.clear();
+    }
+    COVERS.set(key, coverEvery(patterns, set));
+  }
+  return COVERS.get(key);
 }
 
 const OTHER = '\u0000other';
 
-/** Whether a `Resource` entry covers the bucket (`objects` false) or every object in it (`true`). */
-function entryMatches(entry: unknown, bucket: ResourceView, objects: boolean): Tri {
-  const pattern = patternOf(entry, bucket);
-  if (pattern === undefined) {
-    return undefined;
-  }
-  const name = literalName(bucket) ?? BUCKET_NAME;
-  const target = objects ? `arn:aws:s3:::${name}/${OBJECT_KEY}` : `arn:aws:s3:::${name}`;
-  if (!/[*?]/.test(pattern)) {
-    return pattern.split(BUCKET_NAME).join(name) === target;
-  }
-  const key = `${name}\u0000${pattern}`;
-  let regex = PATTERNS.get(key);
-  if (regex === undefined) {
-    if (PATTERNS.size > 10_000) {
-      PATTERNS.clear();
-    }
-    regex = new RegExp(`^${pattern.split(BUCKET_NAME).map(part => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')).join(escape(name))}$`, 's');
-    PATTERNS.set(key, regex);
-  }
-  return regex.test(target);
-}
-
-/** Compiled resource patterns: the same few per app (`arn:aws:s3:::*`, `${name}/*`). */
-const PATTERNS = new Map<string, RegExp>();
-
-const BUCKET_NAME = '\u0001bucket';
-const OBJECT_KEY = 'ceg-any/object-key';
-
-function escape(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
-}
+/** The bucket's name in patterns: one value known only at deploy time, unless the bucket names itself. */
+const BUCKET_NAME = opaqueValue(0);
 
 function literalName(bucket: ResourceView): string | undefined {
   const name = bucket.read('BucketName');

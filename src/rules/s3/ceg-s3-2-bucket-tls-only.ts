@@ -32,7 +32,7 @@ export const bucketTlsOnly: Rule = {
       }
       if (!denies) {
         const several = policies.value.length > 1 ? ' (the bucket has several policies and the last one applied replaces the others, so each must)' : '';
-        return nonCompliant(`No statement of ${applied.policy.displayName} denies s3:* to every principal on the bucket and its objects for every request without TLS (aws:SecureTransport false)${several}`, LOCATION);
+        return nonCompliant(`The statements of ${applied.policy.displayName} do not deny s3:* to every principal on the bucket and on every object in it for every request without TLS (aws:SecureTransport false)${several}`, LOCATION);
       }
     }
     return COMPLIANT;

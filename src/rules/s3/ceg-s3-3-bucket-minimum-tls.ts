@@ -32,7 +32,7 @@ export const bucketMinimumTls: Rule = {
           return unresolvable(`Whether ${applied.policy.displayName} denies TLS ${version} depends on values known only at deploy time`, LOCATION);
         }
         if (!denies) {
-          return nonCompliant(`No statement of ${applied.policy.displayName} denies s3:* to every principal on the bucket and its objects for requests over TLS ${version}`, LOCATION);
+          return nonCompliant(`The statements of ${applied.policy.displayName} do not deny s3:* to every principal on the bucket and on every object in it for requests over TLS ${version}`, LOCATION);
         }
       }
     }

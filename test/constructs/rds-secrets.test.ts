@@ -285,7 +285,7 @@ describe('EncryptedRdsInstance: deployability and choices', () => {
     };
     expect(settings('MySql')).toEqual([true, '13306', ['audit', 'error', 'general', 'slowquery']]);
     expect(settings('SqlServer')).toEqual([true, '11433', ['agent', 'error']]);
-    expect(settings('Express')).toEqual([true, '11433', ['error']]);
+    expect(settings('Express')).toEqual([false, '11433', ['error']]);
     expect(settings('Chosen')).toEqual([false, '5432', ['postgresql']]);
     expect(settings('MySql/Replica')).toEqual([true, '13306', ['audit', 'error', 'general', 'slowquery']]);
     expect(settings('MySql/SingleAz')[0]).toBe(false);

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessLogBucket, BucketEncryptionChoice, EncryptedBucket } from '../../src';
+import { AccessLogBucket, BucketEncryptionChoice, CmkWithPolicy, EncryptedBucket } from '../../src';
 import { newApp } from '../support/app';
 import { ResolvedApp } from './support/resolver';
 import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployRole, OTHER_ACCOUNT } from './support/simulator';
@@ -94,6 +94,43 @@ describe('uploads to an EncryptedBucket: the header matrix, by TLS version', () 
       dsseWithoutKey: put({ 's3:x-amz-server-side-encryption': 'aws:kms:dsse' }),
       kmsWithKey: put({ 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': dsse.keyArn }),
     })).toEqual({ none: 'Allowed', dsseWithKey: 'Allowed', dsseWithoutKey: 'ExplicitlyDenied', kmsWithKey: 'ExplicitlyDenied' });
+  });
+});
+
+describe('an EncryptedBucket whose encryptionKey is an alias of a key of this library', () => {
+  test('uploads naming the alias\'s target key by key ARN or key ID are allowed; the alias, aws/s3 and another key are denied', async () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Aliased', { env: { account: ACCOUNT, region: REGION } });
+    const key = new CmkWithPolicy(stack, 'OrdersKey');
+    const aliased = new EncryptedBucket(stack, 'Orders', { encryptionKey: key.addAlias('alias/orders'), serverAccessLogs: false });
+    aliased.grantPut(role(stack, 'OrdersWriter'));
+    const aliasedApp = ResolvedApp.of(app);
+    const keyArn = aliasedApp.resource('AWS::KMS::Key', 'OrdersKey', 'Aliased').arn;
+    const objects = `${aliasedApp.resource('AWS::S3::Bucket', 'Orders', 'Aliased').arn}/orders/1.json`;
+    const put = (headers: Record<string, string>) => ({
+      principal: aliasedApp.resource('AWS::IAM::Role', 'OrdersWriter', 'Aliased').arn,
+      action: 's3:PutObject',
+      resource: objects,
+      context: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2', ...headers },
+    });
+    const kmsWith = (keyId: string) => put({ 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyId });
+    expect(await new Authorizer(aliasedApp).decideAll({
+      noHeaders: put({}),
+      keyArn: kmsWith(keyArn),
+      keyId: kmsWith(keyArn.split('/').pop()!),
+      aliasArn: kmsWith(`arn:aws:kms:${REGION}:${ACCOUNT}:alias/orders`),
+      aliasName: kmsWith('alias/orders'),
+      awsManaged: put({ 's3:x-amz-server-side-encryption': 'aws:kms' }),
+      foreignKey: kmsWith(`arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`),
+    })).toEqual({
+      noHeaders: 'Allowed',
+      keyArn: 'Allowed',
+      keyId: 'Allowed',
+      aliasArn: 'ExplicitlyDenied',
+      aliasName: 'ExplicitlyDenied',
+      awsManaged: 'ExplicitlyDenied',
+      foreignKey: 'ExplicitlyDenied',
+    });
   });
 });
 

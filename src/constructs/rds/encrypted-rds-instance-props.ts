@@ -13,7 +13,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  *   user name with `masterUsername`.
  * - `engine`: PostgreSQL, MySQL, MariaDB 10.5 or later, SQL Server. Refused: Oracle (for now: TLS
  *   there needs an option group with the SSL option; use `rds.DatabaseInstance` with such an
- *   `OptionGroup`), MariaDB before 10.5 (no `require_secure_transport`), unknown engines.
+ *   `OptionGroup`), MariaDB before 10.5 (no `require_secure_transport`), unknown engines, and an
+ *   engine without a version (`rds.DatabaseInstanceEngine.POSTGRES`, `MYSQL`, ...) unless
+ *   `parameterGroup` is given: the TLS parameter group is made for one engine version family.
  * - `storageEncrypted`: `false` refused. Default: `true`.
  * - `storageEncryptionKey`: must be a `kms.IKey`; an AWS managed key (`alias/aws/rds`) is refused.
  *   Default: a `CmkWithPolicy` created for the instance (`encryptionKey`).
@@ -27,6 +29,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  * - `parameterGroup`: an imported group (the TLS parameter cannot be added to it), or one that sets
  *   the TLS parameter off, refused. Default: a parameter group with `rds.force_ssl=1` (PostgreSQL,
  *   SQL Server) or `require_secure_transport=ON` (MySQL, MariaDB); a group you pass gets it added.
+ * - `multiAz`: default `true` (aws-cdk-lib's is `false`), except SQL Server Express (`sqlserver-ex`),
+ *   which has no Multi-AZ: default `false` there, and `true` refused.
  * - `deletionProtection`: default `true`. `caCertificate`: default `CaCertificate.RDS_CA_RSA2048_G1`.
  *   `removalPolicy`: default `RETAIN` (aws-cdk-lib's is `SNAPSHOT`).
  */

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './encrypted-rds-instance-props';
+import { supportsMultiAz } from './engine-defaults';
 import { defaultSubnets, describeSelection, selectsPublicSubnets } from './subnet-selection';
 import { parametersOf } from './tls-parameter-group';
 import { isAwsManagedKey } from '../../aws/managed-keys';
@@ -22,6 +23,14 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedR
   }
   if (tls === undefined) {
     throw error(`engine ${engine} is not one this construct knows how to force TLS on (PostgreSQL, MySQL, MariaDB, SQL Server).`);
+  }
+  if (props.parameterGroup === undefined && props.engine.parameterGroupFamily === undefined) {
+    throw error(`engine ${engine} has no version, but the parameter group that forces TLS (${tls.name}=${tls.value}) is made for one engine `
+      + `version family, so the engine needs a version. Give it one, for example ${versionedEngineExample(engine)}.`);
+  }
+  if (props.multiAz === true && !supportsMultiAz(engine)) {
+    throw error(`multiAz is true, but engine ${engine} (SQL Server Express) has no Multi-AZ deployments, so CreateDBInstance would fail. `
+      + 'Leave multiAz unset (single-AZ for Express), or choose SQL Server Standard, Enterprise or Web for Multi-AZ.');
   }
   const given = props.storageEncryptionKey as Partial<kms.IKey> | undefined;
   if (given !== undefined && typeof given.grantDecrypt !== 'function') {
@@ -65,6 +74,15 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedR
   if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {
     throw error(`parameterGroup sets ${tls.name} to "${current}", which lets clients connect without TLS. Remove it: ${tls.name}=${tls.value} is set.`);
   }
+}
+
+/** How to write a versioned engine of this type (for the refusal of a version-less one). */
+function versionedEngineExample(engineType: string): string {
+  const [factory, version] = engineType === 'mysql' ? ['mysql', 'MysqlEngineVersion.VER_8_0']
+    : engineType === 'mariadb' ? ['mariaDb', 'MariaDbEngineVersion.VER_10_11']
+      : engineType.startsWith('sqlserver-') ? [`sqlServer${engineType.charAt(10).toUpperCase()}${engineType.slice(11)}`, 'SqlServerEngineVersion.VER_16']
+        : ['postgres', 'PostgresEngineVersion.VER_16'];
+  return `rds.DatabaseInstanceEngine.${factory}({ version: rds.${version} })`;
 }
 
 /** Whether a dotted version (`10.4.34`) is below `minimum` (`[10, 5]`); a missing part counts as 0. */

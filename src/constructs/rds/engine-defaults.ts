@@ -13,3 +13,11 @@ export function engineDefaults(engineType: string): { port: number; logExports: 
   // SQL Server Express has no SQL Server Agent, so it has no agent log to export.
   return { port: 1433, logExports: e === 'sqlserver-ex' ? ['error'] : ['agent', 'error'] };
 }
+
+/**
+ * Whether the engine has Multi-AZ deployments: every engine here but SQL Server Express (RDS offers
+ * Multi-AZ for SQL Server Standard, Enterprise and Web only).
+ */
+export function supportsMultiAz(engineType: string): boolean {
+  return engineType.toLowerCase() !== 'sqlserver-ex';
+}

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketEncryptionChoice } from './encrypted-bucket-props';
+import { underlyingKey } from '../kms/key-grants';
 
 /** The `x-amz-server-side-encryption` value each choice requires of uploads that name one. */
 const ALGORITHM: Record<BucketEncryptionChoice, string> = {
@@ -22,12 +23,16 @@ export function denyOtherEncryption(bucket: s3.Bucket, choice: BucketEncryptionC
     Null: { 's3:x-amz-server-side-encryption': 'false' },
     StringNotEquals: { 's3:x-amz-server-side-encryption': ALGORITHM[choice] },
   });
-  deny('DenyOtherKmsKey', bucket.encryptionKey === undefined
+  // An alias given as `encryptionKey` (the bucket default then names the alias) stands for its
+  // target key, which S3 records on the objects: uploads name that key, as with `grantOnKey`. An
+  // alias imported by name has no known target, so its own ARN and name stay the allowed forms.
+  const key = bucket.encryptionKey === undefined ? undefined : underlyingKey(bucket.encryptionKey);
+  deny('DenyOtherKmsKey', key === undefined
     ? { Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } }
     : {
       Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
       // The bucket's key, named by key ARN or key ID; alias forms are refused.
-      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [bucket.encryptionKey.keyArn, bucket.encryptionKey.keyId] },
+      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [key.keyArn, key.keyId] },
     });
   if (bucket.encryptionKey !== undefined) {
     // `aws:kms` (or `aws:kms:dsse`) without a key ID makes S3 use the AWS managed aws/s3 key, not

@@ -1,5 +1,5 @@
 import { CfnElement, Errors, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -150,5 +150,28 @@ describe('EncryptedBucket with an alias as encryptionKey', () => {
     const stack = newStack(newApp());
     new EncryptedBucket(stack, 'B', { encryptionKey: kms.Alias.fromAliasName(stack, 'Imported', 'alias/orders'), serverAccessLogs: false });
     expect(JSON.stringify(denyOtherKey(stack))).toContain('alias/orders');
+  });
+});
+
+describe('EncryptedRdsInstance: two databases in two stacks share one VPC', () => {
+  test('the second stack depends on the stack with the Secrets Manager endpoint, never the other way round', () => {
+    const app = newApp();
+    const vpc = isolatedVpc(newStack(app, 'Net'));
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+    const orders = newStack(app, 'Orders');
+    const billing = newStack(app, 'Billing');
+    new EncryptedRdsInstance(orders, 'Db', { engine, vpc, vpcSubnets: ISOLATED });
+    new EncryptedRdsInstance(billing, 'Db', { engine, vpc, vpcSubnets: ISOLATED });
+    const assembly = app.synth();
+    const dependencies = (name: string) => assembly.getStackByName(name).dependencies.map(d => d.id);
+    // One endpoint (EC2 takes one with private DNS per VPC), in the first database's stack, which deploys first.
+    Template.fromStack(orders).resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    Template.fromStack(billing).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(dependencies('Orders')).not.toContain('Billing');
+    expect(dependencies('Billing')).toContain('Orders');
+    // The second rotation function's way in is written in its own stack.
+    Template.fromStack(billing).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 443, ToPort: 443, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('SecretsManagerEndpoint') },
+    });
   });
 });

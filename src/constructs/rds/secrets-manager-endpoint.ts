@@ -23,7 +23,30 @@ export function reachSecretsManager(scope: Construct, vpc: ec2.IVpc, subnets: ec
     });
   }
   ENDPOINTS.set(vpc, endpoint);
-  endpoint.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation');
+  allowRotation(endpoint, rotation);
+}
+
+/**
+ * Lets the rotation function reach the endpoint. In the endpoint's own stack, through its
+ * connections. From another stack (a second database in the same VPC), the rule is written in the
+ * rotation function's stack: CDK would put it in the endpoint's, which would then depend on this
+ * one, so this stack could deploy first, with no endpoint to rotate through.
+ */
+function allowRotation(endpoint: ec2.InterfaceVpcEndpoint, rotation: ec2.SecurityGroup): void {
+  if (Stack.of(endpoint) === Stack.of(rotation)) {
+    endpoint.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation');
+    return;
+  }
+  endpoint.connections.securityGroups.forEach((group, i) => {
+    new ec2.CfnSecurityGroupIngress(rotation, `SecretsManagerEndpointIngress${i === 0 ? '' : i}`, {
+      groupId: group.securityGroupId,
+      sourceSecurityGroupId: rotation.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: 'Secrets Manager rotation',
+    });
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { CfnResource, Reference, Stack, TagManager, Tags, Token, Tokenization } 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { refuseGroup } from './key-principals';
 import { validationError } from '../../private/errors';
 
 /** What `grantDecrypt` and `grantEncrypt` give, as `kms.Key` does. */
@@ -33,6 +34,8 @@ export type Conditions = { [operator: string]: { [key: string]: unknown } };
 export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions): iam.Grant {
   const principal = grantee.grantPrincipal;
   const keyStack = Stack.of(key);
+  // A group cannot be named in the key policy (aws-cdk-lib's error would not say what to do instead).
+  refuseGroup(key, principal, `A grant of ${actions.join(', ')} on key ${key.node.path}`);
   // `secret.grantRead(role)` grants on the secret's key to `ViaServicePrincipal(secretsmanager, role)`:
   // for a role of another stack, grant to the role itself, with the service's condition, so that it
   // takes the principal-tag path below instead of naming the role in the key policy (a cycle).
@@ -64,7 +67,8 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
   if (!(tagged instanceof CfnResource) || !TagManager.isTaggable(tagged)) {
     throw validationError('CrossStackGrantNeedsTaggablePrincipal',
       `A grant on key ${key.node.path} to ${(principal as unknown as IConstruct).node.path} of stack ${granteeStack.stackName} crosses stacks, `
-      + 'and is given through a principal tag, but that principal cannot be tagged. Grant to an iam.Role or iam.User, or define both in one stack.', key);
+      + 'and is given through a principal tag, but that principal cannot be tagged. Grant to an iam.Role or iam.User (they can be tagged); '
+      + 'a principal that a key policy can name by ARN may also be defined in the key\'s own stack.', key);
   }
   const grantHash = digest(JSON.stringify([...actions].sort()) + JSON.stringify(keyStack.resolve(conditions) ?? {}));
   const tagKey = `encryption-guard/${digest(key.node.path)}/${grantHash}`;

@@ -1,7 +1,8 @@
-import { CfnResource, DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { describeStatement, hasAdministrator, hasPublicPrincipal, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
+import { deployingRoleOf, isAccountRoot, isEveryone, refuseGroup } from './key-principals';
+import { describeStatement, hasAdministrator, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { isAccountId } from '../../private/account-id';
 import { overridePathsOf, renderedPropertiesOf } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
@@ -96,7 +97,7 @@ export class KeyPolicyModel {
     validateOptions(scope, options);
     const stack = Stack.of(scope);
     const administrators = options.administrators ?? [new iam.AccountRootPrincipal()];
-    const deployingRole = administrators.some(p => isAccountRoot(scope, p)) ? undefined : deployingRoleOf(scope, options);
+    const deployingRole = administrators.some(p => isAccountRoot(scope, p)) ? undefined : deployingRoleOf(scope, options.deployingRoleArn);
     const viaService = options.viaServices?.length
       ? { StringEquals: { 'kms:ViaService': options.viaServices.map(s => `${s}.${stack.region}.amazonaws.com`) } }
       : undefined;
@@ -216,40 +217,6 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
   return statements;
 }
 
-/** Whether a principal is the account root of the key's own account (`AccountRootPrincipal`, `AccountPrincipal(id)`). */
-function isAccountRoot(scope: IConstruct, principal: iam.IPrincipal): boolean {
-  const stack = Stack.of(scope);
-  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
-  const aws = JSON.stringify(stack.resolve(statement.toStatementJson()).Principal?.AWS ?? '');
-  const account = Token.isUnresolved(stack.account) ? '{"Ref":"AWS::AccountId"}' : stack.account;
-  return aws.includes(':root') && aws.includes(account);
-}
-
-/**
- * The role that deploys the key's stack: `deployingRoleArn`, or the CloudFormation execution role of
- * a `DefaultStackSynthesizer`. Without one, a key whose administrators leave out the account would
- * fail KMS's lockout safety check at deploy time, so it is refused now.
- */
-function deployingRoleOf(scope: IConstruct, options: KeyPolicyOptions): string {
-  if (options.deployingRoleArn !== undefined) {
-    return options.deployingRoleArn;
-  }
-  const synthesizer = Stack.of(scope).synthesizer;
-  if (synthesizer instanceof DefaultStackSynthesizer) {
-    // The synthesizer's ARN holds ${AWS::Partition}-style placeholders: Fn::Sub fills them in.
-    return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
-  }
-  throw validationError('KeyLockoutCheck',
-    `administrators leaves out the account, and the stack's ${synthesizer.constructor.name} names no deploying role: KMS CreateKey runs a `
-    + 'lockout safety check and fails (MalformedPolicyDocumentException) unless the caller could change the key policy afterwards. '
-    + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
-}
-
-function isEveryone(scope: IConstruct, principal: iam.IPrincipal): boolean {
-  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
-  return hasPublicPrincipal(Stack.of(scope).resolve(statement.toStatementJson()));
-}
-
 function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
   if (options.administrators !== undefined && options.administrators.length === 0) {
     throw validationError('KeyWithoutAdministrator',
@@ -257,6 +224,7 @@ function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
       + 'Leave administrators unset (the account manages the key) or name at least one principal.', key);
   }
   for (const [prop, principals] of [['administrators', options.administrators], ['keyUsers', options.keyUsers]] as const) {
+    (principals ?? []).forEach(p => refuseGroup(key, p, prop));
     if ((principals ?? []).some(p => isEveryone(key, p))) {
       throw validationError('PublicKeyPrincipal',
         `${prop} includes every principal ("*"): that opens the key to anyone. Name the roles, users or accounts instead.`, key);

@@ -1,7 +1,9 @@
 import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
+import { replicaDeployingRoleOf } from './key-principals';
 import { ReplicaKey, ReplicaKeyOptions } from './replica-key';
 import { hasCrossRegionReferences } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
@@ -82,7 +84,30 @@ export class MultiRegionKey extends CmkWithPolicy {
       primaryKeyArn: this.keyArn,
     });
     this.replicas.set(region, replica);
+    this.allowReplicaDeployment(stack);
     return replica;
+  }
+
+  /**
+   * KMS requires `kms:ReplicateKey` in the primary key's policy (KMS API Reference, ReplicateKey),
+   * and CloudFormation describes the primary: the role that deploys the replica's stack needs both.
+   * When the account administers the key, its IAM policies decide; otherwise the primary's policy
+   * lets exactly that role (`aws:PrincipalArn`) replicate the key into that Region only.
+   */
+  private allowReplicaDeployment(stack: Stack): void {
+    const { administrators, deployingRoleArn } = this.policyOptions;
+    const role = replicaDeployingRoleOf(this, stack, administrators, deployingRoleArn);
+    if (role === undefined) {
+      return;
+    }
+    const region = stack.region;
+    const suffix = region.split('-').map(part => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+    const byRole = { ArnEquals: { 'aws:PrincipalArn': role } };
+    const statement = (sid: string, action: string, conditions: { [operator: string]: { [key: string]: string } }) =>
+      new iam.PolicyStatement({ sid, principals: [new iam.AccountRootPrincipal()], actions: [action], resources: ['*'], conditions });
+    this.addToResourcePolicy(statement(`ReplicaDeployingRoleReplicate${suffix}`, 'kms:ReplicateKey',
+      { ...byRole, StringEquals: { 'kms:ReplicaRegion': region } }));
+    this.addToResourcePolicy(statement(`ReplicaDeployingRoleDescribe${suffix}`, 'kms:DescribeKey', byRole));
   }
 
   /** The replicas made with `addReplica`, by Region. */

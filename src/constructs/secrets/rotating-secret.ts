@@ -9,6 +9,7 @@ import { isAccountId } from '../../private/account-id';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
+import { underlyingKey } from '../kms/key-grants';
 
 /**
  * Properties of a `RotatingSecret`: those of `secretsmanager.Secret`, and how it rotates.
@@ -83,12 +84,24 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule (always present). */
   public readonly rotationSchedule: secretsmanager.RotationSchedule;
 
+  /** Keys of replica Regions whose policy now lets the account use them through Secrets Manager there. */
+  private readonly replicaKeysToRead: Array<{ readonly region: string; readonly key: kms.IKey }> = [];
+
   constructor(scope: Construct, id: string, props: RotatingSecretProps) {
     assertCdkVersion('constructs');
     refuse(scope, id, props);
     const encryptionKey = props.encryptionKey ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts secret ${id}` });
     super(scope, id, { ...props, encryptionKey, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
-    allowUseThroughSecretsManager(this, encryptionKey);
+    const stack = Stack.of(this);
+    allowUseThroughSecretsManager(encryptionKey, stack.region, stack.account);
+    // Replication (ReplicateSecretToRegions, on create and on every new version) generates a data key
+    // with each replica Region's key, through Secrets Manager in that Region; readers there decrypt
+    // with it. An imported key's policy cannot be changed: it must allow this itself.
+    for (const replica of props.replicaRegions ?? []) {
+      if (replica.encryptionKey !== undefined && allowUseThroughSecretsManager(replica.encryptionKey, replica.region, stack.account)) {
+        this.replicaKeysToRead.push({ region: replica.region, key: underlyingKey(replica.encryptionKey) });
+      }
+    }
     this.rotationSchedule = this.addRotationSchedule('Rotation', {
       rotationLambda: props.rotationLambda,
       hostedRotation: props.hostedRotation,
@@ -98,6 +111,26 @@ export class RotatingSecret extends secretsmanager.Secret {
     for (const account of props.crossAccountReadIds ?? []) {
       this.grantRead(new iam.AccountPrincipal(account));
     }
+  }
+
+  /**
+   * Grants read access to the secret (as `secretsmanager.Secret` does) and `kms:Decrypt` through
+   * Secrets Manager on the key of each replica Region whose key policy this construct could change,
+   * so that the grantee can read the replicas too.
+   */
+  public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
+    let grant = super.grantRead(grantee, versionStages);
+    for (const { region, key } of this.replicaKeysToRead ?? []) {
+      const via = `secretsmanager.${region}.amazonaws.com`;
+      const principal = grantee.grantPrincipal;
+      // A role or user of the app: the replica key's policy already lets the account's principals
+      // decrypt through Secrets Manager there, so its own policy suffices (naming it in the replica
+      // key's policy would make that key's stack refer back to the grantee's: a cycle).
+      grant = grant.combine(iam.principalIsOwnedResource(principal)
+        ? iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': via } } })
+        : key.grantDecrypt(new kms.ViaServicePrincipal(via, principal)));
+    }
+    return grant;
   }
 
   /**
@@ -115,23 +148,28 @@ export class RotatingSecret extends secretsmanager.Secret {
 
 /**
  * The key policy names no IAM principal for use; principals of this account may still use the key
- * through Secrets Manager (kms:ViaService), as far as their own IAM policies allow. That is what
- * `grantRead` and a hosted rotation function's role rely on.
+ * through Secrets Manager in `region` (kms:ViaService), as far as their own IAM policies allow. That is
+ * what `grantRead`, a hosted rotation function's role and replication rely on. Returns whether the
+ * key's policy could be changed (an imported key's cannot).
  */
-function allowUseThroughSecretsManager(secret: RotatingSecret, key: kms.IKey): void {
-  const stack = Stack.of(secret);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowUseThroughSecretsManager',
+function allowUseThroughSecretsManager(given: kms.IKey, region: string, account: string): boolean {
+  const key = underlyingKey(given);
+  const keyRegion = Stack.of(key).region;
+  // One statement per Region; the Sid stays that of the key's own Region (a key in another Region would be a mistake).
+  const sid = region === keyRegion || Token.isUnresolved(keyRegion) || Token.isUnresolved(region)
+    ? 'AllowUseThroughSecretsManager' : `AllowUseThroughSecretsManager${region.replace(/[^A-Za-z0-9]/g, '')}`;
+  return key.addToResourcePolicy(new iam.PolicyStatement({
+    sid,
     principals: [new iam.AccountRootPrincipal()],
     actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
     resources: ['*'],
     conditions: {
       StringEquals: {
-        'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
-        'kms:CallerAccount': stack.account,
+        'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
+        'kms:CallerAccount': account,
       },
     },
-  }));
+  })).statementAdded;
 }
 
 function refuse(scope: Construct, id: string, props: RotatingSecretProps): void {

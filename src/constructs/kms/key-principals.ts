@@ -1,0 +1,97 @@
+/**
+ * Who a key policy of this library names (internal: not exported from the package): the account,
+ * the role that deploys a key's stack, and principals that cannot be named at all (IAM groups).
+ */
+import { DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+import { hasPublicPrincipal } from '../../aws/iam-policy';
+import { validationError } from '../../private/errors';
+
+/** Whether a principal is the account root of the key's own account (`AccountRootPrincipal`, `AccountPrincipal(id)`). */
+export function isAccountRoot(scope: IConstruct, principal: iam.IPrincipal): boolean {
+  const stack = Stack.of(scope);
+  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
+  const aws = JSON.stringify(stack.resolve(statement.toStatementJson()).Principal?.AWS ?? '');
+  const account = Token.isUnresolved(stack.account) ? '{"Ref":"AWS::AccountId"}' : stack.account;
+  return aws.includes(':root') && aws.includes(account);
+}
+
+/** Whether a principal is everyone (`"*"`). */
+export function isEveryone(scope: IConstruct, principal: iam.IPrincipal): boolean {
+  const statement = new iam.PolicyStatement({ principals: [principal], actions: ['kms:DescribeKey'], resources: ['*'] });
+  return hasPublicPrincipal(Stack.of(scope).resolve(statement.toStatementJson()));
+}
+
+/**
+ * The role that deploys the key's stack: `deployingRoleArn`, or the CloudFormation execution role of
+ * a `DefaultStackSynthesizer`. Without one, a key whose administrators leave out the account would
+ * fail KMS's lockout safety check at deploy time, so it is refused now.
+ */
+export function deployingRoleOf(scope: IConstruct, deployingRoleArn: string | undefined): string {
+  if (deployingRoleArn !== undefined) {
+    return deployingRoleArn;
+  }
+  const synthesizer = Stack.of(scope).synthesizer;
+  if (synthesizer instanceof DefaultStackSynthesizer) {
+    // The synthesizer's ARN holds ${AWS::Partition}-style placeholders: Fn::Sub fills them in.
+    return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
+  }
+  throw validationError('KeyLockoutCheck',
+    `administrators leaves out the account, and the stack's ${synthesizer.constructor.name} names no deploying role: KMS CreateKey runs a `
+    + 'lockout safety check and fails (MalformedPolicyDocumentException) unless the caller could change the key policy afterwards. '
+    + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
+}
+
+/**
+ * The role that deploys a replica's stack, when the primary key's policy does not already let it
+ * call `kms:ReplicateKey` and `kms:DescribeKey` on the primary: undefined when the account
+ * administers the key (its IAM policies decide), or when `deployingRoleArn` names one role for the
+ * primary and its replicas (already the primary's `DeployingRoleAdministration`).
+ */
+export function replicaDeployingRoleOf(primary: IConstruct, replicaStack: Stack,
+  administrators: iam.IPrincipal[] | undefined, deployingRoleArn: string | undefined): string | undefined {
+  if (administrators === undefined || administrators.some(p => isAccountRoot(primary, p)) || deployingRoleArn !== undefined) {
+    return undefined;
+  }
+  const replica = replicaStack.synthesizer;
+  const own = Stack.of(primary).synthesizer;
+  if (!(replica instanceof DefaultStackSynthesizer)) {
+    return undefined;
+  }
+  if (own instanceof DefaultStackSynthesizer && own.cloudFormationExecutionRoleArn === replica.cloudFormationExecutionRoleArn) {
+    return undefined;
+  }
+  // The replica's Region is explicit, so only ${AWS::Partition} (and the account, when the replica's
+  // stack does not name it: the primary's, as a replica is in its primary's account) is left to fill in.
+  return Fn.sub(replica.cloudFormationExecutionRoleArn);
+}
+
+/** The IAM group a principal is (or acts through, as `kms.ViaServicePrincipal`); undefined for other principals. */
+export function groupOf(principal: iam.IPrincipal): iam.IGroup | undefined {
+  if (principal instanceof kms.ViaServicePrincipal) {
+    const base = (principal as unknown as { basePrincipal?: iam.IPrincipal }).basePrincipal;
+    return base === undefined ? undefined : groupOf(base);
+  }
+  const candidate = principal as Partial<iam.IGroup>;
+  return typeof candidate.groupArn === 'string' && typeof candidate.groupName === 'string' && candidate.node !== undefined
+    ? principal as iam.IGroup : undefined;
+}
+
+/**
+ * Refuses an IAM group where this library would name it in a key policy, with what to do instead: IAM
+ * does not accept a group as a principal, and our keys do not let IAM policies alone use them.
+ */
+export function refuseGroup(scope: IConstruct, principal: iam.IPrincipal, what: string): void {
+  const group = groupOf(principal);
+  if (group === undefined) {
+    return;
+  }
+  throw validationError('GroupInKeyPolicy',
+    `${what} names the IAM group ${group.node.path}: IAM does not accept a group as a principal in a key policy, where this library `
+    + 'names who may use or manage the key (its keys do not let IAM policies alone use them). Grant to a role (for people: a role '
+    + 'the group\'s members may assume) or to users instead; or give the group an identity policy on the key ARN (group.addToPolicy '
+    + 'with resources: [key.keyArn]) and let its members in through the key policy (addToResourcePolicy with the account as principal '
+    + 'and a condition that names them, such as aws:PrincipalTag).', scope);
+}

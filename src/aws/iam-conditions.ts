@@ -63,7 +63,7 @@ function conditionValue(value: unknown): string | undefined {
   return arnPatternOf(value, name => PSEUDO_VALUES[name]);
 }
 
-interface Constraint {
+export interface Constraint {
   readonly operator: string;
   readonly ifExists: boolean;
   readonly set?: 'ForAllValues' | 'ForAnyValue';
@@ -71,7 +71,7 @@ interface Constraint {
 }
 
 /** Parses a `Condition` block into constraints by (lower case) key; `undefined` if not literal. */
-function parse(block: unknown): Map<string, Constraint[]> | undefined {
+export function parse(block: unknown): Map<string, Constraint[]> | undefined {
   const byKey = new Map<string, Constraint[]>();
   if (block === undefined) {
     return byKey;
@@ -179,7 +179,7 @@ export function wildcard(pattern: string): RegExp {
 }
 
 /** All constraints of one key, for one request value of the key. */
-function keyHolds(constraints: readonly Constraint[], value: ContextValue): Tri {
+export function keyHolds(constraints: readonly Constraint[], value: ContextValue): Tri {
   return andAll(constraints.map(c => {
     if (value === ABSENT) {
       return c.set === 'ForAllValues' ? true : c.set === 'ForAnyValue' ? c.ifExists : holds(c, ABSENT);
@@ -194,7 +194,7 @@ function keyHolds(constraints: readonly Constraint[], value: ContextValue): Tri 
 }
 
 /** Values worth trying for a free key: absent, fresh, and around each literal. */
-function representatives(constraints: readonly Constraint[]): ContextValue[] {
+export function representatives(constraints: readonly Constraint[]): ContextValue[] {
   const values = new Set<string>(['ceg-fresh-value', 'true', 'false']);
   for (const c of constraints) {
     for (const v of c.values) {

@@ -6,9 +6,10 @@
  * Values that are not literals (intrinsics, references) are unknown: answers are three-valued.
  */
 import { ANY_RUN, ArnSetPart, coverEvery, matchSome } from './arn-patterns';
-import { andAll, Choice, conditionsHold, fixedContext, FixedContext, orAll, OWN_ACCOUNT, Picked, Tri, wildcard } from './iam-conditions';
-import { accountOf, denyCovers, principalsOf } from './iam-principals';
+import { andAll, conditionsHold, fixedContext, FixedContext, orAll, Picked, Tri, wildcard } from './iam-conditions';
+import { accountOf } from './iam-principals';
 import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
+import { appliesToKey } from './key-resources';
 
 export { asList } from './json';
 
@@ -140,59 +141,6 @@ export function publicStatements(statements: Statement[]): Statement[] {
   return statements.filter(s => admitsStrangers(s) !== false);
 }
 
-/**
- * Whether someone can change the key policy (`kms:PutKeyPolicy`), hence manage the key: an Allow
- * whose condition some request of the principal can meet, for a principal that no Deny takes it
- * from for every request. A Deny naming an account's root covers every principal of that account.
- */
-export function hasAdministrator(statements: Statement[]): Tri {
-  const denies = statements.filter(s => isDeny(s) && coversAction(s, 'kms:PutKeyPolicy') !== false);
-  const allows = statements.filter(s => isAllow(s) && field(s, 'Principal') !== undefined && coversAction(s, 'kms:PutKeyPolicy') !== false);
-  return orAll(allows.map(allow => {
-    const principals = principalsOf(field(allow, 'Principal'));
-    const someoneKeepsIt = principals === undefined ? undefined : orAll(principals.map(principal => {
-      const denied = orAll(denies.map(deny => andAll([
-        appliesToKey(deny),
-        denyCovers(deny, principal),
-        coversAction(deny, 'kms:PutKeyPolicy'),
-        conditionsHold(field(deny, 'Condition'), administratorRequest(), 'every'),
-      ])));
-      return denied === undefined ? undefined : !denied;
-    }));
-    return andAll([coversAction(allow, 'kms:PutKeyPolicy'), conditionsHold(field(allow, 'Condition'), administratorRequest(), 'some'), someoneKeepsIt]);
-  }));
-}
-
-/**
- * Whether a key policy statement applies to the key: `Resource` is the key itself in a key policy,
- * and `NotResource: "*"` leaves it out (another ARN there may or may not be the key's).
- */
-function appliesToKey(statement: Statement): Tri {
-  const notResource = field(statement, 'NotResource');
-  if (notResource === undefined) {
-    return true;
-  }
-  return asList(notResource).includes('*') ? false : undefined;
-}
-
-/**
- * A request of a principal of the account, made now or later: it has a principal ARN, account and
- * unique ID (whatever they are), and a time no earlier than now (an Allow that ended in 2020
- * allows nothing).
- */
-function administratorRequest(): FixedContext {
-  const now = new Date();
-  const present = (fallback: string) => new Picked(fallback, () => true);
-  return fixedContext({
-    'aws:PrincipalArn': present('arn:aws:iam::111111111111:role/administrator'),
-    'aws:PrincipalAccount': present(OWN_ACCOUNT),
-    'kms:CallerAccount': present(OWN_ACCOUNT),
-    'aws:userid': present('AROAADMINISTRATOR:administrator'),
-    'aws:CurrentTime': new Choice([[now.toISOString()], ['9999-12-31T23:59:59Z']]),
-    'aws:EpochTime': new Choice([[String(Math.floor(now.getTime() / 1000))], ['253402300799']]),
-  });
-}
-
 /** A request made directly to KMS, not through an AWS service. */
 const DIRECT_CALLS = [
   fixedContext({ 'kms:GrantIsForAWSResource': undefined, 'kms:ViaService': undefined }),
@@ -206,12 +154,12 @@ const DIRECT_CALLS = [
 export function unrestrictedCreateGrantStatements(statements: Statement[]): Statement[] {
   // A Deny for everyone that holds for every direct call takes CreateGrant from every Allow.
   const deniedForAll = statements.some(s => isDeny(s) && hasPublicPrincipal(s) && field(s, 'NotPrincipal') === undefined
-    && coversAction(s, 'kms:CreateGrant') === true
+    && coversAction(s, 'kms:CreateGrant') === true && appliesToKey(s) === true
     && DIRECT_CALLS.every(context => conditionsHold(field(s, 'Condition'), context, 'every') === true));
   if (deniedForAll) {
     return [];
   }
-  return statements.filter(s => isAllow(s) && coversAction(s, 'kms:CreateGrant') !== false
+  return statements.filter(s => isAllow(s) && coversAction(s, 'kms:CreateGrant') !== false && appliesToKey(s) !== false
     && orAll(DIRECT_CALLS.map(context => conditionsHold(field(s, 'Condition'), context, 'some'))) !== false);
 }
 

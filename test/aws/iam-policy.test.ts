@@ -3,7 +3,8 @@
  * and the policy questions the rules and constructs ask (src/aws/iam-policy.ts).
  */
 import { conditionsHold, fixedContext } from '../../src/aws/iam-conditions';
-import { admitsStrangers, deniesEveryRequest, hasAdministrator, unrestrictedCreateGrantStatements } from '../../src/aws/iam-policy';
+import { admitsStrangers, deniesEveryRequest, unrestrictedCreateGrantStatements } from '../../src/aws/iam-policy';
+import { hasAdministrator } from '../../src/aws/key-administrators';
 
 const NO_TLS = fixedContext({ 'aws:SecureTransport': 'false' });
 

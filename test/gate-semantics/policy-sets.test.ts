@@ -170,6 +170,44 @@ describe('key policies: an administrator some request can use (CEG-KMS-3)', () =
   });
 });
 
+describe('key policies: the Allow and the Denies on the same requests of the principal (CEG-KMS-3, CEG-KMS-4; differential test with a policy simulator)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const adminRole = 'arn:aws:iam::111111111111:role/admin';
+    const denyPut = (condition: object) => ({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: condition });
+    // The Deny's condition holds for every request of the Allow's principal.
+    cfnKey(stack, 'DenyOwnAccount', ADMIN, denyPut({ StringEquals: { 'aws:PrincipalAccount': '111111111111' } }));
+    cfnKey(stack, 'DenyAdminByArn', { ...ADMIN, Principal: { AWS: adminRole } }, denyPut({ ArnEquals: { 'aws:PrincipalArn': adminRole } }));
+    // The Allow's condition no request of its principal meets.
+    cfnKey(stack, 'AllowOtherAccount', { ...ADMIN, Principal: { AWS: adminRole }, Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } } });
+    // The same condition on both: whenever the Allow holds, so does the Deny.
+    const org = { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } };
+    cfnKey(stack, 'SameCondition', { ...ADMIN, Condition: org }, denyPut(org));
+    // An Allow on no resource, one whose condition key PutKeyPolicy never carries, one for a service.
+    cfnKey(stack, 'AllowNoResource', { Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', NotResource: '*' });
+    cfnKey(stack, 'AllowGrantKey', { ...ADMIN, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    cfnKey(stack, 'ServiceOnly', { Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'kms:*', Resource: '*' });
+    // The Deny spares some requests: another account's, a role's other than the admin's.
+    cfnKey(stack, 'DenyOtherAccount', ADMIN, denyPut({ StringEquals: { 'aws:PrincipalAccount': '222222222222' } }));
+    // CEG-KMS-4: a Deny of CreateGrant on no resource takes nothing away.
+    cfnKey(stack, 'GrantDenyNoResource', ADMIN, { Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', NotResource: '*' });
+    cfnKey(stack, 'GrantDenyAll', ADMIN, { Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', Resource: '*' });
+  });
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('no request of any principal keeps kms:PutKeyPolicy: non-compliant', () => {
+    for (const id of ['DenyOwnAccount', 'DenyAdminByArn', 'AllowOtherAccount', 'SameCondition', 'AllowNoResource', 'AllowGrantKey', 'ServiceOnly']) {
+      expect([id, verdict(results, 'CEG-KMS-3', `Stack/${id}`)]).toEqual([id, 'non-compliant']);
+    }
+  });
+  test('a Deny that spares the administrator\'s requests keeps it: pass', () => {
+    expect(verdict(results, 'CEG-KMS-3', 'Stack/DenyOtherAccount')).toBe('pass');
+  });
+  test('CreateGrant: a Deny on no resource leaves the Allow open; one on the key closes it', () => {
+    expect(verdict(results, 'CEG-KMS-4', 'Stack/GrantDenyNoResource')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-KMS-4', 'Stack/GrantDenyAll')).toBe('pass');
+  });
+});
+
 describe('file system policies: every file system of the stack (CEG-EFS-2)', () => {
   const results = runAll(app => {
     const fileSystem = (stack: Stack, id: string, resource: string) => new efs.CfnFileSystem(stack, id, {

@@ -1,5 +1,5 @@
 import { keyPolicyStatements } from './key-policy-statements';
-import { hasAdministrator } from '../../aws/iam-policy';
+import { hasAdministrator } from '../../aws/key-administrators';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 

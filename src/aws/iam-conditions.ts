@@ -228,7 +228,7 @@ export function conditionsHold(block: unknown, fixed: FixedContext, mode: 'every
   }
   const results: Tri[] = [];
   for (const [key, constraints] of byKey) {
-    const given = fixed.get(key);
+    const given = fixed.get(key) ?? timeOfRequest(key);
     if (given instanceof Picked) {
       const named = constraints.flatMap(c => c.values);
       const candidates = [given.fallback, ...representatives(constraints).filter((v): v is string[] => v !== ABSENT).map(v => v[0])]
@@ -253,6 +253,17 @@ export function conditionsHold(block: unknown, fixed: FixedContext, mode: 'every
     results.push(mode === 'every' ? andAll(tries) : orAll(tries));
   }
   return andAll(results);
+}
+
+/**
+ * The time of a request the policy will see: now or later, never before it is deployed (a Deny
+ * from 2020 on holds for every request; an Allow that ended in 2020 for none).
+ */
+export function timeOfRequest(key: string): Choice | undefined {
+  if (key === 'aws:currenttime') {
+    return new Choice([[new Date().toISOString()], ['9999-12-31T23:59:59Z']]);
+  }
+  return key === 'aws:epochtime' ? new Choice([[String(Math.floor(Date.now() / 1000))], ['253402300799']]) : undefined;
 }
 
 export function andAll(values: readonly Tri[]): Tri {

@@ -2,7 +2,7 @@
  * Condition blocks asked about concrete requests: several blocks (an Allow's and the Denies'),
  * one request at a time, as IAM evaluates the statements of a policy for one request.
  */
-import { ABSENT, andAll, Choice, Constraint, ContextValue, keyHolds, parse, Picked, representatives, Tri } from './iam-conditions';
+import { ABSENT, andAll, Choice, Constraint, ContextValue, keyHolds, parse, Picked, representatives, timeOfRequest, Tri } from './iam-conditions';
 
 /** What a question fixes for one key. */
 type KeyValue = ContextValue | Choice | Picked;
@@ -38,7 +38,7 @@ export function requestsFor(blocks: readonly unknown[], fixed: (key: string) => 
   }
   let requests: Array<Map<string, readonly string[]>> = [new Map()];
   for (const [key, constraints] of byKey) {
-    const given = fixed(key);
+    const given = fixed(key) ?? timeOfRequest(key);
     let values: ContextValue[];
     if (given instanceof Choice) {
       values = [...given.values];

@@ -53,8 +53,8 @@ const NEVER_ON_PUT_KEY_POLICY = new Set(['kms:grantisforawsresource', 'kms:grant
 
 /**
  * What a request of `principal` carries for a condition key: its account and ARN (any principal of
- * the account for an account's root), a time no earlier than now (an Allow that ended in 2020 allows
- * nothing), and no key `PutKeyPolicy` lacks; every other key is free.
+ * the account for an account's root), and no key `PutKeyPolicy` lacks; every other key is free
+ * (the time is the request's, see `timeOfRequest`).
  */
 function identityOf(principal: string, key: string): ContextValue | Choice | Picked | undefined {
   if (NEVER_ON_PUT_KEY_POLICY.has(key) || key.startsWith('kms:encryptioncontext:')) {
@@ -74,11 +74,6 @@ function identityOf(principal: string, key: string): ContextValue | Choice | Pic
       return root ? present(`arn:aws:iam::${account}:role/administrator`, v => accountOf(v) === account) : [principal];
     case 'aws:userid':
       return present('AROAADMINISTRATOR:administrator');
-    case 'aws:currenttime': {
-      return new Choice([[new Date().toISOString()], ['9999-12-31T23:59:59Z']]);
-    }
-    case 'aws:epochtime':
-      return new Choice([[String(Math.floor(Date.now() / 1000))], ['253402300799']]);
     default:
       return undefined;
   }

@@ -227,3 +227,23 @@ describe('file system policies: every file system of the stack (CEG-EFS-2)', () 
     expect(verdict(results, 'CEG-EFS-2', 'Agnostic/FormatArn')).toBe('pass');
   });
 });
+
+describe('the time of a request is now or later (aws:CurrentTime)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const since = (date: string) => ({ DateGreaterThan: { 'aws:CurrentTime': date } });
+    cfnBucket(stack, 'DenySince2020', arn => [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { ...TLS, ...since('2020-01-01T00:00:00Z') } }]);
+    cfnBucket(stack, 'DenyFrom2100', arn => [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { ...TLS, ...since('2100-01-01T00:00:00Z') } }]);
+    cfnKey(stack, 'OpenUntil2020', ADMIN, openDecrypt({ DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } }));
+    cfnKey(stack, 'OpenFrom2100', ADMIN, openDecrypt({ DateGreaterThan: { 'aws:CurrentTime': '2100-01-01T00:00:00Z' } }));
+  });
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('a TLS Deny in force since 2020 holds for every request; one from 2100 on does not yet', () => {
+    expect(verdict(results, 'CEG-S3-2', 'Stack/DenySince2020')).toBe('pass');
+    expect(verdict(results, 'CEG-S3-2', 'Stack/DenyFrom2100')).toBe('non-compliant');
+  });
+  test('an Allow for everyone that ended in 2020 admits nobody; one from 2100 on will admit strangers', () => {
+    expect(verdict(results, 'CEG-KMS-2', 'Stack/OpenUntil2020')).toBe('pass');
+    expect(verdict(results, 'CEG-KMS-2', 'Stack/OpenFrom2100')).toBe('non-compliant');
+  });
+});

@@ -1,13 +1,13 @@
 import { intrinsicName, isJsonObject, JsonObject } from './json';
 
 /**
- * IAM `Resource` patterns (`*` any run of characters, `?` one character, case-sensitive) asked
+ * IAM `Resource` patterns (`*` a run of characters, `?` one character, case-sensitive) asked
  * about *sets* of ARNs rather than one sample ARN: "does `arn/*` cover every object of this
  * bucket?" must hold for `report.csv` as well as for `a/b`, which one sample cannot tell.
  *
  * A set of ARNs is a list of parts: literal text, in which a character from `opaqueValue` stands
  * for one value known only at deploy time (a generated bucket name, `AWS::Region`); and
- * `ANY_RUN`, a run of one or more characters of any kind (an object key).
+ * `ANY_RUN`, a run of one or more characters of every kind (an object key).
  *
  * An opaque value is one unknown string of at least two characters, the same wherever its
  * character appears: the same character in a pattern (the pattern refers to the same value)
@@ -17,8 +17,8 @@ import { intrinsicName, isJsonObject, JsonObject } from './json';
 /** A three-valued answer: `undefined` when it cannot be told (as in iam-conditions). */
 type Tri = boolean | undefined;
 
-/** A run of one or more characters of any kind: every such run is asked about. */
-export const ANY_RUN = Symbol('any run of characters');
+/** A run of one or more characters of every kind: each such run is asked about. */
+export const ANY_RUN = Symbol('a run of characters');
 export type ArnSetPart = string | typeof ANY_RUN;
 
 /** The character that stands for the `n`th opaque value (Unicode private use, never in an ARN). */
@@ -135,7 +135,7 @@ export function coverEvery(patterns: readonly string[], set: readonly ArnSetPart
       }
       return now.length === 0 ? false : covers(now, k + 1);
     }
-    // A run of FRESH characters is matched only by `*` and `?`, which match any character: a
+    // A run of FRESH characters is matched only by `*` and `?`, which match every character: a
     // run of that length is covered iff every run of that length is. The state sets of longer
     // and longer runs repeat after a while: each distinct one is asked once.
     const seen = new Set<string>();
@@ -164,7 +164,7 @@ export function matchSome(patterns: readonly string[], set: readonly ArnSetPart[
   if (matchesSome(patterns, set)) {
     return true;
   }
-  // An opaque value may be any string: with each one as a run of anything, can a pattern match?
+  // An opaque value may be whatever string: with each one as a run of anything, can a pattern match?
   const open = set.flatMap((part): ArnSetPart[] => part === ANY_RUN ? [part] : splitOpaque(part));
   return open.length !== set.length || open.some((p, i) => p !== set[i]) ? (matchesSome(patterns, open) ? undefined : false) : false;
 }
@@ -191,7 +191,7 @@ function matchesSome(patterns: readonly string[], set: readonly ArnSetPart[]): b
       }
       return search(now, k + 1);
     }
-    // One or more characters of any kind: every state set such a run can reach.
+    // One or more characters of every kind: each state set such a run can reach.
     const reached = new Map<string, number[]>();
     let frontier = alphabet.map(c => automata.step(states, c));
     while (frontier.length > 0) {

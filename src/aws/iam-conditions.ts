@@ -27,7 +27,7 @@ export class Choice {
 
 /**
  * A key always present, whose value the caller picks, but only among values `allowed` accepts (a
- * stranger picks any account but the key's own or one the policy names); `fallback` is a
+ * stranger picks every account but the key's own or one the policy names); `fallback` is a
  * candidate when `allowed` accepts it. `allowed` sees the literal values the condition block names for the key.
  */
 export class Picked {

@@ -77,7 +77,7 @@ export function hasPublicPrincipal(statement: Statement): boolean {
 
 /**
  * Keys whose values a stranger (a principal of another account, outside our organization, calling
- * from elsewhere) cannot choose freely. A stranger is any account but the key's own or one the
+ * from elsewhere) cannot choose freely. A stranger is an account other than the key's own or one the
  * policy names (`StringNotEquals` on one account admits all the others), and picks its own role,
  * user and session names (names are unique only within an account): a principal ARN or unique ID
  * keeps a stranger out only when it names an account or a principal's ID. Keys a request may lack

@@ -15,7 +15,7 @@ export function accountOf(arn: string): string | undefined {
 /**
  * The principals a `Principal` or `NotPrincipal` value names, each as one string: `*` for
  * everyone, an account's root ARN for an account ID, `service:…` for a service; values built from
- * pseudo parameters keep them as placeholders, and any other value (a role's `Fn::GetAtt`) is
+ * pseudo parameters keep them as placeholders, and every other value (a role's `Fn::GetAtt`) is
  * `unknown:` and its JSON, equal only to itself. `undefined` when the value is not a principal.
  */
 export function principalsOf(value: unknown): string[] | undefined {

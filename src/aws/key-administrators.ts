@@ -52,7 +52,7 @@ const NEVER_ON_PUT_KEY_POLICY = new Set(['kms:grantisforawsresource', 'kms:grant
   'kms:signingalgorithm', 'kms:datakeypairspec', 'kms:wrappingalgorithm', 'kms:messagetype', 'kms:macalgorithm']);
 
 /**
- * What a request of `principal` carries for a condition key: its account and ARN (any principal of
+ * What a request of `principal` carries for a condition key: its account and ARN (every principal of
  * the account for an account's root), and no key `PutKeyPolicy` lacks; every other key is free
  * (the time is the request's, see `timeOfRequest`).
  */

@@ -42,7 +42,7 @@ export const acmCertificate: Rule = {
         if (type === 'AWS::IAM::ServerCertificate') {
           return nonCompliant(`Certificate ${arn.toJSON()} is an IAM server certificate, not an ACM certificate`, 'Properties.Certificates');
         }
-        // A custom resource (or another type) may return any certificate ARN: only the deployment tells.
+        // A custom resource (or another type) may return whatever certificate ARN: only the deployment tells.
         return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`,
           'Properties.Certificates');
       }

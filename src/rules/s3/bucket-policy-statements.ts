@@ -49,7 +49,7 @@ export function bucketPolicies(context: RuleContext, bucket: ResourceView): Read
  * every object in it, for every request whose context has the `fixed` keys. Statements may share
  * the work (one for the bucket, one for its objects); resource patterns are judged against every
  * ARN they must cover (a pattern that wants a `/` inside the key leaves out `report.csv`), a
- * bucket whose name is generated at deploy time as any name.
+ * bucket whose name is generated at deploy time as every possible name.
  */
 export function deniesBucketWide(policy: AppliedPolicy, bucket: ResourceView, fixed: { [key: string]: string }): Tri {
   const context = fixedContext(fixed);

@@ -73,6 +73,15 @@ class Automata {
     return this.closure(next);
   }
 
+  /** The states after a literal text. */
+  public read(states: readonly number[], text: string): number[] {
+    let now = [...states];
+    for (const c of text) {
+      now = this.step(now, c);
+    }
+    return now;
+  }
+
   /** Every character class worth trying inside an `ANY_RUN`: each literal the patterns name, and one they do not. */
   public alphabet(): string[] {
     const chars = new Set<string>([FRESH]);
@@ -129,10 +138,7 @@ export function coverEvery(patterns: readonly string[], set: readonly ArnSetPart
     }
     const part = set[k];
     if (part !== ANY_RUN) {
-      let now = states;
-      for (const c of part) {
-        now = automata.step(now, c);
-      }
+      const now = automata.read(states, part);
       return now.length === 0 ? false : covers(now, k + 1);
     }
     // A run of FRESH characters is matched only by `*` and `?`, which match every character: a
@@ -185,11 +191,7 @@ function matchesSome(patterns: readonly string[], set: readonly ArnSetPart[]): b
     }
     const part = set[k];
     if (part !== ANY_RUN) {
-      let now = states;
-      for (const c of part) {
-        now = automata.step(now, c);
-      }
-      return search(now, k + 1);
+      return search(automata.read(states, part), k + 1);
     }
     // One or more characters of every kind: each state set such a run can reach.
     const reached = new Map<string, number[]>();
@@ -233,9 +235,12 @@ function splitOpaque(text: string): ArnSetPart[] {
 
 /**
  * A `Resource` entry as a pattern: a literal string, or `Fn::Join` / `Fn::Sub` of literals and
- * `Ref`s that `refs` names (pseudo parameters, mostly); `undefined` for anything else.
+ * `Ref`s that `refs` names (pseudo parameters, mostly; a `Fn::Sub` variable is a name too);
+ * `other` tells what every other entry stands for (a reference to a resource). `undefined` when a
+ * part is known only at deploy time.
  */
-export function arnPatternOf(entry: unknown, refs: (name: string) => string | undefined): string | undefined {
+export function arnPatternOf(entry: unknown, refs: (name: string) => string | undefined,
+  other: (entry: unknown) => string | undefined = () => undefined): string | undefined {
   if (typeof entry === 'string') {
     return entry;
   }
@@ -249,7 +254,7 @@ export function arnPatternOf(entry: unknown, refs: (name: string) => string | un
     if (typeof delimiter !== 'string' || !Array.isArray(parts)) {
       return undefined;
     }
-    const patterns = parts.map(p => arnPatternOf(p, refs));
+    const patterns = parts.map(p => arnPatternOf(p, refs, other));
     return patterns.every(p => p !== undefined) ? patterns.join(delimiter) : undefined;
   }
   if (fn === 'Fn::Sub') {
@@ -260,11 +265,11 @@ export function arnPatternOf(entry: unknown, refs: (name: string) => string | un
     }
     let complete = true;
     const text = template.replace(/\$\{([^}!][^}]*)\}/g, (_whole, name: string) => {
-      const value = name in variables ? arnPatternOf(variables[name], refs) : refs(name);
+      const value = name in variables ? arnPatternOf(variables[name], refs, other) : refs(name);
       complete = complete && value !== undefined;
       return value ?? '';
     });
     return complete ? text : undefined;
   }
-  return undefined;
+  return other(entry);
 }

@@ -1,7 +1,7 @@
-import { ANY_RUN, ArnSetPart, coverEvery, matchSome, opaqueValue } from '../../aws/arn-patterns';
+import { ANY_RUN, arnPatternOf, ArnSetPart, coverEvery, matchSome, opaqueValue } from '../../aws/arn-patterns';
 import { andAll, orAll } from '../../aws/iam-conditions';
 import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
-import { asList, fieldOf, intrinsicName, isJsonObject, JsonObject } from '../../aws/json';
+import { asList, fieldOf, intrinsicName, JsonObject } from '../../aws/json';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { MemoKey, RuleContext, TargetSpec } from '../../engine/rule-context';
@@ -161,60 +161,18 @@ function literalName(bucket: ResourceView): string | undefined {
  * known only at deploy time.
  */
 function patternOf(entry: unknown, bucket: ResourceView): string | undefined {
-  if (typeof entry === 'string') {
-    return entry;
-  }
-  if (isResourceReference(entry)) {
-    if (entry.target !== bucket.resource) {
-      return OTHER;
+  const arn = `arn:aws:s3:::${BUCKET_NAME}`;
+  const refs = (name: string) => name === 'AWS::Partition' ? 'aws' : name === bucket.logicalId ? BUCKET_NAME
+    : name === `${bucket.logicalId}.Arn` ? arn : undefined;
+  return arnPatternOf(entry, refs, other => {
+    if (isResourceReference(other)) {
+      return other.target !== bucket.resource ? OTHER : other.attribute === 'Arn' ? arn : other.attribute === 'Ref' ? BUCKET_NAME : OTHER;
     }
-    return entry.attribute === 'Arn' ? `arn:aws:s3:::${BUCKET_NAME}` : entry.attribute === 'Ref' ? BUCKET_NAME : OTHER;
-  }
-  const fn = intrinsicName(entry);
-  const args = fn === undefined ? undefined : (entry as JsonObject)[fn];
-  switch (fn) {
-    case 'Ref':
-      return args === bucket.logicalId ? BUCKET_NAME : args === 'AWS::Partition' ? 'aws' : undefined;
-    case 'Fn::GetAtt': {
-      const [id, attribute] = Array.isArray(args) ? args : String(args).split('.');
-      return id === bucket.logicalId && attribute === 'Arn' ? `arn:aws:s3:::${BUCKET_NAME}` : id === bucket.logicalId ? OTHER : undefined;
-    }
-    case 'Fn::Join': {
-      const [delimiter, parts] = Array.isArray(args) ? args : [];
-      if (typeof delimiter !== 'string' || !Array.isArray(parts)) {
-        return undefined;
-      }
-      const patterns = parts.map(p => patternOf(p, bucket));
-      return patterns.every(p => p !== undefined) ? patterns.join(delimiter) : undefined;
-    }
-    case 'Fn::Sub': {
-      const template = Array.isArray(args) ? args[0] : args;
-      const variables = Array.isArray(args) && isJsonObject(args[1]) ? args[1] : {};
-      if (typeof template !== 'string') {
-        return undefined;
-      }
-      let complete = true;
-      const text = template.replace(/\$\{([^}!][^}]*)\}/g, (_whole, name: string) => {
-        if (name in variables) {
-          const inner = patternOf(variables[name], bucket);
-          complete = complete && inner !== undefined;
-          return inner ?? '';
-        }
-        if (name === 'AWS::Partition') {
-          return 'aws';
-        }
-        if (name === bucket.logicalId) {
-          return BUCKET_NAME;
-        }
-        if (name === `${bucket.logicalId}.Arn`) {
-          return `arn:aws:s3:::${BUCKET_NAME}`;
-        }
-        complete = false;
-        return '';
-      });
-      return complete ? text : undefined;
-    }
-    default:
+    if (intrinsicName(other) !== 'Fn::GetAtt') {
       return undefined;
-  }
+    }
+    const args = (other as JsonObject)['Fn::GetAtt'];
+    const [id, attribute] = Array.isArray(args) ? args : String(args).split('.');
+    return id === bucket.logicalId && attribute === 'Arn' ? arn : id === bucket.logicalId ? OTHER : undefined;
+  });
 }

@@ -38,6 +38,14 @@ export class Picked {
     public readonly absentToo = false) {}
 }
 
+/** The values worth trying for a picked key: its fallback and the representatives it allows, and absence if it may be left out. */
+export function pickedValues(given: Picked, constraints: readonly Constraint[]): ContextValue[] {
+  const named = constraints.flatMap(c => c.values);
+  const values: ContextValue[] = [given.fallback, ...representatives(constraints).filter((v): v is string[] => v !== ABSENT).map(v => v[0])]
+    .filter(v => given.allowed(v, named)).map(v => [v]);
+  return given.absentToo ? [...values, ABSENT] : values;
+}
+
 /** Keys fixed by a question, lower case. */
 export type FixedContext = ReadonlyMap<string, ContextValue | Choice | Picked>;
 
@@ -230,13 +238,7 @@ export function conditionsHold(block: unknown, fixed: FixedContext, mode: 'every
   for (const [key, constraints] of byKey) {
     const given = fixed.get(key) ?? timeOfRequest(key);
     if (given instanceof Picked) {
-      const named = constraints.flatMap(c => c.values);
-      const candidates = [given.fallback, ...representatives(constraints).filter((v): v is string[] => v !== ABSENT).map(v => v[0])]
-        .filter(v => given.allowed(v, named));
-      const tries = candidates.map(v => keyHolds(constraints, [v]));
-      if (given.absentToo) {
-        tries.push(keyHolds(constraints, ABSENT));
-      }
+      const tries = pickedValues(given, constraints).map(v => keyHolds(constraints, v));
       results.push(mode === 'every' ? andAll(tries) : orAll(tries));
       continue;
     }
@@ -280,7 +282,7 @@ export function orAll(values: readonly Tri[]): Tri {
   return values.includes(undefined) ? undefined : false;
 }
 
-function not(value: Tri): Tri {
+export function not(value: Tri): Tri {
   return value === undefined ? undefined : !value;
 }
 

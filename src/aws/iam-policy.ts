@@ -88,13 +88,13 @@ const STRANGER: FixedContext = fixedContext({
   'aws:PrincipalAccount': new Picked('999999999999', notNamed),
   'kms:CallerAccount': new Picked('999999999999', notNamed),
   'aws:PrincipalArn': new Picked('arn:aws:iam::999999999999:role/stranger', inNoNamedAccount),
-  'aws:userid': new Picked('AROASTRANGER:stranger', (v, named) => notNamed(v, named) && !namedPrefixes(named, ':').has(v.split(':')[0])),
+  'aws:userid': new Picked('AROASTRANGER:stranger', outsideNamedPrefixes(':')),
   'aws:PrincipalOrgID': new Picked('o-stranger0000', notNamed, true),
-  'aws:PrincipalOrgPaths': new Picked('o-stranger0000/r-stranger/', (v, named) => notNamed(v, named) && !namedPrefixes(named, '/').has(v.split('/')[0]), true),
+  'aws:PrincipalOrgPaths': new Picked('o-stranger0000/r-stranger/', outsideNamedPrefixes('/'), true),
   'aws:SourceAccount': new Picked('999999999999', notNamed, true),
   'aws:SourceArn': new Picked('arn:aws:s3:::stranger-bucket', inNoNamedAccount, true),
   'aws:SourceOrgID': new Picked('o-stranger0000', notNamed, true),
-  'aws:SourceOrgPaths': new Picked('o-stranger0000/r-stranger/', (v, named) => notNamed(v, named) && !namedPrefixes(named, '/').has(v.split('/')[0]), true),
+  'aws:SourceOrgPaths': new Picked('o-stranger0000/r-stranger/', outsideNamedPrefixes('/'), true),
   'aws:SourceVpce': new Picked('vpce-0stranger', notNamed, true),
   'aws:SourceVpc': new Picked('vpc-0stranger', notNamed, true),
   'aws:PrincipalServiceName': undefined,
@@ -116,11 +116,15 @@ function namedAccounts(named: readonly string[]): Set<string | undefined> {
 }
 
 /**
- * What values named without a wildcard start with, up to `separator`: a unique ID (`AROA…` before
- * `:session`) or an organization (`o-…` before `/`) that names one principal or one organization.
+ * A value not named, that starts (up to `separator`) with nothing a value named without a wildcard
+ * starts with: not the unique ID (`AROA…` before `:session`) or organization (`o-…` before `/`)
+ * of a principal or organization the policy names.
  */
-function namedPrefixes(named: readonly string[], separator: string): Set<string> {
-  return new Set(named.map(v => v.split(separator)[0]).filter(prefix => prefix !== '' && !/[*?]/.test(prefix)));
+function outsideNamedPrefixes(separator: string): (value: string, named: readonly string[]) => boolean {
+  return (value, named) => {
+    const prefixes = named.map(v => v.split(separator)[0]).filter(prefix => prefix !== '' && !/[*?]/.test(prefix));
+    return notNamed(value, named) && !prefixes.includes(value.split(separator)[0]);
+  };
 }
 
 /**

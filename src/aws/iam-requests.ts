@@ -2,7 +2,7 @@
  * Condition blocks asked about concrete requests: several blocks (an Allow's and the Denies'),
  * one request at a time, as IAM evaluates the statements of a policy for one request.
  */
-import { ABSENT, andAll, Choice, Constraint, ContextValue, keyHolds, parse, Picked, representatives, timeOfRequest, Tri } from './iam-conditions';
+import { ABSENT, andAll, Choice, Constraint, ContextValue, keyHolds, parse, Picked, pickedValues, representatives, timeOfRequest, Tri } from './iam-conditions';
 
 /** What a question fixes for one key. */
 type KeyValue = ContextValue | Choice | Picked;
@@ -43,12 +43,7 @@ export function requestsFor(blocks: readonly unknown[], fixed: (key: string) => 
     if (given instanceof Choice) {
       values = [...given.values];
     } else if (given instanceof Picked) {
-      const named = constraints.flatMap(c => c.values);
-      values = [given.fallback, ...representatives(constraints).filter((v): v is string[] => v !== ABSENT).map(v => v[0])]
-        .filter(v => given.allowed(v, named)).map(v => [v]);
-      if (given.absentToo) {
-        values.push(ABSENT);
-      }
+      values = pickedValues(given, constraints);
     } else {
       values = given === undefined ? representatives(constraints) : [given];
     }

@@ -3,7 +3,7 @@
  * request that no Deny refuses. The Allow and the Denies are asked about the same requests, tied
  * to the principal (its account and ARN), as IAM evaluates them.
  */
-import { ABSENT, andAll, Choice, ContextValue, orAll, OWN_ACCOUNT, Picked, Tri } from './iam-conditions';
+import { ABSENT, andAll, Choice, ContextValue, not, orAll, OWN_ACCOUNT, Picked, Tri } from './iam-conditions';
 import { coversAction, isAllow, isDeny, Statement } from './iam-policy';
 import { accountOf, denyCovers, principalsOf } from './iam-principals';
 import { holdsFor, requestsFor } from './iam-requests';
@@ -77,8 +77,4 @@ function identityOf(principal: string, key: string): ContextValue | Choice | Pic
     default:
       return undefined;
   }
-}
-
-function not(value: Tri): Tri {
-  return value === undefined ? undefined : !value;
 }

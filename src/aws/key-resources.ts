@@ -1,7 +1,6 @@
 import { ANY_RUN, ArnSetPart, coverEvery, matchSome, opaqueValue } from './arn-patterns';
+import { Tri } from './iam-conditions';
 import { asList, fieldOf as field, JsonObject } from './json';
-
-type Tri = boolean | undefined;
 
 /** Every key ARN of the key's Region and account (both known only at deploy time, seen from its own policy). */
 const KEY_ARNS: ArnSetPart[] = [`arn:aws:kms:${opaqueValue(20)}:${opaqueValue(21)}:key/`, ANY_RUN];

@@ -138,7 +138,7 @@ export class ResourceView {
     return this.record.logicalId;
   }
 
-  /** Whether the resource exists in this world (its `Condition`, if any, holds). */
+  /** Whether the resource exists in this world (its `Condition`, when it has one, holds). */
   public exists(): boolean {
     const condition = this.record.condition;
     return condition === undefined || this.values.decide(condition);

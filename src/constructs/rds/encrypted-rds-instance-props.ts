@@ -24,8 +24,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  * - `enablePerformanceInsights`: `false` together with `performanceInsightRetention` or
  *   `performanceInsightEncryptionKey` refused.
  * - `publiclyAccessible`: `true` refused. Default: `false`.
- * - `vpcSubnets`: a selection that picks any public subnet refused. Default: the VPC's private
- *   subnets with egress if it has any, else its isolated subnets.
+ * - `vpcSubnets`: a selection that picks a public subnet refused. Default: the VPC's private
+ *   subnets with egress if it has some, else its isolated subnets.
  * - `parameterGroup`: an imported group (the TLS parameter cannot be added to it), or one that sets
  *   the TLS parameter off, refused. Default: a parameter group with `rds.force_ssl=1` (PostgreSQL,
  *   SQL Server) or `require_secure_transport=ON` (MySQL, MariaDB); a group you pass gets it added.

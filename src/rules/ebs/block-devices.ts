@@ -146,7 +146,7 @@ function isPresent(value: unknown): boolean {
 }
 
 /**
- * Whether `NoDevice` suppresses the mapping: any value does on instances (`{}`) and launch
+ * Whether `NoDevice` suppresses the mapping: every value does on instances (`{}`) and launch
  * templates (a string, usually empty), but on a launch configuration it is a Boolean and only
  * `true` suppresses the device (AWS::AutoScaling::LaunchConfiguration BlockDeviceMapping).
  */

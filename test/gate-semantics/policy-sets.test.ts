@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -245,5 +245,51 @@ describe('the time of a request is now or later (aws:CurrentTime)', () => {
   test('an Allow for everyone that ended in 2020 admits nobody; one from 2100 on will admit strangers', () => {
     expect(verdict(results, 'CEG-KMS-2', 'Stack/OpenUntil2020')).toBe('pass');
     expect(verdict(results, 'CEG-KMS-2', 'Stack/OpenFrom2100')).toBe('non-compliant');
+  });
+});
+
+describe('the new policy readers under conditions, parameters, nested stacks, Stages and other stacks', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const env = new CfnParameter(stack, 'Env');
+    const isProd = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(env.valueAsString, 'prod') });
+    // Objects covered in one branch only.
+    cfnBucket(stack, 'ObjectsIfProd', arn => [{
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Condition: TLS,
+      Resource: Fn.conditionIf(isProd.logicalId, [arn, `${arn}/*`], [arn, `${arn}/*/*`]),
+    }]);
+    // An account that only a parameter names: known at deploy time only.
+    const account = new CfnParameter(stack, 'Trusted');
+    cfnKey(stack, 'ParameterAccount', ADMIN, openDecrypt({ StringEquals: { 'kms:CallerAccount': account.valueAsString } }));
+    // A key whose administrator is denied, in a nested stack and in a Stage under a plain construct.
+    const lockedOut = (scope: Construct) => cfnKey(scope, 'LockedOut', ADMIN, {
+      Effect: 'Deny', Principal: { AWS: ROOT }, Action: 'kms:PutKeyPolicy', Resource: '*',
+    });
+    lockedOut(new NestedStack(stack, 'Nested'));
+    lockedOut(envStack(new Stage(new Construct(app, 'Teams'), 'Team'), 'Inner'));
+    // A bucket policy in another stack, for objects with a `/` in their key only.
+    const other = envStack(app, 'Other');
+    const bucket = new s3.Bucket(stack, 'Shared', { encryption: s3.BucketEncryption.S3_MANAGED });
+    new s3.CfnBucketPolicy(other, 'SharedPolicy', {
+      bucket: bucket.bucketName,
+      policyDocument: { Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: TLS, Resource: [bucket.bucketArn, `${bucket.bucketArn}/*/*`] }] },
+    });
+  });
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('a Resource that leaves out objects in one branch fails in that branch', () => {
+    expect(verdict(results, 'CEG-S3-2', 'Stack/ObjectsIfProd')).toBe('non-compliant');
+  });
+  test('an account named by a parameter is unresolvable, never a pass', () => {
+    expect(verdict(results, 'CEG-KMS-2', 'Stack/ParameterAccount')).toBe('unresolvable');
+  });
+  test('a locked-out key fails in a nested stack and in a Stage', () => {
+    expect(verdict(results, 'CEG-KMS-3', 'Stack/Nested/LockedOut')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-KMS-3', 'Teams/Team/Inner/LockedOut')).toBe('non-compliant');
+  });
+  test('a bucket policy of another stack is judged by every key it must cover', () => {
+    expect(verdict(results, 'CEG-S3-2', 'Stack/Shared/Resource')).toBe('non-compliant');
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 
 /**
  * The lowest aws-cdk-lib each part of the library works with, measured by installing each release
@@ -35,9 +36,8 @@ let installed: string | null | undefined;
  * The version of the aws-cdk-lib that this module loads (the one the user's app uses), or
  * `undefined` when it cannot be told: then nothing is refused.
  *
- * It reads `aws-cdk-lib/package.json` (exported by the package), and falls back to the
- * `package.json` next to the resolved entry point, so it does not depend on any module inside
- * aws-cdk-lib.
+ * It reads the version jsii records on aws-cdk-lib's classes, else `aws-cdk-lib/package.json`
+ * (exported by the package), else the `package.json` next to the resolved entry point.
  */
 export function installedCdkVersion(): string | undefined {
   if (installed === undefined) {
@@ -47,6 +47,13 @@ export function installedCdkVersion(): string | undefined {
 }
 
 function readInstalledVersion(): string | undefined {
+  // jsii records each class's package version on the class itself: reading it from the Stack this
+  // module uses costs nothing, where resolving and parsing aws-cdk-lib's package.json costs
+  // milliseconds inside the first evaluation.
+  const rtti = (Stack as unknown as { [key: symbol]: { version?: unknown } | undefined })[Symbol.for('jsii.rtti')];
+  if (typeof rtti?.version === 'string') {
+    return rtti.version;
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const version = require('aws-cdk-lib/package.json').version;

@@ -16,15 +16,40 @@ test('reads the version of the aws-cdk-lib in use', () => {
   }
 });
 
+/**
+ * Runs `fn` with the version jsii records on aws-cdk-lib's Stack class removed, as a build without
+ * it would be. Call it inside `jest.isolateModules`: the Stack changed is the one that registry's
+ * cdk-version module will load.
+ */
+function withoutJsiiTypeInfo(fn: () => void): void {
+  const { Stack } = require('aws-cdk-lib');
+  const key = Symbol.for('jsii.rtti');
+  const saved = Object.getOwnPropertyDescriptor(Stack, key);
+  expect(saved?.value?.version).toBe(installed);
+  delete Stack[key];
+  try {
+    fn();
+  } finally {
+    Object.defineProperty(Stack, key, saved!);
+  }
+}
+
+test('reads the package.json when the classes carry no jsii type information', () => {
+  jest.isolateModules(() => withoutJsiiTypeInfo(() => {
+    const isolated = require('../../src/private/cdk-version') as typeof import('../../src/private/cdk-version');
+    expect(isolated.installedCdkVersion()).toBe(installed);
+  }));
+});
+
 test('falls back to the package.json next to the entry point when package.json is not exported', () => {
-  jest.isolateModules(() => {
+  jest.isolateModules(() => withoutJsiiTypeInfo(() => {
     jest.doMock('aws-cdk-lib/package.json', () => {
       throw Object.assign(new Error('Package subpath \'./package.json\' is not defined by "exports"'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
     });
     expect(() => require('aws-cdk-lib/package.json')).toThrow('not defined by "exports"');
     const isolated = require('../../src/private/cdk-version') as typeof import('../../src/private/cdk-version');
     expect(isolated.installedCdkVersion()).toBe(installed);
-  });
+  }));
   jest.dontMock('aws-cdk-lib/package.json');
 });
 

@@ -6,6 +6,7 @@ import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { StackEntry } from './stack-entry';
+import { addToPart, isPartOfStack, Part, partOf } from './stack-parts';
 import { templateTypeOf } from '../private/cdk-internals';
 
 /**
@@ -67,6 +68,20 @@ export class AppIndex {
    */
   public constructsOf(scope: IConstruct): readonly IConstruct[] {
     return scope === this.root ? this.app().constructs : scope.node.findAll();
+  }
+
+  /**
+   * Every L1 of `scope` and below, in construct order, with the type its template shows
+   * (`types[i]` is that of `resources[i]`): for the whole app, from the one walk, which works the
+   * types out once (reading an escape hatch off each of many L1 classes is not free).
+   */
+  public resourcesOf(scope: IConstruct): { readonly resources: readonly CfnResource[]; readonly types: readonly string[] } {
+    if (scope === this.root) {
+      const app = this.app();
+      return { resources: app.l1s, types: app.l1Types };
+    }
+    const resources = scope.node.findAll().filter(CfnResource.isCfnResource);
+    return { resources, types: resources.map(templateTypeOf) };
   }
 
   /** The resources of one type in the whole app. */
@@ -161,7 +176,9 @@ export class AppIndex {
    */
   private app(): WholeApp {
     if (this.whole === undefined) {
-      const whole: WholeApp = { stacks: [], resources: new Map(), byType: new Map(), outputs: [], parts: new Map(), constructs: [] };
+      const whole: WholeApp = {
+        stacks: [], resources: new Map(), byType: new Map(), outputs: [], parts: new Map(), constructs: [], l1s: [], l1Types: [],
+      };
       this.walkTree(this.root, undefined, whole);
       whole.stacks.push(...this.outsideStacks);
       this.whole = whole;
@@ -174,8 +191,10 @@ export class AppIndex {
     whole.constructs.push(construct);
     // Most of the tree is L1s, which are never stacks: the cheaper test first.
     if (CfnResource.isCfnResource(construct)) {
+      const type = templateTypeOf(construct);
+      whole.l1s.push(construct);
+      whole.l1Types.push(type);
       if (part !== undefined) {
-        const type = templateTypeOf(construct);
         addToPart(part, construct, type);
         const list = whole.resources.get(type);
         if (list === undefined) {
@@ -257,53 +276,12 @@ interface WholeApp {
   readonly outputs: CfnOutput[];
   /** Every construct of the tree below the root (the root first), in construct order. */
   readonly constructs: IConstruct[];
+  /** The L1s among them, in the same order, and the type each one's template shows. */
+  readonly l1s: CfnResource[];
+  readonly l1Types: string[];
   /** Each stack's own part of the tree. */
   readonly parts: Map<Stack, Part>;
   exports?: Map<string, CfnOutput>;
-}
-
-/**
- * A stack's own part of the tree: its L1s, parameters and conditions, in construct order, with the
- * type each L1's template shows (worked out once, by the walk that meets it).
- */
-interface Part {
-  readonly members: IConstruct[];
-  /** `types[i]`: the template type of `members[i]`, or `undefined` for a parameter or condition. */
-  readonly types: Array<string | undefined>;
-}
-
-function addToPart(part: Part, member: IConstruct, type: string | undefined): void {
-  part.members.push(member);
-  part.types.push(type);
-}
-
-/**
- * A stack's own part of the tree, in construct order: the L1s, parameters and conditions below it
- * but not below another stack (a nested stack has its own part).
- */
-function partOf(stack: Stack): Part {
-  const part: Part = { members: [], types: [] };
-  const walk = (construct: IConstruct) => {
-    for (const child of construct.node.children) {
-      if (Stack.isStack(child)) {
-        continue;
-      }
-      if (CfnResource.isCfnResource(child)) {
-        addToPart(part, child, templateTypeOf(child));
-      } else if (isPartOfStack(child)) {
-        addToPart(part, child, undefined);
-      }
-      // Constructs may sit below an L1 too: walk every child.
-      walk(child);
-    }
-  };
-  walk(stack);
-  return part;
-}
-
-/** Parameters and conditions (template elements, which most constructs are not) belong to a stack's part. */
-function isPartOfStack(construct: IConstruct): boolean {
-  return CfnElement.isCfnElement(construct) && (construct instanceof CfnParameter || construct instanceof CfnCondition);
 }
 
 /** Whether `construct` is `root` or below it. */

@@ -1,10 +1,8 @@
-import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Evaluation } from '../engine/evaluation';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { EncryptionGateOptions } from '../gate/options';
-import { templateTypeOf } from '../private/cdk-internals';
 import { assertCdkVersion } from '../private/cdk-version';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
@@ -27,13 +25,10 @@ export class EncryptionGate {
     const selection = new RuleSelection(RULES, options);
     const evaluation = new Evaluation(scope.node.root, selection);
     const findings: Finding[] = [];
-    const constructs = evaluation.index.constructsOf(scope);
-    for (let i = 0; i < constructs.length; i++) {
-      const resource = constructs[i];
-      if (!CfnResource.isCfnResource(resource)) {
-        continue;
-      }
-      const rules = selection.rulesFor(templateTypeOf(resource));
+    const { resources, types } = evaluation.index.resourcesOf(scope);
+    for (let i = 0; i < resources.length; i++) {
+      const resource = resources[i];
+      const rules = selection.rulesFor(types[i]);
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
         const verdict = evaluation.judge(rule, resource);

@@ -163,9 +163,15 @@ export class Relations {
     for (const name of path.slice(1)) {
       raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
     }
-    const targets = this.table.referencesIn(raw).filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
+    const references = this.table.referencesIn(raw);
+    const targets = references.filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
     if (targets.length > 0) {
       return targets;
+    }
+    // On every branch, a reference to a resource of another kind (an HTTP API's ID where a REST
+    // API's would be): it points at none of these, so it is no referrer of them.
+    if (references.length > 0 && references.every(t => !carriesValues(templateTypeOf(t))) && onlyReferences(raw, this.table)) {
+      return [];
     }
     // No CDK reference: follow it the slow way in the empty world, when that needs no condition.
     try {
@@ -184,6 +190,43 @@ interface CandidateIndex {
   readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
   /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
   readonly opaque: Map<Stack, ResourceRecord[]>;
+}
+
+/**
+ * Resource types whose `Ref` or attributes hand on values of other resources: custom resources,
+ * nested stacks' outputs, wait conditions' data, Parameter Store values, provisioned products'
+ * outputs. A reference to one may stand for the ID of a resource of every type.
+ */
+const VALUE_CARRIERS = new Set([
+  'AWS::CloudFormation::CustomResource', 'AWS::CloudFormation::Stack', 'AWS::CloudFormation::WaitCondition',
+  'AWS::SSM::Parameter', 'AWS::ServiceCatalog::CloudFormationProvisionedProduct',
+]);
+
+function carriesValues(type: string): boolean {
+  return type.startsWith('Custom::') || VALUE_CARRIERS.has(type) || !type.startsWith('AWS::');
+}
+
+/**
+ * Whether a raw value is nothing but references to app resources on every branch (an `Fn::If`
+ * between references, or `AWS::NoValue`): no literal, parameter or import that could name a
+ * resource by other means.
+ */
+function onlyReferences(raw: unknown, table: ReferenceTable): boolean {
+  if (!isJsonObject(raw)) {
+    return false;
+  }
+  if (table.unmark(raw) !== undefined) {
+    return true;
+  }
+  const args = raw['Fn::If'];
+  if (intrinsicName(raw) === 'Fn::If' && Array.isArray(args) && args.length === 3) {
+    return [args[1], args[2]].every(branch => onlyReferences(branch, table) || isNoValue(branch));
+  }
+  return false;
+}
+
+function isNoValue(value: unknown): boolean {
+  return isJsonObject(value) && intrinsicName(value) === 'Ref' && value.Ref === 'AWS::NoValue';
 }
 
 /** The first resource reference inside a value. */

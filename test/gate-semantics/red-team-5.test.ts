@@ -1,0 +1,50 @@
+import { CfnCondition, CustomResource, Fn } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { crashes, envStack, runAll, verdict } from './harness';
+
+/** Defects found by the fifth red-team pass, each through the three front ends. */
+
+describe('an API mapping that names an API of another kind is no mapping of a REST API (CEG-APIGW-2)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+    const rest = new apigw.RestApi(stack, 'Rest');
+    rest.root.addMethod('GET', new apigw.MockIntegration());
+    const domain = new apigwv2.DomainName(stack, 'Domain', { domainName: 'h.example.com', certificate, securityPolicy: apigwv2.SecurityPolicy.TLS_1_2 });
+    new apigwv2.HttpApi(stack, 'Http', { disableExecuteApiEndpoint: true, defaultDomainMapping: { domainName: domain } });
+    // In another stack: a mapping whose API ID a custom resource returns may name its REST API.
+    const other = envStack(app, 'Other');
+    const api = new apigw.RestApi(other, 'Api');
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    const lookup = new CustomResource(other, 'Lookup', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:find' });
+    new apigwv2.CfnApiMapping(other, 'Opaque', { apiId: lookup.getAttString('ApiId'), domainName: 'h.example.com', stage: '$default' });
+  });
+  test('no front end throws', () => expect(crashes(results)).toEqual([]));
+  test('the REST API that no mapping names passes; the HTTP API that disables its endpoint passes', () => {
+    expect(verdict(results, 'CEG-APIGW-2', 'Stack/Rest/Resource')).toBe('pass');
+    expect(verdict(results, 'CEG-APIGW-2', 'Stack/Http/Resource')).toBe('pass');
+  });
+  test('a mapping whose API ID a custom resource returns may name every REST API of its stack: unresolvable', () => {
+    expect(verdict(results, 'CEG-APIGW-2', 'Other/Api/Resource')).toBe('unresolvable');
+  });
+});
+
+describe('an Fn::If between an HTTP API and a REST API still maps the REST API on one branch (CEG-APIGW-2)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+    const rest = new apigw.RestApi(stack, 'Rest');
+    rest.root.addMethod('GET', new apigw.MockIntegration());
+    const http = new apigwv2.HttpApi(stack, 'Http', { disableExecuteApiEndpoint: true });
+    const domain = new apigwv2.DomainName(stack, 'Domain', { domainName: 'h.example.com', certificate, securityPolicy: apigwv2.SecurityPolicy.TLS_1_2 });
+    const useRest = new CfnCondition(stack, 'UseRest', { expression: Fn.conditionEquals(stack.region, 'eu-west-1') });
+    new apigwv2.CfnApiMapping(stack, 'Mapping', {
+      apiId: Fn.conditionIf(useRest.logicalId, rest.restApiId, http.apiId).toString(), domainName: domain.name, stage: '$default',
+    });
+  });
+  test('the REST API, mapped on the branch that holds, keeps its default endpoint: non-compliant', () => {
+    expect(verdict(results, 'CEG-APIGW-2', 'Stack/Rest/Resource')).toBe('non-compliant');
+  });
+});

@@ -2,6 +2,9 @@ import { CfnCondition, CustomResource, Fn } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { crashes, envStack, runAll, verdict } from './harness';
 
 /** Defects found by the fifth red-team pass, each through the three front ends. */
@@ -46,5 +49,24 @@ describe('an Fn::If between an HTTP API and a REST API still maps the REST API o
   });
   test('the REST API, mapped on the branch that holds, keeps its default endpoint: non-compliant', () => {
     expect(verdict(results, 'CEG-APIGW-2', 'Stack/Rest/Resource')).toBe('non-compliant');
+  });
+});
+
+describe('a secret\'s KmsKeyId taken from another resource (CEG-SM-1)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    // The parameter holds the AWS managed key's alias; the custom resource returns what it likes.
+    const parameter = new ssm.CfnParameter(stack, 'KeyParam', { type: 'String', value: 'alias/aws/secretsmanager' });
+    new secretsmanager.CfnSecret(stack, 'FromParameter', { kmsKeyId: parameter.attrValue });
+    const lookup = new CustomResource(stack, 'Lookup', { serviceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:find' });
+    new secretsmanager.CfnSecret(stack, 'FromCustomResource', { kmsKeyId: lookup.getAttString('KeyId') });
+    new secretsmanager.Secret(stack, 'WithKey', { encryptionKey: new kms.Key(stack, 'Key') });
+  });
+  test('a key named by a parameter\'s value or a custom resource is unresolvable, never a pass', () => {
+    expect(verdict(results, 'CEG-SM-1', 'Stack/FromParameter')).toBe('unresolvable');
+    expect(verdict(results, 'CEG-SM-1', 'Stack/FromCustomResource')).toBe('unresolvable');
+  });
+  test('a key of the app passes', () => {
+    expect(verdict(results, 'CEG-SM-1', 'Stack/WithKey/Resource')).toBe('pass');
   });
 });

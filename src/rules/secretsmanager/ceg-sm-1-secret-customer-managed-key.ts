@@ -3,7 +3,7 @@ import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field, intrinsicName, JsonObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { templateTypeOf } from '../../private/cdk-internals';
+import { appKeyIn } from '../customer-managed-keys';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -43,7 +43,7 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
   if (value === undefined || value === '') {
     return nonCompliant(`${subject} sets no KmsKeyId, so it is encrypted with the AWS managed key aws/secretsmanager`, location);
   }
-  if (isResourceReference(value) || containsAppKey(value)) {
+  if (appKeyIn(value) !== undefined) {
     // A key or alias defined in the app (also an alias ARN built around one) is customer managed.
     return COMPLIANT;
   }
@@ -51,21 +51,16 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
   if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
     return nonCompliant(`${subject} names the AWS managed key ${literal}`, location);
   }
+  if (isResourceReference(value)) {
+    // A parameter's value or a custom resource's attribute may name aws/secretsmanager.
+    return unresolvable(`${subject}'s KmsKeyId is ${value.toJSON()}, which is not a KMS key or alias of this app, so only the deployment tells `
+      + 'whether it names a customer managed key', location);
+  }
   const key = readString(value, 'KmsKeyId');
   if (!key.known) {
     return unresolvable(key.why, location);
   }
   return COMPLIANT;
-}
-
-function containsAppKey(value: unknown): boolean {
-  if (isResourceReference(value)) {
-    return ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey'].includes(templateTypeOf(value.target));
-  }
-  if (Array.isArray(value)) {
-    return value.some(containsAppKey);
-  }
-  return typeof value === 'object' && value !== null && Object.values(value).some(containsAppKey);
 }
 
 /** The literal text of a key identifier, also of an ARN joined from literals and pseudo parameters. */

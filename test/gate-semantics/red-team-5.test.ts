@@ -70,3 +70,19 @@ describe('a secret\'s KmsKeyId taken from another resource (CEG-SM-1)', () => {
     expect(verdict(results, 'CEG-SM-1', 'Stack/WithKey/Resource')).toBe('pass');
   });
 });
+
+describe('parameter names with an acronym before the secret word (CEG-SSM-2)', () => {
+  const names = ['DBPassword', 'SMTPPassword', 'JWTSecret', 'dbPassword', 'OAuthToken', 'KMSKeyArn'];
+  const results = runAll(app => {
+    const stack = envStack(app);
+    for (const name of names) {
+      new ssm.StringParameter(stack, name, { parameterName: `/app/${name}`, stringValue: 'x' });
+    }
+  });
+  test.each(['DBPassword', 'SMTPPassword', 'JWTSecret', 'dbPassword', 'OAuthToken'])('/app/%s looks like a secret', name => {
+    expect(verdict(results, 'CEG-SSM-2', `Stack/${name}/Resource`)).toBe('non-compliant');
+  });
+  test('/app/KMSKeyArn names a key\'s ARN, no secret', () => {
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/KMSKeyArn/Resource')).toBe('pass');
+  });
+});

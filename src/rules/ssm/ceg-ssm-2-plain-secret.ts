@@ -13,9 +13,12 @@ import { templateTypeOf } from '../../private/cdk-internals';
  */
 const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
-/** CamelCase names (`dbPassword`, `ApiKey`) are split into words first. */
+/**
+ * CamelCase names (`dbPassword`, `ApiKey`) are split into words first, an acronym from the word
+ * after it too (`DBPassword`, `JWTSecret`).
+ */
 function words(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2');
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2');
 }
 
 /** Values that are secrets whatever the name says. */

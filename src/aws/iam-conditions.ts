@@ -46,8 +46,10 @@ export function pickedValues(given: Picked, constraints: readonly Constraint[]):
   return given.absentToo ? [...values, ABSENT] : values;
 }
 
-/** Keys fixed by a question, lower case. */
-export type FixedContext = ReadonlyMap<string, ContextValue | Choice | Picked>;
+/** Keys fixed by a question, lower case (a map, or a lookup that also knows keys a request never carries). */
+export interface FixedContext {
+  get(key: string): ContextValue | Choice | Picked | undefined;
+}
 
 /**
  * The account, Region and partition of the stack a policy is deployed in, where the policy names

@@ -8,6 +8,7 @@
 import { ANY_RUN, ArnSetPart, coverEvery, matchSome } from './arn-patterns';
 import { andAll, conditionsHold, fixedContext, FixedContext, orAll, Picked, Tri, wildcard } from './iam-conditions';
 import { accountOf } from './iam-principals';
+import { requestsTo } from './iam-request-keys';
 import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
 import { appliesToKey } from './key-resources';
 
@@ -82,9 +83,10 @@ export function hasPublicPrincipal(statement: Statement): boolean {
  * user and session names (names are unique only within an account): a principal ARN or unique ID
  * keeps a stranger out only when it names an account or a principal's ID. Keys a request may lack
  * (no organization, no VPC endpoint, not on a service's behalf) are the stranger's choice: absent
- * or their own value. Every other key is free.
+ * or their own value. Every other key is free, but for keys of other services than KMS, which a
+ * request to a key never carries.
  */
-const STRANGER: FixedContext = fixedContext({
+const STRANGER: FixedContext = requestsTo('kms', fixedContext({
   'aws:PrincipalAccount': new Picked('999999999999', notNamed),
   'kms:CallerAccount': new Picked('999999999999', notNamed),
   'aws:PrincipalArn': new Picked('arn:aws:iam::999999999999:role/stranger', inNoNamedAccount),
@@ -99,7 +101,7 @@ const STRANGER: FixedContext = fixedContext({
   'aws:SourceVpc': new Picked('vpc-0stranger', notNamed, true),
   'aws:PrincipalServiceName': undefined,
   'aws:PrincipalIsAWSService': 'false',
-});
+}));
 
 function notNamed(value: string, named: readonly string[]): boolean {
   return !named.includes(value);
@@ -147,8 +149,8 @@ export function publicStatements(statements: Statement[]): Statement[] {
 
 /** A request made directly to KMS, not through an AWS service. */
 const DIRECT_CALLS = [
-  fixedContext({ 'kms:GrantIsForAWSResource': undefined, 'kms:ViaService': undefined }),
-  fixedContext({ 'kms:GrantIsForAWSResource': 'false', 'kms:ViaService': undefined }),
+  requestsTo('kms', fixedContext({ 'kms:GrantIsForAWSResource': undefined, 'kms:ViaService': undefined })),
+  requestsTo('kms', fixedContext({ 'kms:GrantIsForAWSResource': 'false', 'kms:ViaService': undefined })),
 ];
 
 /**
@@ -169,7 +171,8 @@ export function unrestrictedCreateGrantStatements(statements: Statement[]): Stat
 
 /**
  * Whether a Deny statement refuses every request with the fixed keys, for every principal and
- * every action of `service`, on the resources it names (which the caller judges).
+ * every action of `service`, on the resources it names (which the caller judges). Keys that a
+ * request to `service` never carries are absent (see `requestsTo`).
  */
 export function deniesEveryRequest(statement: Statement, service: string, fixed: FixedContext): Tri {
   if (!isDeny(statement) || !hasPublicPrincipal(statement) || field(statement, 'NotPrincipal') !== undefined) {
@@ -177,7 +180,7 @@ export function deniesEveryRequest(statement: Statement, service: string, fixed:
   }
   return andAll([
     coversEveryAction(statement, service),
-    conditionsHold(field(statement, 'Condition'), fixed, 'every'),
+    conditionsHold(field(statement, 'Condition'), requestsTo(service, fixed), 'every'),
   ]);
 }
 

@@ -87,3 +87,36 @@ export function denyCovers(deny: JsonObject, principal: string): Tri {
   const ownAndLiteral = account === undefined || (account === OWN_ACCOUNT ? roots.some(r => r !== OWN_ACCOUNT) : roots.includes(OWN_ACCOUNT));
   return ownAndLiteral ? undefined : false;
 }
+
+/** Whether two accounts are one: the stack's own (`OWN_ACCOUNT`) is the literal `ownAccount` when the stack names it. */
+export function sameAccount(a: string | undefined, b: string | undefined, ownAccount: string | undefined): Tri {
+  const known = (x: string | undefined) => x === OWN_ACCOUNT && ownAccount !== undefined ? ownAccount : x;
+  if (a === undefined || b === undefined) {
+    return undefined;
+  }
+  if (known(a) === known(b)) {
+    return true;
+  }
+  return (known(a) === OWN_ACCOUNT || known(b) === OWN_ACCOUNT) && (a === OWN_ACCOUNT) !== (b === OWN_ACCOUNT) ? undefined : false;
+}
+
+/** Whether two IAM ARNs name the same role or user: names are unique in an account, whatever the path. */
+export function sameRoleOrUser(a: string, b: string): boolean {
+  const name = (x: string) => x.split(':').slice(5).join(':').replace(/^(role|user)\/(?:.*\/)?/, '$1/');
+  return name(a) === name(b);
+}
+
+/**
+ * Whether a principal a `NotPrincipal` lists may be the one of an ARN: the same role or user (a
+ * session listed stands for its role too, to be safe) in an account that may be the same; an
+ * account's root, every principal of that account.
+ */
+export function samePrincipal(listed: string, arn: string, ownAccount: string | undefined): boolean {
+  if (listed === '*') {
+    return true;
+  }
+  const session = /^arn:aws:sts::([^:]*):assumed-role\/([^/]+)\/.*$/.exec(listed);
+  const asRole = session === null ? listed : `arn:aws:iam::${session[1]}:role/${session[2]}`;
+  const sameOne = /:root$/.test(asRole) || sameRoleOrUser(asRole, arn);
+  return sameOne && sameAccount(accountOf(asRole), accountOf(arn), ownAccount) !== false;
+}

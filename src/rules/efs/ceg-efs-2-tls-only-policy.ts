@@ -1,6 +1,7 @@
 import { ANY_RUN, arnPatternOf, coverEvery, opaqueValue } from '../../aws/arn-patterns';
 import { andAll, conditionsHold, fixedContext, orAll, Tri } from '../../aws/iam-conditions';
 import { asList, coversAction, describeStatement, hasPublicPrincipal, isDeny, Statement, statementsOf } from '../../aws/iam-policy';
+import { requestsTo } from '../../aws/iam-request-keys';
 import { fieldOf } from '../../aws/json';
 import { environmentOf } from '../../engine/app-index';
 import { ResourceView } from '../../engine/resource-view';
@@ -8,7 +9,8 @@ import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField } from '
 import { FindingLevel, RuleService } from '../../gate/levels';
 
 const LOCATION = 'Properties.FileSystemPolicy';
-const WITHOUT_TLS = fixedContext({ 'aws:SecureTransport': 'false' });
+/** A mount without TLS: keys of other services than EFS are never on it. */
+const WITHOUT_TLS = requestsTo('elasticfilesystem', fixedContext({ 'aws:SecureTransport': 'false' }));
 
 /**
  * CEG-EFS-2: the file system policy refuses clients that do not use TLS: a Deny, for every
@@ -70,7 +72,8 @@ const ACCOUNT = opaqueValue(2);
  * Whether the `Resource` entries of a statement of the file system's own policy cover it. The
  * policy cannot refer to its own file system (that would be a circular reference), so the
  * patterns must match every file system ID of the stack's account and Region; `AWS::Region` and
- * `AWS::AccountId` in them are the stack's own.
+ * `AWS::AccountId` in them are the stack's own. EFS makes every ID `fs-` and more characters, so
+ * `file-system/fs-?*` covers them all as `file-system/*` does.
  */
 function coversFileSystem(entries: unknown[], fileSystem: ResourceView): Tri {
   const env = environmentOf(fileSystem.stack);
@@ -87,7 +90,7 @@ function coversFileSystem(entries: unknown[], fileSystem: ResourceView): Tri {
       patterns.push(pattern);
     }
   }
-  const covered = coverEvery(patterns, [`arn:aws:elasticfilesystem:${region}:${account}:file-system/`, ANY_RUN]);
+  const covered = coverEvery(patterns, [`arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-`, ANY_RUN]);
   if (covered !== false) {
     return covered;
   }

@@ -1,5 +1,6 @@
 import { keyPolicyStatements } from './key-policy-statements';
 import { hasAdministrator } from '../../aws/key-administrators';
+import { environmentOf } from '../../engine/app-index';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
@@ -21,7 +22,8 @@ export const keyPolicyAdministrator: Rule = {
     if (!statements.known) {
       return unresolvable(statements.why, 'Properties.KeyPolicy');
     }
-    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value);
+    // The stack's account, when it names one, tells whether a literal account in the policy is the key's own.
+    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value, environmentOf(key.stack).account);
     if (administrator === undefined) {
       return unresolvable('Whether some principal may still change the key policy depends on a value known only at deploy time', 'Properties.KeyPolicy');
     }

@@ -3,6 +3,11 @@ import { field, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
 const V2_DOMAIN = 'AWS::ApiGatewayV2::DomainName';
+/**
+ * A private custom domain name of REST APIs: its top-level `SecurityPolicy` (TLS_1_0 | TLS_1_2)
+ * decides exactly as on `AWS::ApiGateway::DomainName`, so it is judged the same way.
+ */
+const REST_PRIVATE_DOMAIN = 'AWS::ApiGateway::DomainNameV2';
 
 /**
  * Whether an API Gateway security policy accepts nothing below TLS 1.2: `TLS_1_2`, and the
@@ -14,19 +19,20 @@ export function isTls12MinimumApiPolicy(name: string): boolean {
   return name === 'TLS_1_2' || /^SecurityPolicy_TLS1[23]_/.test(name);
 }
 
-/** CEG-APIGW-1: REST and HTTP API custom domain names have a TLS 1.2+ security policy. */
+/** CEG-APIGW-1: REST (public and private) and HTTP API custom domain names have a TLS 1.2+ security policy. */
 export const domainTlsPolicy: Rule = {
   id: 'CEG-APIGW-1',
   service: RuleService.API_GATEWAY,
-  title: 'API Gateway custom domain names (REST and HTTP APIs) have an explicit security policy that requires TLS 1.2 or later',
+  title: 'API Gateway custom domain names (REST APIs, public and private, and HTTP APIs) have an explicit security policy that requires TLS 1.2 or later',
   rationale:
     'The security policy decides which TLS versions and ciphers clients may use with a custom domain. `TLS_1_0` accepts TLS 1.0 and 1.1, '
     + 'deprecated by RFC 8996; without SecurityPolicy the template does not decide. TLS 1.3 policies of 2025 (`SecurityPolicy_TLS13_...`) '
     + 'are stricter still and pass.',
-  fix: 'Set `securityPolicy: apigateway.SecurityPolicy.TLS_1_2` (or a TLS 1.3 policy such as `TLS13_1_3_2025_09`) on the REST domain name, '
+  fix: 'Set `securityPolicy: apigateway.SecurityPolicy.TLS_1_2` (or a TLS 1.3 policy such as `TLS13_1_3_2025_09`) on the REST domain name '
+    + '(`SecurityPolicy: TLS_1_2` on a private `AWS::ApiGateway::DomainNameV2`), '
     + 'or `securityPolicy: apigwv2.SecurityPolicy.TLS_1_2` on the HTTP API domain name; on an L1, set `SecurityPolicy` (for HTTP APIs in '
     + 'each of `DomainNameConfigurations`).',
-  resourceTypes: ['AWS::ApiGateway::DomainName', V2_DOMAIN],
+  resourceTypes: ['AWS::ApiGateway::DomainName', REST_PRIVATE_DOMAIN, V2_DOMAIN],
   defaultLevel: FindingLevel.ERROR,
 
   check(domain) {

@@ -9,9 +9,9 @@ const OUTDATED = ['SSLv3', 'TLSv1', 'TLSv1.1'];
 const VPC_ORIGIN: TargetSpec = { types: ['AWS::CloudFront::VpcOrigin'], noun: 'CloudFront VPC origin' };
 
 /**
- * CEG-CF-4: a distribution reaches its custom and VPC origins over HTTPS only, with TLS 1.2.
- * S3 bucket origins (`S3OriginConfig`) are reached with the viewer's protocol, which CEG-CF-1
- * makes HTTPS.
+ * CEG-CF-4: a distribution reaches its custom and VPC origins over HTTPS only, with TLS 1.2
+ * (custom origins in `Origins` and the legacy `CustomOrigin`). S3 bucket origins (`S3OriginConfig`,
+ * the legacy `S3Origin`) are reached with the viewer's protocol, which CEG-CF-1 makes HTTPS.
  */
 export const originTls: Rule = {
   id: 'CEG-CF-4',
@@ -22,7 +22,7 @@ export const originTls: Rule = {
     + 'plain HTTP, and OriginSSLProtocols that include SSLv3, TLSv1 or TLSv1.1 let it negotiate a deprecated protocol with the origin.',
   fix: 'Use `HttpOrigin`/`LoadBalancerV2Origin` with `protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY` and `originSslProtocols: '
     + '[OriginSslPolicy.TLS_V1_2]` (the same on a `VpcOrigin`); on an L1, set `CustomOriginConfig.OriginProtocolPolicy: https-only` and '
-    + '`OriginSSLProtocols: [TLSv1.2]`.',
+    + '`OriginSSLProtocols: [TLSv1.2]` (the same on the legacy `DistributionConfig.CustomOrigin`).',
   resourceTypes: ['AWS::CloudFront::Distribution'],
   defaultLevel: FindingLevel.ERROR,
 
@@ -30,6 +30,20 @@ export const originTls: Rule = {
     const read = distributionConfig(distribution);
     if ('verdict' in read) {
       return read.verdict;
+    }
+    // The legacy shape (DistributionConfig.CustomOrigin, still accepted by CloudFormation) is a custom
+    // origin like those in Origins, with the same OriginProtocolPolicy and OriginSSLProtocols.
+    const legacyAt = 'Properties.DistributionConfig.CustomOrigin';
+    const legacy = readObject(field(read.config, 'CustomOrigin'), 'DistributionConfig.CustomOrigin');
+    if (!legacy.known) {
+      return unresolvable(legacy.why, legacyAt);
+    }
+    if (legacy.value !== undefined) {
+      const dns = field(legacy.value, 'DNSName');
+      const verdict = judgeEndpoint(legacy.value, `The legacy CustomOrigin${typeof dns === 'string' ? ` "${dns}"` : ''}`, legacyAt);
+      if (verdict !== COMPLIANT) {
+        return verdict;
+      }
     }
     const base = 'Properties.DistributionConfig.Origins';
     const origins = readList(field(read.config, 'Origins'), 'DistributionConfig.Origins');

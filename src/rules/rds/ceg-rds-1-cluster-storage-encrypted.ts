@@ -12,7 +12,9 @@ export const clusterStorageEncrypted: Rule = {
     'A cluster\'s storage, its automated backups and snapshots are encrypted only if the cluster is created encrypted: '
     + '`StorageEncrypted` cannot be changed later without replacing the cluster. Aurora instances take it from their cluster.',
   fix: 'Set `storageEncrypted: true` (and `storageEncryptionKey` for a customer managed key) on `rds.DatabaseCluster`, '
-    + 'or `StorageEncrypted: true` on `AWS::RDS::DBCluster`. For an existing cluster: snapshot, copy the snapshot with a KMS key, restore.',
+    + 'or `StorageEncrypted: true` on `AWS::RDS::DBCluster`. For an existing cluster: snapshot, copy the snapshot with a KMS key, restore. '
+    + 'A restore or clone (`SnapshotIdentifier`, `SourceDBClusterIdentifier`) takes its source\'s encryption unless it has a `KmsKeyId` '
+    + '(`storageEncryptionKey` on `rds.DatabaseClusterFromSnapshot`).',
   resourceTypes: ['AWS::RDS::DBCluster'],
   defaultLevel: FindingLevel.ERROR,
 

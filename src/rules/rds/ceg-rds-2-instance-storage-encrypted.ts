@@ -5,8 +5,8 @@ import { FindingLevel, RuleService } from '../../gate/levels';
 
 /**
  * CEG-RDS-2: a DB instance's storage is encrypted: declared for a standalone instance, inherited
- * for a read replica (cross-Region: with a key in its Region) and for an Aurora member (from its
- * cluster).
+ * for a read replica (cross-Region: with a key in its Region), for a restore (from its snapshot or
+ * source) and for an Aurora member (from its cluster).
  */
 export const instanceStorageEncrypted: Rule = {
   id: 'CEG-RDS-2',
@@ -18,7 +18,8 @@ export const instanceStorageEncrypted: Rule = {
     + 'cdk-nag judges the replica\'s own property and treats every Aurora instance as compliant.',
   fix: 'Set `storageEncrypted: true` (and `storageEncryptionKey`) on `rds.DatabaseInstance`, or `StorageEncrypted: true` on '
     + '`AWS::RDS::DBInstance`; for a replica, encrypt its source (and give a cross-Region replica a `KmsKeyId` in its Region); '
-    + 'for an Aurora instance, encrypt the cluster.',
+    + 'for an Aurora instance, encrypt the cluster; a restored instance (`DBSnapshotIdentifier`, point in time) takes its source\'s '
+    + 'encryption whatever `StorageEncrypted` and `KmsKeyId` say: restore from an encrypted copy (`EncryptedSnapshotCopy`).',
   resourceTypes: ['AWS::RDS::DBInstance'],
   defaultLevel: FindingLevel.ERROR,
 

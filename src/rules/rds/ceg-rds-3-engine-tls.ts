@@ -2,7 +2,7 @@ import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tl
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { TargetSpec, MemoKey, RuleContext } from '../../engine/rule-context';
-import { field, readList, readObject, readString } from '../../engine/values';
+import { field, isPresent, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
 const DB_INSTANCE: TargetSpec = { types: ['AWS::RDS::DBInstance'], nameProperty: 'DBInstanceIdentifier', arnResource: 'db', noun: 'source DB instance' };
@@ -41,18 +41,51 @@ export const engineTls: Rule = {
   },
 };
 
-function engineOf(context: RuleContext, db: ResourceView): { engine?: string; version?: string; why?: string } {
+/**
+ * Where a database without `Engine` gets its engine: a replica, clone or point-in-time restore
+ * from its source (followed when it is in the app), a restore from its snapshot or backup.
+ */
+const ENGINE_SOURCES: ReadonlyArray<{ readonly property: string; readonly spec?: TargetSpec }> = [
+  { property: 'SourceDBInstanceIdentifier', spec: DB_INSTANCE },
+  { property: 'SourceDbiResourceId', spec: { types: DB_INSTANCE.types, noun: 'source DB instance' } },
+  { property: 'SourceDBClusterIdentifier', spec: { types: ['AWS::RDS::DBCluster'], nameProperty: 'DBClusterIdentifier', arnResource: 'cluster', noun: 'source DB cluster' } },
+  { property: 'SourceDbClusterResourceId', spec: { types: ['AWS::RDS::DBCluster'], noun: 'source DB cluster' } },
+  { property: 'DBSnapshotIdentifier' },
+  { property: 'DBClusterSnapshotIdentifier' },
+  { property: 'SourceDBInstanceAutomatedBackupsArn' },
+  { property: 'SnapshotIdentifier' },
+];
+
+function engineOf(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): { engine?: string; version?: string; why?: string } {
   const engine = readString(db.read('Engine'), 'Engine');
   const version = readString(db.read('EngineVersion'), 'EngineVersion');
   if (!engine.known) {
     return { why: engine.why };
   }
-  if (engine.value === undefined && db.has('SourceDBInstanceIdentifier')) {
-    // A read replica runs its source's engine.
-    const source = context.target(db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
-    return source.known ? engineOf(context, source.value) : { why: source.why };
+  const source = engine.value === undefined ? ENGINE_SOURCES.find(s => isPresent(db.read(s.property))) : undefined;
+  if (source === undefined) {
+    return { engine: engine.value, version: version.known ? version.value : undefined };
   }
-  return { engine: engine.value, version: version.known ? version.value : undefined };
+  // Without Engine, RDS runs the source's engine: an unknown engine is unresolvable, never a pass.
+  const from = `Engine is not set and the database is created from ${source.property}, so it runs its source's engine`;
+  if (source.spec === undefined) {
+    return { why: `${from}, which only the deployment tells; set Engine (the snapshot's or backup's engine) so that its TLS setting can be judged` };
+  }
+  const found = context.target(db, [source.property], source.spec);
+  if (!found.known) {
+    return { why: `${from}, and ${found.why}` };
+  }
+  seen.add(db);
+  if (seen.has(found.value)) {
+    return { why: `${from}, and the chain of sources through ${found.value.displayName} is a cycle` };
+  }
+  return engineOf(context, found.value, seen);
+}
+
+/** A point-in-time restore (not a read replica) of `SourceDBInstanceIdentifier`, as CloudFormation tells them apart. */
+function isPointInTimeRestore(db: ResourceView): boolean {
+  const latest = db.read('UseLatestRestorableTime');
+  return latest === true || latest === 'true' || isPresent(db.read('RestoreTime'));
 }
 
 function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: string, spec: TargetSpec): Verdict {
@@ -68,9 +101,10 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   if (tls === 'oracle') {
     return judgeOracle(context, db);
   }
-  if (!db.has(groupProperty) && db.has('SourceDBInstanceIdentifier')) {
+  if (!db.has(groupProperty) && db.has('SourceDBInstanceIdentifier') && !isPointInTimeRestore(db)) {
     // A read replica without its own group: in its source's Region it uses the source's group
     // (RDS does not even accept one for a same-Region MySQL replica); cross-Region, the default.
+    // A point-in-time restore without one gets the engine's default group (RestoreDBInstanceToPointInTime).
     const source = context.target(db, ['SourceDBInstanceIdentifier'], DB_INSTANCE);
     if (!source.known) {
       return unresolvable(`the replica uses its source's parameter group, and ${source.why}`, 'Properties.SourceDBInstanceIdentifier');

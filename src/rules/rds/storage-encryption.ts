@@ -32,9 +32,8 @@ const DB_CLUSTER: TargetSpec = {
 
 /**
  * The storage encryption of a DB instance: an Aurora member's comes from its cluster, a read
- * replica's (or point-in-time restore's) from its source, a restore from a snapshot without
- * `StorageEncrypted` from the snapshot (unknown), any other from `StorageEncrypted`. Memoized, so a
- * chain of replicas is read once.
+ * replica's (or point-in-time restore's) from its source, a restore's from its snapshot or backup,
+ * every other from `StorageEncrypted`. Memoized, so a chain of replicas is read once.
  */
 export function instanceEncryption(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): DbEncryption {
   return context.memo(RDS_INSTANCE_MEMO, db, () => {
@@ -51,37 +50,103 @@ export function instanceEncryption(context: RuleContext, db: ResourceView, seen:
       return memberEncryption(context, db);
     }
     if (db.has('SourceDBInstanceIdentifier')) {
+      // A read replica, or (with RestoreTime or UseLatestRestorableTime) a point-in-time restore.
       return replicaEncryption(context, db, seen);
     }
-    return declaredEncryption(db, ['DBSnapshotIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDbiResourceId']);
+    const restore = INSTANCE_RESTORES.find(p => isPresent(db.read(p)));
+    return restore === undefined ? declaredEncryption(db) : instanceRestoreEncryption(context, db, restore, seen);
   });
+}
+
+/**
+ * Where a restored DB instance comes from. CloudFormation sends neither StorageEncrypted nor
+ * KmsKeyId with RestoreDBInstanceFromDBSnapshot or RestoreDBInstanceToPointInTime (the
+ * rds.generated.d.ts docs: "The value is inherited from the snapshot", "... from the source DB
+ * instance automated backup"), so only the source decides.
+ */
+const INSTANCE_RESTORES = ['DBSnapshotIdentifier', 'DBClusterSnapshotIdentifier', 'SourceDbiResourceId', 'SourceDBInstanceAutomatedBackupsArn'];
+
+/** Where a restored or cloned DB cluster comes from (point-in-time restore, clone, snapshot). */
+const CLUSTER_RESTORES = ['SourceDBClusterIdentifier', 'SourceDbClusterResourceId', 'SnapshotIdentifier'];
+
+function instanceRestoreEncryption(context: RuleContext, db: ResourceView, restore: string, seen: Set<ResourceView>): DbEncryption {
+  const location = `Properties.${restore}`;
+  const source = db.read(restore);
+  if (isEncryptedCopy(source)) {
+    // An EncryptedSnapshotCopy of the app exists only once it is encrypted.
+    return ENCRYPTED;
+  }
+  if (restore === 'SourceDbiResourceId') {
+    // A point-in-time restore of an instance of the app (its DbiResourceId) follows that instance.
+    const found = context.target(db, [restore], { types: ['AWS::RDS::DBInstance'], noun: 'source DB instance' });
+    if (found.known) {
+      return inherit(instanceEncryption(context, found.value, seen),
+        () => `it is restored to a point in time from ${found.value.displayName}, whose encryption it inherits`, location);
+    }
+    return { state: 'unknown', why: `it is restored to a point in time from SourceDbiResourceId and inherits that instance's encryption, but ${found.why}`, location };
+  }
+  return {
+    state: 'unknown',
+    why: `it is restored from ${restore}${declaredOnRestore(db, ' without StorageEncrypted')}, so the snapshot or backup decides its encryption `
+      + '(a restored DB instance takes it from its source: RDS ignores StorageEncrypted and KmsKeyId on a restore); '
+      + 'restore from an encrypted copy of the snapshot (EncryptedSnapshotCopy, or CopyDBSnapshot with a KmsKeyId)',
+    location,
+  };
 }
 
 /** The storage encryption of a DB cluster (Aurora or Multi-AZ). */
 export function clusterEncryption(context: RuleContext, cluster: ResourceView): DbEncryption {
   return context.memo(RDS_CLUSTER_MEMO, cluster, () => {
-    const storage = readBoolean(cluster.read('StorageEncrypted'), 'StorageEncrypted');
-    if (storage.known && storage.value === undefined) {
-      const mode = cluster.read('EngineMode');
-      if (typeof mode === 'string' && mode.toLowerCase() === 'serverless') {
-        // Aurora Serverless v1 clusters are always encrypted.
-        return ENCRYPTED;
-      }
-      if (cluster.has('KmsKeyId') && (cluster.has('SourceDBClusterIdentifier') || cluster.has('SnapshotIdentifier'))) {
-        // A restore or clone given a KmsKeyId is encrypted with that key, whatever its source.
-        return ENCRYPTED;
-      }
-      if (cluster.has('SourceDBClusterIdentifier')) {
-        // A point-in-time restore or clone keeps its source's encryption.
-        const found = context.target(cluster, ['SourceDBClusterIdentifier'], { ...DB_CLUSTER, noun: 'source DB cluster' });
-        if (!found.known) {
-          return { state: 'unknown', why: found.why, location: 'Properties.SourceDBClusterIdentifier' };
-        }
-        return inherit(clusterEncryption(context, found.value), () => `it is restored from DB cluster ${found.value.displayName}`, 'Properties.SourceDBClusterIdentifier');
-      }
+    const restore = CLUSTER_RESTORES.find(p => isPresent(cluster.read(p)));
+    const mode = cluster.read('EngineMode');
+    if (typeof mode === 'string' && mode.toLowerCase() === 'serverless' && (restore !== undefined || !cluster.has('StorageEncrypted'))) {
+      // Aurora Serverless v1 clusters are always encrypted, restored ones too.
+      return ENCRYPTED;
     }
-    return declaredEncryption(cluster, ['SnapshotIdentifier']);
+    return restore === undefined ? declaredEncryption(cluster) : clusterRestoreEncryption(context, cluster, restore);
   });
+}
+
+/**
+ * A restored or cloned cluster: CloudFormation passes KmsKeyId, never StorageEncrypted, to
+ * RestoreDBClusterFromSnapshot and RestoreDBClusterToPointInTime. With a KmsKeyId the cluster is
+ * encrypted with it (a point-in-time restore of an unencrypted cluster with a key is rejected);
+ * without one it takes its source's encryption ("If you specify both the StorageEncrypted and
+ * SnapshotIdentifier properties without specifying the KmsKeyId property, then the restored DB
+ * cluster inherits the encryption settings from the DB snapshot").
+ */
+function clusterRestoreEncryption(context: RuleContext, cluster: ResourceView, restore: string): DbEncryption {
+  const location = `Properties.${restore}`;
+  if (isPresent(cluster.read('KmsKeyId')) || isEncryptedCopy(cluster.read(restore))) {
+    return ENCRYPTED;
+  }
+  if (restore === 'SnapshotIdentifier') {
+    return {
+      state: 'unknown',
+      why: `it is restored from SnapshotIdentifier without a KmsKeyId${declaredOnRestore(cluster)}, so it takes the snapshot's encryption; `
+        + 'set KmsKeyId (storageEncryptionKey on DatabaseClusterFromSnapshot) to encrypt the restored cluster with that key',
+      location,
+    };
+  }
+  // A point-in-time restore or clone keeps its source's encryption.
+  const found = context.target(cluster, [restore], restore === 'SourceDBClusterIdentifier'
+    ? { ...DB_CLUSTER, noun: 'source DB cluster' }
+    : { types: DB_CLUSTER.types, noun: 'source DB cluster' });
+  if (!found.known) {
+    return { state: 'unknown', why: `it is restored from ${restore} without a KmsKeyId, so it inherits its source's encryption, and ${found.why}`, location };
+  }
+  return inherit(clusterEncryption(context, found.value),
+    () => `it is restored from DB cluster ${found.value.displayName} without a KmsKeyId${declaredOnRestore(cluster)}, so it inherits its encryption`, location);
+}
+
+/** Words for a StorageEncrypted that a restore ignores, so that the message names it. */
+function declaredOnRestore(db: ResourceView, absent = ''): string {
+  const declared = db.read('StorageEncrypted');
+  if (declared === undefined) {
+    return absent;
+  }
+  const shown = typeof declared === 'boolean' || typeof declared === 'string' ? ` ${declared}` : '';
+  return `, where StorageEncrypted${shown} does not decide`;
 }
 
 function memberEncryption(context: RuleContext, db: ResourceView): DbEncryption {
@@ -131,8 +196,8 @@ function inherit(from: DbEncryption, relation: () => string, location: string): 
   }
 }
 
-/** `StorageEncrypted` as declared; a restore without it is decided by its snapshot or backup. */
-function declaredEncryption(db: ResourceView, restoreSources: string[]): DbEncryption {
+/** `StorageEncrypted` as declared, for a database created empty (not restored, not a replica). */
+function declaredEncryption(db: ResourceView): DbEncryption {
   const location = 'Properties.StorageEncrypted';
   const storage = readBoolean(db.read('StorageEncrypted'), 'StorageEncrypted');
   if (!storage.known) {
@@ -140,20 +205,6 @@ function declaredEncryption(db: ResourceView, restoreSources: string[]): DbEncry
   }
   if (storage.value === true) {
     return ENCRYPTED;
-  }
-  if (storage.value === undefined) {
-    const restore = restoreSources.find(p => isPresent(db.read(p)));
-    if (restore !== undefined && (isPresent(db.read('KmsKeyId')) || isEncryptedCopy(db.read(restore)))) {
-      // Given a KmsKeyId, or restored from an EncryptedSnapshotCopy: encrypted.
-      return ENCRYPTED;
-    }
-    if (restore !== undefined) {
-      return {
-        state: 'unknown',
-        why: `it is restored from ${restore} without StorageEncrypted, so the snapshot or backup decides its encryption; set StorageEncrypted: true`,
-        location,
-      };
-    }
   }
   return {
     state: 'unencrypted',

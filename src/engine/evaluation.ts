@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AppIndex, environmentOf } from './app-index';
+import { createdAfter } from './creation-order';
 import { Relations } from './relations';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
@@ -145,6 +146,10 @@ export class Evaluation implements RuleContext {
       })
       .map(r => r.in(view.world))
       .filter(v => v.exists());
+  }
+
+  public createdAfter(later: ResourceView, earlier: ResourceView): boolean {
+    return createdAfter(later.record, earlier.record, this.table, r => this.index.recordOf(r));
   }
 
   public isParameter(view: ResourceView, logicalId: string): boolean {

@@ -51,6 +51,12 @@ export interface RuleContext {
    * stack, both known at synth time (an environment-agnostic stack has none).
    */
   inSameEnvironment(view: ResourceView, type: string): ResourceView[];
+  /**
+   * Whether CloudFormation creates `later`'s resource only once `earlier`'s exists (a chain of
+   * dependencies or references, through stack dependencies too); otherwise they may be created in
+   * either order.
+   */
+  createdAfter(later: ResourceView, earlier: ResourceView): boolean;
   /** Whether this logical ID names a parameter of the view's stack. */
   isParameter(view: ResourceView, logicalId: string): boolean;
   /**

@@ -67,6 +67,29 @@ export function metadataOf(construct: IConstruct): readonly MetadataEntry[] {
   return Array.isArray(node._metadata) ? node._metadata : construct.node.metadata;
 }
 
+interface AcknowledgementStore {
+  /**
+   * By construct path (no leading `/`), then by the acknowledged ID: one record per `acknowledge`
+   * call. Releases before filters keep a `Set` of IDs per path instead.
+   */
+  readonly acks?: Map<string, Map<string, Array<{ readonly where?: { [key: string]: unknown } }>> | Set<string>>;
+}
+
+/**
+ * Whether every `Validations.acknowledge` of `id` on this construct narrowed itself with a
+ * non-empty `where` filter. CDK keeps the filter only in its app-wide acknowledgement store (the
+ * metadata it writes has the ID and reason alone), and a filter never matches an occurrence
+ * without context, as the gate's findings are. `false` when the store is absent (a release
+ * without filters) or does not list the ID there.
+ */
+export function isNarrowedAcknowledgement(construct: IConstruct, id: string): boolean {
+  const store = (construct.node.root as unknown as { [key: symbol]: AcknowledgementStore | undefined })[Symbol.for('@aws-cdk/core.Acknowledgements')];
+  const byId = store?.acks instanceof Map ? store.acks.get(construct.node.path.replace(/^\//, '')) : undefined;
+  const records = byId instanceof Map ? byId.get(id) : undefined;
+  return Array.isArray(records) && records.length > 0
+    && records.every(r => r.where !== undefined && r.where !== null && Object.keys(r.where).length > 0);
+}
+
 /** Whether the stack was created with `crossRegionReferences: true`. */
 export function hasCrossRegionReferences(stack: Stack): boolean {
   return (stack as unknown as { _crossRegionReferences?: boolean })._crossRegionReferences === true;

@@ -50,8 +50,9 @@ function readInstalledVersion(): string | undefined {
   // jsii records each class's package version on the class itself: reading it from the Stack this
   // module uses costs nothing, where resolving and parsing aws-cdk-lib's package.json costs
   // milliseconds inside the first evaluation.
-  const rtti = (Stack as unknown as { [key: symbol]: { version?: unknown } | undefined })[Symbol.for('jsii.rtti')];
-  if (typeof rtti?.version === 'string') {
+  // Its own, not inherited from `constructs`' Construct, which carries the version of constructs.
+  const rtti = Object.getOwnPropertyDescriptor(Stack, Symbol.for('jsii.rtti'))?.value as { fqn?: unknown; version?: unknown } | undefined;
+  if (rtti?.fqn === 'aws-cdk-lib.Stack' && typeof rtti.version === 'string') {
     return rtti.version;
   }
   try {

@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { metadataOf } from '../private/cdk-internals';
+import { isNarrowedAcknowledgement, metadataOf } from '../private/cdk-internals';
 
 /**
  * Namespaces under which an acknowledgement of our rule IDs is accepted. `Validations.acknowledge`
@@ -27,7 +27,8 @@ export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknow
         continue;
       }
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        if (matches(id, ruleId)) {
+        // One narrowed to occurrences of some context (`where`) matches no finding of the gate.
+        if (matches(id, ruleId) && !isNarrowedAcknowledgement(node, id)) {
           return { id, reason: String(reason) };
         }
       }

@@ -1,11 +1,18 @@
-import { CfnCondition, CustomResource, Fn } from 'aws-cdk-lib';
+import { CfnCondition, CustomResource, Fn, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
 import { crashes, envStack, runAll, verdict } from './harness';
+import { EbsEncryptionByDefault, RuleService } from '../../src';
+import { cdkNarrowsAcknowledgements } from '../support/cdk-features';
 
 /** Defects found by the fifth red-team pass, each through the three front ends. */
 
@@ -84,5 +91,91 @@ describe('parameter names with an acronym before the secret word (CEG-SSM-2)', (
   });
   test('/app/KMSKeyArn names a key\'s ARN, no secret', () => {
     expect(verdict(results, 'CEG-SSM-2', 'Stack/KMSKeyArn/Resource')).toBe('pass');
+  });
+});
+
+describe('an acknowledgement narrowed with `where` matches no finding of the gate', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const narrowed = new s3.Bucket(stack, 'Narrowed');
+    Validations.of(narrowed).acknowledge({ id: 'CEG-S3-1', reason: 'legacy prefix only', where: { prefix: 'legacy/' } });
+    // A second, unnarrowed acknowledgement of the same rule covers every occurrence.
+    const both = new s3.Bucket(stack, 'Both');
+    Validations.of(both).acknowledge({ id: 'CEG-S3-1', reason: 'legacy prefix only', where: { prefix: 'legacy/' } });
+    Validations.of(both).acknowledge({ id: 'CEG-S3-1', reason: 'accepted' });
+    // An unnarrowed one on an ancestor still covers the bucket below a narrowed one.
+    const scope = new Construct(stack, 'Scope');
+    Validations.of(scope).acknowledge({ id: 'CEG-S3-1', reason: 'accepted here' });
+    const inner = new s3.Bucket(scope, 'Inner');
+    Validations.of(inner).acknowledge({ id: 'CEG-S3-1', reason: 'legacy prefix only', where: { prefix: 'legacy/' } });
+  });
+  const narrows = cdkNarrowsAcknowledgements();
+  test('narrowed alone: the finding stands (where CDK narrows; releases that ignore `where` acknowledge it all)', () => {
+    if (process.env.CEG_EXPECT_CDK_VERSION === undefined) {
+      expect(narrows).toBe(true);
+    }
+    expect(verdict(results, 'CEG-S3-1', 'Stack/Narrowed/Resource')).toBe(narrows ? 'non-compliant' : 'pass');
+  });
+  test('next to an unnarrowed acknowledgement, on the construct or an ancestor: acknowledged', () => {
+    expect(verdict(results, 'CEG-S3-1', 'Stack/Both/Resource')).toBe('pass');
+    expect(verdict(results, 'CEG-S3-1', 'Stack/Scope/Inner/Resource')).toBe('pass');
+  });
+});
+
+describe('EbsEncryptionByDefault proves a root volume only when CloudFormation creates it first (CEG-EBS-3, CEG-EBS-4)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const setting = new EbsEncryptionByDefault(stack, 'EbsDefault', { allowAutoScaling: false });
+    new ec2.CfnInstance(stack, 'Unordered', { imageId: 'ami-12345678', instanceType: 't3.micro' });
+    new ec2.CfnInstance(stack, 'After', { imageId: 'ami-12345678', instanceType: 't3.micro' }).node.addDependency(setting);
+    const template = new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { imageId: 'ami-12345678' } });
+    const group = new autoscaling.CfnAutoScalingGroup(stack, 'Group', {
+      minSize: '1',
+      maxSize: '1',
+      availabilityZones: ['eu-west-1a'],
+      launchTemplate: { launchTemplateId: template.ref, version: template.attrLatestVersionNumber },
+    });
+    group.node.addDependency(setting);
+    // Stacks of the same account and Region: with and without a stack dependency on the setting's.
+    const later = envStack(app, 'Later');
+    later.node.addDependency(stack);
+    new ec2.CfnInstance(later, 'Instance', { imageId: 'ami-12345678', instanceType: 't3.micro' });
+    const independent = envStack(app, 'Independent');
+    new ec2.CfnInstance(independent, 'Instance', { imageId: 'ami-12345678', instanceType: 't3.micro' });
+  }, { services: [RuleService.EBS] });
+  test('no dependency either way: the first deployment may launch before the setting, non-compliant', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Stack/Unordered')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-EBS-3', 'Independent/Instance')).toBe('non-compliant');
+  });
+  test('a resource or stack dependency on it: pass', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Stack/After')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-4', 'Stack/Group')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-3', 'Later/Instance')).toBe('pass');
+  });
+});
+
+describe('EFS replicas under requireCustomerManagedKeys (CEG-EFS-1)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    new efs.FileSystem(stack, 'NoReplicaKey', { vpc, kmsKey: key, replicationConfiguration: efs.ReplicationConfiguration.regionalFileSystem('us-west-2') });
+    const replicaKey = kms.Key.fromKeyArn(stack, 'ReplicaKey', 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789');
+    new efs.FileSystem(stack, 'ReplicaKeyed', { vpc, kmsKey: key, replicationConfiguration: efs.ReplicationConfiguration.regionalFileSystem('us-west-2', replicaKey) });
+    const target = new efs.FileSystem(stack, 'Target', { vpc, kmsKey: key, replicationOverwriteProtection: efs.ReplicationOverwriteProtection.DISABLED });
+    new efs.FileSystem(stack, 'IntoExisting', { vpc, kmsKey: key, replicationConfiguration: efs.ReplicationConfiguration.existingFileSystem(target) });
+    new efs.CfnFileSystem(stack, 'IntoOutside', {
+      encrypted: true, kmsKeyId: key.keyArn, replicationConfiguration: { destinations: [{ fileSystemId: 'fs-0123456789abcdef0', region: 'us-west-2' }] },
+    });
+  }, { services: [RuleService.EFS], requireCustomerManagedKeys: true });
+  test('a new replica without a key uses aws/elasticfilesystem: non-compliant', () => {
+    expect(verdict(results, 'CEG-EFS-1', 'Stack/NoReplicaKey/Resource')).toBe('non-compliant');
+  });
+  test('a replica with a key, or into a file system the app judges on its own: pass', () => {
+    expect(verdict(results, 'CEG-EFS-1', 'Stack/ReplicaKeyed/Resource')).toBe('pass');
+    expect(verdict(results, 'CEG-EFS-1', 'Stack/IntoExisting/Resource')).toBe('pass');
+  });
+  test('into a file system outside the app: unresolvable', () => {
+    expect(verdict(results, 'CEG-EFS-1', 'Stack/IntoOutside')).toBe('unresolvable');
   });
 });

@@ -5,8 +5,9 @@
 import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cfnPropertiesOf, hasCrossRegionReferences, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, templateTypeOf } from '../../src/private/cdk-internals';
+import { cfnPropertiesOf, hasCrossRegionReferences, isNarrowedAcknowledgement, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, templateTypeOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
+import { cdkNarrowsAcknowledgements } from '../support/cdk-features';
 
 test('rawOverrides records escape hatches, deletions as undefined', () => {
   const bucket = new s3.CfnBucket(newStack(newApp()), 'Bucket');
@@ -81,4 +82,22 @@ test('the template\'s type is the L1\'s own unless an escape hatch replaces it w
   expect(templateTypeOf(bucket)).toBe('AWS::S3::Bucket');
   bucket.addDeletionOverride('Type');
   expect(templateTypeOf(bucket)).toBe('AWS::S3::Bucket');
+});
+
+test('the app-wide acknowledgement store keeps each acknowledgement\'s where filter, by construct path and qualified ID', () => {
+  const stack = newStack(newApp());
+  const narrowed = new s3.Bucket(stack, 'Narrowed');
+  const plain = new s3.Bucket(stack, 'Plain');
+  Validations.of(narrowed).acknowledge({ id: 'CEG-S3-1', reason: 'r', where: { prefix: 'legacy/' } });
+  Validations.of(plain).acknowledge({ id: 'CEG-S3-1', reason: 'r' });
+  // The metadata CDK writes has the qualified ID and the reason alone, whatever the filter
+  // (`Annotation::`; `annotation::` in older releases).
+  const recorded = metadataOf(narrowed).find(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)?.data as { [id: string]: string };
+  const [id] = Object.keys(recorded);
+  expect(id).toMatch(/^annotation::CEG-S3-1$/i);
+  expect(recorded).toEqual({ [id]: 'r' });
+  // Releases before filters keep no `where` (test/support/cdk-features.ts).
+  expect(isNarrowedAcknowledgement(narrowed, id)).toBe(cdkNarrowsAcknowledgements());
+  expect(isNarrowedAcknowledgement(plain, id)).toBe(false);
+  expect(isNarrowedAcknowledgement(plain, id.replace('S3-1', 'S3-2'))).toBe(false);
 });

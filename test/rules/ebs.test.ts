@@ -4,6 +4,7 @@
 import { CfnParameter, Size } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { EbsEncryptionByDefault, EncryptionGate, FindingKind } from '../../src';
 import { findingsAfterSynth, isolatedVpc, newApp, newStack, verdictOn } from '../support/app';
 
@@ -200,12 +201,36 @@ describe('EBS encryption by default', () => {
     const app = newApp();
     const here = newStack(app, 'Here');
     const elsewhere = newStack(app, 'Elsewhere', 'us-east-1');
-    new EbsEncryptionByDefault(here, 'Default', { allowAutoScaling: false });
+    const setting = new EbsEncryptionByDefault(here, 'Default', { allowAutoScaling: false });
     for (const stack of [here, elsewhere]) {
-      new ec2.Instance(stack, 'Instance', { vpc: isolatedVpc(stack), instanceType: T3, machineImage: AMI });
+      new ec2.Instance(stack, 'Instance', { vpc: isolatedVpc(stack), instanceType: T3, machineImage: AMI }).node.addDependency(setting);
     }
     const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
     expect(findings.map(f => f.constructPath)).toEqual(['Elsewhere/Instance/Resource']);
     expect(findings[0].detail).toMatch(/no block device mapping for the root device/);
+  });
+
+  test('only for resources CloudFormation creates after it: a dependency, a reference or a stack dependency', () => {
+    const app = newApp();
+    const here = newStack(app, 'Here');
+    const setting = new EbsEncryptionByDefault(here, 'Default', { allowAutoScaling: false });
+    const vpc = isolatedVpc(here);
+    new ec2.Instance(here, 'Unordered', { vpc, instanceType: T3, machineImage: AMI });
+    new ec2.Instance(here, 'After', { vpc, instanceType: T3, machineImage: AMI }).node.addDependency(setting);
+    // Through a chain: the instance waits for a role that waits for the setting.
+    const role = new iam.Role(here, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    role.node.addDependency(setting);
+    new ec2.Instance(here, 'Chained', { vpc, instanceType: T3, machineImage: AMI, role });
+    // In another stack of the same account and Region: ordered by a stack dependency only.
+    const later = newStack(app, 'Later');
+    later.node.addDependency(here);
+    new ec2.Instance(later, 'Instance', { vpc: isolatedVpc(later), instanceType: T3, machineImage: AMI });
+    const independent = newStack(app, 'Independent');
+    new ec2.Instance(independent, 'Instance', { vpc: isolatedVpc(independent), instanceType: T3, machineImage: AMI });
+    const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
+    expect(findings.map(f => f.constructPath).sort()).toEqual(['Here/Unordered/Resource', 'Independent/Instance/Resource']);
+    for (const finding of findings) {
+      expect(finding.detail).toMatch(/the EbsEncryptionByDefault Here\/Default\/Resource\/Default turns encryption by default on in this account and Region, but nothing makes CloudFormation create this resource after it/);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { CONVENTIONAL, RootDevice } from './images';
+import { ByDefault, CONVENTIONAL, RootDevice } from './images';
 import { MemoKey } from '../../engine/rule-context';
 import { field, readBoolean, readList, readObject, readString } from '../../engine/values';
 
@@ -95,7 +95,7 @@ export interface LaunchJudgement {
  * template cannot declare.
  */
 export function judgeLaunchedVolumes(
-  own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label, ownRoot?: RootDevice, encryptedByDefault = false,
+  own: DeviceJudgement[] | string, inherited: InheritedMappings[], ownLabel?: Label, ownRoot?: RootDevice, byDefault: ByDefault = { proven: false },
 ): LaunchJudgement {
   // The instance's own ImageId wins over its launch template's.
   const rootDevice = ownRoot ?? inherited.map(i => i.root).find(r => r !== undefined) ?? CONVENTIONAL;
@@ -129,13 +129,13 @@ export function judgeLaunchedVolumes(
   }
   const root = rootDevice.names.map(name => byDevice.get(name)).find(d => d !== undefined);
   // With EBS encryption by default on in the account and Region (an EbsEncryptionByDefault of the
-  // app), EC2 encrypts every new volume, the root volume from the AMI included.
-  if (root === undefined && !inheritedUnknown && typeof own !== 'string' && !encryptedByDefault) {
+  // app, created first), EC2 encrypts every new volume, the root volume from the AMI included.
+  if (root === undefined && !inheritedUnknown && typeof own !== 'string' && !byDefault.proven) {
     const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].map(label => label()).join(' or ');
     const names = rootDevice.fromImage ? `${rootDevice.names[0]}, the root device of its AMI` : `${rootDevice.names.slice(0, 2).join(' or ')}`;
     problems.push(
       `no block device mapping for the root device (${names}) in ${places}, so the root volume comes `
-      + 'from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove',
+      + `from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove${byDefault.note ?? ''}`,
     );
   }
   return { problems, unknowns };

@@ -16,10 +16,10 @@ export const instanceVolumes: Rule = {
   rationale:
     'An instance without a mapping for its root device gets the root volume from the AMI\'s snapshot: unencrypted unless the '
     + 'account turned on EBS encryption by default, which a template proves only with an `EbsEncryptionByDefault` in the same account and '
-    + 'Region. cdk-nag does not check the root volume.',
+    + 'Region that CloudFormation creates before the instance. cdk-nag does not check the root volume.',
   fix: 'Map the root device (`/dev/xvda` on Amazon Linux, `/dev/sda1` on Ubuntu and Windows) with '
     + '`ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` in `blockDevices`, on the instance or in its launch template, '
-    + 'and encrypt every other EBS mapping; or add an `EbsEncryptionByDefault` to the account and Region.',
+    + 'and encrypt every other EBS mapping; or add an `EbsEncryptionByDefault` to the account and Region, and make the instance depend on it.',
   resourceTypes: ['AWS::EC2::Instance'],
   defaultLevel: FindingLevel.ERROR,
 

@@ -52,10 +52,27 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
 /** The custom resource type of `EbsEncryptionByDefault`. */
 const EBS_ENCRYPTION_BY_DEFAULT = 'Custom::EbsEncryptionByDefault';
 
+/** What an `EbsEncryptionByDefault` of the app proves for the volumes a resource launches. */
+export interface ByDefault {
+  /** EC2 encrypts every new volume of the resource, also a root volume nobody mapped. */
+  readonly proven: boolean;
+  /** Why one in the same account and Region proves nothing here, for the finding. */
+  readonly note?: string;
+}
+
 /**
  * Whether the app turns on EBS encryption by default (`EbsEncryptionByDefault`) in the account and
- * Region of the resource: then EC2 encrypts every new volume, also a root volume nobody mapped.
+ * Region of the resource before CloudFormation creates it: one that may be created after it (no
+ * dependency either way) leaves the volumes of the first deployment unencrypted.
  */
-export function encryptedByDefault(context: RuleContext, view: ResourceView): boolean {
-  return context.inSameEnvironment(view, EBS_ENCRYPTION_BY_DEFAULT).length > 0;
+export function encryptedByDefault(context: RuleContext, view: ResourceView): ByDefault {
+  const settings = context.inSameEnvironment(view, EBS_ENCRYPTION_BY_DEFAULT);
+  if (settings.some(setting => context.createdAfter(view, setting))) {
+    return { proven: true };
+  }
+  return settings.length === 0 ? { proven: false } : {
+    proven: false,
+    note: `; the EbsEncryptionByDefault ${settings[0].path} turns encryption by default on in this account and Region, but nothing makes `
+      + 'CloudFormation create this resource after it (add `node.addDependency(...)` on it, or a stack dependency)',
+  };
 }

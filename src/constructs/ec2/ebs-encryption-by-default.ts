@@ -52,7 +52,9 @@ export interface EbsEncryptionByDefaultProps {
  * `ModifyEbsDefaultKmsKeyId` and `EnableEbsEncryptionByDefault`; it is rendered as
  * `Custom::EbsEncryptionByDefault` with the key's ARN in `KmsKeyId`, which the encryption gate
  * recognises: in the same account and Region, an instance's or Auto Scaling group's root volume
- * that no mapping describes is proven encrypted.
+ * that no mapping describes is proven encrypted, provided CloudFormation creates the instance or
+ * group after it (`instance.node.addDependency(ebsDefault)`, or a stack dependency). Without such
+ * an order both may be created at once, and the first deployment's root volume is unencrypted.
  *
  * The stack must name its account and Region (environment-agnostic stacks are refused), and an app
  * may hold only one per account and Region. When it leaves the stack, the setting stays on unless
@@ -62,7 +64,8 @@ export interface EbsEncryptionByDefaultProps {
  * import { EbsEncryptionByDefault } from 'cdk-encryption-guard';
  *
  * // in a stack with env: { account, region }
- * new EbsEncryptionByDefault(this, 'EbsDefault');
+ * const ebsDefault = new EbsEncryptionByDefault(this, 'EbsDefault');
+ * // then, for each instance or Auto Scaling group it should cover: group.node.addDependency(ebsDefault);
  */
 export class EbsEncryptionByDefault extends Construct {
   /** The CloudFormation resource type of the custom resource. */

@@ -6,6 +6,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -177,5 +178,29 @@ describe('EFS replicas under requireCustomerManagedKeys (CEG-EFS-1)', () => {
   });
   test('into a file system outside the app: unresolvable', () => {
     expect(verdict(results, 'CEG-EFS-1', 'Stack/IntoOutside')).toBe('unresolvable');
+  });
+});
+
+describe('a read replica of a Multi-AZ DB cluster takes the cluster\'s encryption (CEG-RDS-2)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const cluster = (id: string, encrypted: boolean) => new rds.CfnDBCluster(stack, id, {
+      engine: 'postgres', engineVersion: '16.4', dbClusterInstanceClass: 'db.m6gd.large', storageType: 'io1', allocatedStorage: 100, iops: 1000,
+      masterUsername: 'dbadmin', manageMasterUserPassword: true, backupRetentionPeriod: 7, storageEncrypted: encrypted,
+    });
+    const replica = (id: string, source: rds.CfnDBCluster, storageEncrypted?: boolean) => new rds.CfnDBInstance(stack, id, {
+      dbInstanceClass: 'db.m6gd.large', sourceDbClusterIdentifier: source.ref, storageEncrypted,
+    });
+    // StorageEncrypted on the replica decides nothing: its storage is a copy of the cluster's.
+    replica('ReplicaOfPlain', cluster('Plain', false), true);
+    replica('ReplicaOfEncrypted', cluster('Encrypted', true));
+    new rds.CfnDBInstance(stack, 'ReplicaOfOutside', { dbInstanceClass: 'db.m6gd.large', sourceDbClusterIdentifier: 'arn:aws:rds:eu-west-1:222222222222:cluster:other', storageEncrypted: true });
+  }, { services: [RuleService.RDS] });
+  test('of an unencrypted cluster: non-compliant, whatever the replica declares', () => {
+    expect(verdict(results, 'CEG-RDS-2', 'Stack/ReplicaOfPlain')).toBe('non-compliant');
+  });
+  test('of an encrypted cluster: pass; of a cluster outside the app: unresolvable', () => {
+    expect(verdict(results, 'CEG-RDS-2', 'Stack/ReplicaOfEncrypted')).toBe('pass');
+    expect(verdict(results, 'CEG-RDS-2', 'Stack/ReplicaOfOutside')).toBe('unresolvable');
   });
 });

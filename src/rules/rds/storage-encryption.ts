@@ -53,6 +53,13 @@ export function instanceEncryption(context: RuleContext, db: ResourceView, seen:
       // A read replica, or (with RestoreTime or UseLatestRestorableTime) a point-in-time restore.
       return replicaEncryption(context, db, seen);
     }
+    if (db.has('SourceDBClusterIdentifier')) {
+      // A read replica of a Multi-AZ DB cluster (same Region only): its storage is the cluster's copy.
+      const location = 'Properties.SourceDBClusterIdentifier';
+      const cluster = context.target(db, ['SourceDBClusterIdentifier'], { ...DB_CLUSTER, noun: 'source DB cluster' });
+      return !cluster.known ? { state: 'unknown', why: cluster.why, location }
+        : inherit(clusterEncryption(context, cluster.value), () => `it is a read replica of DB cluster ${cluster.value.displayName}, whose encryption it inherits`, location);
+    }
     const restore = INSTANCE_RESTORES.find(p => isPresent(db.read(p)));
     return restore === undefined ? declaredEncryption(db) : instanceRestoreEncryption(context, db, restore, seen);
   });

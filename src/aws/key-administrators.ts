@@ -22,6 +22,37 @@ const ACTION = 'kms:PutKeyPolicy';
  * policy may be it or not otherwise).
  */
 export function hasAdministrator(statements: Statement[], ownAccount?: string): Tri {
+  const verdict = administratorIn(statements, ownAccount);
+  if (ownAccount !== undefined) {
+    return verdict;
+  }
+  // In a stack without an account, a literal account of the policy may be the key's own (which the
+  // policy spells `AWS::AccountId`): the verdict must hold whichever it is, or none of them.
+  const literals = [...new Set(JSON.stringify(statements).match(/\d{12}/g) ?? [])];
+  return literals.every(account => administratorIn(statements.map(st => spelledAs(st, account) as Statement), account) === verdict) ? verdict : undefined;
+}
+
+/** A value with `AWS::AccountId` replaced by one literal account. */
+function spelledAs(value: unknown, account: string): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => spelledAs(v, account));
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::AccountId') {
+    return account;
+  }
+  if (entries.length === 1 && entries[0][0] === 'Fn::Sub') {
+    const sub = entries[0][1];
+    const replace = (text: unknown) => typeof text === 'string' ? text.split('${AWS::AccountId}').join(account) : spelledAs(text, account);
+    return { 'Fn::Sub': Array.isArray(sub) ? [replace(sub[0]), ...sub.slice(1).map(v => spelledAs(v, account))] : replace(sub) };
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, spelledAs(v, account)]));
+}
+
+function administratorIn(statements: Statement[], ownAccount: string | undefined): Tri {
   const denies = statements.filter(s => isDeny(s) && coversAction(s, ACTION) !== false && appliesToKey(s) !== false);
   const allows = statements.filter(s => isAllow(s) && (field(s, 'Principal') !== undefined || field(s, 'NotPrincipal') !== undefined)
     && coversAction(s, ACTION) !== false && appliesToKey(s) !== false);

@@ -1,4 +1,4 @@
-import { CfnCondition, CustomResource, Fn, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CustomResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -185,8 +185,16 @@ describe('a read replica of a Multi-AZ DB cluster takes the cluster\'s encryptio
   const results = runAll(app => {
     const stack = envStack(app);
     const cluster = (id: string, encrypted: boolean) => new rds.CfnDBCluster(stack, id, {
-      engine: 'postgres', engineVersion: '16.4', dbClusterInstanceClass: 'db.m6gd.large', storageType: 'io1', allocatedStorage: 100, iops: 1000,
-      masterUsername: 'dbadmin', manageMasterUserPassword: true, backupRetentionPeriod: 7, storageEncrypted: encrypted,
+      engine: 'postgres',
+      engineVersion: '16.4',
+      dbClusterInstanceClass: 'db.m6gd.large',
+      storageType: 'io1',
+      allocatedStorage: 100,
+      iops: 1000,
+      masterUsername: 'dbadmin',
+      manageMasterUserPassword: true,
+      backupRetentionPeriod: 7,
+      storageEncrypted: encrypted,
     });
     const replica = (id: string, source: rds.CfnDBCluster, storageEncrypted?: boolean) => new rds.CfnDBInstance(stack, id, {
       dbInstanceClass: 'db.m6gd.large', sourceDbClusterIdentifier: source.ref, storageEncrypted,
@@ -202,5 +210,31 @@ describe('a read replica of a Multi-AZ DB cluster takes the cluster\'s encryptio
   test('of an encrypted cluster: pass; of a cluster outside the app: unresolvable', () => {
     expect(verdict(results, 'CEG-RDS-2', 'Stack/ReplicaOfEncrypted')).toBe('pass');
     expect(verdict(results, 'CEG-RDS-2', 'Stack/ReplicaOfOutside')).toBe('unresolvable');
+  });
+});
+
+describe('a key policy of a stack without an account that names literal accounts (CEG-KMS-3)', () => {
+  const policy = (condition: object) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: condition },
+    ],
+  });
+  const results = runAll(app => {
+    const agnostic = new Stack(app, 'Agnostic');
+    // Locked out when deployed into 111111111111, which the template does not rule out.
+    new kms.CfnKey(agnostic, 'DenyOneAccount', { enableKeyRotation: true, keyPolicy: policy({ StringEquals: { 'aws:PrincipalAccount': '111111111111' } }) });
+    // Denies every account but 111111111111: in that one, the root keeps the key; elsewhere, locked out.
+    new kms.CfnKey(agnostic, 'DenyOthers', { enableKeyRotation: true, keyPolicy: policy({ StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } }) });
+    // In a stack that names its account, the literal is known to be (or not be) the key's own.
+    new kms.CfnKey(envStack(app), 'Named', { enableKeyRotation: true, keyPolicy: policy({ StringEquals: { 'aws:PrincipalAccount': '111111111111' } }) });
+  }, { services: [RuleService.KMS] });
+  test('the verdict depends on the account it is deployed into: unresolvable, never a pass', () => {
+    expect(verdict(results, 'CEG-KMS-3', 'Agnostic/DenyOneAccount')).toBe('unresolvable');
+    expect(verdict(results, 'CEG-KMS-3', 'Agnostic/DenyOthers')).toBe('unresolvable');
+  });
+  test('with the account named, the Deny on the key\'s own account locks it out', () => {
+    expect(verdict(results, 'CEG-KMS-3', 'Stack/Named')).toBe('non-compliant');
   });
 });

@@ -29,7 +29,8 @@ export function hasAdministrator(statements: Statement[], ownAccount?: string): 
   // In a stack without an account, a literal account of the policy may be the key's own (which the
   // policy spells `AWS::AccountId`): the verdict must hold whichever it is, or none of them.
   const literals = [...new Set(JSON.stringify(statements).match(/\d{12}/g) ?? [])];
-  return literals.every(account => administratorIn(statements.map(st => spelledAs(st, account) as Statement), account) === verdict) ? verdict : undefined;
+  const agrees = (account: string) => administratorIn(statements.map(st => spelledAs(st, account) as Statement), account) === verdict;
+  return literals.every(agrees) ? verdict : undefined;
 }
 
 /** A value with `AWS::AccountId` replaced by one literal account. */

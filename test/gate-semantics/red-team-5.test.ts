@@ -1,4 +1,4 @@
-import { CfnCondition, CustomResource, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, CustomResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -236,5 +236,28 @@ describe('a key policy of a stack without an account that names literal accounts
   });
   test('with the account named, the Deny on the key\'s own account locks it out', () => {
     expect(verdict(results, 'CEG-KMS-3', 'Stack/Named')).toBe('non-compliant');
+  });
+});
+
+describe('a replica or a point-in-time restore, decided by a parameter (CEG-RDS-3)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const group = new rds.CfnDBParameterGroup(stack, 'Tls', { family: 'mysql8.0', description: 'tls', parameters: { require_secure_transport: '1' } });
+    const source = new rds.CfnDBInstance(stack, 'Source', {
+      engine: 'mysql', engineVersion: '8.0.39', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true, dbParameterGroupName: group.ref,
+    });
+    const latest = new CfnParameter(stack, 'Latest', { type: 'String', allowedValues: ['true', 'false'] });
+    new rds.CfnDBInstance(stack, 'Either', {
+      dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: source.ref, useLatestRestorableTime: latest.valueAsString as unknown as boolean,
+    });
+    new rds.CfnDBInstance(stack, 'Replica', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: source.ref });
+    new rds.CfnDBInstance(stack, 'Restore', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: source.ref, useLatestRestorableTime: true });
+  }, { services: [RuleService.RDS] });
+  test('a replica uses its source\'s group; a point-in-time restore the default one', () => {
+    expect(verdict(results, 'CEG-RDS-3', 'Stack/Replica')).toBe('pass');
+    expect(verdict(results, 'CEG-RDS-3', 'Stack/Restore')).toBe('non-compliant');
+  });
+  test('UseLatestRestorableTime from a parameter: unresolvable, never a pass', () => {
+    expect(verdict(results, 'CEG-RDS-3', 'Stack/Either')).toBe('unresolvable');
   });
 });

@@ -2,7 +2,7 @@ import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tl
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { TargetSpec, MemoKey, RuleContext } from '../../engine/rule-context';
-import { field, isPresent, readList, readObject, readString } from '../../engine/values';
+import { field, isPresent, known, Reading, readList, readObject, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
 const DB_INSTANCE: TargetSpec = { types: ['AWS::RDS::DBInstance'], nameProperty: 'DBInstanceIdentifier', arnResource: 'db', noun: 'source DB instance' };
@@ -83,9 +83,9 @@ function engineOf(context: RuleContext, db: ResourceView, seen: Set<ResourceView
 }
 
 /** A point-in-time restore (not a read replica) of `SourceDBInstanceIdentifier`, as CloudFormation tells them apart. */
-function isPointInTimeRestore(db: ResourceView): boolean {
-  const latest = db.read('UseLatestRestorableTime');
-  return latest === true || latest === 'true' || isPresent(db.read('RestoreTime'));
+function isPointInTimeRestore(db: ResourceView): Reading<boolean> {
+  const latest = db.boolean('UseLatestRestorableTime');
+  return !latest.known ? latest : known(latest.value === true || isPresent(db.read('RestoreTime')));
 }
 
 function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: string, spec: TargetSpec): Verdict {
@@ -101,7 +101,12 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   if (tls === 'oracle') {
     return judgeOracle(context, db);
   }
-  if (!db.has(groupProperty) && db.has('SourceDBInstanceIdentifier') && !isPointInTimeRestore(db)) {
+  const restore = !db.has(groupProperty) && db.has('SourceDBInstanceIdentifier') ? isPointInTimeRestore(db) : known(true);
+  if (!restore.known) {
+    return unresolvable(`Whether the database is a read replica (its source's parameter group) or a point-in-time restore (the default group) cannot be known: ${restore.why}`,
+      'Properties.UseLatestRestorableTime');
+  }
+  if (!restore.value) {
     // A read replica without its own group: in its source's Region it uses the source's group
     // (RDS does not even accept one for a same-Region MySQL replica); cross-Region, the default.
     // A point-in-time restore without one gets the engine's default group (RestoreDBInstanceToPointInTime).

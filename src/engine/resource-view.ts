@@ -151,13 +151,21 @@ export class ResourceView {
 
   /** The value at `Properties.<path...>` in this world, or `undefined` when absent. */
   public read(...path: string[]): unknown {
+    return this.readPath(path);
+  }
+
+  private readPath(path: readonly string[]): unknown {
+    const first = path.length > 0 ? this.record.property(path[0]) : WHOLE;
+    if (first === undefined) {
+      // A property the template does not give is absent in every world: nothing to cache.
+      return undefined;
+    }
     // Most reads name one property: its name is the key, no joining needed.
     const key = path.length === 1 ? path[0] : path.join('\u0000');
     const cached = this.cache.get(key);
     if (cached !== undefined || this.cache.has(key)) {
       return cached;
     }
-    const first = path.length > 0 ? this.record.property(path[0]) : WHOLE;
     let node: unknown = this.values.shallow(first === WHOLE ? this.record.template.properties : first);
     for (let i = first === WHOLE ? 0 : 1; i < path.length; i++) {
       if (node === NO_VALUE || node === undefined) {
@@ -176,27 +184,27 @@ export class ResourceView {
 
   /** Whether the template gives a value at `Properties.<path...>` in this world. */
   public has(...path: string[]): boolean {
-    return this.read(...path) !== undefined;
+    return this.readPath(path) !== undefined;
   }
 
   /** A boolean property (`true`, `"true"`, any case), or why it is not known. */
   public boolean(...path: string[]): Field<boolean | undefined> {
-    return { ...readBoolean(this.read(...path), path.join('.')), location: locationOf(path) };
+    return { ...readBoolean(this.readPath(path), path.join('.')), location: locationOf(path) };
   }
 
   /** A string (or number) property, or why it is not known. */
   public string(...path: string[]): Field<string | undefined> {
-    return { ...readString(this.read(...path), path.join('.')), location: locationOf(path) };
+    return { ...readString(this.readPath(path), path.join('.')), location: locationOf(path) };
   }
 
   /** A list property, or why it is not known. */
   public list(...path: string[]): Field<unknown[] | undefined> {
-    return { ...readList(this.read(...path), path.join('.')), location: locationOf(path) };
+    return { ...readList(this.readPath(path), path.join('.')), location: locationOf(path) };
   }
 
   /** An object property, or why it is not known. */
   public object(...path: string[]): Field<{ [key: string]: unknown } | undefined> {
-    return { ...readObject(this.read(...path), path.join('.')), location: locationOf(path) };
+    return { ...readObject(this.readPath(path), path.join('.')), location: locationOf(path) };
   }
 
   /** Evaluates a raw template value (for example a condition expression) in this world. */

@@ -7,7 +7,7 @@ import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { assertCdkVersion } from '../private/cdk-version';
 import { VERSION } from '../private/version';
-import { unknownAcknowledgedRules } from '../report/acknowledgements';
+import { hasAcknowledgementIn, unknownAcknowledgedRules } from '../report/acknowledgements';
 import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
@@ -60,7 +60,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
         for (const judgement of evaluation.judgeStack(member, this.selection.rules)) {
           const finding = toFinding(judgement, this.selection);
           failed = failed || (!finding.acknowledged && finding.level === FindingLevel.ERROR);
-          violations.push(toViolation(finding, member === stack ? entry.templatePath : undefined));
+          violations.push(toViolation(finding, member === stack ? entry.templatePath : undefined, judgement.record.resource));
         }
       }
     }
@@ -70,6 +70,9 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
 }
 
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
+
+/** The namespace CDK gives this plugin's rule names (`EncryptionChecks::CEG-S3-1`). */
+const PLUGIN_NAMESPACE = 'encryptionchecks';
 
 /** Warnings for acknowledgements that name no rule of the gate (a typo hides nothing). */
 function unknownAcknowledgements(constructs: readonly IConstruct[]): PolicyViolation[] {
@@ -106,12 +109,16 @@ function findStack(root: IConstruct, path: string): Stack | undefined {
   return node !== undefined && Stack.isStack(node) ? node : undefined;
 }
 
-function toViolation(finding: Finding, templatePath: string | undefined): PolicyViolation {
+function toViolation(finding: Finding, templatePath: string | undefined, resource: IConstruct): PolicyViolation {
   const rule = RULES.find(r => r.id === finding.ruleId)!;
-  const resource = templatePath !== undefined
+  const where = templatePath !== undefined
     ? { resourceLogicalId: finding.logicalId, templatePath, locations: [finding.location] }
     // Nested stack templates are not in the report's template list: point at the construct.
     : { constructPath: finding.constructPath, locations: [finding.location] };
+  // CDK suppresses a violation that an acknowledgement in the plugin's namespace names, whatever
+  // its `where` filter. One the gate found narrowed (hence not acknowledging it) must still fail
+  // synthesis: CDK suppresses no fatal violation.
+  const narrowed = !finding.acknowledged && finding.level === FindingLevel.ERROR && hasAcknowledgementIn(resource, PLUGIN_NAMESPACE, finding.ruleId);
   return {
     // An acknowledged finding carries the ID the user acknowledged, so that CDK moves it to the
     // report's suppressed violations with the reason (and prints nothing); its own level stays in
@@ -119,12 +126,12 @@ function toViolation(finding: Finding, templatePath: string | undefined): Policy
     ruleName: finding.acknowledged ? finding.acknowledgementId! : finding.ruleId,
     description: `${finding.acknowledged ? `Acknowledged (${finding.acknowledgementReason}): ` : ''}${finding.ruleId}: ${finding.detail}.`,
     fix: rule.fix,
-    severity: finding.acknowledged ? 'info' : finding.level,
+    severity: finding.acknowledged ? 'info' : narrowed ? 'fatal' : finding.level,
     ruleMetadata: {
       title: rule.title,
       kind: finding.kind,
       ...(finding.acknowledged ? { acknowledgementReason: finding.acknowledgementReason!, level: finding.level } : {}),
     },
-    violatingResources: [resource],
+    violatingResources: [where],
   };
 }

@@ -37,6 +37,23 @@ export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknow
   return undefined;
 }
 
+/**
+ * Whether `Validations.acknowledge` names `ruleId` under `namespace` (any case, `where` filter or
+ * not) on `construct` or an ancestor.
+ */
+export function hasAcknowledgementIn(construct: IConstruct, namespace: string, ruleId: string): boolean {
+  const wanted = `${namespace}::${ruleId}`.toLowerCase();
+  for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
+    for (const entry of metadataOf(node)) {
+      if (entry.type === acknowledgedRulesKey() && typeof entry.data === 'object' && entry.data !== null
+        && Object.keys(entry.data as Record<string, unknown>).some(id => id.toLowerCase() === wanted)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 let acknowledgedRules: string | undefined;
 
 /**

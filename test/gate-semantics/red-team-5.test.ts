@@ -109,6 +109,9 @@ describe('an acknowledgement narrowed with `where` matches no finding of the gat
     Validations.of(scope).acknowledge({ id: 'CEG-S3-1', reason: 'accepted here' });
     const inner = new s3.Bucket(scope, 'Inner');
     Validations.of(inner).acknowledge({ id: 'CEG-S3-1', reason: 'legacy prefix only', where: { prefix: 'legacy/' } });
+    // In the plugin's namespace, which CDK applies to the plugin's violations whatever the filter.
+    const plugin = new s3.Bucket(stack, 'PluginNamespace');
+    Validations.of(plugin).acknowledge({ id: 'EncryptionChecks::CEG-S3-1', reason: 'legacy prefix only', where: { prefix: 'legacy/' } });
   });
   const narrows = cdkNarrowsAcknowledgements();
   test('narrowed alone: the finding stands (where CDK narrows; releases that ignore `where` acknowledge it all)', () => {
@@ -116,6 +119,7 @@ describe('an acknowledgement narrowed with `where` matches no finding of the gat
       expect(narrows).toBe(true);
     }
     expect(verdict(results, 'CEG-S3-1', 'Stack/Narrowed/Resource')).toBe(narrows ? 'non-compliant' : 'pass');
+    expect(verdict(results, 'CEG-S3-1', 'Stack/PluginNamespace/Resource')).toBe(narrows ? 'non-compliant' : 'pass');
   });
   test('next to an unnarrowed acknowledgement, on the construct or an ancestor: acknowledged', () => {
     expect(verdict(results, 'CEG-S3-1', 'Stack/Both/Resource')).toBe('pass');

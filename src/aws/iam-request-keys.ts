@@ -7,18 +7,18 @@
 import { ABSENT, FixedContext } from './iam-conditions';
 
 /**
- * Prefixes whose keys may be on a request to every service. `aws:` keys are global. Some services
- * put their own keys on every request made with credentials they issue (IAM's cross-service keys:
- * `ec2:SourceInstanceArn`, `ec2:RoleDelivery`, `lambda:SourceFunctionArn`, `ssm:SourceInstanceArn`,
- * `glue:RoleAssumedBy`, `glue:CredentialIssuingService`, `identitystore:UserId`): their whole prefix
- * stays free, so that a key of that kind added later is not read as absent.
+ * Services whose condition keys describe requests to that service alone: a request to another
+ * service never carries them. Every other prefix stays free, because some services put their own
+ * keys on every request made with credentials they issue (`ec2:SourceInstanceArn`,
+ * `lambda:SourceFunctionArn`, `codebuild:projectArn`, `glue:RoleAssumedBy`...), and a list of those
+ * would miss the next one: reading such a key as absent could pass a Deny that spares its callers.
  */
-const EVERYWHERE = new Set(['aws', 'ec2', 'lambda', 'ssm', 'glue', 'identitystore']);
+const OWN_REQUESTS_ONLY = new Set(['s3', 'kms', 'elasticfilesystem', 'secretsmanager', 'dynamodb', 'sqs', 'sns', 'sts', 'iam']);
 
 /**
  * Whether a request to `service` (its action prefix: `s3`, `kms`, `elasticfilesystem`) never
- * carries the (lower case) key: a key of another service's own (`kms:CallerAccount` on an S3
- * request, `s3:prefix` on a KMS one). A key without a service prefix is left free.
+ * carries the (lower case) key: one of another service's own requests (`kms:CallerAccount` on an
+ * S3 request, `s3:prefix` on a KMS one). Keys of other prefixes, and without one, are left free.
  */
 export function neverOn(service: string, key: string): boolean {
   const colon = key.indexOf(':');
@@ -26,7 +26,7 @@ export function neverOn(service: string, key: string): boolean {
     return false;
   }
   const prefix = key.slice(0, colon).toLowerCase();
-  return prefix !== service.toLowerCase() && !EVERYWHERE.has(prefix);
+  return prefix !== service.toLowerCase() && OWN_REQUESTS_ONLY.has(prefix);
 }
 
 /** Keys that only a request over TLS carries: a request without TLS has no TLS version. */

@@ -1,28 +1,33 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { ReferenceTable } from './resource-reference';
-import { ResourceRecord } from './resource-view';
+import { isResourceReference } from './resource-reference';
+import { ResourceRecord, ResourceView } from './resource-view';
 import { rawOverridesOf } from '../private/cdk-internals';
 
 /**
  * Whether CloudFormation creates `later`'s resource only once `earlier`'s exists: a chain of
- * `DependsOn` (CDK's resource and construct dependencies) or references (`Ref`, `Fn::GetAtt`) leads
- * from one to the other, or a stack `later` waits for (a stack dependency, the parent's resources
- * a nested stack waits for) holds `earlier`. Resources without such a chain may be created in
+ * `DependsOn` (CDK's resource and construct dependencies) or references (`Ref`, `Fn::GetAtt`, on
+ * the `Fn::If` branches of `later`'s world) leads from one to the other, or `later` waits for a
+ * stack that holds `earlier` (a stack dependency; a nested stack's resource, which completes
+ * with every resource of the nested stack). Resources without such a chain may be created in
  * either order, or at the same time.
  *
- * An escape hatch on `DependsOn` replaces what CDK knows: such a resource counts only its references.
+ * An escape hatch on `DependsOn` replaces what CDK knows: such a resource counts the logical IDs it
+ * names only when one is `earlier`'s, and its references.
  */
-export function createdAfter(
-  later: ResourceRecord, earlier: ResourceRecord, table: ReferenceTable, recordOf: (r: CfnResource) => ResourceRecord,
-): boolean {
+export function createdAfter(later: ResourceView, earlier: ResourceView, recordOf: (r: CfnResource) => ResourceRecord): boolean {
   const target = earlier.resource;
   const seen = new Set<CfnResource>([later.resource]);
   const stacks = new Set<Stack>();
   const queue: CfnResource[] = [later.resource];
   while (queue.length > 0) {
     const resource = queue.pop()!;
-    const waitsFor: Array<CfnResource | Stack> = [...table.referencesIn(recordOf(resource).template.properties)];
-    if (!Object.prototype.hasOwnProperty.call(rawOverridesOf(resource), 'DependsOn')) {
+    const waitsFor: Array<CfnResource | Stack> = referencesIn(recordOf(resource).in(later.world).read());
+    const overrides = rawOverridesOf(resource);
+    if (Object.prototype.hasOwnProperty.call(overrides, 'DependsOn')) {
+      if (resource.stack === target.stack && namesLogicalId(resource.stack.resolve(overrides.DependsOn), earlier.logicalId)) {
+        return true;
+      }
+    } else {
       waitsFor.push(...resource.obtainDependencies());
     }
     // A nested stack's resources are created after its stack resource in the parent starts,
@@ -46,13 +51,31 @@ export function createdAfter(
       }
     }
   }
-  // A stack waited for is complete, its nested stacks included, before the waiting one starts.
+  // A stack waited for is complete, its nested stacks included, before the waiting one starts; a
+  // nested stack's resource is complete once every resource of the nested stack is.
   for (let stack: Stack | undefined = earlier.stack; stack !== undefined; stack = stack.nestedStackParent) {
-    if (stacks.has(stack)) {
+    const resource = stack.nestedStackResource;
+    if (stacks.has(stack) || (resource !== undefined && CfnResource.isCfnResource(resource) && seen.has(resource))) {
       return true;
     }
   }
   return false;
+}
+
+/** The app resources an evaluated value refers to. */
+function referencesIn(value: unknown, found: CfnResource[] = []): CfnResource[] {
+  if (isResourceReference(value)) {
+    found.push(value.target);
+  } else if (Array.isArray(value)) {
+    value.forEach(v => referencesIn(v, found));
+  } else if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(v => referencesIn(v, found));
+  }
+  return found;
+}
+
+function namesLogicalId(dependsOn: unknown, logicalId: string): boolean {
+  return dependsOn === logicalId || (Array.isArray(dependsOn) && dependsOn.includes(logicalId));
 }
 
 function addWithDependencies(stack: Stack, into: Set<Stack>): void {

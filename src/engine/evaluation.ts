@@ -149,7 +149,7 @@ export class Evaluation implements RuleContext {
   }
 
   public createdAfter(later: ResourceView, earlier: ResourceView): boolean {
-    return createdAfter(later.record, earlier.record, this.table, r => this.index.recordOf(r));
+    return createdAfter(later, earlier, r => this.index.recordOf(r));
   }
 
   public isParameter(view: ResourceView, logicalId: string): boolean {

@@ -164,16 +164,18 @@ export class Relations {
       raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
     }
     const references = this.table.referencesIn(raw);
-    const targets = references.filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
-    if (targets.length > 0) {
-      return targets;
+    if (references.length > 0 && onlyReferences(raw, this.table)) {
+      // Nothing but references on every branch: those of these types are the targets. A reference
+      // to a resource of another kind (an HTTP API's ID where a REST API's would be) points at none
+      // of them, unless that resource hands on other resources' values.
+      const targets = references.filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
+      if (targets.length > 0 || references.every(t => !carriesValues(templateTypeOf(t)))) {
+        return targets;
+      }
     }
-    // On every branch, a reference to a resource of another kind (an HTTP API's ID where a REST
-    // API's would be): it points at none of these, so it is no referrer of them.
-    if (references.length > 0 && references.every(t => !carriesValues(templateTypeOf(t))) && onlyReferences(raw, this.table)) {
-      return [];
-    }
-    // No CDK reference: follow it the slow way in the empty world, when that needs no condition.
+    // A literal name, a parameter or a function around the references (`Fn::Select`, `Fn::Join`)
+    // may name others on some branch:
+    // follow it the slow way in the empty world, when that needs no condition.
     try {
       const found = this.target(record.in(World.EMPTY), path, spec);
       return found.known ? [found.value.record] : found.why.includes('does not define') ? [] : undefined;

@@ -4,6 +4,7 @@ import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
+import { templateTypeOf } from '../../private/cdk-internals';
 import { judgeCustomerManagedKey } from '../customer-managed-keys';
 
 /**
@@ -58,8 +59,11 @@ function judgeReplicas(fileSystem: ResourceView): Verdict {
     const subject = `Its replica in ${typeof region === 'string' ? region : `Destinations[${i}]`}`;
     const existing = field(destination, 'FileSystemId');
     if (existing !== undefined) {
-      if (!isResourceReference(existing)) {
-        return unresolvable(`${subject} is the existing file system ${JSON.stringify(existing)}, whose key this app does not show`, `${location}.FileSystemId`);
+      // A file system of the app is judged on its own; every other (a literal ID, a parameter's or
+      // custom resource's value) has a key this app does not show.
+      if (!isResourceReference(existing) || templateTypeOf(existing.target) !== 'AWS::EFS::FileSystem') {
+        const shown = isResourceReference(existing) ? existing.toJSON() : JSON.stringify(existing);
+        return unresolvable(`${subject} is the existing file system ${shown}, whose key this app does not show`, `${location}.FileSystemId`);
       }
       continue;
     }

@@ -16,9 +16,17 @@ import { rawOverridesOf } from '../private/cdk-internals';
  */
 export function createdAfter(later: ResourceView, earlier: ResourceView, recordOf: (r: CfnResource) => ResourceRecord): boolean {
   const target = earlier.resource;
-  const seen = new Set<CfnResource>([later.resource]);
+  // Resources complete before `later` starts, and resources whose predecessors are (expanded).
+  const complete = new Set<CfnResource>();
+  const expanded = new Set<CfnResource>([later.resource]);
   const stacks = new Set<Stack>();
   const queue: CfnResource[] = [later.resource];
+  const expand = (resource: CfnResource) => {
+    if (!expanded.has(resource)) {
+      expanded.add(resource);
+      queue.push(resource);
+    }
+  };
   while (queue.length > 0) {
     const resource = queue.pop()!;
     const waitsFor: Array<CfnResource | Stack> = referencesIn(recordOf(resource).in(later.world).read());
@@ -30,32 +38,30 @@ export function createdAfter(later: ResourceView, earlier: ResourceView, recordO
     } else {
       waitsFor.push(...resource.obtainDependencies());
     }
-    // A nested stack's resources are created after its stack resource in the parent starts,
-    // which waits for what that resource depends on.
-    const nested = resource.stack.nestedStackResource;
-    if (nested !== undefined && CfnResource.isCfnResource(nested)) {
-      waitsFor.push(nested);
-    }
     waitsFor.push(...resource.stack.dependencies);
     for (const next of waitsFor) {
       if (next === target) {
         return true;
       }
       if (CfnResource.isCfnResource(next)) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
+        complete.add(next);
+        expand(next);
       } else {
         addWithDependencies(next, stacks);
       }
     }
+    // A nested stack's resources are created after its stack resource in the parent starts, hence
+    // after what that resource waits for; the stack resource itself is not complete before them.
+    const nested = resource.stack.nestedStackResource;
+    if (nested !== undefined && CfnResource.isCfnResource(nested)) {
+      expand(nested);
+    }
   }
   // A stack waited for is complete, its nested stacks included, before the waiting one starts; a
-  // nested stack's resource is complete once every resource of the nested stack is.
+  // nested stack's resource waited for is complete once every resource of the nested stack is.
   for (let stack: Stack | undefined = earlier.stack; stack !== undefined; stack = stack.nestedStackParent) {
     const resource = stack.nestedStackResource;
-    if (stacks.has(stack) || (resource !== undefined && CfnResource.isCfnResource(resource) && seen.has(resource))) {
+    if (stacks.has(stack) || (resource !== undefined && CfnResource.isCfnResource(resource) && complete.has(resource))) {
       return true;
     }
   }

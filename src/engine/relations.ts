@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { AppIndex, environmentOf } from './app-index';
 import { DeployValues } from './deploy-values';
+import { arnEndingInReference, carriesValues, firstReference, onlyReferences } from './reference-shapes';
 import { WHOLE } from './rendering';
 import { isResourceReference, ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
@@ -62,10 +63,14 @@ export class Relations {
       return unknown(`${what} is imported with Fn::ImportValue "${args}", which no stack of this app exports`);
     }
     if (fn === 'Fn::Join' || fn === 'Fn::Sub') {
-      // An ARN or name assembled around a reference (`formatArn`, `${bucket.bucketArn}/*`).
-      const inner = firstReference(args);
+      // An ARN assembled around a reference that ends it (`formatArn`): the referenced resource.
+      // Text after it (`${bucket.ref}-logs`) names another resource, which only the value tells.
+      const inner = arnEndingInReference(fn, args);
       if (inner !== undefined) {
         return this.follow(from, inner, spec, what, depth + 1);
+      }
+      if (firstReference(args) !== undefined) {
+        return unknown(`${what} is built with ${fn} around a reference to another value, so which ${spec.noun} it names cannot be known at synth time`);
       }
     }
     if (typeof value === 'string') {
@@ -194,66 +199,6 @@ interface CandidateIndex {
   readonly opaque: Map<Stack, ResourceRecord[]>;
 }
 
-/**
- * Resource types whose `Ref` or attributes hand on values of other resources: custom resources,
- * nested stacks' outputs, wait conditions' data, Parameter Store values, provisioned products'
- * outputs. A reference to one may stand for the ID of a resource of every type.
- */
-const VALUE_CARRIERS = new Set([
-  'AWS::CloudFormation::CustomResource', 'AWS::CloudFormation::Stack', 'AWS::CloudFormation::WaitCondition',
-  'AWS::SSM::Parameter', 'AWS::ServiceCatalog::CloudFormationProvisionedProduct',
-]);
-
-function carriesValues(type: string): boolean {
-  return type.startsWith('Custom::') || VALUE_CARRIERS.has(type) || !type.startsWith('AWS::');
-}
-
-/**
- * Whether a raw value is nothing but references to app resources on every branch (an `Fn::If`
- * between references, or `AWS::NoValue`): no literal, parameter or import that could name a
- * resource by other means.
- */
-function onlyReferences(raw: unknown, table: ReferenceTable): boolean {
-  if (!isJsonObject(raw)) {
-    return false;
-  }
-  if (table.unmark(raw) !== undefined) {
-    return true;
-  }
-  const args = raw['Fn::If'];
-  if (intrinsicName(raw) === 'Fn::If' && Array.isArray(args) && args.length === 3) {
-    return [args[1], args[2]].every(branch => onlyReferences(branch, table) || isNoValue(branch));
-  }
-  return false;
-}
-
-function isNoValue(value: unknown): boolean {
-  return isJsonObject(value) && intrinsicName(value) === 'Ref' && value.Ref === 'AWS::NoValue';
-}
-
-/** The first resource reference inside a value. */
-function firstReference(value: unknown): unknown {
-  if (isResourceReference(value)) {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = firstReference(item);
-      if (found !== undefined) {
-        return found;
-      }
-    }
-    return undefined;
-  }
-  if (isJsonObject(value)) {
-    const fn = intrinsicName(value);
-    if ((fn === 'Ref' && typeof value.Ref === 'string' && !value.Ref.startsWith('AWS::')) || fn === 'Fn::GetAtt') {
-      return value;
-    }
-    return firstReference(Object.values(value));
-  }
-  return undefined;
-}
 
 /** A property's literal string value in the empty world, without forking. */
 function literalIn(record: ResourceRecord, property: string): string | undefined {

@@ -50,6 +50,14 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['/orders/table-name', false],
     ['/orders/monkey-count', false],
     ['/orders/tokenizer-endpoint', false],
+    // A secret word run together with the word before it, in one case.
+    ['/orders/DBPASSWORD', true],
+    ['/orders/dbpassword', true],
+    ['/ci/GITHUBTOKEN', true],
+    ['/orders/APPSECRETS', true],
+    ['/orders/MONKEY', false],
+    ['/orders/PASSWORDPOLICY', false],
+    ['/orders/secretsmanager-arn', false],
   ])('a parameter named %s is flagged: %s', (name, flagged) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: name, stringValue: 'value' });
@@ -67,7 +75,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     p('AccessKeyId', 'AKIAIOSFODNN7EXAMPLE');
     p('Url', 'postgres://admin:hunter2@db.example.com:5432/orders');
     p('Dynamic', new secretsmanager.Secret(stack, 'Secret').secretValue.unsafeUnwrap());
-    p('IamSecret', new iam.AccessKey(stack, 'Key', { user: new iam.User(stack, 'User') }).secretAccessKey.unsafeUnwrap());
+    p('IamCopy', new iam.AccessKey(stack, 'Key', { user: new iam.User(stack, 'User') }).secretAccessKey.unsafeUnwrap());
     p('NoEcho', new CfnParameter(stack, 'Hidden', { noEcho: true }).valueAsString);
     p('FromSecretValue', SecretValue.ssmSecure('/app/real-secret').unsafeUnwrap());
     const findings = evaluate(stack);
@@ -76,7 +84,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     expect(detail('AccessKeyId')).toMatch(/holds an AWS access key ID/);
     expect(detail('Url')).toMatch(/holds a URL with a password/);
     expect(detail('Dynamic')).toMatch(/holds a dynamic reference to a secret/);
-    expect(detail('IamSecret')).toMatch(/holds the SecretAccessKey of Stack\/Key\/Resource \(AWS::IAM::AccessKey\)/);
+    expect(detail('IamCopy')).toMatch(/holds the SecretAccessKey of Stack\/Key\/Resource \(AWS::IAM::AccessKey\)/);
     expect(detail('NoEcho')).toMatch(/holds the NoEcho parameter "Hidden"/);
     expect(detail('FromSecretValue')).toMatch(/dynamic reference to a secret/);
   });

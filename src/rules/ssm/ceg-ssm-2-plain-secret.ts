@@ -14,11 +14,20 @@ import { templateTypeOf } from '../../private/cdk-internals';
 const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
+ * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
+ * `dbpassword`, `GITHUBTOKEN`). `key` is left out: too many words end in it (`monkey`).
+ */
+const RUN_TOGETHER = /([a-z0-9])(passwords?|passwd|passphrase|secrets?|tokens?|credentials?|apikey)(?=[^a-z]|$)|([A-Z0-9])(PASSWORDS?|PASSWD|PASSPHRASE|SECRETS?|TOKENS?|CREDENTIALS?|APIKEY)(?=[^A-Z]|$)/g;
+
+/**
  * CamelCase names (`dbPassword`, `ApiKey`) are split into words first, an acronym from the word
- * after it too (`DBPassword`, `JWTSecret`).
+ * after it too (`DBPassword`, `JWTSecret`), then a secret word from the letters of one case it
+ * ends (`DBPASSWORD`).
  */
 function words(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2');
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .replace(RUN_TOGETHER, (_all, lowerHead, lowerWord, upperHead, upperWord) =>
+      lowerHead !== undefined ? `${lowerHead}-${lowerWord}` : `${upperHead}-${upperWord}`);
 }
 
 /** Values that are secrets whatever the name says. */

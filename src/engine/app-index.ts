@@ -94,6 +94,12 @@ export class AppIndex {
     return this.walked(stack).byLogicalId(logicalId, types);
   }
 
+  /** The resource of any type with this logical ID in `stack`. */
+  public anyByLogicalId(stack: Stack, logicalId: string): ResourceRecord | undefined {
+    const entry = this.walked(stack);
+    return entry.byLogicalId(logicalId, entry.types());
+  }
+
   /** Whether this logical ID names a parameter of `stack`. */
   public isParameter(stack: Stack, logicalId: string): boolean {
     return this.walked(stack).isParameter(logicalId);

@@ -3,6 +3,13 @@ import { isResourceReference } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import { rawOverridesOf } from '../private/cdk-internals';
 
+/** What creation order asks of the index. */
+export interface ResourceLookup {
+  recordOf(resource: CfnResource): ResourceRecord;
+  /** The resource of `stack` (any type) with this logical ID, if any. */
+  byLogicalId(stack: Stack, logicalId: string): CfnResource | undefined;
+}
+
 /**
  * Whether CloudFormation creates `later`'s resource only once `earlier`'s exists: a chain of
  * `DependsOn` (CDK's resource and construct dependencies) or references (`Ref`, `Fn::GetAtt`, on
@@ -11,10 +18,10 @@ import { rawOverridesOf } from '../private/cdk-internals';
  * with every resource of the nested stack). Resources without such a chain may be created in
  * either order, or at the same time.
  *
- * An escape hatch on `DependsOn` replaces what CDK knows: such a resource counts the logical IDs it
- * names only when one is `earlier`'s, and its references.
+ * An escape hatch on `DependsOn` replaces what CDK knows: such a resource waits for the resources
+ * of its stack that the logical IDs it names are (followed like CDK's), and for its references.
  */
-export function createdAfter(later: ResourceView, earlier: ResourceView, recordOf: (r: CfnResource) => ResourceRecord): boolean {
+export function createdAfter(later: ResourceView, earlier: ResourceView, lookup: ResourceLookup): boolean {
   const target = earlier.resource;
   // Resources complete before `later` starts, and resources whose predecessors are (expanded).
   const complete = new Set<CfnResource>();
@@ -29,11 +36,14 @@ export function createdAfter(later: ResourceView, earlier: ResourceView, recordO
   };
   while (queue.length > 0) {
     const resource = queue.pop()!;
-    const waitsFor: Array<CfnResource | Stack> = referencesIn(recordOf(resource).in(later.world).read());
+    const waitsFor: Array<CfnResource | Stack> = referencesIn(lookup.recordOf(resource).in(later.world).read());
     const overrides = rawOverridesOf(resource);
     if (Object.prototype.hasOwnProperty.call(overrides, 'DependsOn')) {
-      if (resource.stack === target.stack && namesLogicalId(resource.stack.resolve(overrides.DependsOn), earlier.logicalId)) {
-        return true;
+      for (const logicalId of logicalIdsIn(resource.stack.resolve(overrides.DependsOn))) {
+        const named = lookup.byLogicalId(resource.stack, logicalId);
+        if (named !== undefined) {
+          waitsFor.push(named);
+        }
       }
     } else {
       waitsFor.push(...resource.obtainDependencies());
@@ -80,8 +90,10 @@ function referencesIn(value: unknown, found: CfnResource[] = []): CfnResource[] 
   return found;
 }
 
-function namesLogicalId(dependsOn: unknown, logicalId: string): boolean {
-  return dependsOn === logicalId || (Array.isArray(dependsOn) && dependsOn.includes(logicalId));
+/** The logical IDs a `DependsOn` names (one string or a list of them; anything else names none). */
+function logicalIdsIn(dependsOn: unknown): string[] {
+  const names = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return names.filter((name): name is string => typeof name === 'string');
 }
 
 function addWithDependencies(stack: Stack, into: Set<Stack>): void {

@@ -149,7 +149,10 @@ export class Evaluation implements RuleContext {
   }
 
   public createdAfter(later: ResourceView, earlier: ResourceView): boolean {
-    return createdAfter(later, earlier, r => this.index.recordOf(r));
+    return createdAfter(later, earlier, {
+      recordOf: r => this.index.recordOf(r),
+      byLogicalId: (stack, logicalId) => this.index.anyByLogicalId(stack, logicalId)?.resource,
+    });
   }
 
   public isParameter(view: ResourceView, logicalId: string): boolean {

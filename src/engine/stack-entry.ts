@@ -89,6 +89,12 @@ export class StackEntry implements StackFacts {
     return records;
   }
 
+  /** The types of the stack's resources. */
+  public types(): string[] {
+    this.fill();
+    return [...this.resourcesByType.keys()];
+  }
+
   public byLogicalId(logicalId: string, types: readonly string[]): ResourceRecord | undefined {
     for (const type of types) {
       let map = this.logicalIds.get(type);

@@ -16,6 +16,7 @@ import { tlsOnlyPolicy } from './efs/ceg-efs-2-tls-only-policy';
 import { httpListenerRedirects } from './elb/ceg-elb-1-http-listener-redirects';
 import { tlsListenerPolicy } from './elb/ceg-elb-2-tls-listener-policy';
 import { acmCertificate } from './elb/ceg-elb-3-acm-certificate';
+import { classicListenerTls } from './elb/ceg-elb-4-classic-listener-tls';
 import { keyRotation } from './kms/ceg-kms-1-key-rotation';
 import { keyPolicyPublicPrincipal } from './kms/ceg-kms-2-key-policy-public-principal';
 import { keyPolicyAdministrator } from './kms/ceg-kms-3-key-policy-administrator';
@@ -57,6 +58,7 @@ export const RULES: readonly Rule[] = [
   httpListenerRedirects,
   tlsListenerPolicy,
   acmCertificate,
+  classicListenerTls,
   tableEncryption,
   replicaKeys,
   fileSystemEncrypted,

@@ -12,6 +12,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResource } from 'aws-cdk-lib/core';
@@ -171,7 +172,8 @@ describe('where cdk-nag is wrong', () => {
 /**
  * The service rules of issue 11 against cdk-nag's matching rules, one pair per fixture: EFSEncrypted
  * (CEG-EFS-1), CloudFrontDistributionHttpsViewerNoOutdatedSSL (CEG-CF-2 and CEG-CF-3),
- * CloudFrontDistributionNoOutdatedSSL (CEG-CF-4) and APIGWCacheEnabledAndEncrypted (CEG-APIGW-3).
+ * CloudFrontDistributionNoOutdatedSSL (CEG-CF-4), APIGWCacheEnabledAndEncrypted (CEG-APIGW-3) and
+ * ELBTlsHttpsListenersOnly (CEG-ELB-4).
  * cdk-nag has no rule for DynamoDB table encryption, EFS TLS-only policies, viewer HTTPS, API
  * Gateway domain security policies or Parameter Store.
  */
@@ -190,6 +192,7 @@ class ServiceNagPack extends NagPack {
     rule(rules.cloudfront.CloudFrontDistributionHttpsViewerNoOutdatedSSL);
     rule(rules.cloudfront.CloudFrontDistributionNoOutdatedSSL);
     rule(rules.apigw.APIGWCacheEnabledAndEncrypted);
+    rule(rules.elb.ELBTlsHttpsListenersOnly);
   }
 }
 
@@ -219,6 +222,14 @@ const EFS = { ours: ['CEG-EFS-1'], nag: 'EFSEncrypted' };
 const VIEWER = { ours: HTTPS_VIEWER, nag: 'CloudFrontDistributionHttpsViewerNoOutdatedSSL' };
 const ORIGIN = { ours: ['CEG-CF-4'], nag: 'CloudFrontDistributionNoOutdatedSSL' };
 const CACHE = { ours: ['CEG-APIGW-3'], nag: 'APIGWCacheEnabledAndEncrypted' };
+const CLASSIC = { ours: ['CEG-ELB-4'], nag: 'ELBTlsHttpsListenersOnly' };
+/** A Classic Load Balancer with one listener, and an SSL negotiation policy referencing `reference` when given. */
+const classic = (s: Stack, listener: Partial<elb.CfnLoadBalancer.ListenersProperty>, reference?: string) => new elb.CfnLoadBalancer(s, 'Subject', {
+  availabilityZones: ['eu-west-1a'],
+  listeners: [{ loadBalancerPort: '443', instancePort: '443', protocol: 'HTTPS', sslCertificateId: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', ...listener }],
+  policies: reference === undefined ? undefined
+    : [{ policyName: 'Tls', policyType: 'SSLNegotiationPolicyType', loadBalancerPorts: ['443'], attributes: [{ name: 'Reference-Security-Policy', value: reference }] }],
+});
 
 const SERVICES_AGREED: { [name: string]: PairedFixture } = {
   'encrypted file system': { ...EFS, flagged: false, build: s => new efs.CfnFileSystem(s, 'Subject', { encrypted: true }) },
@@ -231,6 +242,9 @@ const SERVICES_AGREED: { [name: string]: PairedFixture } = {
   'custom origin allowing TLSv1': { ...ORIGIN, flagged: true, build: s => distribution(s, undefined, { originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1', 'TLSv1.2'] }) },
   'stage caching everything, encrypted': { ...CACHE, flagged: false, build: s => stage(s, [{ ...STAGE_WIDE, cacheDataEncrypted: true }]) },
   'stage caching everything, unencrypted': { ...CACHE, flagged: true, build: s => stage(s, [STAGE_WIDE]) },
+  'classic HTTPS listener, TLS 1.2 policy, HTTPS to the instances': {
+    ...CLASSIC, flagged: false, build: s => classic(s, { instanceProtocol: 'HTTPS' }, 'ELBSecurityPolicy-TLS-1-2-2017-01'),
+  },
 };
 
 const SERVICES_DISAGREED: { [name: string]: PairedFixture & { readonly why: string } } = {
@@ -270,6 +284,18 @@ const SERVICES_DISAGREED: { [name: string]: PairedFixture & { readonly why: stri
     why: 'APIGWCacheEnabledAndEncrypted reads only the /* * setting; a method setting decides for its method, and this one caches in clear',
     build: s => stage(s, [{ ...STAGE_WIDE, cacheDataEncrypted: true }, { resourcePath: '/~1users', httpMethod: 'GET', cachingEnabled: true }]),
   },
+  'classic HTTP listener': {
+    ...CLASSIC,
+    flagged: true,
+    why: 'ELBTlsHttpsListenersOnly judges only HTTPS and SSL listeners; a Classic Load Balancer cannot redirect, so an HTTP listener serves its traffic unencrypted',
+    build: s => classic(s, { loadBalancerPort: '80', instancePort: '80', protocol: 'HTTP', sslCertificateId: undefined }),
+  },
+  'classic HTTPS listener without an SSL negotiation policy': {
+    ...CLASSIC,
+    flagged: true,
+    why: 'ELBTlsHttpsListenersOnly reads only the protocols; without a policy Elastic Load Balancing attaches ELBSecurityPolicy-2016-08, which accepts TLS 1.0',
+    build: s => classic(s, { instanceProtocol: 'HTTPS' }),
+  },
   'stage without a cache': {
     ...CACHE,
     flagged: false,
@@ -283,7 +309,7 @@ function pairedVerdicts(fixtures: { [name: string]: PairedFixture }): { [name: s
   const subjects = new Map<string, CfnResource>();
   Object.entries(fixtures).forEach(([name, fixture], i) => subjects.set(name, fixture.build(newStack(app, `Fixture${i}`))));
   app.synth();
-  const ourFindings = EncryptionGate.evaluate(app, { services: [RuleService.EFS, RuleService.CLOUDFRONT, RuleService.API_GATEWAY] });
+  const ourFindings = EncryptionGate.evaluate(app, { services: [RuleService.EFS, RuleService.CLOUDFRONT, RuleService.API_GATEWAY, RuleService.ELB] });
   const violations = new ServiceNagPack().validateScope(app).violations;
   return Object.fromEntries([...subjects].map(([name, subject]) => {
     const fixture = fixtures[name];

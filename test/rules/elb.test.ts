@@ -3,6 +3,8 @@
  */
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { EncryptionGate, FindingKind } from '../../src';
 import { newApp, newStack, verdictOn } from '../support/app';
@@ -65,5 +67,44 @@ describe('ELB rules', () => {
     const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-3'] });
     expect(findings.map(f => `${f.constructPath} ${f.level}`)).toEqual(['Stack/Iam warning']);
     expect(findings[0]).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+  });
+
+  test('CEG-ELB-4: a Classic Load Balancer listens only over HTTPS or SSL with ELBSecurityPolicy-TLS-1-2-2017-01', () => {
+    const stack = newStack(newApp());
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const certificate = 'arn:aws:acm:eu-west-1:111111111111:certificate/abc';
+    // The L2 attaches no policy: the listener gets ELBSecurityPolicy-2016-08 (TLS 1.0).
+    const https = { externalPort: 443, externalProtocol: elb.LoadBalancingProtocol.HTTPS, internalPort: 80, sslCertificateArn: certificate };
+    new elb.LoadBalancer(stack, 'L2Default', { vpc, internetFacing: true, listeners: [https] });
+    const tls12 = new elb.LoadBalancer(stack, 'L2Tls12', { vpc, internetFacing: true, listeners: [{ ...https, policyNames: ['Tls12'] }] });
+    const policy = (policyName: string, attributes: Array<[string, string]>, extra: object = {}): elb.CfnLoadBalancer.PoliciesProperty =>
+      ({ policyName, policyType: 'SSLNegotiationPolicyType', attributes: attributes.map(([name, value]) => ({ name, value })), ...extra });
+    (tls12.node.defaultChild as elb.CfnLoadBalancer).policies = [policy('Tls12', [['Reference-Security-Policy', 'ELBSecurityPolicy-TLS-1-2-2017-01']])];
+    new elb.LoadBalancer(stack, 'Http', { vpc, internetFacing: true, listeners: [{ externalPort: 80, externalProtocol: elb.LoadBalancingProtocol.HTTP, internalPort: 80 }] });
+    const classic = (id: string, listener: object, policies?: elb.CfnLoadBalancer.PoliciesProperty[]) => new elb.CfnLoadBalancer(stack, id, {
+      availabilityZones: ['eu-west-1a'],
+      listeners: [{ loadBalancerPort: '443', instancePort: '443', protocol: 'SSL', sslCertificateId: certificate, ...listener }],
+      policies,
+    });
+    // Attached by port, and custom attributes that turn every older protocol off.
+    classic('ByPort', {}, [policy('Custom', [['Protocol-TLSv1', 'false'], ['Protocol-SSLv3', 'false'], ['Protocol-TLSv1.1', 'false'], ['Protocol-TLSv1.2', 'true']], { loadBalancerPorts: ['443'] })]);
+    classic('TurnsTls1On', { policyNames: ['P'] }, [policy('P', [['Reference-Security-Policy', 'ELBSecurityPolicy-TLS-1-2-2017-01'], ['Protocol-TLSv1', 'true']])]);
+    classic('LeavesTls11', { policyNames: ['P'] }, [policy('P', [['Protocol-TLSv1', 'false'], ['Protocol-SSLv3', 'false']])]);
+    classic('PredefinedByName', { policyNames: ['ELBSecurityPolicy-TLS-1-2-2017-01'] });
+    classic('OtherPort', {}, [policy('P', [['Reference-Security-Policy', 'ELBSecurityPolicy-TLS-1-2-2017-01']], { loadBalancerPorts: ['8443'] })]);
+    classic('Tcp', { protocol: 'tcp' });
+    classic('ChosenPolicy', { policyNames: [new CfnParameter(stack, 'PolicyName').valueAsString] },
+      [policy('P', [['Reference-Security-Policy', 'ELBSecurityPolicy-TLS-1-2-2017-01']])]);
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-4'] });
+    expect(findings.map(f => `${f.constructPath.replace('Stack/', '')} ${f.kind}`).sort()).toEqual([
+      'ChosenPolicy unresolvable', 'Http/Resource non-compliant', 'L2Default/Resource non-compliant', 'LeavesTls11 non-compliant',
+      'OtherPort non-compliant', 'Tcp non-compliant', 'TurnsTls1On non-compliant',
+    ]);
+    expect(verdictOn(findings, 'Stack/L2Default/Resource', 'CEG-ELB-4')!.detail)
+      .toBe('Listener 0 has no SSL negotiation policy, so it gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0');
+    expect(verdictOn(findings, 'Stack/TurnsTls1On', 'CEG-ELB-4')!.detail).toBe('Listener 0\'s SSL negotiation policy P turns on Protocol-TLSv1');
+    expect(verdictOn(findings, 'Stack/LeavesTls11', 'CEG-ELB-4')!.detail)
+      .toBe('Listener 0\'s SSL negotiation policy P neither references ELBSecurityPolicy-TLS-1-2-2017-01 nor turns off Protocol-TLSv1.1');
+    expect(verdictOn(findings, 'Stack/Tcp', 'CEG-ELB-4')!.detail).toBe('Listener 0 uses tcp, so the load balancer carries its traffic unencrypted');
   });
 });

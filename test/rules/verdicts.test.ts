@@ -9,6 +9,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -46,6 +47,12 @@ const listener = (stack: Stack, props: Partial<elbv2.CfnListenerProps>) => new e
   loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/a/b',
   defaultActions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
   ...props,
+});
+/** A Classic Load Balancer with one HTTPS listener and its SSL negotiation policy, which references `reference`. */
+const classic = (stack: Stack, reference: string) => new elb.CfnLoadBalancer(stack, 'Subject', {
+  availabilityZones: ['eu-west-1a'],
+  listeners: [{ loadBalancerPort: '443', instancePort: '80', protocol: 'HTTPS', sslCertificateId: cert[0].certificateArn, policyNames: ['Tls'] }],
+  policies: [{ policyName: 'Tls', policyType: 'SSLNegotiationPolicyType', attributes: [{ name: 'Reference-Security-Policy', value: reference }] }],
 });
 const db = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) => new rds.CfnDBInstance(stack, 'Subject', { dbInstanceClass: 'db.t4g.micro', ...props });
 
@@ -203,6 +210,11 @@ const FIXTURES: { [ruleId: string]: Verdicts } = {
     compliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: cert }),
     nonCompliant: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/x' }] }),
     unresolvable: s => listener(s, { port: 443, protocol: 'HTTPS', certificates: [{ certificateArn: param(s) }] }),
+  },
+  'CEG-ELB-4': {
+    compliant: s => classic(s, 'ELBSecurityPolicy-TLS-1-2-2017-01'),
+    nonCompliant: s => classic(s, 'ELBSecurityPolicy-2016-08'),
+    unresolvable: s => classic(s, param(s)),
   },
   'CEG-DDB-1': {
     compliant: s => table(s, { sseEnabled: true }),

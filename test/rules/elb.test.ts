@@ -64,8 +64,17 @@ describe('ELB rules', () => {
     listener('Iam', { port: 443, protocol: 'HTTPS', sslPolicy: policy, certificates: [{ certificateArn: 'arn:aws:iam::111111111111:server-certificate/old' }] });
     const cert = new acm.CfnCertificate(stack, 'Cert', { domainName: 'a.example.com', validationMethod: 'DNS' });
     listener('Acm', { port: 443, protocol: 'HTTPS', sslPolicy: policy, certificates: [{ certificateArn: cert.ref }] });
+    // A Classic Load Balancer names its certificate in each listener.
+    const classic = (id: string, sslCertificateId: string) => new elb.CfnLoadBalancer(stack, id, {
+      availabilityZones: ['eu-west-1a'], listeners: [{ loadBalancerPort: '443', instancePort: '80', protocol: 'HTTPS', sslCertificateId }],
+    });
+    classic('ClassicIam', 'arn:aws:iam::111111111111:server-certificate/old');
+    classic('ClassicAcm', cert.ref);
+    classic('ClassicChosen', new CfnParameter(stack, 'Certificate').valueAsString);
     const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-3'] });
-    expect(findings.map(f => `${f.constructPath} ${f.level}`)).toEqual(['Stack/Iam warning']);
+    expect(findings.map(f => `${f.constructPath} ${f.level} ${f.kind}`)).toEqual([
+      'Stack/Iam warning non-compliant', 'Stack/ClassicIam warning non-compliant', 'Stack/ClassicChosen error unresolvable',
+    ]);
     expect(findings[0]).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
   });
 

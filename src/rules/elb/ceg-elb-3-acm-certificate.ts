@@ -1,7 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { IConstruct } from 'constructs';
 import { isResourceReference } from '../../engine/resource-reference';
-import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
+import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { field, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
@@ -24,36 +24,47 @@ export const acmCertificate: Rule = {
     'ACM renews its certificates and keeps private keys out of your hands; an IAM server certificate is uploaded key material '
     + 'that expires unless someone replaces it in time.',
   fix: 'Use an `acm.Certificate` (validated through DNS) or import the certificate into ACM, and reference its ARN.',
-  resourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerCertificate'],
+  resourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerCertificate', 'AWS::ElasticLoadBalancing::LoadBalancer'],
   defaultLevel: FindingLevel.WARNING,
 
-  check(listener) {
-    const certificates = readList(listener.read('Certificates'), 'Certificates');
+  check(resource) {
+    if (resource.type === 'AWS::ElasticLoadBalancing::LoadBalancer') {
+      // A Classic Load Balancer names one certificate per listener.
+      const listeners = readList(resource.read('Listeners'), 'Listeners');
+      if (!listeners.known) {
+        return unresolvable(listeners.why, 'Properties.Listeners');
+      }
+      return judgeCertificates((listeners.value ?? []).map(listener => field(listener, 'SSLCertificateId')), 'Properties.Listeners', 'SSLCertificateId');
+    }
+    const certificates = readList(resource.read('Certificates'), 'Certificates');
     if (!certificates.known) {
       return unresolvable(certificates.why, 'Properties.Certificates');
     }
-    for (const certificate of certificates.value ?? []) {
-      const arn = field(certificate, 'CertificateArn');
-      if (isResourceReference(arn)) {
-        const type = templateTypeOf(arn.target);
-        if (type === 'AWS::CertificateManager::Certificate' || requestsAcmCertificate(arn.target)) {
-          continue;
-        }
-        if (type === 'AWS::IAM::ServerCertificate') {
-          return nonCompliant(`Certificate ${arn.toJSON()} is an IAM server certificate, not an ACM certificate`, 'Properties.Certificates');
-        }
-        // A custom resource (or another type) may return whatever certificate ARN: only the deployment tells.
-        return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`,
-          'Properties.Certificates');
-      }
-      const value = readString(arn, 'CertificateArn');
-      if (!value.known) {
-        return unresolvable(value.why, 'Properties.Certificates');
-      }
-      if (value.value !== undefined && value.value.split(':')[2] === 'iam') {
-        return nonCompliant(`Certificate ${value.value} is an IAM server certificate`, 'Properties.Certificates');
-      }
-    }
-    return COMPLIANT;
+    return judgeCertificates((certificates.value ?? []).map(certificate => field(certificate, 'CertificateArn')), 'Properties.Certificates', 'CertificateArn');
   },
 };
+
+/** The first certificate ARN that is not known to be ACM's decides; `what` names the property for messages. */
+function judgeCertificates(arns: unknown[], location: string, what: string): Verdict {
+  for (const arn of arns) {
+    if (isResourceReference(arn)) {
+      const type = templateTypeOf(arn.target);
+      if (type === 'AWS::CertificateManager::Certificate' || requestsAcmCertificate(arn.target)) {
+        continue;
+      }
+      if (type === 'AWS::IAM::ServerCertificate') {
+        return nonCompliant(`Certificate ${arn.toJSON()} is an IAM server certificate, not an ACM certificate`, location);
+      }
+      // A custom resource (or another type) may return whatever certificate ARN: only the deployment tells.
+      return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`, location);
+    }
+    const value = readString(arn, what);
+    if (!value.known) {
+      return unresolvable(value.why, location);
+    }
+    if (value.value !== undefined && value.value.split(':')[2] === 'iam') {
+      return nonCompliant(`Certificate ${value.value} is an IAM server certificate`, location);
+    }
+  }
+  return COMPLIANT;
+}

@@ -151,15 +151,20 @@ export class StackEntry implements StackFacts {
   }
 
   public parameterValue(logicalId: string): string | undefined {
-    const given = this.given(logicalId);
-    if (given === undefined || given === null) {
-      return undefined;
-    }
-    const parameter = this.parameterOf(logicalId)!;
+    const parameter = this.parameterOf(logicalId);
     // A list parameter splits what it is given, and an SSM or AWS-specific type resolves it at
     // deploy time: only a String or Number is the literal itself. A NoEcho one stays a reference
     // to a secret value (the rules that look for secrets read it as one).
-    return isPlainValueType(parameter.type) && parameter.noEcho !== true ? given : undefined;
+    if (parameter === undefined || !isPlainValueType(parameter.type) || parameter.noEcho === true) {
+      return undefined;
+    }
+    const given = this.given(logicalId);
+    if (given !== undefined && given !== null) {
+      return given;
+    }
+    // CloudFormation refuses any value outside AllowedValues: with one, the parameter is that one.
+    const allowed = this.allowedValues(logicalId);
+    return allowed !== undefined && allowed.every(value => value === allowed[0]) ? allowed[0] : undefined;
   }
 
   public allowedValues(logicalId: string): readonly string[] | undefined {

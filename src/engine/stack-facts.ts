@@ -15,7 +15,8 @@ export interface StackFacts {
   given(logicalId: string): string | null | undefined;
   /**
    * The value a `String` or `Number` parameter (not `NoEcho`) has whatever happens at deploy time:
-   * the literal it is `given`. `undefined` when only the deployment tells.
+   * the literal it is `given`, or the only value its `AllowedValues` list. `undefined` when only the
+   * deployment tells.
    */
   parameterValue(logicalId: string): string | undefined;
   /** The literals a `String` or `Number` parameter may take (its `AllowedValues`), if it lists them. */

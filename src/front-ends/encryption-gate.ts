@@ -17,8 +17,11 @@ export class EncryptionGate {
    * Every finding on the resources under `scope` (in every stack, nested stack and Stage below
    * it, also resources created under another L1), acknowledged ones included with their reason.
    *
-   * Call it once the app is built: cross-stack references are only resolved during synthesis, so
-   * before it a reference to another stack is reported as unresolvable.
+   * It judges the tree as it stands when called. Cross-stack references are resolved, and Aspects
+   * (yours, `Tags`, another library's) change resources, only during synthesis: to judge the
+   * template CloudFormation receives, as `EnforceEncryption` and `EncryptionChecks` do, call it after
+   * `app.synth()` (or `Template.fromStack`). Before synthesis it sees the props as constructed, and
+   * a reference to another stack is reported as unresolvable.
    */
   public static evaluate(scope: IConstruct, options: EncryptionGateOptions = {}): Finding[] {
     assertCdkVersion('EncryptionGate');

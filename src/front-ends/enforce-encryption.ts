@@ -33,7 +33,9 @@ const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
  *
  * Stages: CDK does not apply an App's Aspects inside a `Stage`. Add the Aspect to each Stage to
  * get annotations there (`Aspects.of(stage).add(...)`); an Aspect on the App still judges the
- * Stages it cannot reach (at any depth) and fails synthesis on their errors.
+ * Stages it cannot reach (at any depth) and fails synthesis on their errors. Their warnings and
+ * informational findings are not shown (CDK has written the Stage's assembly already): add the
+ * Aspect to the Stage, or use `EncryptionChecks`, to see them.
  */
 export class EnforceEncryption implements IAspect {
   private readonly selection: RuleSelection;

@@ -7,11 +7,11 @@ import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
- * Words of a parameter name that say it holds a secret. `key` counts only as a word of its own that
- * is not followed by a word naming an identifier (`kms-key-arn`, `key-id`, `key-pair-name` are not
- * secrets).
+ * Words of a parameter name that say it holds a secret. `secret` followed by a word naming an
+ * identifier (`secret-arn`, `SecretId`) names a secret without holding it; `key` counts only as a
+ * word of its own that is not followed by such a word (`kms-key-arn`, `key-id`, `key-pair-name`).
  */
-const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|ids?|names?|versions?)([^a-z]|$))|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
@@ -39,7 +39,8 @@ const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
   { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
-  { pattern: /(^|[^a-z])(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/i, what: 'an assignment of a password, secret, token or key' },
+  // Not inside an ARN (`arn:aws:secretsmanager:...:secret:name` names a secret, it does not hold one).
+  { pattern: /(^|[^a-z:])(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/i, what: 'an assignment of a password, secret, token or key' },
   { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
 ];
 
@@ -50,6 +51,34 @@ const SECRET_ATTRIBUTES: { [type: string]: string[] } = {
   'AWS::Cognito::UserPoolClient': ['ClientSecret'],
   'AWS::AppSync::ApiKey': ['ApiKey'],
 };
+
+/** Resources whose attributes are whatever their code or template returns: custom resources, nested stacks' outputs. */
+function returnsAnyValue(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type === 'AWS::CloudFormation::Stack';
+}
+
+/** Whether a name (of a parameter, or of a custom resource's attribute) says it holds a secret. */
+function namedLikeSecret(name: string): boolean {
+  const split = words(name);
+  return SECRET_WORDS.test(split) || KEY_WORD.test(split);
+}
+
+/**
+ * The literal text of a name built with `Fn::Join` or `Fn::Sub` (`/app/${Env}/db-password`), each
+ * part known only at deploy time as a separator; `undefined` for any other value.
+ */
+function literalText(name: unknown): string | undefined {
+  if (typeof name === 'string') {
+    return name;
+  }
+  const fn = intrinsicName(name);
+  const args = fn === undefined ? undefined : (name as JsonObject)[fn];
+  if (fn === 'Fn::Join' && Array.isArray(args) && typeof args[0] === 'string' && Array.isArray(args[1])) {
+    return (args[1] as unknown[]).map(part => literalText(part) ?? '/').join(args[0]);
+  }
+  const template = fn === 'Fn::Sub' ? (Array.isArray(args) ? args[0] : args) : undefined;
+  return typeof template === 'string' ? template.replace(/\$\{[^}]*\}/g, '/') : undefined;
+}
 
 /** CEG-SSM-2: a plain `String`/`StringList` parameter does not hold what looks like a secret. */
 export const plainSecret: Rule = {
@@ -75,8 +104,11 @@ export const plainSecret: Rule = {
     }
     const name = parameter.read('Name');
     const literalName = typeof name === 'string' ? name : undefined;
-    if (literalName !== undefined && (SECRET_WORDS.test(words(literalName)) || KEY_WORD.test(words(literalName)))) {
-      return nonCompliant(`The ${type.value} parameter "${literalName}" is named like a secret, but a plain parameter is stored and shown unencrypted`, 'Properties.Name');
+    // A name built around deploy-time values is judged by its literal words.
+    const nameText = literalText(name);
+    if (nameText !== undefined && namedLikeSecret(nameText)) {
+      return nonCompliant(`The ${type.value} parameter "${literalName ?? nameText.replace(/\/\/+/g, '/<deploy-time>/')}" is named like a secret, but a plain `
+        + 'parameter is stored and shown unencrypted', 'Properties.Name');
     }
     const value = judgeValue(parameter.read('Value'), parameter, context);
     if (value.secret !== undefined) {
@@ -109,7 +141,16 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
   }
   if (isResourceReference(value)) {
     const type = templateTypeOf(value.target);
-    return (SECRET_ATTRIBUTES[type] ?? []).includes(value.attribute) ? { secret: `the ${value.attribute} of ${value.target.node.path} (${type})` } : {};
+    const secret = { secret: `the ${value.attribute} of ${value.target.node.path} (${type})` };
+    if ((SECRET_ATTRIBUTES[type] ?? []).includes(value.attribute)) {
+      return secret;
+    }
+    if (value.attribute !== 'Ref' && returnsAnyValue(type)) {
+      // A custom resource (aws-cdk-lib's AwsCustomResource reading a Cognito client's secret, for
+      // example) returns whatever its code returns: its attribute's name is all the template says.
+      return namedLikeSecret(value.attribute.split('.').pop() ?? '') ? secret : { unknown: `${value.toJSON()} is an attribute of a ${type}` };
+    }
+    return {};
   }
   const fn = intrinsicName(value);
   if (fn === 'Ref') {

@@ -54,3 +54,12 @@ export function defaultForcesTls(engine: string, version: string | undefined): b
       return false;
   }
 }
+
+/**
+ * Whether some version of the engine forces TLS in its default parameter group, so that a database
+ * whose version is not known may or may not.
+ */
+export function someDefaultForcesTls(engine: string): boolean {
+  const e = engine.toLowerCase();
+  return e === 'postgres' || e === 'mariadb';
+}

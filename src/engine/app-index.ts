@@ -110,19 +110,22 @@ export class AppIndex {
     return this.walked(stack).parameterOf(logicalId);
   }
 
-  /** The output of this app that exports `name`, if any. */
-  public exportNamed(name: string): CfnOutput | undefined {
+  /**
+   * The outputs of this app that export `name`, in every stack: export names are unique per account
+   * and Region only, so stacks of other environments may export the same name.
+   */
+  public exportsNamed(name: string): readonly CfnOutput[] {
     const app = this.app();
     if (app.exports === undefined) {
       app.exports = new Map();
       for (const output of app.outputs) {
         const exportName = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
         if (typeof exportName === 'string') {
-          app.exports.set(exportName, output);
+          app.exports.set(exportName, [...app.exports.get(exportName) ?? [], output]);
         }
       }
     }
-    return app.exports.get(name);
+    return app.exports.get(name) ?? [];
   }
 
   private entryOf(stack: Stack): StackEntry {
@@ -287,7 +290,7 @@ interface WholeApp {
   readonly l1Types: string[];
   /** Each stack's own part of the tree. */
   readonly parts: Map<Stack, Part>;
-  exports?: Map<string, CfnOutput>;
+  exports?: Map<string, CfnOutput[]>;
 }
 
 /** Whether `construct` is `root` or below it. */

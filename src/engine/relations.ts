@@ -54,13 +54,18 @@ export class Relations {
       return unknown(`${what} refers to "${logicalId}", which is not a ${spec.noun} of this stack`);
     }
     if (fn === 'Fn::ImportValue' && typeof args === 'string') {
-      const output = this.index.exportNamed(args);
+      // An import reads an export of its own account and Region only.
+      const exports = this.index.exportsNamed(args).filter(o => sameEnvironment(Stack.of(o), from.stack));
+      if (exports.length > 1) {
+        return unknown(`${what} is imported with Fn::ImportValue "${args}", which several stacks of this app that may be in its account and Region export`);
+      }
+      const output = exports[0];
       if (output !== undefined) {
         const stack = Stack.of(output);
         const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
         return this.follow(from, values.deep(this.table.resolve(stack, output.value)), spec, what, depth + 1);
       }
-      return unknown(`${what} is imported with Fn::ImportValue "${args}", which no stack of this app exports`);
+      return unknown(`${what} is imported with Fn::ImportValue "${args}", which no stack of this app in its account and Region exports`);
     }
     if (fn === 'Fn::Join' || fn === 'Fn::Sub') {
       // An ARN assembled around a reference that ends it (`formatArn`): the referenced resource.

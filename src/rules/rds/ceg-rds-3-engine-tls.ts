@@ -1,4 +1,5 @@
-import { defaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tls-parameters';
+import { isCrossRegion } from './replica-region';
+import { defaultForcesTls, someDefaultForcesTls, TlsParameter, tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, NOT_APPLICABLE, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { TargetSpec, MemoKey, RuleContext } from '../../engine/rule-context';
@@ -56,15 +57,42 @@ const ENGINE_SOURCES: ReadonlyArray<{ readonly property: string; readonly spec?:
   { property: 'SnapshotIdentifier' },
 ];
 
-function engineOf(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): { engine?: string; version?: string; why?: string } {
+interface EngineFacts {
+  readonly engine?: string;
+  readonly version?: string;
+  /** Why the engine cannot be known. */
+  readonly why?: string;
+  /** Why the version is not known, when it is not (RDS's default at deploy time, or a source's). */
+  readonly versionWhy?: string;
+}
+
+function engineOf(context: RuleContext, db: ResourceView, seen: Set<ResourceView> = new Set()): EngineFacts {
   const engine = readString(db.read('Engine'), 'Engine');
   const version = readString(db.read('EngineVersion'), 'EngineVersion');
   if (!engine.known) {
     return { why: engine.why };
   }
-  const source = engine.value === undefined ? ENGINE_SOURCES.find(s => isPresent(db.read(s.property))) : undefined;
+  const created = ENGINE_SOURCES.find(s => isPresent(db.read(s.property)));
+  if (engine.value !== undefined && (!version.known || version.value !== undefined)) {
+    return version.known ? { engine: engine.value, version: version.value } : { engine: engine.value, versionWhy: version.why };
+  }
+  if (engine.value !== undefined) {
+    // Without EngineVersion a database created from a source runs the source's version (followed
+    // in the app); a new one gets RDS's default version on the day it is created.
+    const fromSource = created?.spec === undefined || seen.has(db) ? undefined : context.target(db, [created.property], created.spec);
+    const facts = fromSource?.known ? engineOf(context, fromSource.value, new Set([...seen, db])) : undefined;
+    if (facts?.version !== undefined && facts.engine?.toLowerCase() === engine.value.toLowerCase()) {
+      return { engine: engine.value, version: facts.version };
+    }
+    return {
+      engine: engine.value,
+      versionWhy: created === undefined ? 'EngineVersion is not set, so RDS picks its default version when the database is created'
+        : `EngineVersion is not set, so the database runs the version of its source (${created.property}), which ${fromSource?.known === false ? fromSource.why : 'the template does not tell'}`,
+    };
+  }
+  const source = created;
   if (source === undefined) {
-    return { engine: engine.value, version: version.known ? version.value : undefined };
+    return { engine: engine.value };
   }
   // Without Engine, RDS runs the source's engine: an unknown engine is unresolvable, never a pass.
   const from = `Engine is not set and the database is created from ${source.property}, so it runs its source's engine`;
@@ -90,10 +118,14 @@ function isPointInTimeRestore(db: ResourceView): Reading<boolean> {
 
 function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: string, spec: TargetSpec): Verdict {
   const location = `Properties.${groupProperty}`;
-  const { engine, version, why } = engineOf(context, db);
+  const { engine, version, why, versionWhy } = engineOf(context, db);
   if (why !== undefined) {
     return unresolvable(`the engine cannot be known: ${why}`, 'Properties.Engine');
   }
+  // Where only the default parameter group decides, the version does for these engines.
+  const byDefault = (): Verdict | undefined => versionWhy !== undefined && someDefaultForcesTls(engine!)
+    ? unresolvable(`Whether the default parameter group of ${engine} forces TLS depends on the engine version: ${versionWhy}; set EngineVersion, or a parameter group that sets ${(tls as TlsParameter).name} to ${(tls as TlsParameter).value}`, 'Properties.EngineVersion')
+    : undefined;
   const tls = engine === undefined ? undefined : tlsParameterOf(engine);
   if (tls === undefined) {
     return NOT_APPLICABLE;
@@ -114,11 +146,20 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
     if (!source.known) {
       return unresolvable(`the replica uses its source's parameter group, and ${source.why}`, 'Properties.SourceDBInstanceIdentifier');
     }
-    if (sameRegion(db, source.value)) {
+    const crossRegion = isCrossRegion(db, db.read('SourceDBInstanceIdentifier'), source.value);
+    if (!crossRegion.known) {
+      return unresolvable(`A replica in its source's Region uses its source's parameter group, one in another Region the default group, and ${crossRegion.why}`,
+        'Properties.SourceDBInstanceIdentifier');
+    }
+    if (!crossRegion.value) {
       return context.memo(REPLICA_SOURCE, source.value, () => judgeDatabase(context, source.value, groupProperty, spec));
     }
   }
   if (!db.has(groupProperty) || isDefaultGroupName(db.read(groupProperty))) {
+    const unknownVersion = byDefault();
+    if (unknownVersion !== undefined) {
+      return unknownVersion;
+    }
     return defaultForcesTls(engine!, version) ? COMPLIANT
       : nonCompliant(`The ${engine} database uses the default parameter group, in which ${tls.name} is not ${tls.value}, so clients may connect without TLS`, location);
   }
@@ -133,17 +174,16 @@ function judgeDatabase(context: RuleContext, db: ResourceView, groupProperty: st
   if (value.on || (value.value === undefined && defaultForcesTls(engine!, version))) {
     return COMPLIANT;
   }
+  const unknownVersion = value.value === undefined ? byDefault() : undefined;
+  if (unknownVersion !== undefined) {
+    return unknownVersion;
+  }
   return nonCompliant(value.value === undefined
     ? `Its ${spec.noun} ${group.value.displayName} does not set ${tls.name} to ${tls.value}, so clients may connect without TLS`
     : `Its ${spec.noun} ${group.value.displayName} sets ${tls.name} to "${value.value}", so clients may connect without TLS`, location);
 }
 
 const REPLICA_SOURCE = new MemoKey<Verdict>('rds:replica-source-tls');
-
-/** Whether two databases' stacks are in the same Region (or the same stack). */
-function sameRegion(a: ResourceView, b: ResourceView): boolean {
-  return a.stack === b.stack || a.stack.region === b.stack.region;
-}
 
 /** A literal `default.<family>` name: the AWS-managed default group (a token never is one). */
 function isDefaultGroupName(name: unknown): boolean {

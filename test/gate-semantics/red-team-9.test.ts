@@ -68,13 +68,17 @@ describe('a database without EngineVersion (CEG-RDS-3)', () => {
     const primary = envStack(app, 'Primary', 'eu-west-1', { crossRegionReferences: true });
     const source = new rds.DatabaseInstance(primary, 'Db', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
-      vpc: new ec2.Vpc(primary, 'Vpc', { natGateways: 0, maxAzs: 2 }), vpcSubnets: subnets,
+      vpc: new ec2.Vpc(primary, 'Vpc', { natGateways: 0, maxAzs: 2 }),
+      vpcSubnets: subnets,
     });
     const secondary = envStack(app, 'Secondary', 'us-east-1', { crossRegionReferences: true });
     // With `domain`, aws-cdk-lib renders Engine on the replica but no EngineVersion: it runs its source's 16.
     new rds.DatabaseInstanceReadReplica(secondary, 'Replica', {
-      sourceDatabaseInstance: source, instanceType: new ec2.InstanceType('t4g.medium'), domain: 'd-1234567890',
-      vpc: new ec2.Vpc(secondary, 'Vpc', { natGateways: 0, maxAzs: 2 }), vpcSubnets: subnets,
+      sourceDatabaseInstance: source,
+      instanceType: new ec2.InstanceType('t4g.medium'),
+      domain: 'd-1234567890',
+      vpc: new ec2.Vpc(secondary, 'Vpc', { natGateways: 0, maxAzs: 2 }),
+      vpcSubnets: subnets,
       storageEncryptionKey: new kms.Key(secondary, 'Key', { enableKeyRotation: true }),
     });
     const plain = envStack(app, 'Plain', 'eu-west-2');

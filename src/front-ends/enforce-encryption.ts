@@ -33,9 +33,9 @@ const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
  *
  * Stages: CDK does not apply an App's Aspects inside a `Stage`. Add the Aspect to each Stage to
  * get annotations there (`Aspects.of(stage).add(...)`); an Aspect on the App still judges the
- * Stages it cannot reach (at any depth) and fails synthesis on their errors. Their warnings and
- * informational findings are not shown (CDK has written the Stage's assembly already): add the
- * Aspect to the Stage, or use `EncryptionChecks`, to see them.
+ * Stages it cannot reach (at any depth) and fails synthesis on their errors, listing their warnings
+ * with them; without an error, their warnings and informational findings are not shown (CDK has
+ * written the Stage's assembly already): add the Aspect to the Stage, or use `EncryptionChecks`.
  */
 export class EnforceEncryption implements IAspect {
   private readonly selection: RuleSelection;
@@ -93,6 +93,7 @@ export class EnforceEncryption implements IAspect {
    */
   private judgeUnreachedStage(stage: Stage): string[] {
     const errors: string[] = [];
+    const warnings: Finding[] = [];
     const evaluation = sharedEvaluation(stage.node.root, this.selection);
     const visit = (construct: IConstruct) => {
       if (CfnResource.isCfnResource(construct)) {
@@ -107,12 +108,19 @@ export class EnforceEncryption implements IAspect {
             errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", ${reached
               ? 'judged with the options of the App\'s EnforceEncryption too'
               : 'which Aspects of the App do not reach: add the Aspect to the Stage'})`);
+          } else if (!finding.acknowledged && finding.level === FindingLevel.WARNING) {
+            warnings.push(finding);
           }
         }
       }
       construct.node.children.forEach(visit);
     };
     visit(stage);
+    if (errors.length > 0 && warnings.length > 0) {
+      // The Stage's assembly is written already: its warnings have no other place to show.
+      errors.push(`Also in Stage "${stage.node.path}", ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
+        + warnings.map(w => `    warning on ${w.constructPath}: ${w.message}`).join('\n'));
+    }
     return errors;
   }
 

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { App, Aspects, AspectPriority, IAspect, NestedStack, Size, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
@@ -182,6 +183,15 @@ describe('EnforceEncryption (Aspect)', () => {
     expect(message).not.toMatch(/^\s*\[\] /m);
     // The reporting construct holds no resource: the templates are those of the app without it.
     expect(appOnly.node.findChild('EncryptionGate').node.children).toHaveLength(0);
+    // The Stage's warnings have no other place to show: they come with its errors.
+    const withWarning = newApp();
+    const warned = new Stage(withWarning, 'Prod');
+    mixedStack(warned);
+    new efs.CfnFileSystem(new Stack(warned, 'Files'), 'Fs', { encrypted: true });
+    Aspects.of(withWarning).add(new EnforceEncryption());
+    const warnedMessage = synthError(withWarning);
+    expect(warnedMessage).toMatch(/Also in Stage "Prod", 3 warnings \(they do not fail it\):\n/);
+    expect(warnedMessage).toMatch(/^\s+warning on Prod\/Files\/Fs: CEG-EFS-2: /m);
 
     // A Stage under a plain construct, and one inside a Stage: still a readable prefix.
     const deep = newApp();

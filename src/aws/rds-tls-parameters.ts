@@ -37,8 +37,10 @@ export function tlsParameterOf(engine: string): TlsParameter | 'oracle' | undefi
  * Engines whose *default* parameter group already forces TLS: RDS for PostgreSQL 15 and later
  * default `rds.force_ssl` to 1 (Amazon RDS User Guide, "Requiring an SSL connection to a PostgreSQL
  * DB instance"); RDS for MariaDB 11.8 and later default `require_secure_transport` to ON (Amazon RDS
- * User Guide, "Requiring SSL/TLS for all connections to a MariaDB DB instance"). Nothing else is
- * assumed: other defaults leave TLS optional.
+ * User Guide, "Requiring SSL/TLS for all connections to a MariaDB DB instance"); RDS for MySQL 9.7
+ * and later default `require_secure_transport` to 1 (Amazon RDS User Guide, "Requiring SSL/TLS for
+ * all connections to a MySQL DB instance"; 8.4 and lower default it to 0). Nothing else is assumed:
+ * other defaults leave TLS optional.
  */
 export function defaultForcesTls(engine: string, version: string | undefined): boolean {
   if (version === undefined) {
@@ -50,6 +52,8 @@ export function defaultForcesTls(engine: string, version: string | undefined): b
       return Number.isFinite(major) && major >= 15;
     case 'mariadb':
       return Number.isFinite(major) && (major > 11 || (major === 11 && Number.isFinite(minor) && minor >= 8));
+    case 'mysql':
+      return Number.isFinite(major) && (major > 9 || (major === 9 && Number.isFinite(minor) && minor >= 7));
     default:
       return false;
   }
@@ -61,5 +65,5 @@ export function defaultForcesTls(engine: string, version: string | undefined): b
  */
 export function someDefaultForcesTls(engine: string): boolean {
   const e = engine.toLowerCase();
-  return e === 'postgres' || e === 'mariadb';
+  return e === 'postgres' || e === 'mariadb' || e === 'mysql';
 }

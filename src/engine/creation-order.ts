@@ -1,4 +1,5 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import { mergeLikeCloudFormation } from './rendering';
 import { isResourceReference } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import { rawOverridesOf } from '../private/cdk-internals';
@@ -39,7 +40,10 @@ export function createdAfter(later: ResourceView, earlier: ResourceView, lookup:
     const waitsFor: Array<CfnResource | Stack> = referencesIn(lookup.recordOf(resource).in(later.world).read());
     const overrides = rawOverridesOf(resource);
     if (Object.prototype.hasOwnProperty.call(overrides, 'DependsOn')) {
-      for (const logicalId of logicalIdsIn(resource.stack.resolve(overrides.DependsOn))) {
+      // The escape hatch merged into CDK's own list, as CDK renders it (`DependsOn.1` sets one entry).
+      const override = { DependsOn: resource.stack.resolve(overrides.DependsOn) };
+      const rendered = mergeLikeCloudFormation({ DependsOn: renderedDependsOn(resource) }, override);
+      for (const logicalId of logicalIdsIn(rendered.DependsOn)) {
         const named = lookup.byLogicalId(resource.stack, logicalId);
         if (named !== undefined) {
           waitsFor.push(named);
@@ -94,6 +98,13 @@ function referencesIn(value: unknown, found: CfnResource[] = []): CfnResource[] 
 function logicalIdsIn(dependsOn: unknown): string[] {
   const names = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
   return names.filter((name): name is string => typeof name === 'string');
+}
+
+/** `DependsOn` as CDK renders it before escape hatches: its resource dependencies' logical IDs, by construct path. */
+function renderedDependsOn(resource: CfnResource): string[] | undefined {
+  const dependencies = resource.obtainDependencies().filter(d => CfnResource.isCfnResource(d) && d.stack === resource.stack) as CfnResource[];
+  return dependencies.length === 0 ? undefined
+    : dependencies.sort((a, b) => a.node.path.localeCompare(b.node.path)).map(d => resource.stack.resolve(d.logicalId) as string);
 }
 
 function addWithDependencies(stack: Stack, into: Set<Stack>): void {

@@ -54,10 +54,12 @@ export class Relations {
       return unknown(`${what} refers to "${logicalId}", which is not a ${spec.noun} of this stack`);
     }
     if (fn === 'Fn::ImportValue' && typeof args === 'string') {
-      // An import reads an export of its own account and Region only.
+      // An import reads an export of its own account and Region only: followed when the exporting
+      // stack is surely there (both stacks state the same environment, or both leave it to the deployment).
       const exports = this.index.exportsNamed(args).filter(o => sameEnvironment(Stack.of(o), from.stack));
-      if (exports.length > 1) {
-        return unknown(`${what} is imported with Fn::ImportValue "${args}", which several stacks of this app that may be in its account and Region export`);
+      if (exports.length > 1 || (exports.length === 1 && !surelySameEnvironment(Stack.of(exports[0]), from.stack))) {
+        return unknown(`${what} is imported with Fn::ImportValue "${args}", which ${exports.length > 1 ? 'several stacks' : 'a stack'} of this app `
+          + 'that may or may not be in its account and Region export, so the deployment decides which it reads');
       }
       const output = exports[0];
       if (output !== undefined) {
@@ -226,6 +228,18 @@ function sameEnvironment(a: Stack, b: Stack): boolean {
   const [x, y] = [environmentOf(a), environmentOf(b)];
   const compatible = (p?: string, q?: string) => p === undefined || q === undefined || p === q;
   return compatible(x.account, y.account) && compatible(x.region, y.region);
+}
+
+/**
+ * Whether two stacks are surely in one account and Region: each part is the same literal in both,
+ * or left to the deployment in both (as CDK assumes for stacks without an environment).
+ */
+function surelySameEnvironment(a: Stack, b: Stack): boolean {
+  if (a === b) {
+    return true;
+  }
+  const [x, y] = [environmentOf(a), environmentOf(b)];
+  return x.account === y.account && x.region === y.region;
 }
 
 /** Whether a stack may be in this account and Region. */

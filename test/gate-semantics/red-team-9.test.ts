@@ -82,15 +82,15 @@ describe('a database without EngineVersion (CEG-RDS-3)', () => {
       storageEncryptionKey: new kms.Key(secondary, 'Key', { enableKeyRotation: true }),
     });
     const plain = envStack(app, 'Plain', 'eu-west-2');
-    // RDS picks its default version on the day: PostgreSQL 15+ and MariaDB 11.8+ force TLS, older ones do not.
+    // RDS picks its default version on the day: PostgreSQL 15+, MariaDB 11.8+ and MySQL 9.7+ force TLS, older ones do not.
     instance(plain, 'Postgres', { engine: 'postgres', storageEncrypted: true });
-    instance(plain, 'Mysql', { engine: 'mysql', storageEncrypted: true });
+    instance(plain, 'SqlServer', { engine: 'sqlserver-ex', storageEncrypted: true });
   }, { services: [RuleService.RDS] });
   test('a cross-Region replica runs its source\'s version, whose default group forces TLS: pass', () => {
     expect(verdict(results, 'CEG-RDS-3', 'Secondary/Replica/Resource')).toBe('pass');
   });
-  test('a new PostgreSQL database without a version: unresolvable; MySQL, whose default never forces TLS: non-compliant', () => {
+  test('a new PostgreSQL database without a version: unresolvable; SQL Server, whose default never forces TLS: non-compliant', () => {
     expect(verdict(results, 'CEG-RDS-3', 'Plain/Postgres')).toBe('unresolvable');
-    expect(verdict(results, 'CEG-RDS-3', 'Plain/Mysql')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-RDS-3', 'Plain/SqlServer')).toBe('non-compliant');
   });
 });

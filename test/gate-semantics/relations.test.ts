@@ -155,7 +155,7 @@ describe('RDS field semantics', () => {
     const tls = new rds.CfnDBParameterGroup(stack, 'Tls', { family: 'mysql8.0', description: 'x', parameters: { require_secure_transport: 'ON' } });
     const tlsSource = new rds.CfnDBInstance(stack, 'TlsSource', { engine: 'mysql', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true, dbParameterGroupName: tls.ref });
     new rds.CfnDBInstance(stack, 'TlsReplica', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: tlsSource.ref });
-    const bareSource = new rds.CfnDBInstance(stack, 'BareSource', { engine: 'mysql', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true });
+    const bareSource = new rds.CfnDBInstance(stack, 'BareSource', { engine: 'mysql', engineVersion: '8.0.39', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true });
     new rds.CfnDBInstance(stack, 'BareReplica', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: bareSource.ref });
     // MariaDB 11.8 defaults require_secure_transport to ON; 11.4 does not.
     new rds.CfnDBInstance(stack, 'MariaDb118', { engine: 'mariadb', engineVersion: '11.8.3', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true });

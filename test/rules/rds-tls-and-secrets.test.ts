@@ -22,7 +22,7 @@ describe('RDS TLS and Secrets Manager rules', () => {
     db('Pg16Default', { engine: 'postgres', engineVersion: '16.4' });
     db('MysqlWithTls', { engine: 'mysql', dbParameterGroupName: mysqlOn.ref });
     db('MysqlWithoutTls', { engine: 'mysql', dbParameterGroupName: mysqlOff.ref });
-    db('MysqlNamedDefault', { engine: 'mysql', dbParameterGroupName: 'default.mysql8.0' });
+    db('MysqlNamedDefault', { engine: 'mysql', engineVersion: '8.0.39', dbParameterGroupName: 'default.mysql8.0' });
     db('MysqlOutside', { engine: 'mysql', dbParameterGroupName: 'shared-params' });
     db('OracleWithSsl', { engine: 'oracle-ee', optionGroupName: ssl.ref });
     db('OracleDefault', { engine: 'oracle-ee' });

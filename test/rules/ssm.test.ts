@@ -53,7 +53,8 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     // A secret word run together with the word before it, in one case.
     ['/orders/DBPASSWORD', true],
     ['/orders/dbpassword', true],
-    ['/ci/GITHUBTOKEN', true],
+    ['/ci/DEPLOYCREDENTIALS', true],
+    ['/app/llm/maxtokens', false],
     ['/orders/APPSECRETS', true],
     ['/orders/MONKEY', false],
     ['/orders/PASSWORDPOLICY', false],

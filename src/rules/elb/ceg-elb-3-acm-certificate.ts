@@ -2,9 +2,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { IConstruct } from 'constructs';
 import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
-import { field, readList, readString } from '../../engine/values';
+import { field, known, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
+import { keyText } from '../customer-managed-keys';
 
 /**
  * Whether a resource is the custom resource of aws-cdk-lib's `DnsValidatedCertificate`, which
@@ -58,7 +59,9 @@ function judgeCertificates(arns: unknown[], location: string, what: string): Ver
       // A custom resource (or another type) may return whatever certificate ARN: only the deployment tells.
       return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`, location);
     }
-    const value = readString(arn, what);
+    // An ARN joined from literals and pseudo parameters (what `Stack.formatArn` renders) names its service.
+    const text = keyText(arn);
+    const value = text !== undefined ? known(text) : readString(arn, what);
     if (!value.known) {
       return unresolvable(value.why, location);
     }

@@ -163,7 +163,9 @@ function weakness(rawAttributes: unknown, p: number): Reading<string | undefined
   const values = new Map<string, string>();
   for (const [a, entry] of (attributes.value ?? []).entries()) {
     const name = readString(field(entry, 'Name'), `Policies.${p}.Attributes.${a}.Name`);
-    const value = readString(field(entry, 'Value'), `Policies.${p}.Attributes.${a}.Value`);
+    // CloudFormation passes a boolean (an unquoted YAML `false`) on as its text.
+    const raw = field(entry, 'Value');
+    const value = readString(typeof raw === 'boolean' ? String(raw) : raw, `Policies.${p}.Attributes.${a}.Value`);
     if (!name.known || !value.known) {
       return !name.known ? name : value;
     }

@@ -23,8 +23,8 @@ export const engineTls: Rule = {
   service: RuleService.RDS,
   title: 'RDS databases force TLS in the engine (rds.force_ssl, require_secure_transport, Oracle SSL option)',
   rationale:
-    'RDS accepts unencrypted client connections unless the engine is told to refuse them; only RDS for PostgreSQL 15 and later '
-    + 'force TLS in their default parameter group (Amazon RDS User Guide). A parameter group outside the app cannot be checked.',
+    'RDS accepts unencrypted client connections unless the engine is told to refuse them; only RDS for PostgreSQL 15, MariaDB 11.8, '
+    + 'MySQL 9.7 and later force TLS in their default parameter group (Amazon RDS User Guide). A parameter group outside the app cannot be checked.',
   fix: 'Use `EncryptedRdsInstance`, or attach a parameter group (for Aurora: a cluster parameter group) that sets `rds.force_ssl` to 1 '
     + '(PostgreSQL, SQL Server) or `require_secure_transport` to ON (MySQL, MariaDB); for Oracle, an option group with the SSL option.',
   resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::RDS::DBParameterGroup', 'AWS::RDS::DBClusterParameterGroup'],

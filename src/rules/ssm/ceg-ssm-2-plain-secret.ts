@@ -7,17 +7,18 @@ import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
- * Words of a parameter name that say it holds a secret. `secret` followed by a word naming an
- * identifier (`secret-arn`, `SecretId`) names a secret without holding it; `key` counts only as a
- * word of its own that is not followed by such a word (`kms-key-arn`, `key-id`, `key-pair-name`).
+ * Words of a parameter name that say it holds a secret. `secret` followed by `arn`, `name` or
+ * `version` names a secret without holding it (`secret-id` may be a credential: Vault's AppRole);
+ * `key` counts only as a word of its own not followed by a word naming an identifier
+ * (`kms-key-arn`, `key-id`, `key-pair-name`).
  */
-const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|ids?|names?|versions?)([^a-z]|$))|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|names?|versions?)([^a-z]|$))|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
- * `dbpassword`, `GITHUBTOKEN`). `key` is left out: too many words end in it (`monkey`).
+ * `dbpassword`). `key` and `token` are left out: too many words end in them (`monkey`, `maxtokens`).
  */
-const RUN_TOGETHER = /([a-z0-9])(passwords?|passwd|passphrase|secrets?|tokens?|credentials?|apikey)(?=[^a-z]|$)|([A-Z0-9])(PASSWORDS?|PASSWD|PASSPHRASE|SECRETS?|TOKENS?|CREDENTIALS?|APIKEY)(?=[^A-Z]|$)/g;
+const RUN_TOGETHER = /([a-z0-9])(passwords?|passwd|passphrase|secrets?|credentials?|apikey)(?=[^a-z]|$)|([A-Z0-9])(PASSWORDS?|PASSWD|PASSPHRASE|SECRETS?|CREDENTIALS?|APIKEY)(?=[^A-Z]|$)/g;
 
 /**
  * CamelCase names (`dbPassword`, `ApiKey`) are split into words first, an acronym from the word
@@ -39,8 +40,8 @@ const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
   { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
-  // Not inside an ARN (`arn:aws:secretsmanager:...:secret:name` names a secret, it does not hold one).
-  { pattern: /(^|[^a-z:])(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/i, what: 'an assignment of a password, secret, token or key' },
+  // Not an ARN (`arn:aws:secretsmanager:...:secret:name` names a secret, it does not hold one).
+  { pattern: /^(?!arn:)(.*[^a-z])?(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/is, what: 'an assignment of a password, secret, token or key' },
   { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
 ];
 
@@ -147,8 +148,9 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     }
     if (value.attribute !== 'Ref' && returnsAnyValue(type)) {
       // A custom resource (aws-cdk-lib's AwsCustomResource reading a Cognito client's secret, for
-      // example) returns whatever its code returns: its attribute's name is all the template says.
-      return namedLikeSecret(value.attribute.split('.').pop() ?? '') ? secret : { unknown: `${value.toJSON()} is an attribute of a ${type}` };
+      // example) returns whatever its code returns: its attribute's name is all the template says,
+      // and judged by it like a parameter's name.
+      return namedLikeSecret(value.attribute.split('.').pop() ?? '') ? secret : {};
     }
     return {};
   }

@@ -1,6 +1,7 @@
 import { Annotations, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
+import { stagesBelow, validationHolder } from './unreached-stages';
 import { Rule } from '../engine/rule';
 import { RuleSettings } from '../engine/rule-context';
 import { RuleSelection } from '../engine/rule-selection';
@@ -118,8 +119,7 @@ export class EnforceEncryption implements IAspect {
     visit(stage);
     if (errors.length > 0 && warnings.length > 0) {
       // The Stage's assembly is written already: its warnings have no other place to show.
-      errors.push(`Also in Stage "${stage.node.path}", ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
-        + warnings.map(w => `    warning on ${w.constructPath}: ${w.message}`).join('\n'));
+      errors.push(listWarnings(`Also in Stage "${stage.node.path}"`, warnings));
     }
     return errors;
   }
@@ -213,11 +213,16 @@ function judgeReached(resource: CfnResource, reach: Reach): string[] {
         return reached === undefined ? [] : findingsOfReached(c, reached, root).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
       });
     if (warnings.length > 0) {
-      errors.push(`Also in this synthesis, ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
-        + warnings.map(w => `    warning on ${w.constructPath}: ${w.message}`).join('\n'));
+      errors.push(listWarnings('Also in this synthesis', warnings));
     }
   }
   return errors;
+}
+
+/** Warnings listed with the errors of a synthesis that fails (it writes no assembly to show them in). */
+function listWarnings(where: string, warnings: Finding[]): string {
+  return `${where}, ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (they do not fail it):\n`
+    + warnings.map(w => `    warning on ${w.constructPath}: ${w.message}`).join('\n');
 }
 
 /** The findings on a resource under the combined options of every Aspect that reached it. */
@@ -241,38 +246,6 @@ const ORDER = [FindingLevel.ERROR, FindingLevel.WARNING, FindingLevel.INFO];
 
 function strictestLevel(levels: FindingLevel[]): FindingLevel {
   return ORDER.find(level => levels.includes(level)) ?? FindingLevel.INFO;
-}
-
-const HOLDER_ID = 'EncryptionGate';
-
-/**
- * Where the errors of unreached Stages are reported. CDK prefixes each validation error with the
- * path of the construct that returned it, and the App's path is empty (`[]`): on the App, a child
- * named `EncryptionGate` (no resources, nothing in any template) gives them a readable prefix.
- * CDK validates no construct inside a Stage during the App's synthesis, so the errors cannot sit
- * on the resources themselves. A Stage other than the App keeps them on itself.
- */
-function validationHolder(stage: Stage): IConstruct {
-  if (stage.node.path !== '') {
-    return stage;
-  }
-  return stage.node.tryFindChild(HOLDER_ID) ?? new Construct(stage, HOLDER_ID);
-}
-
-/** Every Stage below `scope` (through plain constructs and other Stages), not `scope` itself. */
-function stagesBelow(scope: IConstruct): Stage[] {
-  const found: Stage[] = [];
-  const visit = (construct: IConstruct) => {
-    for (const child of construct.node.children) {
-      // Most of the tree is L1s, which are never Stages: the cheaper test first.
-      if (!CfnResource.isCfnResource(child) && Stage.isStage(child)) {
-        found.push(child);
-      }
-      visit(child);
-    }
-  };
-  visit(scope);
-  return found;
 }
 
 function isFailure(finding: Finding): boolean {

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { mergeLikeCloudFormation } from './rendering';
 import { isResourceReference } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
@@ -41,7 +41,7 @@ export function createdAfter(later: ResourceView, earlier: ResourceView, lookup:
     const overrides = rawOverridesOf(resource);
     if (Object.prototype.hasOwnProperty.call(overrides, 'DependsOn')) {
       // The escape hatch merged into CDK's own list, as CDK renders it (`DependsOn.1` sets one entry).
-      const override = { DependsOn: resource.stack.resolve(overrides.DependsOn) };
+      const override = { DependsOn: resolveKeepingDeletions(resource.stack, overrides.DependsOn) };
       const rendered = mergeLikeCloudFormation({ DependsOn: renderedDependsOn(resource) }, override);
       for (const logicalId of logicalIdsIn(rendered.DependsOn)) {
         const named = lookup.byLogicalId(resource.stack, logicalId);
@@ -98,6 +98,17 @@ function referencesIn(value: unknown, found: CfnResource[] = []): CfnResource[] 
 function logicalIdsIn(dependsOn: unknown): string[] {
   const names = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
   return names.filter((name): name is string => typeof name === 'string');
+}
+
+/**
+ * An escape hatch's value resolved as CDK resolves it for the merge: a deletion (`undefined`, from
+ * `addDeletionOverride('DependsOn.0')`) stays, where `Stack.resolve` would drop it.
+ */
+function resolveKeepingDeletions(stack: Stack, value: unknown): unknown {
+  if (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value) || Token.isUnresolved(value)) {
+    return value === undefined ? undefined : stack.resolve(value);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, resolveKeepingDeletions(stack, v)]));
 }
 
 /** `DependsOn` as CDK renders it before escape hatches: its resource dependencies' logical IDs, by construct path. */

@@ -79,10 +79,17 @@ export class RuleSelection implements RuleSettings {
     return this.rules.includes(rule);
   }
 
+  /**
+   * A rule's level, or for an unresolvable finding `unresolvableLevel` but never stricter than the
+   * rule's own: not knowing cannot fail a synthesis that knowing the value would only warn about.
+   */
   public levelOf(rule: Rule, unresolvable: boolean): FindingLevel {
-    return unresolvable ? this.unresolvableLevel : this.levels[rule.id] ?? rule.defaultLevel;
+    const level = this.levels[rule.id] ?? rule.defaultLevel;
+    return unresolvable ? MILDEST_FIRST.find(l => l === level || l === this.unresolvableLevel)! : level;
   }
 }
+
+const MILDEST_FIRST = [FindingLevel.INFO, FindingLevel.WARNING, FindingLevel.ERROR];
 
 const NONE: readonly Rule[] = [];
 

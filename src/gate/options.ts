@@ -37,7 +37,9 @@ export interface EncryptionGateOptions {
 
   /**
    * Level of "unresolvable" findings: a value the gate cannot know at synth time (a parameter, a
-   * condition, an import, a related resource outside the app). Such a value is never a pass.
+   * condition, an import, a related resource outside the app). Such a value is never a pass. The
+   * finding is never at a stricter level than its rule's (a warning rule's is a warning at most):
+   * not knowing a value does not fail what knowing it would only warn about.
    *
    * @default FindingLevel.ERROR
    */

@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Aspects, AspectPriority, IAspect, NestedStack, Size, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, Aspects, AspectPriority, CfnParameter, IAspect, NestedStack, Size, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { Construct, IConstruct } from 'constructs';
 import { EncryptionChecks, EncryptionGate, EnforceEncryption, FindingLevel, RuleCatalogue, RuleService } from '../../src';
@@ -130,6 +131,14 @@ describe('EnforceEncryption (Aspect)', () => {
     const relaxed = EncryptionGate.evaluate(stack, { unresolvableLevel: FindingLevel.WARNING });
     expect(relaxed.find(f => f.constructPath === 'Stack/FromSnapshot')).toMatchObject({ kind: 'unresolvable', level: 'warning' });
     expect(relaxed.find(f => f.constructPath === 'Stack/Volume')).toMatchObject({ kind: 'non-compliant', level: 'error' });
+    // Never stricter than the rule: a warning rule's unresolvable finding is a warning, unless its level is raised.
+    const chosen = new ssm.StringParameter(stack, 'Chosen', { stringValue: new CfnParameter(stack, 'Value').valueAsString });
+    const ssmPath = chosen.node.defaultChild!.node.path;
+    const level = (options: object) => EncryptionGate.evaluate(stack, { services: [RuleService.SSM], ...options })
+      .find(f => f.constructPath === ssmPath);
+    expect(level({})).toMatchObject({ ruleId: 'CEG-SSM-2', kind: 'unresolvable', level: 'warning' });
+    expect(level({ levels: { 'CEG-SSM-2': FindingLevel.ERROR } })).toMatchObject({ kind: 'unresolvable', level: 'error' });
+    expect(level({ unresolvableLevel: FindingLevel.INFO })).toMatchObject({ kind: 'unresolvable', level: 'info' });
   });
 
   test('unknown rule IDs and levels are refused at construction, naming the option', () => {

@@ -1,4 +1,5 @@
 import { CfnOutput, CfnResource, CfnWaitConditionHandle, Fn, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -41,12 +42,12 @@ describe('an import in a stack whose environment differs from the exporter\'s (C
 describe('certificate ARNs built with formatArn (CEG-ELB-3)', () => {
   const results = runAll(app => {
     const stack = envStack(app);
-    const acm = stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: '0f0e-1234' });
+    const acmArn = stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: '0f0e-1234' });
     const iam = stack.formatArn({ service: 'iam', region: '', resource: 'server-certificate', resourceName: 'old' });
     const classic = (id: string, sslCertificateId: string) => new elb.CfnLoadBalancer(stack, id, {
       availabilityZones: ['eu-west-1a'], listeners: [{ loadBalancerPort: '443', instancePort: '80', protocol: 'HTTPS', sslCertificateId }],
     });
-    classic('ClassicAcm', acm);
+    classic('ClassicAcm', acmArn);
     classic('ClassicIam', iam);
     const alb = new elbv2.CfnLoadBalancer(stack, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
     new elbv2.CfnListener(stack, 'Listener', {
@@ -54,7 +55,7 @@ describe('certificate ARNs built with formatArn (CEG-ELB-3)', () => {
       port: 443,
       protocol: 'HTTPS',
       sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-      certificates: [{ certificateArn: acm }],
+      certificates: [{ certificateArn: acmArn }],
       defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
     });
   }, { services: [RuleService.ELB] });
@@ -62,6 +63,27 @@ describe('certificate ARNs built with formatArn (CEG-ELB-3)', () => {
     expect(verdict(results, 'CEG-ELB-3', 'Stack/ClassicAcm')).toBe('pass');
     expect(verdict(results, 'CEG-ELB-3', 'Stack/Listener')).toBe('pass');
     expect(verdict(results, 'CEG-ELB-3', 'Stack/ClassicIam')).toBe('non-compliant');
+  });
+});
+
+describe('a listener certificate imported from an export of the app (CEG-ELB-3, eleventh pass)', () => {
+  const results = runAll(app => {
+    const certificates = envStack(app, 'Certificates');
+    const certificate = new acm.Certificate(certificates, 'Certificate', { domainName: 'shop.example.com' });
+    new CfnOutput(certificates, 'Arn', { value: certificate.certificateArn, exportName: 'shop-certificate' });
+    const web = envStack(app, 'Web');
+    const alb = new elbv2.CfnLoadBalancer(web, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
+    new elbv2.CfnListener(web, 'Listener', {
+      loadBalancerArn: alb.ref,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      certificates: [{ certificateArn: Fn.importValue('shop-certificate') }],
+      defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
+    });
+  }, { services: [RuleService.ELB] });
+  test('the export is an ACM certificate in the same environment: pass', () => {
+    expect(verdict(results, 'CEG-ELB-3', 'Web/Listener')).toBe('pass');
   });
 });
 
@@ -97,7 +119,27 @@ describe('plain parameters: custom resource values, Vault secret IDs, assignment
     new ssm.StringParameter(stack, 'VaultSecretId', { parameterName: '/app/vault/approle/secret-id', stringValue: 'x' });
     new ssm.StringParameter(stack, 'Redis', { parameterName: '/app/redis', stringValue: 'redis:token=s3cr3tvalue' });
     new ssm.StringParameter(stack, 'MaxTokens', { parameterName: '/app/llm/maxtokens', stringValue: '4096' });
+    // Eleventh pass: JSON keys, an ARN inside a longer value, an assignment on a later line, ordinary names.
+    const value = (id: string, stringValue: string) => new ssm.StringParameter(stack, id, { parameterName: `/app/${id.toLowerCase()}`, stringValue });
+    value('JsonCredentials', '{"username":"admin","password":"hunter2"}');
+    value('ArnInJson', '{"db":"arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf"}');
+    value('ArnAssigned', 'DB_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf');
+    value('LaterLine', 'arn:aws:s3:::bucket\npassword=hunter2');
+    for (const name of ['token-endpoint', 'max-tokens', 'public-key']) {
+      new ssm.StringParameter(stack, name, { parameterName: `/app/${name}`, stringValue: 'x' });
+    }
   }, { services: [RuleService.SSM] });
+  test('credentials in JSON or on a later line: warning; an ARN in a longer value: pass (eleventh pass)', () => {
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/JsonCredentials/Resource')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/LaterLine/Resource')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/ArnInJson/Resource')).toBe('pass');
+    expect(verdict(results, 'CEG-SSM-2', 'Stack/ArnAssigned/Resource')).toBe('pass');
+  });
+  test('token-endpoint, max-tokens, public-key: pass', () => {
+    for (const name of ['token-endpoint', 'max-tokens', 'public-key']) {
+      expect(verdict(results, 'CEG-SSM-2', `Stack/${name}/Resource`)).toBe('pass');
+    }
+  });
   test('a custom resource attribute not named like a secret, under a generated name: pass', () => {
     expect(verdict(results, 'CEG-SSM-2', 'Stack/Generated/Resource')).toBe('pass');
   });
@@ -120,6 +162,21 @@ describe('a DependsOn escape hatch on one index merges into CDK\'s list (CEG-EBS
   }, { services: [RuleService.EBS] });
   test('the instance still waits for the setting: pass', () => {
     expect(verdict(results, 'CEG-EBS-3', 'Stack/Instance')).toBe('pass');
+  });
+});
+
+describe('a deletion override of one DependsOn entry removes it (CEG-EBS-3, eleventh pass)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const setting = new EbsEncryptionByDefault(stack, 'EbsDefault', { allowAutoScaling: false });
+    const wait = new CfnWaitConditionHandle(stack, 'W');
+    const instance = new ec2.CfnInstance(stack, 'Instance', { imageId: 'ami-12345678', instanceType: 't3.micro' });
+    instance.node.addDependency(setting.resource.node.defaultChild as CfnResource, wait);
+    // CDK renders DependsOn: [W]: nothing orders the instance after the setting.
+    instance.addDeletionOverride('DependsOn.0');
+  }, { services: [RuleService.EBS] });
+  test('the instance may be created first: non-compliant', () => {
+    expect(verdict(results, 'CEG-EBS-3', 'Stack/Instance')).toBe('non-compliant');
   });
 });
 

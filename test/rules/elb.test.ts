@@ -73,7 +73,7 @@ describe('ELB rules', () => {
     classic('ClassicChosen', new CfnParameter(stack, 'Certificate').valueAsString);
     const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-ELB-3'] });
     expect(findings.map(f => `${f.constructPath} ${f.level} ${f.kind}`)).toEqual([
-      'Stack/Iam warning non-compliant', 'Stack/ClassicIam warning non-compliant', 'Stack/ClassicChosen error unresolvable',
+      'Stack/Iam warning non-compliant', 'Stack/ClassicIam warning non-compliant', 'Stack/ClassicChosen warning unresolvable',
     ]);
     expect(findings[0]).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
   });

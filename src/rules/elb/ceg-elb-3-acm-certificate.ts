@@ -1,8 +1,10 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { IConstruct } from 'constructs';
 import { isResourceReference } from '../../engine/resource-reference';
+import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
-import { field, known, readList, readString } from '../../engine/values';
+import { RuleContext, TargetSpec } from '../../engine/rule-context';
+import { field, intrinsicName, known, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
 import { keyText } from '../customer-managed-keys';
@@ -28,26 +30,34 @@ export const acmCertificate: Rule = {
   resourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerCertificate', 'AWS::ElasticLoadBalancing::LoadBalancer'],
   defaultLevel: FindingLevel.WARNING,
 
-  check(resource) {
-    if (resource.type === 'AWS::ElasticLoadBalancing::LoadBalancer') {
-      // A Classic Load Balancer names one certificate per listener.
-      const listeners = readList(resource.read('Listeners'), 'Listeners');
-      if (!listeners.known) {
-        return unresolvable(listeners.why, 'Properties.Listeners');
-      }
-      return judgeCertificates((listeners.value ?? []).map(listener => field(listener, 'SSLCertificateId')), 'Properties.Listeners', 'SSLCertificateId');
+  check(resource, context) {
+    // A Classic Load Balancer names one certificate per listener.
+    const [list, what] = resource.type === 'AWS::ElasticLoadBalancing::LoadBalancer' ? ['Listeners', 'SSLCertificateId'] : ['Certificates', 'CertificateArn'];
+    const entries = readList(resource.read(list), list);
+    if (!entries.known) {
+      return unresolvable(entries.why, `Properties.${list}`);
     }
-    const certificates = readList(resource.read('Certificates'), 'Certificates');
-    if (!certificates.known) {
-      return unresolvable(certificates.why, 'Properties.Certificates');
-    }
-    return judgeCertificates((certificates.value ?? []).map(certificate => field(certificate, 'CertificateArn')), 'Properties.Certificates', 'CertificateArn');
+    return judgeCertificates(resource, context, (entries.value ?? []).map(entry => field(entry, what)), [list, what]);
   },
 };
 
-/** The first certificate ARN that is not known to be ACM's decides; `what` names the property for messages. */
-function judgeCertificates(arns: unknown[], location: string, what: string): Verdict {
-  for (const arn of arns) {
+const CERTIFICATE: TargetSpec = { types: ['AWS::CertificateManager::Certificate', 'AWS::IAM::ServerCertificate'], noun: 'certificate' };
+
+/** The first certificate ARN that is not known to be ACM's decides; `path` is the list and the ARN's property. */
+function judgeCertificates(resource: ResourceView, context: RuleContext, arns: unknown[], [list, what]: string[]): Verdict {
+  const location = `Properties.${list}`;
+  for (const [i, arn] of arns.entries()) {
+    if (intrinsicName(arn) === 'Fn::ImportValue') {
+      // An export of the app, in the listener's account and Region, names the certificate.
+      const target = context.target(resource, [list, String(i), what], CERTIFICATE);
+      if (!target.known) {
+        return unresolvable(target.why, location);
+      }
+      if (target.value.type === 'AWS::IAM::ServerCertificate') {
+        return nonCompliant(`Certificate ${target.value.displayName}, imported with Fn::ImportValue, is an IAM server certificate`, location);
+      }
+      continue;
+    }
     if (isResourceReference(arn)) {
       const type = templateTypeOf(arn.target);
       if (type === 'AWS::CertificateManager::Certificate' || requestsAcmCertificate(arn.target)) {

@@ -12,8 +12,8 @@ import { templateTypeOf } from '../../private/cdk-internals';
  * `key` counts only as a word of its own not followed by a word naming an identifier
  * (`kms-key-arn`, `key-id`, `key-pair-name`).
  */
-const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|names?|versions?)([^a-z]|$))|tokens?|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
-const KEY_WORD = /(^|[^a-z])key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|names?|versions?)([^a-z]|$))|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
  * `dbpassword`). `key` and `token` are left out: too many words end in them (`monkey`, `maxtokens`).
@@ -40,8 +40,8 @@ const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
   { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
-  // Not an ARN (`arn:aws:secretsmanager:...:secret:name` names a secret, it does not hold one).
-  { pattern: /^(?!arn:)(.*[^a-z])?(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S+/is, what: 'an assignment of a password, secret, token or key' },
+  // Also a JSON or YAML key (`"password": "..."`); ARNs are taken out first (`...:secret:name` names a secret).
+  { pattern: /(^|[^a-z])(password|passwd|pwd|secret|token|api[-_]?key)["']?\s*[=:]\s*["']?[^\s"',}]/i, what: 'an assignment of a password, secret, token or key' },
   { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
 ];
 
@@ -137,7 +137,8 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     return {};
   }
   if (typeof value === 'string') {
-    const found = SECRET_VALUES.find(s => s.pattern.test(value));
+    const text = value.replace(/arn:[^\s"',]+/g, ' ');
+    const found = SECRET_VALUES.find(s => s.pattern.test(text));
     return found === undefined ? {} : { secret: found.what };
   }
   if (isResourceReference(value)) {

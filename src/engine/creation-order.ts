@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, DefaultTokenResolver, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import { mergeLikeCloudFormation } from './rendering';
 import { isResourceReference } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
@@ -101,14 +101,12 @@ function logicalIdsIn(dependsOn: unknown): string[] {
 }
 
 /**
- * An escape hatch's value resolved as CDK resolves it for the merge: a deletion (`undefined`, from
- * `addDeletionOverride('DependsOn.0')`) stays, where `Stack.resolve` would drop it.
+ * An escape hatch's value resolved as CDK resolves it for the merge (`removeEmpty: false`): a
+ * deletion (`undefined`, from `addDeletionOverride('DependsOn.0')`, also produced by a token) stays.
  */
 function resolveKeepingDeletions(stack: Stack, value: unknown): unknown {
-  if (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value) || Token.isUnresolved(value)) {
-    return value === undefined ? undefined : stack.resolve(value);
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, resolveKeepingDeletions(stack, v)]));
+  return value === undefined ? undefined
+    : Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false, removeEmpty: false });
 }
 
 /** `DependsOn` as CDK renders it before escape hatches: its resource dependencies' logical IDs, by construct path. */

@@ -126,6 +126,10 @@ export class Evaluation implements RuleContext {
     return this.relations.target(from, path, spec);
   }
 
+  public exported(from: ResourceView, name: string): Reading<unknown> {
+    return this.relations.exported(from, name, 'the value');
+  }
+
   public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
     return this.relations.referrers(target, type, path, spec);
   }

@@ -54,20 +54,8 @@ export class Relations {
       return unknown(`${what} refers to "${logicalId}", which is not a ${spec.noun} of this stack`);
     }
     if (fn === 'Fn::ImportValue' && typeof args === 'string') {
-      // An import reads an export of its own account and Region only: followed when the exporting
-      // stack is surely there (both stacks state the same environment, or both leave it to the deployment).
-      const exports = this.index.exportsNamed(args).filter(o => sameEnvironment(Stack.of(o), from.stack));
-      if (exports.length > 1 || (exports.length === 1 && !surelySameEnvironment(Stack.of(exports[0]), from.stack))) {
-        return unknown(`${what} is imported with Fn::ImportValue "${args}", which ${exports.length > 1 ? 'several stacks' : 'a stack'} of this app `
-          + 'that may or may not be in its account and Region export, so the deployment decides which it reads');
-      }
-      const output = exports[0];
-      if (output !== undefined) {
-        const stack = Stack.of(output);
-        const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
-        return this.follow(from, values.deep(this.table.resolve(stack, output.value)), spec, what, depth + 1);
-      }
-      return unknown(`${what} is imported with Fn::ImportValue "${args}", which no stack of this app in its account and Region exports`);
+      const exported = this.exported(from, args, what);
+      return exported.known ? this.follow(from, exported.value, spec, what, depth + 1) : exported;
     }
     if (fn === 'Fn::Join' || fn === 'Fn::Sub') {
       // An ARN assembled around a reference that ends it (`formatArn`): the referenced resource.
@@ -86,6 +74,26 @@ export class Relations {
         : unknown(`${what} "${value}" names a ${spec.noun} that this app does not define in the same account and Region, so it cannot be judged`);
     }
     return unknown(whyUnknown(value, what));
+  }
+
+  /**
+   * The value an `Fn::ImportValue` of `name` reads, evaluated in `from`'s world: an export of the app
+   * followed when the exporting stack is surely in `from`'s account and Region (both stacks state the
+   * same environment, or both leave it to the deployment).
+   */
+  public exported(from: ResourceView, name: string, what: string): Reading<unknown> {
+    const exports = this.index.exportsNamed(name).filter(o => sameEnvironment(Stack.of(o), from.stack));
+    if (exports.length > 1 || (exports.length === 1 && !surelySameEnvironment(Stack.of(exports[0]), from.stack))) {
+      return unknown(`${what} is imported with Fn::ImportValue "${name}", which ${exports.length > 1 ? 'several stacks' : 'a stack'} of this app `
+        + 'that may or may not be in its account and Region export, so the deployment decides which it reads');
+    }
+    const output = exports[0];
+    if (output === undefined) {
+      return unknown(`${what} is imported with Fn::ImportValue "${name}", which no stack of this app in its account and Region exports`);
+    }
+    const stack = Stack.of(output);
+    const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
+    return known(values.deep(this.table.resolve(stack, output.value)));
   }
 
   /** A resource of `spec.types` named `value` (a name or ARN) in the same account and Region. */

@@ -41,6 +41,11 @@ export interface RuleContext {
    */
   target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView>;
   /**
+   * The value an `Fn::ImportValue` of `name` in `from` reads: an export of the app in its account
+   * and Region, evaluated in `from`'s world; unknown when the deployment decides.
+   */
+  exported(from: ResourceView, name: string): Reading<unknown>;
+  /**
    * The resources of `type`, anywhere in the app, whose property at `path` refers to `target` and
    * that exist in its world; unknown when a resource whose target is only known at deploy time
    * may be one of them.

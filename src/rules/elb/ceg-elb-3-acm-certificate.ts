@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
-import { RuleContext, TargetSpec } from '../../engine/rule-context';
-import { field, intrinsicName, known, readList, readString } from '../../engine/values';
+import { RuleContext } from '../../engine/rule-context';
+import { field, intrinsicName, JsonObject, known, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
 import { keyText } from '../customer-managed-keys';
@@ -41,22 +41,19 @@ export const acmCertificate: Rule = {
   },
 };
 
-const CERTIFICATE: TargetSpec = { types: ['AWS::CertificateManager::Certificate', 'AWS::IAM::ServerCertificate'], noun: 'certificate' };
-
 /** The first certificate ARN that is not known to be ACM's decides; `path` is the list and the ARN's property. */
 function judgeCertificates(resource: ResourceView, context: RuleContext, arns: unknown[], [list, what]: string[]): Verdict {
   const location = `Properties.${list}`;
-  for (const [i, arn] of arns.entries()) {
-    if (intrinsicName(arn) === 'Fn::ImportValue') {
-      // An export of the app, in the listener's account and Region, names the certificate.
-      const target = context.target(resource, [list, String(i), what], CERTIFICATE);
-      if (!target.known) {
-        return unresolvable(target.why, location);
+  for (const found of arns) {
+    let arn = found;
+    const imported = intrinsicName(arn) === 'Fn::ImportValue' ? (arn as JsonObject)['Fn::ImportValue'] : undefined;
+    if (typeof imported === 'string') {
+      // An export of the app, in the listener's account and Region, says which certificate.
+      const exported = context.exported(resource, imported);
+      if (!exported.known) {
+        return unresolvable(exported.why, location);
       }
-      if (target.value.type === 'AWS::IAM::ServerCertificate') {
-        return nonCompliant(`Certificate ${target.value.displayName}, imported with Fn::ImportValue, is an IAM server certificate`, location);
-      }
-      continue;
+      arn = exported.value;
     }
     if (isResourceReference(arn)) {
       const type = templateTypeOf(arn.target);

@@ -40,8 +40,6 @@ const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
   { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
-  // Also a JSON or YAML key (`"password": "..."`); ARNs are taken out first (`...:secret:name` names a secret).
-  { pattern: /(^|[^a-z])(password|passwd|pwd|secret|token|api[-_]?key)["']?\s*[=:]\s*["']?[^\s"',}]/i, what: 'an assignment of a password, secret, token or key' },
   { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
 ];
 
@@ -52,6 +50,22 @@ const SECRET_ATTRIBUTES: { [type: string]: string[] } = {
   'AWS::Cognito::UserPoolClient': ['ClientSecret'],
   'AWS::AppSync::ApiKey': ['ApiKey'],
 };
+
+/** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
+const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
+/** A key given a value (`password=...`, `"dbPassword": "..."`, `api_key: ...`), the value left unread. */
+const ASSIGNED_KEY = /([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?[^\s"',}])/g;
+
+/** The first key named like a secret that the value assigns something to (JSON, YAML, env, URL query). */
+function secretKeyIn(value: string): string | undefined {
+  const text = value.replace(ARN, '$1 ');
+  for (const match of text.matchAll(ASSIGNED_KEY)) {
+    if (SECRET_WORDS.test(words(match[1]))) {
+      return match[1];
+    }
+  }
+  return undefined;
+}
 
 /** Resources whose attributes are whatever their code or template returns: custom resources, nested stacks' outputs. */
 function returnsAnyValue(type: string): boolean {
@@ -137,9 +151,9 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     return {};
   }
   if (typeof value === 'string') {
-    const text = value.replace(/arn:[^\s"',]+/g, ' ');
-    const found = SECRET_VALUES.find(s => s.pattern.test(text));
-    return found === undefined ? {} : { secret: found.what };
+    const found = SECRET_VALUES.find(s => s.pattern.test(value));
+    const key = found === undefined ? secretKeyIn(value) : undefined;
+    return found !== undefined ? { secret: found.what } : key !== undefined ? { secret: `a value assigned to "${key}"` } : {};
   }
   if (isResourceReference(value)) {
     const type = templateTypeOf(value.target);

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
-import { AppIndex, environmentOf } from './app-index';
+import { AppIndex } from './app-index';
 import { DeployValues } from './deploy-values';
+import { inEnvironment, sameEnvironment, surelySameEnvironment } from './environments';
 import { arnEndingInReference, carriesValues, firstReference, onlyReferences } from './reference-shapes';
 import { WHOLE } from './rendering';
 import { isResourceReference, ReferenceTable } from './resource-reference';
@@ -164,7 +165,10 @@ export class Relations {
       for (const record of this.index.allOfType(type)) {
         const targets = this.possibleTargets(record, path, spec);
         if (targets === undefined) {
-          index.opaque.set(record.stack, [...index.opaque.get(record.stack) ?? [], record]);
+          // Its own stack's resources, and those of every stack whose export it may import.
+          for (const stack of new Set([record.stack, ...this.exportingStacks(record, path)])) {
+            index.opaque.set(stack, [...index.opaque.get(stack) ?? [], record]);
+          }
           continue;
         }
         for (const target of targets) {
@@ -176,13 +180,41 @@ export class Relations {
     return index;
   }
 
-  /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
-  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): ResourceRecord[] | undefined {
+  /**
+   * The stacks of this app whose exports a referrer's raw value may import (by a literal name, on
+   * any branch), in an account and Region it may be in.
+   */
+  private exportingStacks(record: ResourceRecord, path: readonly string[]): Stack[] {
+    const names: string[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        value.forEach(collect);
+      } else if (isJsonObject(value)) {
+        const imported = intrinsicName(value) === 'Fn::ImportValue' ? value['Fn::ImportValue'] : undefined;
+        if (typeof imported === 'string') {
+          names.push(imported);
+        } else {
+          Object.values(value).forEach(collect);
+        }
+      }
+    };
+    collect(this.rawAt(record, path));
+    return names.flatMap(name => this.index.exportsNamed(name).map(o => Stack.of(o)).filter(s => sameEnvironment(s, record.stack)));
+  }
+
+  /** A referrer's value at `path` as the template gives it, intrinsics undecided. */
+  private rawAt(record: ResourceRecord, path: readonly string[]): unknown {
     const first = record.property(path[0]);
     let raw: unknown = first === WHOLE ? fieldOf(record.template.properties, path[0]) : first;
     for (const name of path.slice(1)) {
       raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
     }
+    return raw;
+  }
+
+  /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
+  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): ResourceRecord[] | undefined {
+    const raw = this.rawAt(record, path);
     const references = this.table.referencesIn(raw);
     if (references.length > 0 && onlyReferences(raw, this.table)) {
       // Nothing but references on every branch: those of these types are the targets. A reference
@@ -226,35 +258,6 @@ function literalIn(record: ResourceRecord, property: string): string | undefined
     }
     throw e;
   }
-}
-
-/** Whether two stacks may be in the same account and Region (a part unknown at synth time may be). */
-function sameEnvironment(a: Stack, b: Stack): boolean {
-  if (a === b) {
-    return true;
-  }
-  const [x, y] = [environmentOf(a), environmentOf(b)];
-  const compatible = (p?: string, q?: string) => p === undefined || q === undefined || p === q;
-  return compatible(x.account, y.account) && compatible(x.region, y.region);
-}
-
-/**
- * Whether two stacks are surely in one account and Region: each part is the same literal in both,
- * or left to the deployment in both (as CDK assumes for stacks without an environment).
- */
-function surelySameEnvironment(a: Stack, b: Stack): boolean {
-  if (a === b) {
-    return true;
-  }
-  const [x, y] = [environmentOf(a), environmentOf(b)];
-  return x.account === y.account && x.region === y.region;
-}
-
-/** Whether a stack may be in this account and Region. */
-function inEnvironment(stack: Stack, account: string | undefined, region: string | undefined): boolean {
-  const env = environmentOf(stack);
-  return (account === undefined || env.account === undefined || env.account === account)
-    && (region === undefined || env.region === undefined || env.region === region);
 }
 
 /** The name part of an ARN (`arn:aws:rds:eu-west-1:111:db:name` -> `name`), or the value itself. */

@@ -51,6 +51,8 @@ const SECRET_ATTRIBUTES: { [type: string]: string[] } = {
   'AWS::AppSync::ApiKey': ['ApiKey'],
 };
 
+const MAX_VALUE = 8192;
+
 /** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
 const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
 /** A key given a value (`password=...`, `"dbPassword": "..."`, `api_key: ...`), the value left unread. */
@@ -151,8 +153,11 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     return {};
   }
   if (typeof value === 'string') {
-    const found = SECRET_VALUES.find(s => s.pattern.test(value));
-    const key = found === undefined ? secretKeyIn(value) : undefined;
+    // Parameter Store takes 8 KB at most (advanced tier): a longer value never deploys, and reading
+    // all of it would cost time that grows with the square of its length.
+    const text = value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
+    const found = SECRET_VALUES.find(s => s.pattern.test(text));
+    const key = found === undefined ? secretKeyIn(text) : undefined;
     return found !== undefined ? { secret: found.what } : key !== undefined ? { secret: `a value assigned to "${key}"` } : {};
   }
   if (isResourceReference(value)) {

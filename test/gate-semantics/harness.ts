@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { App, AppProps, Aspects, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { EncryptionChecks, EncryptionGate, EncryptionGateOptions, EnforceEncryption } from '../../src';
 import { cdkVersionProblem, installedCdkVersion } from '../../src/private/cdk-version';
@@ -35,6 +36,19 @@ export function newApp(props: AppProps = {}): App {
 
 export function envStack(scope: IConstruct, id = 'Stack', region = 'eu-west-1', props: StackProps = {}): Stack {
   return new Stack(scope as any, id, { env: { account: ACCOUNT, region }, ...props });
+}
+
+/** An HTTPS listener on a new load balancer with a TLS 1.2+ policy and this certificate (the fixture of the ELB certificate cases). */
+export function httpsListener(stack: Stack, certificateArn: string): elbv2.CfnListener {
+  const alb = new elbv2.CfnLoadBalancer(stack, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
+  return new elbv2.CfnListener(stack, 'Listener', {
+    loadBalancerArn: alb.ref,
+    port: 443,
+    protocol: 'HTTPS',
+    sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    certificates: [{ certificateArn }],
+    defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
+  });
 }
 
 function quietly<T>(fn: () => T): T {

@@ -2,11 +2,10 @@ import { CfnOutput, CfnResource, CfnWaitConditionHandle, Fn, Stack } from 'aws-c
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { envStack, runAll, verdict } from './harness';
+import { envStack, httpsListener, runAll, verdict } from './harness';
 import { EbsEncryptionByDefault, RuleService } from '../../src';
 
 /** Defects found by the tenth red-team pass (on the eighth and ninth passes' fixes), each through the three front ends. */
@@ -49,15 +48,7 @@ describe('certificate ARNs built with formatArn (CEG-ELB-3)', () => {
     });
     classic('ClassicAcm', acmArn);
     classic('ClassicIam', iam);
-    const alb = new elbv2.CfnLoadBalancer(stack, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
-    new elbv2.CfnListener(stack, 'Listener', {
-      loadBalancerArn: alb.ref,
-      port: 443,
-      protocol: 'HTTPS',
-      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-      certificates: [{ certificateArn: acmArn }],
-      defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
-    });
+    httpsListener(stack, acmArn);
   }, { services: [RuleService.ELB] });
   test('the service in the ARN says ACM or IAM: pass, fail', () => {
     expect(verdict(results, 'CEG-ELB-3', 'Stack/ClassicAcm')).toBe('pass');
@@ -72,15 +63,7 @@ describe('a listener certificate imported from an export of the app (CEG-ELB-3, 
     const certificate = new acm.Certificate(certificates, 'Certificate', { domainName: 'shop.example.com' });
     new CfnOutput(certificates, 'Arn', { value: certificate.certificateArn, exportName: 'shop-certificate' });
     const web = envStack(app, 'Web');
-    const alb = new elbv2.CfnLoadBalancer(web, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
-    new elbv2.CfnListener(web, 'Listener', {
-      loadBalancerArn: alb.ref,
-      port: 443,
-      protocol: 'HTTPS',
-      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-      certificates: [{ certificateArn: Fn.importValue('shop-certificate') }],
-      defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
-    });
+    httpsListener(web, Fn.importValue('shop-certificate'));
   }, { services: [RuleService.ELB] });
   test('the export is an ACM certificate in the same environment: pass', () => {
     expect(verdict(results, 'CEG-ELB-3', 'Web/Listener')).toBe('pass');

@@ -1,9 +1,8 @@
 import { CfnOutput, CfnResource, CfnWaitConditionHandle, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { envStack, runAll, verdict } from './harness';
+import { envStack, httpsListener, runAll, verdict } from './harness';
 import { EbsEncryptionByDefault, RuleService } from '../../src';
 
 /** Defects found by the twelfth red-team pass (on the eleventh pass's fixes), each through the three front ends. */
@@ -55,15 +54,7 @@ describe('a listener certificate imported from an export that is not a certifica
       const certificates = envStack(app, `${id}Certificates`);
       new CfnOutput(certificates, 'Arn', { value: value(certificates), exportName: `${id.toLowerCase()}-certificate` });
       const web = envStack(app, id);
-      const alb = new elbv2.CfnLoadBalancer(web, 'Alb', { subnets: ['subnet-1', 'subnet-2'] });
-      new elbv2.CfnListener(web, 'Listener', {
-        loadBalancerArn: alb.ref,
-        port: 443,
-        protocol: 'HTTPS',
-        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-        certificates: [{ certificateArn: Fn.importValue(`${id.toLowerCase()}-certificate`) }],
-        defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
-      });
+      httpsListener(web, Fn.importValue(`${id.toLowerCase()}-certificate`));
     };
     exported('Literal', () => 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
     exported('Formatted', stack => stack.formatArn({ service: 'acm', resource: 'certificate', resourceName: 'abc' }));

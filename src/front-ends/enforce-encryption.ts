@@ -114,7 +114,13 @@ export class EnforceEncryption implements IAspect {
           }
         }
       }
-      construct.node.children.forEach(visit);
+      for (const child of construct.node.children) {
+        // A Stage below this one has a validation of its own (see `stagesBelow`): judged there,
+        // with its own path, so that no finding is reported twice.
+        if (CfnResource.isCfnResource(child) || !Stage.isStage(child)) {
+          visit(child);
+        }
+      }
     };
     visit(stage);
     if (errors.length > 0 && warnings.length > 0) {

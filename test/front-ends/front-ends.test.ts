@@ -210,6 +210,10 @@ describe('EnforceEncryption (Aspect)', () => {
     const deepMessage = synthError(deep);
     expect(deepMessage).toMatch(/\[EncryptionGate\] Group\/Outer\/Inner\/Stack\/Volume: CEG-EBS-1/);
     expect(deepMessage).not.toMatch(/^\s*\[\] /m);
+    // Each finding once, in its closest Stage (the outer Stage's validation does not walk into the inner one).
+    expect(deepMessage.match(/Group\/Outer\/Inner\/Stack\/Volume: CEG-EBS-1/g)).toHaveLength(1);
+    expect(deepMessage).toMatch(/Volume: CEG-EBS-1: .*in Stage "Group\/Outer\/Inner"/);
+    expect(deepMessage).not.toMatch(/in Stage "Group\/Outer",/);
   });
 
   test('resources brought in with CfnInclude are judged, intrinsics included', () => {

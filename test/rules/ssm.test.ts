@@ -59,6 +59,18 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['/orders/MONKEY', false],
     ['/orders/PASSWORDPOLICY', false],
     ['/orders/secretsmanager-arn', false],
+    // `pass` as the last word only.
+    ['/orders/DB_PASS', true],
+    ['/smtp/user.pass', true],
+    ['/proxy/pass-through-mode', false],
+    ['/orders/bypass', false],
+    ['/orders/compass', false],
+    // A password or credential named or described, not held.
+    ['/orders/db-password-file', false],
+    ['/orders/PASSWORD_POLICY', false],
+    ['/ci/credentials-path', false],
+    ['/orders/password-length', false],
+    ['/orders/passwords', true],
   ])('a parameter named %s is flagged: %s', (name, flagged) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: name, stringValue: 'value' });
@@ -88,6 +100,28 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     expect(detail('IamCopy')).toMatch(/holds the SecretAccessKey of Stack\/Key\/Resource \(AWS::IAM::AccessKey\)/);
     expect(detail('NoEcho')).toMatch(/holds the NoEcho parameter "Hidden"/);
     expect(detail('FromSecretValue')).toMatch(/dynamic reference to a secret/);
+  });
+
+  test.each([
+    ['an env assignment', 'DB_HOST=db\nDB_PASS=hunter2', 'DB_PASS'],
+    ['a command-line option and its argument', 'migrate --host db --password hunter2', 'password'],
+    ['a command-line option with =', 'migrate --db-password=hunter2', '--db-password'],
+    ['an XML element', '<config><user>app</user><password>hunter2</password></config>', 'password'],
+    ['an XML element with attributes', '<smtp><pass encoding="plain">hunter2</pass></smtp>', 'pass'],
+  ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {
+    const stack = newStack(newApp());
+    new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });
+    expect(verdictOn(evaluate(stack), 'Stack/P/Resource', 'CEG-SSM-2')?.detail).toContain(`"${key}"`);
+  });
+
+  test.each([
+    ['options without a secret', 'serve --port 8080 --password-file /run/secrets/db --verbose'],
+    ['an empty XML element, and an element naming a secret', '<config><password/><secretName>db</secretName></config>'],
+    ['a flag before another option', 'run --no-password --host db'],
+  ])('a value that gives no secret a value passes: %s', (_what, value) => {
+    const stack = newStack(newApp());
+    new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });
+    expect(verdictOn(evaluate(stack), 'Stack/P/Resource', 'CEG-SSM-2')).toBeUndefined();
   });
 
   test('identifiers of app resources and innocuous names pass; a value and a name both unknown is unresolvable', () => {

@@ -7,12 +7,13 @@ import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
- * Words of a parameter name that say it holds a secret. `secret` followed by `arn`, `name` or
- * `version` names a secret without holding it (`secret-id` may be a credential: Vault's AppRole);
- * `key` counts only as a word of its own not followed by a word naming an identifier
- * (`kms-key-arn`, `key-id`, `key-pair-name`).
+ * Words of a parameter name that say it holds a secret. A password, secret or credential followed
+ * by `arn`, `name`, `version`, `file`, `path`, `policy` or `length` is named or described, not
+ * held (`secret-id` may be a credential: Vault's AppRole); `key` counts only as a word of its own
+ * not followed by a word naming an identifier (`kms-key-arn`, `key-id`, `key-pair-name`); `pass`
+ * only as the last word (`DB_PASS`, not `pass-through`).
  */
-const SECRET_WORDS = /(^|[^a-z])(passwords?|passwd|passphrase|pwd|secrets?(?![-_.]?(arns?|names?|versions?)([^a-z]|$))|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|credentials?|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?|files?|paths?|polic(y|ies)|lengths?)([^a-z]|$))|pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
@@ -55,15 +56,25 @@ const MAX_VALUE = 8192;
 
 /** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
 const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
-/** A key given a value (`password=...`, `"dbPassword": "..."`, `api_key: ...`), the value left unread. */
-const ASSIGNED_KEY = /([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?[^\s"',}])/g;
+/**
+ * Names given a value, the value left unread: a key (`password=...`, `"dbPassword": "..."`,
+ * `api_key: ...`), a command-line option followed by its argument (`--password hunter2`), an XML
+ * element with text (`<password>hunter2</password>`).
+ */
+const ASSIGNMENTS = [
+  /([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?[^\s"',}])/g,
+  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?=["']?[^\s"'-])/g,
+  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?=[^<\s])/g,
+];
 
-/** The first key named like a secret that the value assigns something to (JSON, YAML, env, URL query). */
+/** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
 function secretKeyIn(value: string): string | undefined {
   const text = value.replace(ARN, '$1 ');
-  for (const match of text.matchAll(ASSIGNED_KEY)) {
-    if (SECRET_WORDS.test(words(match[1]))) {
-      return match[1];
+  for (const assignment of ASSIGNMENTS) {
+    for (const match of text.matchAll(assignment)) {
+      if (SECRET_WORDS.test(words(match[1]))) {
+        return match[1];
+      }
     }
   }
   return undefined;

@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { isAwsManagedKeyAlias } from '../aws/managed-keys';
 import { environmentOf } from '../engine/app-index';
+import { DEPLOY_REGION, literalTextOf } from '../engine/literal-text';
 import { isResourceReference, ResourceReference } from '../engine/resource-reference';
 import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
-import { intrinsicName, JsonObject, readString } from '../engine/values';
+import { readString } from '../engine/values';
 import { templateTypeOf } from '../private/cdk-internals';
 
 /** The CloudFormation types of keys a customer manages. */
@@ -22,7 +23,7 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
   if (appKeyIn(value) !== undefined) {
     return COMPLIANT;
   }
-  const literal = keyText(value);
+  const literal = literalTextOf(value);
   if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
     return nonCompliant(`${subject} names the AWS managed key ${literal}, but requireCustomerManagedKeys asks for a customer managed key`, location);
   }
@@ -52,32 +53,6 @@ export function appKeyIn(value: unknown): ResourceReference | undefined {
   }
   if (typeof value === 'object' && value !== null) {
     return appKeyIn(Object.values(value));
-  }
-  return undefined;
-}
-
-/** The Region of the stack a value means by `AWS::Region` when the stack has no Region of its own. */
-export const DEPLOY_REGION = '${AWS::Region}';
-
-/**
- * The literal text of a key identifier: a string, or an ARN joined from literals and pseudo
- * parameters (`AWS::Region` as `DEPLOY_REGION`, others as `*`); `undefined` for anything else.
- */
-export function keyText(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    return value;
-  }
-  const fn = intrinsicName(value);
-  if (fn === 'Ref') {
-    const name = (value as JsonObject).Ref;
-    return name === 'AWS::Region' ? DEPLOY_REGION : typeof name === 'string' && name.startsWith('AWS::') ? '*' : undefined;
-  }
-  if (fn === 'Fn::Join') {
-    const [delimiter, parts] = (value as JsonObject)['Fn::Join'] as [unknown, unknown];
-    if (typeof delimiter === 'string' && Array.isArray(parts)) {
-      const texts = parts.map(keyText);
-      return texts.every(t => t !== undefined) ? texts.join(delimiter) : undefined;
-    }
   }
   return undefined;
 }

@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
+import { arnSegment, DEPLOY_REGION, literalTextOf } from '../../engine/literal-text';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, NOT_APPLICABLE, nonCompliant, Rule, unresolvable, unresolvableField } from '../../engine/rule';
-import { field, intrinsicName, isPresent, JsonObject, readObject, whyUnknown } from '../../engine/values';
+import { field, isPresent, readObject, whyUnknown } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { appKeyIn, DEPLOY_REGION, keyText, regionOf } from '../customer-managed-keys';
+import { appKeyIn, regionOf } from '../customer-managed-keys';
 
 /**
  * CEG-DDB-2: when a global table is encrypted with customer managed keys, every replica names a
@@ -81,8 +82,7 @@ function replicaRegion(value: unknown, stack: Stack): string | undefined {
   if (typeof value === 'string') {
     return value;
   }
-  const text = keyText(value);
-  return text === DEPLOY_REGION ? regionOf(stack) : undefined;
+  return literalTextOf(value) === DEPLOY_REGION ? regionOf(stack) : undefined;
 }
 
 /**
@@ -94,10 +94,9 @@ function regionOfKey(value: unknown, table: ResourceView): string | undefined {
   if (key !== undefined && key !== value) {
     // An ARN built around the app's key names its Region itself: a multi-Region key's replica in
     // another Region has the same key ID (`arn:aws:kms:us-west-2:...:key/${key.keyId}`).
-    const head = arnHeadAround(value);
-    if (head !== undefined) {
-      const region = head.split(':')[3];
-      return region === DEPLOY_REGION ? regionOf(table.stack) : region === '*' || region === '' || region === undefined ? undefined : region;
+    const region = arnSegment(value, 3);
+    if (region !== undefined) {
+      return namedRegion(region, table);
     }
   }
   if (key !== undefined) {
@@ -105,39 +104,14 @@ function regionOfKey(value: unknown, table: ResourceView): string | undefined {
     const region = regionOf(stack);
     return region === DEPLOY_REGION && stack !== table.stack ? undefined : region;
   }
-  const text = keyText(value);
+  const text = literalTextOf(value);
   if (text === undefined) {
     return undefined;
   }
-  if (!text.startsWith('arn:')) {
-    return 'any';
-  }
-  const region = text.split(':')[3];
-  return region === DEPLOY_REGION ? regionOf(table.stack) : region === '*' || region === '' ? undefined : region;
+  return text.startsWith('arn:') ? namedRegion(text.split(':')[3], table) : 'any';
 }
 
-/**
- * The literal text before the first reference of an `Fn::Join` or `Fn::Sub` that begins an ARN
- * with at least its Region (`arn:aws:kms:us-west-2:`), pseudo parameters as `keyText` spells them.
- */
-function arnHeadAround(value: unknown): string | undefined {
-  const fn = intrinsicName(value);
-  const args = fn === undefined ? undefined : (value as JsonObject)[fn];
-  let head: string | undefined;
-  if (fn === 'Fn::Join' && Array.isArray(args) && typeof args[0] === 'string' && Array.isArray(args[1])) {
-    const texts: string[] = [];
-    for (const part of args[1] as unknown[]) {
-      const text = keyText(part);
-      if (text === undefined) {
-        break;
-      }
-      texts.push(text);
-    }
-    head = texts.join(args[0]);
-  } else if (fn === 'Fn::Sub') {
-    const template = Array.isArray(args) ? args[0] : args;
-    // `${AWS::Region}` is kept: it is how `keyText` spells the stack's Region (DEPLOY_REGION).
-    head = typeof template === 'string' ? template.split(/\$\{(?!AWS::Region\})/)[0] : undefined;
-  }
-  return head !== undefined && head.startsWith('arn:') && head.split(':').length > 4 ? head : undefined;
+/** A Region an ARN names: the table's stack's for `AWS::Region`; `undefined` for a pseudo parameter or nothing. */
+function namedRegion(region: string | undefined, table: ResourceView): string | undefined {
+  return region === DEPLOY_REGION ? regionOf(table.stack) : region === '*' || region === '' ? undefined : region;
 }

@@ -1,13 +1,13 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { IConstruct } from 'constructs';
+import { arnSegment, literalHead } from '../../engine/literal-text';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';
 import { RuleContext } from '../../engine/rule-context';
-import { field, intrinsicName, JsonObject, known, readList, readString } from '../../engine/values';
+import { field, intrinsicName, JsonObject, readList, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
-import { keyText } from '../customer-managed-keys';
 
 /**
  * Whether a resource is the custom resource of aws-cdk-lib's `DnsValidatedCertificate`, which
@@ -66,14 +66,19 @@ function judgeCertificates(resource: ResourceView, context: RuleContext, arns: u
       // A custom resource (or another type) may return whatever certificate ARN: only the deployment tells.
       return unresolvable(`Certificate ${arn.toJSON()} is an attribute of a ${type}, which the template does not say is an ACM certificate`, location);
     }
-    // An ARN joined from literals and pseudo parameters (what `Stack.formatArn` renders) names its service.
-    const text = keyText(arn);
-    const value = text !== undefined ? known(text) : readString(arn, what);
+    // An ARN joined from literals and pseudo parameters (what `Stack.formatArn` renders) names its
+    // service, also when a later part (the account, the certificate's ID) is known only at deploy time.
+    const service = arnSegment(arn, 2);
+    if (service === 'iam') {
+      const head = literalHead(arn)!;
+      return nonCompliant(`Certificate ${head.text}${head.complete ? '' : '...'} is an IAM server certificate`, location);
+    }
+    if (service !== undefined && service !== '*') {
+      continue;
+    }
+    const value = readString(arn, what);
     if (!value.known) {
       return unresolvable(value.why, location);
-    }
-    if (value.value !== undefined && value.value.split(':')[2] === 'iam') {
-      return nonCompliant(`Certificate ${value.value} is an IAM server certificate`, location);
     }
   }
   return COMPLIANT;

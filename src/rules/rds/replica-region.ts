@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
+import { arnSegment, DEPLOY_REGION } from '../../engine/literal-text';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
-import { intrinsicName, isObject, JsonObject, known, Reading, readString, unknown } from '../../engine/values';
+import { intrinsicName, known, Reading, readString, unknown } from '../../engine/values';
 
 /**
  * Whether a replica lives in another Region than its source. References within a stack and
@@ -45,17 +46,10 @@ function regionInReference(source: unknown): string | undefined {
   if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue') {
     return SAME_REGION;
   }
-  if (fn === 'Fn::Join') {
-    const [delimiter, parts] = (source as JsonObject)[fn] as [unknown, unknown];
-    if (delimiter === '' && Array.isArray(parts)) {
-      // An ARN built around a reference (`arn:aws:rds:us-east-1:...:db:${source.ref}`) says its Region
-      // itself; a reference alone leaves it to the referenced resource's stack.
-      const text = parts.map(p => typeof p === 'string' ? p : isObject(p) && p.Ref === 'AWS::Region' ? SAME_REGION : '\u0000').join('');
-      const region = text.startsWith('arn:') ? text.split(':')[3] : undefined;
-      return region === undefined || region.includes('\u0000') ? undefined : region;
-    }
-  }
-  return undefined;
+  // An ARN built around a reference (`arn:aws:rds:us-east-1:...:db:${source.ref}`) says its Region
+  // itself; a reference alone leaves it to the referenced resource's stack.
+  const region = arnSegment(source, 3);
+  return region === DEPLOY_REGION ? SAME_REGION : region === '*' || region === '' ? undefined : region;
 }
 
 /** The Region segment of a literal ARN, if `value` is one. */

@@ -1,0 +1,93 @@
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { envStack, httpsListener, runAll, verdict } from './harness';
+import { RuleService } from '../../src';
+
+/**
+ * ARNs whose literal text names what a rule needs (a service, a Region) before a part known only
+ * at deploy time: one reading of `Fn::Join` and `Fn::Sub` for every rule (`engine/literal-text.ts`).
+ * CEG-ELB-3 read only whole texts before (an account given as a parameter was unresolvable); the
+ * DynamoDB and RDS cases keep the verdicts of the rules' own readings that it replaced.
+ */
+
+describe('a certificate ARN whose account is a parameter names its service (CEG-ELB-3)', () => {
+  const results = runAll(app => {
+    const iamStack = envStack(app, 'Iam');
+    const iamAccount = new CfnParameter(iamStack, 'Account').valueAsString;
+    httpsListener(iamStack, `arn:aws:iam::${iamAccount}:server-certificate/old`);
+    const acmStack = envStack(app, 'Acm');
+    const acmAccount = new CfnParameter(acmStack, 'Account').valueAsString;
+    httpsListener(acmStack, `arn:aws:acm:eu-west-1:${acmAccount}:certificate/0f0e-1234`);
+    // An included template's spelling: pseudo parameters and a parameter in an Fn::Sub.
+    const subStack = envStack(app, 'Sub');
+    new CfnParameter(subStack, 'Account');
+    httpsListener(subStack, 'placeholder').addPropertyOverride('Certificates.0.CertificateArn', {
+      'Fn::Sub': 'arn:${AWS::Partition}:acm:${AWS::Region}:${Account}:certificate/0f0e-1234',
+    });
+    // The service itself known only at deploy time: unresolvable.
+    const unknownStack = envStack(app, 'Unknown');
+    const service = new CfnParameter(unknownStack, 'Service').valueAsString;
+    httpsListener(unknownStack, `arn:aws:${service}:eu-west-1:111111111111:certificate/0f0e-1234`);
+  }, { services: [RuleService.ELB] });
+  test('IAM fails, ACM passes, an unknown service is unresolvable', () => {
+    expect(verdict(results, 'CEG-ELB-3', 'Iam/Listener')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-ELB-3', 'Acm/Listener')).toBe('pass');
+    expect(verdict(results, 'CEG-ELB-3', 'Sub/Listener')).toBe('pass');
+    expect(verdict(results, 'CEG-ELB-3', 'Unknown/Listener')).toBe('unresolvable');
+  });
+});
+
+describe('a replica key ARN in an Fn::Sub with pseudo parameters before its Region (CEG-DDB-2)', () => {
+  const build = (stack: Stack) => {
+    const table = (id: string, region: string) => {
+      const key = new kms.CfnKey(stack, `${id}Key`, { enableKeyRotation: true, multiRegion: true });
+      new dynamodb.CfnGlobalTable(stack, id, {
+        keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+        attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+        billingMode: 'PAY_PER_REQUEST',
+        sseSpecification: { sseEnabled: true, sseType: 'KMS' },
+        replicas: [
+          { region: stack.region, sseSpecification: { kmsMasterKeyId: key.attrArn } },
+          { region: 'us-west-2', sseSpecification: { kmsMasterKeyId: Fn.sub(`arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:key/\${Id}`, { Id: key.ref }) } },
+        ],
+      });
+    };
+    table('West', 'us-west-2');
+    table('East', 'us-east-1');
+  };
+  const results = runAll(app => {
+    build(envStack(app, 'Pinned', 'us-east-1'));
+    // Without a Region the partition stays an `${AWS::Partition}` in the ARN's text.
+    build(new Stack(app, 'Agnostic'));
+  }, { services: [RuleService.DYNAMODB] });
+  test('the ARN names the key\'s Region: us-west-2 passes, us-east-1 fails', () => {
+    expect(verdict(results, 'CEG-DDB-2', 'Pinned/West')).toBe('pass');
+    expect(verdict(results, 'CEG-DDB-2', 'Pinned/East')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-DDB-2', 'Agnostic/West')).toBe('pass');
+    expect(verdict(results, 'CEG-DDB-2', 'Agnostic/East')).toBe('non-compliant');
+  });
+});
+
+describe('a read replica whose source ARN is an Fn::Sub naming another Region (CEG-RDS-3)', () => {
+  const results = runAll(app => {
+    const build = (stack: Stack) => {
+      const group = new rds.CfnDBParameterGroup(stack, 'Tls', { family: 'postgres14', description: 'TLS', parameters: { 'rds.force_ssl': '1' } });
+      const source = new rds.CfnDBInstance(stack, 'Source', {
+        dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', engine: 'postgres', engineVersion: '14.12', storageEncrypted: true, dbParameterGroupName: group.ref,
+      });
+      new rds.CfnDBInstance(stack, 'Replica', {
+        dbInstanceClass: 'db.t4g.micro',
+        kmsKeyId: 'alias/rds-replica',
+        sourceDbInstanceIdentifier: Fn.sub('arn:aws:rds:us-east-1:${AWS::AccountId}:db:${Id}', { Id: source.ref }),
+      });
+    };
+    build(envStack(app, 'Pinned', 'eu-west-1'));
+    build(new Stack(app, 'Agnostic'));
+  }, { services: [RuleService.RDS] });
+  test('cross-Region (its own default group) where the stack is elsewhere; unknown where the stack has no Region', () => {
+    expect(verdict(results, 'CEG-RDS-3', 'Pinned/Replica')).toBe('non-compliant');
+    expect(verdict(results, 'CEG-RDS-3', 'Agnostic/Replica')).toBe('unresolvable');
+  });
+});

@@ -80,7 +80,12 @@ function secretKeyIn(value: string): string | undefined {
   return undefined;
 }
 
-/** Resources whose attributes are whatever their code or template returns: custom resources, nested stacks' outputs. */
+/**
+ * Resources whose attributes are whatever their code or template returns: custom resources, nested
+ * stacks' outputs. Narrower than the engine's `carriesValues`, which also counts wait conditions,
+ * Parameter Store values and unknown types because a reference to them may name a resource of
+ * any type; here only an attribute whose name the user's code chose is read as a name.
+ */
 function returnsAnyValue(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type === 'AWS::CloudFormation::Stack';
 }

@@ -139,6 +139,7 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
   let keys: { primary: string; mrkReplica: string; cmk: string };
   let reader: string;
   let ungranted: string;
+  let secretArn: string;
 
   beforeAll(() => {
     const app = newApp();
@@ -168,9 +169,23 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
     };
     reader = resolved.resource('AWS::IAM::Role', 'Reader', 'Secrets').arn;
     ungranted = resolved.resource('AWS::IAM::Role', 'Ungranted', 'Secrets').arn;
+    secretArn = resolved.resource('AWS::SecretsManager::Secret', 'S', 'Secrets').arn;
   });
 
   const replicaCases = [['the multi-Region replica', DR, 'mrkReplica'], ['a CmkWithPolicy', DR2, 'cmk']] as const;
+
+  test.each(replicaCases)('%s in %s: a grantRead grantee may read the replica secret, whose ARN names that Region', async (_label, region) => {
+    // Secrets Manager User Guide: a replica's ARN is the primary's with the replica's Region.
+    const replicaArn = secretArn.replace(`:${PRIMARY}:`, `:${region}:`);
+    expect(replicaArn).not.toBe(secretArn);
+    expect(await authorizer.decideAll({
+      primary: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: secretArn },
+      replica: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: replicaArn },
+      describe: { principal: reader, action: 'secretsmanager:DescribeSecret', resource: replicaArn },
+      ungranted: { principal: ungranted, action: 'secretsmanager:GetSecretValue', resource: replicaArn },
+      write: { principal: reader, action: 'secretsmanager:PutSecretValue', resource: replicaArn },
+    })).toEqual({ primary: 'Allowed', replica: 'Allowed', describe: 'Allowed', ungranted: 'ImplicitlyDenied', write: 'ImplicitlyDenied' });
+  });
 
   test.each(replicaCases)('%s in %s: the deploying role may replicate the secret through Secrets Manager there', async (_label, region, which) => {
     const deployer = deployRole(PRIMARY);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -84,6 +84,9 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule (always present). */
   public readonly rotationSchedule: secretsmanager.RotationSchedule;
 
+  /** The Regions the secret is replicated to. */
+  private readonly replicaRegionNames: string[];
+
   /** Keys of replica Regions whose policy now lets the account use them through Secrets Manager there. */
   private readonly replicaKeysToRead: Array<{ readonly region: string; readonly key: kms.IKey }> = [];
 
@@ -93,6 +96,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     const encryptionKey = props.encryptionKey ?? new CmkWithPolicy(scope, `${id}Key`, { description: `Encrypts secret ${id}` });
     super(scope, id, { ...props, encryptionKey, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
     const stack = Stack.of(this);
+    this.replicaRegionNames = (props.replicaRegions ?? []).map(r => r.region);
     allowUseThroughSecretsManager(encryptionKey, stack.region, stack.account);
     // Replication (ReplicateSecretToRegions, on create and on every new version) generates a data key
     // with each replica Region's key, through Secrets Manager in that Region; readers there decrypt
@@ -114,15 +118,28 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 
   /**
-   * Grants read access to the secret (as `secretsmanager.Secret` does) and `kms:Decrypt` through
-   * Secrets Manager on the key of each replica Region whose key policy this construct could change,
-   * so that the grantee can read the replicas too.
+   * Grants read access to the secret (as `secretsmanager.Secret` does) and, for a grantee with an IAM
+   * policy of its own, to each replica (a replica has its own ARN, in its Region); and `kms:Decrypt`
+   * through Secrets Manager on the key of each replica Region whose key policy this construct could
+   * change, so that the grantee can read the replicas too.
    */
   public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
     let grant = super.grantRead(grantee, versionStages);
+    const principal = grantee.grantPrincipal;
+    const replicaArns = (this.replicaRegionNames ?? []).map(region => replicaArnOf(this, region));
+    if (replicaArns.length > 0) {
+      // Another account's principal has no policy here: the secret's resource policy, which
+      // Secrets Manager replicates with the secret, is where `super.grantRead` allows it.
+      const replicas = iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resourceArns: replicaArns,
+        conditions: versionStages === undefined ? undefined : { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } },
+      });
+      grant = replicas.success ? grant.combine(replicas) : grant;
+    }
     for (const { region, key } of this.replicaKeysToRead ?? []) {
       const via = `secretsmanager.${region}.amazonaws.com`;
-      const principal = grantee.grantPrincipal;
       // A role or user of the app: the replica key's policy already lets the account's principals
       // decrypt through Secrets Manager there, so its own policy suffices (naming it in the replica
       // key's policy would make that key's stack refer back to the grantee's: a cycle).
@@ -199,4 +216,10 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
       throw error(`crossAccountReadIds includes "${account}", which is not a 12-digit AWS account ID.`);
     }
   }
+}
+
+/** A replica's ARN: the secret's, in the replica's Region (same name and suffix). */
+function replicaArnOf(secret: secretsmanager.Secret, region: string): string {
+  const stack = Stack.of(secret);
+  return Arn.format({ ...Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME), region }, stack);
 }

@@ -1,4 +1,4 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -109,5 +109,21 @@ describe('AcmFrontedAlb', () => {
     // Names in the zone (the apex, a wildcard, deeper names) are accepted.
     new AcmFrontedAlb(stack, 'Apex', { ...base, domainName: 'example.com', subjectAlternativeNames: ['*.example.com', 'a.b.example.com'] });
     cases.forEach(([props, message], i) => expect(() => new AcmFrontedAlb(stack, `Bad${i}`, { ...base, ...props })).toThrow(message));
+  });
+
+  test('refuses a certificate of a stack in another Region, whose ARN is known only at deploy time', () => {
+    const app = new App();
+    const env = (region: string) => ({ account: '111111111111', region });
+    const certificates = new Stack(app, 'Certs', { env: env('us-east-1'), crossRegionReferences: true });
+    const zone = new route53.PublicHostedZone(certificates, 'Zone', { zoneName: 'example.com' });
+    const virginia = new acm.Certificate(certificates, 'Cert', { domainName: 'shop.example.com', validation: acm.CertificateValidation.fromDns(zone) });
+    const web = new Stack(app, 'Web', { env: env('eu-west-1'), crossRegionReferences: true });
+    const vpc = new ec2.Vpc(web, 'Vpc', { natGateways: 0 });
+    expect(() => new AcmFrontedAlb(web, 'Alb', { vpc, domainName: 'shop.example.com', certificate: virginia }))
+      .toThrow(/AcmFrontedAlb "Alb": certificate Certs\/Cert is in us-east-1, but the load balancer is in eu-west-1: an ALB can only use an ACM certificate of its own Region/);
+    // A certificate of another stack in the same Region is accepted.
+    const ireland = new Stack(app, 'IrelandCerts', { env: env('eu-west-1') });
+    const local = new acm.Certificate(ireland, 'Cert', { domainName: 'shop.example.com' });
+    expect(() => new AcmFrontedAlb(web, 'Local', { vpc, domainName: 'shop.example.com', certificate: local })).not.toThrow();
   });
 });

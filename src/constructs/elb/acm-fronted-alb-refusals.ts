@@ -38,13 +38,20 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   if (props.tls13Only && props.sslPolicy !== undefined && !props.sslPolicy.includes('TLS13-1-3')) {
     throw error(`tls13Only is true but sslPolicy ${props.sslPolicy} also accepts TLS 1.2.`);
   }
+  const region = Stack.of(scope).region;
+  // A certificate of another stack of the app (read across Regions with crossRegionReferences)
+  // has no literal ARN, but its environment says its Region.
+  const certificateEnvRegion = props.certificate !== undefined && Token.isUnresolved(props.certificate.certificateArn) ? props.certificate.env.region : undefined;
+  if (certificateEnvRegion !== undefined && !Token.isUnresolved(certificateEnvRegion) && !Token.isUnresolved(region) && certificateEnvRegion !== region) {
+    throw error(`certificate ${props.certificate!.node.path} is in ${certificateEnvRegion}, but the load balancer is in ${region}: `
+      + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
+  }
   const arn = props.certificate?.certificateArn;
   if (arn !== undefined && !Token.isUnresolved(arn)) {
     const [, , service, certificateRegion] = arn.split(':');
     if (service === 'iam') {
       throw error(`certificate ${arn} is an IAM server certificate: use an ACM certificate, which renews itself.`);
     }
-    const region = Stack.of(scope).region;
     if (!Token.isUnresolved(region) && certificateRegion !== region) {
       throw error(`certificate ${arn} is in ${certificateRegion}, but the load balancer is in ${region}: `
         + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');

@@ -38,14 +38,26 @@ describe('EncryptedRdsInstance: SQL Server Express has no Multi-AZ', () => {
     return Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(instance.node.defaultChild as CfnElement)].Properties.MultiAZ;
   };
 
-  test('Express is single-AZ by default; Standard and Web stay Multi-AZ', () => {
+  test('Express, and Web before 2022 16.00.4215.2, are single-AZ by default; Standard and a recent Web stay Multi-AZ', () => {
     const { instance } = instances();
     const version = { version: rds.SqlServerEngineVersion.VER_16 };
     const express = instance('Express', rds.DatabaseInstanceEngine.sqlServerEx(version));
     const standard = instance('Standard', rds.DatabaseInstanceEngine.sqlServerSe(version));
+    // A major version only: RDS's default minor version of SQL Server 2022, which has Multi-AZ for Web.
     const web = instance('Web', rds.DatabaseInstanceEngine.sqlServerWeb(version));
     const explicit = instance('ExpressSingleAz', rds.DatabaseInstanceEngine.sqlServerEx(version), { multiAz: false });
-    expect([multiAzOf(express), multiAzOf(standard), multiAzOf(web), multiAzOf(explicit)]).toEqual([false, true, true, false]);
+    const web2019 = instance('Web2019', rds.DatabaseInstanceEngine.sqlServerWeb({ version: rds.SqlServerEngineVersion.VER_15 }));
+    const webFirst = instance('WebFirst', rds.DatabaseInstanceEngine.sqlServerWeb({ version: rds.SqlServerEngineVersion.VER_16_00_4215_2_V1 }));
+    const webEarly = instance('WebEarly', rds.DatabaseInstanceEngine.sqlServerWeb({ version: rds.SqlServerEngineVersion.of('16.00.4210.3.v1', '16.00') }));
+    expect([express, standard, web, explicit, web2019, webFirst, webEarly].map(multiAzOf)).toEqual([false, true, true, false, false, true, false]);
+  });
+
+  test('multiAz: true with Web before 2022 16.00.4215.2 is refused, naming the version and the fix', () => {
+    const { instance } = instances();
+    const error = errorOf(() => instance('Web', rds.DatabaseInstanceEngine.sqlServerWeb({ version: rds.SqlServerEngineVersion.VER_15 }), { multiAz: true }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error.message).toMatch(/EncryptedRdsInstance "Web": multiAz is true, but engine sqlserver-web 15\.00 \(SQL Server Web\) has Multi-AZ deployments from SQL Server 2022 16\.00\.4215\.2 only/);
+    expect(error.message).toMatch(/Leave multiAz unset .*Web 2022 16\.00\.4215\.2 or later/);
   });
 
   test('multiAz: true with Express is refused, naming the prop, the value and the fix', () => {
@@ -53,7 +65,7 @@ describe('EncryptedRdsInstance: SQL Server Express has no Multi-AZ', () => {
     const error = errorOf(() => instance('Express', rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }), { multiAz: true }));
     expect(Errors.isValidationError(error)).toBe(true);
     expect(error.message).toMatch(/EncryptedRdsInstance "Express": multiAz is true, but engine sqlserver-ex \(SQL Server Express\) has no Multi-AZ/);
-    expect(error.message).toMatch(/Leave multiAz unset .*or choose SQL Server Standard, Enterprise or Web/);
+    expect(error.message).toMatch(/Leave multiAz unset .*or choose SQL Server Standard or Enterprise/);
   });
 });
 

@@ -29,8 +29,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  * - `parameterGroup`: an imported group (the TLS parameter cannot be added to it), or one that sets
  *   the TLS parameter off, refused. Default: a parameter group with `rds.force_ssl=1` (PostgreSQL,
  *   SQL Server) or `require_secure_transport=ON` (MySQL, MariaDB); a group you pass gets it added.
- * - `multiAz`: default `true` (aws-cdk-lib's is `false`), except SQL Server Express (`sqlserver-ex`),
- *   which has no Multi-AZ: default `false` there, and `true` refused.
+ * - `multiAz`: default `true` (aws-cdk-lib's is `false`), except SQL Server Express (`sqlserver-ex`)
+ *   and SQL Server Web before 2022 16.00.4215.2, which have no Multi-AZ: default `false` there, and
+ *   `true` refused.
  * - `deletionProtection`: default `true`. `caCertificate`: default `CaCertificate.RDS_CA_RSA2048_G1`.
  *   `removalPolicy`: default `RETAIN` (aws-cdk-lib's is `SNAPSHOT`).
  */

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { EncryptedRdsInstanceProps } from './encrypted-rds-instance-props';
-import { supportsMultiAz } from './engine-defaults';
+import { whyNoMultiAz } from './engine-defaults';
 import { defaultSubnets, describeSelection, selectsPublicSubnets } from './subnet-selection';
 import { parametersOf } from './tls-parameter-group';
 import { isAwsManagedKey } from '../../aws/managed-keys';
@@ -28,9 +28,10 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedR
     throw error(`engine ${engine} has no version, but the parameter group that forces TLS (${tls.name}=${tls.value}) is made for one engine `
       + `version family, so the engine needs a version. Give it one, for example ${versionedEngineExample(engine)}.`);
   }
-  if (props.multiAz === true && !supportsMultiAz(engine)) {
-    throw error(`multiAz is true, but engine ${engine} (SQL Server Express) has no Multi-AZ deployments, so CreateDBInstance would fail. `
-      + 'Leave multiAz unset (single-AZ for Express), or choose SQL Server Standard, Enterprise or Web for Multi-AZ.');
+  const noMultiAz = whyNoMultiAz(engine, props.engine.engineVersion?.fullVersion);
+  if (props.multiAz === true && noMultiAz !== undefined) {
+    throw error(`multiAz is true, but ${noMultiAz}, so CreateDBInstance would fail. `
+      + 'Leave multiAz unset (single-AZ there), or choose SQL Server Standard or Enterprise, or Web 2022 16.00.4215.2 or later, for Multi-AZ.');
   }
   const given = props.storageEncryptionKey as Partial<kms.IKey> | undefined;
   if (given !== undefined && typeof given.grantDecrypt !== 'function') {

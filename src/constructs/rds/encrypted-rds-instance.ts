@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './encrypted-rds-instance-props';
 import { refuseWeakenings } from './encrypted-rds-instance-refusals';
-import { engineDefaults, PORT_OFFSET, supportsMultiAz } from './engine-defaults';
+import { engineDefaults, PORT_OFFSET, whyNoMultiAz } from './engine-defaults';
 import { allowRotationToDatabase, rotatingMasterCredentials } from './master-credentials';
 import { defaultSubnets } from './subnet-selection';
 import { tlsParameterGroup } from './tls-parameter-group';
@@ -27,8 +27,8 @@ export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './encryp
  * MariaDB, through a parameter group), master credentials generated into a `RotatingSecret` with the
  * engine's hosted single-user rotation in the database's VPC, deletion protection, the current CA,
  * private subnets, and retained on removal. It is also, unless its props say otherwise, Multi-AZ
- * (`multiAz: false` to save the standby's cost; SQL Server Express, which has no Multi-AZ, is
- * single-AZ and refuses `multiAz: true`), on a non-default port (the engine's default plus
+ * (`multiAz: false` to save the standby's cost; SQL Server Express, and Web before 2022
+ * 16.00.4215.2, which have no Multi-AZ, are single-AZ and refuse `multiAz: true`), on a non-default port (the engine's default plus
  * 10000: 15432 for PostgreSQL, 13306 for MySQL and MariaDB, 11433 for SQL Server; give `port` to
  * choose, for example the engine's default to keep an existing database's port) and exports every
  * log type of its engine to CloudWatch Logs (`cloudwatchLogsExports` to choose).
@@ -97,8 +97,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     super(scope, id, {
       ...props,
       port,
-      // SQL Server Express has no Multi-AZ (CreateDBInstance would fail): single-AZ there.
-      multiAz: props.multiAz ?? supportsMultiAz(engineType),
+      // SQL Server Express, and Web before 2022, have no Multi-AZ (CreateDBInstance would fail): single-AZ there.
+      multiAz: props.multiAz ?? whyNoMultiAz(engineType, props.engine.engineVersion?.fullVersion) === undefined,
       cloudwatchLogsExports: logExports,
       vpcSubnets: subnets,
       storageEncrypted: true,

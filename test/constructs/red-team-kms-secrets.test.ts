@@ -140,3 +140,31 @@ describe('RotatingSecret replica Regions (defect 2): imported replica keys are l
     expect(JSON.stringify(policies)).not.toContain(replicaArn);
   });
 });
+
+describe('RotatingSecret replicated with a MultiRegionKey replica whose primary is in the secret\'s stack (fifteenth red-team pass)', () => {
+  const build = (secretInOwnStack: boolean) => {
+    const app = newApp();
+    const env = (region: string) => ({ account: ACCOUNT, region });
+    const primary = new Stack(app, 'Primary', { env: env('eu-west-1'), crossRegionReferences: true });
+    const dr = new Stack(app, 'Dr', { env: env('us-east-1'), crossRegionReferences: true });
+    const key = new MultiRegionKey(primary, 'Key');
+    const replica = key.addReplica(dr);
+    const home = secretInOwnStack ? new Stack(app, 'Secrets', { env: env('eu-west-1'), crossRegionReferences: true }) : primary;
+    const fn = lambda.Function.fromFunctionArn(home, 'Fn', `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:rotate`);
+    return () => {
+      new RotatingSecret(home, 'Secret', { rotationLambda: fn, encryptionKey: key, replicaRegions: [{ region: 'us-east-1', encryptionKey: replica }] });
+      app.synth();
+    };
+  };
+
+  test('in the primary key\'s stack: refused at construction, naming the replica and the fix (it was CDK\'s bare cycle error)', () => {
+    const error = errorOf(build(false));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error.message).toMatch(/RotatingSecret "Secret": replicaRegions\[0\] \(us-east-1\) uses replica key Dr\/\S+, whose primary key is in this secret's stack "Primary"/);
+    expect(error.message).toMatch(/a dependency cycle\. Put the secret in a stack of its own in the primary's Region/);
+  });
+
+  test('in a stack of its own: accepted, and it synthesizes', () => {
+    expect(build(true)).not.toThrow();
+  });
+});

@@ -26,6 +26,8 @@ export interface KeyPolicyOptions {
   /**
    * Principals that use the key: `kms:Encrypt`, `kms:Decrypt`, `kms:ReEncrypt*`,
    * `kms:GenerateDataKey*` and `kms:DescribeKey`, and grants for AWS resources. They cannot manage it.
+   * They are named in the key policy: a role of another stack that also refers to the key makes a
+   * dependency cycle; give such a role its uses with the `grant*` methods instead.
    *
    * @default - none; use `grant*` methods to give specific principals specific uses
    */

@@ -60,6 +60,8 @@ export class ReplicaKey extends Resource implements kms.IKey {
   public readonly keyArn: string;
   /** The key ID, shared with the primary and every replica (`mrk-...`). */
   public readonly keyId: string;
+  /** The ARN of the multi-Region primary key this key replicates. */
+  public readonly primaryKeyArn: string;
   private readonly policyModel: KeyPolicyModel;
   private aliasCount = 0;
 
@@ -70,6 +72,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
     if (pendingWindow < 7 || pendingWindow > 30) {
       throw validationError('InvalidKeyPeriod', `pendingWindow of replica key "${id}" is ${pendingWindow} days; it must be from 7 to 30 days.`, this);
     }
+    this.primaryKeyArn = props.primaryKeyArn;
     this.policyModel = new KeyPolicyModel(this, props);
     this.policyModel.attach(this);
     const resource = new kms.CfnReplicaKey(this, 'Resource', {

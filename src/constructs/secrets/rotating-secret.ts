@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { underlyingKey } from '../kms/key-grants';
+import { ReplicaKey } from '../kms/replica-key';
 
 /**
  * Properties of a `RotatingSecret`: those of `secretsmanager.Secret`, and how it rotates.
@@ -206,9 +207,17 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
     throw error(`encryptionKey is the AWS managed key ${name}, whose use you cannot control or share: leave encryptionKey unset `
       + '(a customer managed key is created) or pass a customer managed key.');
   }
+  const stack = Stack.of(scope);
   for (const [i, replica] of (props.replicaRegions ?? []).entries()) {
     if (replica.encryptionKey === undefined) {
       throw error(`replicaRegions[${i}] (${replica.region}) has no encryptionKey: each replica needs a customer managed key in its own Region.`);
+    }
+    const key = underlyingKey(replica.encryptionKey);
+    if (key instanceof ReplicaKey && referencesStack(key.primaryKeyArn, stack)) {
+      throw error(`replicaRegions[${i}] (${replica.region}) uses replica key ${key.node.path}, whose primary key is in this secret's stack `
+        + `"${stack.node.path}": the replica's stack needs this stack first (for the primary's ARN), and the secret would need the replica's `
+        + 'stack first (for its key), a dependency cycle. Put the secret in a stack of its own in the primary\'s Region, which then deploys '
+        + 'after the replica\'s stack, or put the primary key in another stack.');
     }
   }
   for (const account of props.crossAccountReadIds ?? []) {
@@ -222,4 +231,9 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
 function replicaArnOf(secret: secretsmanager.Secret, region: string): string {
   const stack = Stack.of(secret);
   return Arn.format({ ...Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME), region }, stack);
+}
+
+/** Whether a value refers to a resource of `stack` (a reference CDK turns into a stack dependency). */
+function referencesStack(value: string, stack: Stack): boolean {
+  return Tokenization.reverseString(value).tokens.some(token => token instanceof Reference && Stack.of(token.target) === stack);
 }

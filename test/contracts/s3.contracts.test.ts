@@ -134,6 +134,31 @@ describe('an EncryptedBucket whose encryptionKey is an alias of a key of this li
   });
 });
 
+describe('inventories of an EncryptedBucket into an EncryptedBucket under a key of this library', () => {
+  test('S3 may write the inventory files with the destination\'s key, for this account\'s buckets only (same stack and another stack)', async () => {
+    const app = newApp();
+    const env = { account: ACCOUNT, region: REGION };
+    const reportsStack = new Stack(app, 'Reports', { env });
+    const reports = new EncryptedBucket(reportsStack, 'Reports', { serverAccessLogs: false });
+    new EncryptedBucket(reportsStack, 'Local', { serverAccessLogs: false, inventories: [{ destination: { bucket: reports, prefix: 'inv' } }] });
+    const appStack = new Stack(app, 'Orders', { env });
+    new EncryptedBucket(appStack, 'Orders', { serverAccessLogs: false }).addInventory({ destination: { bucket: reports, prefix: 'inv' } });
+    const resolved = ResolvedApp.of(app);
+    const key = resolved.resource('AWS::KMS::Key', 'ReportsKey', 'Reports').arn;
+    const bucket = (id: string, stack: string) => resolved.resource('AWS::S3::Bucket', id, stack).arn;
+    const generate = (sourceArn: string, sourceAccount = ACCOUNT, principal = 's3.amazonaws.com') => ({
+      principal, action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount },
+    });
+    expect(await new Authorizer(resolved).decideAll({
+      sameStack: generate(bucket('Local', 'Reports')),
+      otherStack: generate(bucket('Orders', 'Orders')),
+      otherAccount: generate('arn:aws:s3:::someone-elses-bucket', OTHER_ACCOUNT),
+      otherService: generate(bucket('Local', 'Reports'), ACCOUNT, 'logging.s3.amazonaws.com'),
+      decrypt: { ...generate(bucket('Local', 'Reports')), action: 'kms:Decrypt' },
+    })).toEqual({ sameStack: 'Allowed', otherStack: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', decrypt: 'ImplicitlyDenied' });
+  });
+});
+
 describe('grants, services and the deploying role', () => {
   test('grantRead to a role of another stack: reads objects and decrypts through S3; others are denied', async () => {
     const reader = roleArn('Apps', 'CrossStackReader');

@@ -6,6 +6,7 @@ import { AccessLogBucket } from './access-log-bucket';
 import { denyOtherEncryption } from './bucket-encryption-policy';
 import { BucketEncryptionChoice, EncryptedBucketProps } from './encrypted-bucket-props';
 import { refuseWeakenings, replicationRulesFor } from './encrypted-bucket-refusals';
+import { allowInventoryDelivery } from './inventory-destination';
 import { checkLogTarget } from './log-target';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
@@ -101,6 +102,16 @@ export class EncryptedBucket extends s3.Bucket {
     }
     const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
     return { grant: grantOnPolicyKey(target, grantee, actions, viaS3) };
+  }
+
+  /**
+   * Adds an inventory, as `s3.Bucket` does. When the destination bucket encrypts with a KMS key of
+   * this app, that key's policy also lets S3 generate data keys for this account's inventory files
+   * (`s3.amazonaws.com`, `aws:SourceAccount`; and `aws:SourceArn` when both share a stack).
+   */
+  public addInventory(inventory: s3.Inventory): void {
+    super.addInventory(inventory);
+    allowInventoryDelivery(this, inventory.destination.bucket);
   }
 
   private logTo(target: s3.IBucket, prefix?: string, keyFormat?: s3.TargetObjectKeyFormat): void {

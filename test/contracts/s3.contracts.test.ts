@@ -143,18 +143,18 @@ describe('inventories of an EncryptedBucket into an EncryptedBucket under a key 
     new EncryptedBucket(reportsStack, 'Local', { serverAccessLogs: false, inventories: [{ destination: { bucket: reports, prefix: 'inv' } }] });
     const appStack = new Stack(app, 'Orders', { env });
     new EncryptedBucket(appStack, 'Orders', { serverAccessLogs: false }).addInventory({ destination: { bucket: reports, prefix: 'inv' } });
-    const resolved = ResolvedApp.of(app);
-    const key = resolved.resource('AWS::KMS::Key', 'ReportsKey', 'Reports').arn;
-    const bucket = (id: string, stack: string) => resolved.resource('AWS::S3::Bucket', id, stack).arn;
+    const inventoried = ResolvedApp.of(app);
+    const key = inventoried.resource('AWS::KMS::Key', 'ReportsKey', 'Reports').arn;
+    const arnOf = (id: string, stack: string) => inventoried.resource('AWS::S3::Bucket', id, stack).arn;
     const generate = (sourceArn: string, sourceAccount = ACCOUNT, principal = 's3.amazonaws.com') => ({
       principal, action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount },
     });
-    expect(await new Authorizer(resolved).decideAll({
-      sameStack: generate(bucket('Local', 'Reports')),
-      otherStack: generate(bucket('Orders', 'Orders')),
+    expect(await new Authorizer(inventoried).decideAll({
+      sameStack: generate(arnOf('Local', 'Reports')),
+      otherStack: generate(arnOf('Orders', 'Orders')),
       otherAccount: generate('arn:aws:s3:::someone-elses-bucket', OTHER_ACCOUNT),
-      otherService: generate(bucket('Local', 'Reports'), ACCOUNT, 'logging.s3.amazonaws.com'),
-      decrypt: { ...generate(bucket('Local', 'Reports')), action: 'kms:Decrypt' },
+      otherService: generate(arnOf('Local', 'Reports'), ACCOUNT, 'logging.s3.amazonaws.com'),
+      decrypt: { ...generate(arnOf('Local', 'Reports')), action: 'kms:Decrypt' },
     })).toEqual({ sameStack: 'Allowed', otherStack: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', decrypt: 'ImplicitlyDenied' });
   });
 });

@@ -41,9 +41,10 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   const region = Stack.of(scope).region;
   // A certificate of another stack of the app (read across Regions with crossRegionReferences)
   // has no literal ARN, but its environment says its Region.
-  const certificateEnvRegion = props.certificate !== undefined && Token.isUnresolved(props.certificate.certificateArn) ? props.certificate.env.region : undefined;
-  if (certificateEnvRegion !== undefined && !Token.isUnresolved(certificateEnvRegion) && !Token.isUnresolved(region) && certificateEnvRegion !== region) {
-    throw error(`certificate ${props.certificate!.node.path} is in ${certificateEnvRegion}, but the load balancer is in ${region}: `
+  const certificate = props.certificate;
+  const envRegion = certificate !== undefined && Token.isUnresolved(certificate.certificateArn) ? certificate.env.region : undefined;
+  if (envRegion !== undefined && !Token.isUnresolved(envRegion) && !Token.isUnresolved(region) && envRegion !== region) {
+    throw error(`certificate ${certificate!.node.path} is in ${envRegion}, but the load balancer is in ${region}: `
       + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
   }
   const arn = props.certificate?.certificateArn;

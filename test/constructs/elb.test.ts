@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AcmFrontedAlb, RuleService } from '../../src';
+import { AcmFrontedAlb, EncryptedBucket, RuleService } from '../../src';
 import { findingsAfterSynth, newApp, newStack } from '../support/app';
 
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
@@ -102,6 +102,8 @@ describe('AcmFrontedAlb', () => {
       [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Virginia', 'arn:aws:acm:us-east-1:111111111111:certificate/x') }, /is in us-east-1, but the load balancer is in eu-west-1/],
       [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Iam', 'arn:aws:iam::111111111111:server-certificate/old') }, /is an IAM server certificate/],
       [{ hostedZone: undefined }, /give hostedZone .* or an existing certificate/],
+      [{ accessLogsBucket: new EncryptedBucket(stack, 'KmsLogs', { serverAccessLogs: false }) },
+        /accessLogsBucket Stack\/KmsLogs encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, so no log would arrive\. Leave accessLogsBucket unset/],
       [{ domainName: 'app.example.org' }, /domainName "app.example.org" is not in hostedZone example.com: DNS validation records and the alias record/],
       [{ domainName: 'badexample.com' }, /domainName "badexample.com" is not in hostedZone example.com/],
       [{ subjectAlternativeNames: ['www.example.com', 'www.other.net'] }, /subjectAlternativeNames "www.other.net" is not in hostedZone example.com/],

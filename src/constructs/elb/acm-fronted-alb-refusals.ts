@@ -38,6 +38,10 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   if (props.tls13Only && props.sslPolicy !== undefined && !props.sslPolicy.includes('TLS13-1-3')) {
     throw error(`tls13Only is true but sslPolicy ${props.sslPolicy} also accepts TLS 1.2.`);
   }
+  if (props.accessLogsBucket?.encryptionKey !== undefined) {
+    throw error(`accessLogsBucket ${props.accessLogsBucket.node.path} encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, `
+      + 'so no log would arrive. Leave accessLogsBucket unset (an AccessLogBucket is made), or pass an AccessLogBucket or another SSE-S3 bucket.');
+  }
   const region = Stack.of(scope).region;
   // A certificate of another stack of the app (read across Regions with crossRegionReferences)
   // has no literal ARN, but its environment says its Region.

@@ -6,8 +6,11 @@ import { intrinsicName, JsonObject } from '../aws/json';
  * of literals and pseudo parameters; an included template often writes an `Fn::Sub`.
  */
 
-/** How literal text spells the Region of a stack that leaves it to the deployment (`AWS::Region`). */
-export const DEPLOY_REGION = '${AWS::Region}';
+/**
+ * How literal text spells the Region of a stack that leaves it to the deployment (`AWS::Region`).
+ * Without a colon, so that it stays one segment of an ARN.
+ */
+export const DEPLOY_REGION = '<stack Region>';
 
 /** The text a value begins with; `complete` when that is all of it. */
 export interface LiteralHead {

@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -89,5 +89,33 @@ describe('a read replica whose source ARN is an Fn::Sub naming another Region (C
   test('cross-Region (its own default group) where the stack is elsewhere; unknown where the stack has no Region', () => {
     expect(verdict(results, 'CEG-RDS-3', 'Pinned/Replica')).toBe('non-compliant');
     expect(verdict(results, 'CEG-RDS-3', 'Agnostic/Replica')).toBe('unresolvable');
+  });
+});
+
+describe('an ARN that names the stack\'s Region with AWS::Region, in a stack without a Region (sixteenth red-team pass)', () => {
+  const results = runAll(app => {
+    const stack = new Stack(app, 'Agnostic');
+    // A same-Region read replica named by its source's ARN (CEG-RDS-2, CEG-RDS-3).
+    const group = new rds.CfnDBParameterGroup(stack, 'Tls', { family: 'postgres16', description: 'TLS', parameters: { 'rds.force_ssl': '1' } });
+    const source = new rds.CfnDBInstance(stack, 'Source', {
+      dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', engine: 'postgres', engineVersion: '16.3', storageEncrypted: true, dbParameterGroupName: group.ref,
+    });
+    new rds.CfnDBInstance(stack, 'Replica', {
+      dbInstanceClass: 'db.t4g.micro', engine: 'postgres', sourceDbInstanceIdentifier: `arn:${Aws.PARTITION}:rds:${Aws.REGION}:${Aws.ACCOUNT_ID}:db:${source.ref}`,
+    });
+    // The replica of the stack's own Region names the app's key by an ARN (CEG-DDB-2).
+    const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
+    new dynamodb.CfnGlobalTable(stack, 'Table', {
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+      billingMode: 'PAY_PER_REQUEST',
+      sseSpecification: { sseEnabled: true, sseType: 'KMS' },
+      replicas: [{ region: Aws.REGION, sseSpecification: { kmsMasterKeyId: `arn:${Aws.PARTITION}:kms:${Aws.REGION}:${Aws.ACCOUNT_ID}:key/${key.ref}` } }],
+    });
+  }, { services: [RuleService.RDS, RuleService.DYNAMODB] });
+  test('the Region is the stack\'s own: the same-Region replica and the key pass (the Region was read as "${AWS")', () => {
+    expect(verdict(results, 'CEG-RDS-2', 'Agnostic/Replica')).toBe('pass');
+    expect(verdict(results, 'CEG-RDS-3', 'Agnostic/Replica')).toBe('pass');
+    expect(verdict(results, 'CEG-DDB-2', 'Agnostic/Table')).toBe('pass');
   });
 });

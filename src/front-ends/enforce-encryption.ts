@@ -1,9 +1,8 @@
 import { Annotations, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { Reach } from './reach';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { stagesBelow, validationHolder } from './unreached-stages';
-import { Rule } from '../engine/rule';
-import { RuleSettings } from '../engine/rule-context';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
@@ -12,13 +11,15 @@ import { ACKNOWLEDGED_FINDING_METADATA, AcknowledgedFindingData } from '../gate/
 import { templateTypeOf } from '../private/cdk-internals';
 import { assertCdkVersion } from '../private/cdk-version';
 import { unknownAcknowledgedRules } from '../report/acknowledgements';
-import { LevelPolicy, toFinding } from '../report/findings';
+import { toFinding } from '../report/findings';
 import { RULES } from '../rules/catalogue';
 
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
+/** The Aspects that judge each unreached Stage, kept on the construct that reports its errors. */
+const UNREACHED_BY = Symbol.for('cdk-encryption-guard.unreached-stages');
 
 /**
  * The encryption gate as a CDK Aspect: `Aspects.of(app).add(new EnforceEncryption())`.
@@ -62,10 +63,31 @@ export class EnforceEncryption implements IAspect {
     } else if (Stage.isStage(node)) {
       const stages = stagesBelow(node);
       if (stages.length > 0) {
-        const holder = validationHolder(node);
-        for (const stage of stages) {
-          holder.node.addValidation({ validate: () => this.judgeUnreachedStage(stage) });
-        }
+        this.judgeUnreached(validationHolder(node), stages);
+      }
+    }
+  }
+
+  /**
+   * Has the Stages this Aspect cannot reach judged by the holder's validation, once per Stage
+   * whatever the number of Aspects on the same scope: they combine as on a resource they all reach.
+   */
+  private judgeUnreached(holder: IConstruct, stages: readonly Stage[]): void {
+    const store = holder as unknown as { [UNREACHED_BY]?: Map<Stage, Reach> };
+    let reaches = store[UNREACHED_BY];
+    if (reaches === undefined) {
+      reaches = new Map();
+      Object.defineProperty(holder, UNREACHED_BY, { value: reaches, enumerable: false });
+    }
+    for (const stage of stages) {
+      const reach = reaches.get(stage);
+      if (reach === undefined) {
+        reaches.set(stage, this.alone());
+        const all = reaches;
+        // The Aspects on this scope are read when the Stage is judged: all have visited by then.
+        holder.node.addValidation({ validate: () => judgeUnreachedStage(stage, all.get(stage)!) });
+      } else {
+        reaches.set(stage, reach.with(this));
       }
     }
   }
@@ -87,117 +109,54 @@ export class EnforceEncryption implements IAspect {
     return this._alone ?? (this._alone = new Reach([this]));
   }
 
-  /**
-   * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its
-   * resources are judged here with this Aspect's options. Where an Aspect inside the Stage reached
-   * a resource too, both apply: the stricter level wins, whichever Aspect gives it.
-   */
-  private judgeUnreachedStage(stage: Stage): string[] {
-    const errors: string[] = [];
-    const warnings: Finding[] = [];
-    const evaluation = sharedEvaluation(stage.node.root, this.selection);
-    const visit = (construct: IConstruct) => {
-      if (CfnResource.isCfnResource(construct)) {
-        const reached = (construct as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined;
-        for (const rule of this.selection.rulesFor(templateTypeOf(construct))) {
-          const verdict = evaluation.judge(rule, construct);
-          if (verdict === undefined) {
-            continue;
-          }
-          const finding = toFinding({ rule, record: evaluation.index.recordOf(construct), verdict }, this.selection);
-          if (isFailure(finding)) {
-            errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", ${reached
-              ? 'judged with the options of the App\'s EnforceEncryption too'
-              : 'which Aspects of the App do not reach: add the Aspect to the Stage'})`);
-          } else if (!finding.acknowledged && finding.level === FindingLevel.WARNING) {
-            warnings.push(finding);
-          }
-        }
-      }
-      for (const child of construct.node.children) {
-        // A Stage below this one has a validation of its own (see `stagesBelow`): judged there,
-        // with its own path, so that no finding is reported twice.
-        if (CfnResource.isCfnResource(child) || !Stage.isStage(child)) {
-          visit(child);
-        }
-      }
-    };
-    visit(stage);
-    if (errors.length > 0 && warnings.length > 0) {
-      // The Stage's assembly is written already: its warnings have no other place to show.
-      errors.push(listWarnings(`Also in Stage "${stage.node.path}"`, warnings));
-    }
-    return errors;
-  }
-
   /** This Aspect's options, for combining with others that reach the same resource. @internal */
   public _selection(): RuleSelection {
     return this.selection;
   }
 }
 
+
 /**
- * The Aspects that reached a resource, in the order they did, and what they decide together:
- * which rules run on a resource type and at which level (the strictest any of them gives), and
- * the settings of the evaluation. Shared by every resource the same Aspects reached, so that it
- * is worked out once, not per resource.
+ * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its
+ * resources are judged here with the options of the Aspects on the scope above it. Where an Aspect
+ * inside the Stage reached a resource too, both apply: the stricter level wins, whichever gives it.
  */
-class Reach {
-  private readonly next = new Map<EnforceEncryption, Reach>();
-  private readonly rules = new Map<string, readonly Rule[]>();
-  private readonly roots = new WeakMap<IConstruct, IConstruct>();
-  private readonly selections: readonly RuleSelection[];
-  public readonly settings: RuleSettings;
-  public readonly levels: LevelPolicy;
-
-  constructor(public readonly aspects: readonly EnforceEncryption[]) {
-    const selections = aspects.map(a => a._selection());
-    this.selections = selections;
-    this.settings = {
-      requireKmsForS3: selections.some(s => s.requireKmsForS3),
-      requireCustomerManagedKeys: selections.some(s => s.requireCustomerManagedKeys),
-    };
-    this.levels = aspects.length === 1 ? selections[0] : {
-      levelOf: (r: Rule, unresolvable: boolean) => strictestLevel(selections.filter(s => s.selects(r)).map(s => s.levelOf(r, unresolvable))),
-    };
-  }
-
-  /**
-   * The App, or the Stage whose own synthesis validates this resource: worked out once per stack
-   * (a construct never moves in the tree), not once per resource.
-   */
-  public synthesisRootOf(resource: CfnResource): IConstruct {
-    const stack = resource.stack;
-    let root = this.roots.get(stack);
-    if (root === undefined) {
-      root = Stage.of(stack) ?? resource.node.root;
-      this.roots.set(stack, root);
+function judgeUnreachedStage(stage: Stage, reach: Reach): string[] {
+  const errors: string[] = [];
+  const warnings: Finding[] = [];
+  const evaluation = sharedEvaluation(stage.node.root, reach.settings);
+  const visit = (construct: IConstruct) => {
+    if (CfnResource.isCfnResource(construct)) {
+      const reached = (construct as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined;
+      for (const rule of reach.rulesFor(templateTypeOf(construct))) {
+        const verdict = evaluation.judge(rule, construct);
+        if (verdict === undefined) {
+          continue;
+        }
+        const finding = toFinding({ rule, record: evaluation.index.recordOf(construct), verdict }, reach.levels);
+        if (isFailure(finding)) {
+          errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", ${reached
+            ? 'judged with the options of the App\'s EnforceEncryption too'
+            : 'which Aspects of the App do not reach: add the Aspect to the Stage'})`);
+        } else if (!finding.acknowledged && finding.level === FindingLevel.WARNING) {
+          warnings.push(finding);
+        }
+      }
     }
-    return root;
-  }
-
-  /** These Aspects and one more (the same object when it is one of them already). */
-  public with(aspect: EnforceEncryption): Reach {
-    if (this.aspects.includes(aspect)) {
-      return this;
+    for (const child of construct.node.children) {
+      // A Stage below this one has a validation of its own (see `stagesBelow`): judged there,
+      // with its own path, so that no finding is reported twice.
+      if (CfnResource.isCfnResource(child) || !Stage.isStage(child)) {
+        visit(child);
+      }
     }
-    let next = this.next.get(aspect);
-    if (next === undefined) {
-      next = new Reach([...this.aspects, aspect]);
-      this.next.set(aspect, next);
-    }
-    return next;
+  };
+  visit(stage);
+  if (errors.length > 0 && warnings.length > 0) {
+    // The Stage's assembly is written already: its warnings have no other place to show.
+    errors.push(listWarnings(`Also in Stage "${stage.node.path}"`, warnings));
   }
-
-  /** The rules any of the Aspects selects for a resource type, each once, in the order they give them. */
-  public rulesFor(type: string): readonly Rule[] {
-    let rules = this.rules.get(type);
-    if (rules === undefined) {
-      rules = this.selections.length === 1 ? this.selections[0].rulesFor(type) : [...new Set(this.selections.flatMap(s => [...s.rulesFor(type)]))];
-      this.rules.set(type, rules);
-    }
-    return rules;
-  }
+  return errors;
 }
 
 /** Judges a resource with every Aspect that reached it, and annotates it. */
@@ -248,11 +207,6 @@ function findingsOfReached(resource: CfnResource, reach: Reach, root: IConstruct
   return findings;
 }
 
-const ORDER = [FindingLevel.ERROR, FindingLevel.WARNING, FindingLevel.INFO];
-
-function strictestLevel(levels: FindingLevel[]): FindingLevel {
-  return ORDER.find(level => levels.includes(level)) ?? FindingLevel.INFO;
-}
 
 function isFailure(finding: Finding): boolean {
   return !finding.acknowledged && finding.level === FindingLevel.ERROR;

@@ -216,6 +216,21 @@ describe('EnforceEncryption (Aspect)', () => {
     expect(deepMessage).not.toMatch(/in Stage "Group\/Outer",/);
   });
 
+  test('two Aspects on the App and a Stage they cannot reach: each finding once, at the strictest level either gives', () => {
+    const app = newApp();
+    const stack = newStack(new Stage(app, 'Prod'), 'Stack');
+    new s3.CfnBucket(stack, 'Kms', { bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] } });
+    new ssm.CfnParameter(stack, 'Password', { type: 'String', name: '/db/password', value: 'x' });
+    Aspects.of(app).add(new EnforceEncryption());
+    Aspects.of(app).add(new EnforceEncryption({ levels: { 'CEG-SSM-2': FindingLevel.ERROR } }));
+    const message = synthError(app);
+    expect(message.match(/Prod\/Stack\/Kms: CEG-S3-2: /g)).toHaveLength(1);
+    // A warning of the first Aspect, an error of the second: one error.
+    expect(message.match(/Prod\/Stack\/Password: CEG-SSM-2: /g)).toHaveLength(1);
+    expect(message).not.toMatch(/warning on Prod\/Stack\/Password: CEG-SSM-2/);
+    expect(message.match(/Also in Stage "Prod"/g)).toHaveLength(1);
+  });
+
   test('resources brought in with CfnInclude are judged, intrinsics included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ceg-include-'));
     const templateFile = join(dir, 'legacy.json');

@@ -71,6 +71,14 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['/ci/credentials-path', false],
     ['/orders/password-length', false],
     ['/orders/passwords', true],
+    // Described only when the describing word ends the group: the file's content is the secret.
+    ['/app/db-password-file-content', true],
+    ['/ci/gcp-credentials-file-json', true],
+    ['SECRET_PATH_VALUE', true],
+    ['/ci/docker-password-stdin', false],
+    // `pass` only after a word saying whose.
+    ['/etl/first-pass', false],
+    ['/orders/pass', false],
   ])('a parameter named %s is flagged: %s', (name, flagged) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: name, stringValue: 'value' });
@@ -107,7 +115,10 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a command-line option and its argument', 'migrate --host db --password hunter2', 'password'],
     ['a command-line option with =', 'migrate --db-password=hunter2', '--db-password'],
     ['an XML element', '<config><user>app</user><password>hunter2</password></config>', 'password'],
-    ['an XML element with attributes', '<smtp><pass encoding="plain">hunter2</pass></smtp>', 'pass'],
+    ['an XML element with attributes', '<smtp><user.pass encoding="plain">hunter2</user.pass></smtp>', 'user.pass'],
+    ['an XML CDATA section', '<config><password><![CDATA[hunter2]]></password></config>', 'password'],
+    ['an XML comment before the text', '<config><password><!-- prod -->hunter2</password></config>', 'password'],
+    ['a JSON key naming a file\'s content', '{"credentials_file_contents": "{\\"type\\":\\"service_account\\"}"}', 'credentials_file_contents'],
   ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });
@@ -118,10 +129,23 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['options without a secret', 'serve --port 8080 --password-file /run/secrets/db --verbose'],
     ['an empty XML element, and an element naming a secret', '<config><password/><secretName>db</secretName></config>'],
     ['a flag before another option', 'run --no-password --host db'],
+    ['docker login reading the password from stdin', 'aws ecr get-login-password | docker login --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com'],
+    ['an encoder pass', 'x264 --pass 2 --bitrate 1000 -o out.mkv in.y4m'],
+    ['a count named pass', '{"pass": 3, "fail": 0}'],
+    ['an option named in prose', 'Use --password to set it on first run'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });
     expect(verdictOn(evaluate(stack), 'Stack/P/Resource', 'CEG-SSM-2')).toBeUndefined();
+  });
+
+  test('values built to make the assignment patterns backtrack are judged in milliseconds', () => {
+    const stack = newStack(newApp());
+    const values = ['<a>' + '<!-- x -->'.repeat(800), '<a><!--'.repeat(1170), ' --a '.repeat(1600) + '-', `--password${' '.repeat(8000)}-`];
+    values.forEach((stringValue, i) => new ssm.StringParameter(stack, `P${i}`, { parameterName: `/app/p${i}`, stringValue }));
+    const started = Date.now();
+    evaluate(stack);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   test('identifiers of app resources and innocuous names pass; a value and a name both unknown is unresolvable', () => {

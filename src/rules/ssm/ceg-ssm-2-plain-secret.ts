@@ -8,12 +8,14 @@ import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
  * Words of a parameter name that say it holds a secret. A password, secret or credential followed
- * by `arn`, `name`, `version`, `file`, `path`, `policy` or `length` is named or described, not
- * held (`secret-id` may be a credential: Vault's AppRole); `key` counts only as a word of its own
- * not followed by a word naming an identifier (`kms-key-arn`, `key-id`, `key-pair-name`); `pass`
- * only as the last word (`DB_PASS`, not `pass-through`).
+ * by `arn`, `name` or `version` is named, not held (`secret-id` may be a credential: Vault's
+ * AppRole); followed by `file`, `path`, `policy`, `length` or `stdin` ending the word group
+ * (`db-password-file`, not `db-password-file-content`), it is described. `key` counts only as a
+ * word of its own not followed by a word naming an identifier (`kms-key-arn`, `key-id`,
+ * `key-pair-name`); `pass` only as the last word, after a word saying whose (`DB_PASS`,
+ * `smtp.pass`; not `first-pass` or a `pass` count).
  */
-const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?|files?|paths?|polic(y|ies)|lengths?)([^a-z]|$))|pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?[a-z])([^a-z]|$))|(?<=(db|user|smtp|admin|root|mysql|postgres|pg|redis|ftp|sftp|login|ldap|proxy|mail|basic|auth|app|api|master|mq|amqp|rabbitmq)[-_.]?)pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
@@ -63,8 +65,10 @@ const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9
  */
 const ASSIGNMENTS = [
   /([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?[^\s"',}])/g,
-  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?=["']?[^\s"'-])/g,
-  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?=[^<\s])/g,
+  // Not an option named in prose ("use --password to set it").
+  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=["']?[^\s"'-])/g,
+  // Text, also after a comment or in a CDATA section.
+  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=[^<\s]|<!\[CDATA\[\s*[^\]\s])/g,
 ];
 
 /** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */

@@ -122,7 +122,23 @@ describe('AcmFrontedAlb', () => {
     const web = new Stack(app, 'Web', { env: env('eu-west-1'), crossRegionReferences: true });
     const vpc = new ec2.Vpc(web, 'Vpc', { natGateways: 0 });
     expect(() => new AcmFrontedAlb(web, 'Alb', { vpc, domainName: 'shop.example.com', certificate: virginia }))
-      .toThrow(/AcmFrontedAlb "Alb": certificate Certs\/Cert is in us-east-1, but the load balancer is in eu-west-1: an ALB can only use an ACM certificate of its own Region/);
+      .toThrow(/AcmFrontedAlb "Alb": certificate Certs\/Cert is in Region us-east-1, but the load balancer is in eu-west-1: an ALB can only use an ACM certificate of its own account and Region/);
+    // Another account's certificate (read through its stack's output).
+    const partner = new Stack(app, 'PartnerCerts', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const foreign = new acm.Certificate(partner, 'Cert', { domainName: 'shop.example.com' });
+    expect(() => new AcmFrontedAlb(web, 'Foreign', { vpc, domainName: 'shop.example.com', certificate: foreign }))
+      .toThrow(/certificate PartnerCerts\/Cert is in account 222222222222, but the load balancer is in 111111111111/);
+    // A DnsValidatedCertificate requests its certificate in its `region`, whatever its stack's.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
+      const requested = new acm.DnsValidatedCertificate(web, 'Requested', { domainName: 'shop.example.com', hostedZone: zone, region: 'us-east-1' });
+      expect(() => new AcmFrontedAlb(web, 'Requester', { vpc, domainName: 'shop.example.com', certificate: requested }))
+        .toThrow(/certificate Web\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
+      expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/DnsValidatedCertificate is deprecated/));
+    } finally {
+      warn.mockRestore();
+    }
     // A certificate of another stack in the same Region is accepted.
     const ireland = new Stack(app, 'IrelandCerts', { env: env('eu-west-1') });
     const local = new acm.Certificate(ireland, 'Cert', { domainName: 'shop.example.com' });

@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -43,13 +44,20 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
       + 'so no log would arrive. Leave accessLogsBucket unset (an AccessLogBucket is made), or pass an AccessLogBucket or another SSE-S3 bucket.');
   }
   const region = Stack.of(scope).region;
-  // A certificate of another stack of the app (read across Regions with crossRegionReferences)
-  // has no literal ARN, but its environment says its Region.
+  // A certificate of another stack of the app (read across Regions or accounts) has no literal ARN,
+  // but its environment says where it is; a DnsValidatedCertificate requests one in its `region`.
   const certificate = props.certificate;
-  const envRegion = certificate !== undefined && Token.isUnresolved(certificate.certificateArn) ? certificate.env.region : undefined;
-  if (envRegion !== undefined && !Token.isUnresolved(envRegion) && !Token.isUnresolved(region) && envRegion !== region) {
-    throw error(`certificate ${certificate!.node.path} is in ${envRegion}, but the load balancer is in ${region}: `
-      + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
+  if (certificate !== undefined && Token.isUnresolved(certificate.certificateArn)) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
+    const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
+    const certificateRegion = requested ?? certificate.env.region;
+    const stack = Stack.of(scope);
+    for (const [what, there, here] of [['Region', certificateRegion, stack.region], ['account', certificate.env.account, stack.account]]) {
+      if (there !== undefined && !Token.isUnresolved(there) && !Token.isUnresolved(here) && there !== here) {
+        throw error(`certificate ${certificate.node.path} is in ${what} ${there}, but the load balancer is in ${here}: `
+          + `an ALB can only use an ACM certificate of its own account and Region. Request or import it there.`);
+      }
+    }
   }
   const arn = props.certificate?.certificateArn;
   if (arn !== undefined && !Token.isUnresolved(arn)) {

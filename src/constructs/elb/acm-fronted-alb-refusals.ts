@@ -55,7 +55,7 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
     for (const [what, there, here] of [['Region', certificateRegion, stack.region], ['account', certificate.env.account, stack.account]]) {
       if (there !== undefined && !Token.isUnresolved(there) && !Token.isUnresolved(here) && there !== here) {
         throw error(`certificate ${certificate.node.path} is in ${what} ${there}, but the load balancer is in ${here}: `
-          + `an ALB can only use an ACM certificate of its own account and Region. Request or import it there.`);
+          + 'an ALB can only use an ACM certificate of its own account and Region. Request or import it there.');
       }
     }
   }

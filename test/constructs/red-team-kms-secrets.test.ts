@@ -1,4 +1,4 @@
-import { CfnResource, Errors, Stack } from 'aws-cdk-lib';
+import { CfnResource, Errors, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -160,8 +160,21 @@ describe('RotatingSecret replicated with a MultiRegionKey replica whose primary 
   test('in the primary key\'s stack: refused at construction, naming the replica and the fix (it was CDK\'s bare cycle error)', () => {
     const error = errorOf(build(false));
     expect(Errors.isValidationError(error)).toBe(true);
-    expect(error.message).toMatch(/RotatingSecret "Secret": replicaRegions\[0\] \(us-east-1\) uses replica key Dr\/\S+, whose primary key is in this secret's stack "Primary"/);
-    expect(error.message).toMatch(/a dependency cycle\. Put the secret in a stack of its own in the primary's Region/);
+    expect(error.message).toMatch(/RotatingSecret "Secret": replicaRegions\[0\] \(us-east-1\) uses replica key Dr\/\S+, whose primary key is deployed with this secret's stack "Primary"/);
+    expect(error.message).toMatch(/a dependency cycle\. Put the secret in a top-level stack of its own in the primary's Region/);
+  });
+
+  test('in a stack nested in the primary key\'s, or with the primary key nested in the secret\'s stack: refused too (deployed together)', () => {
+    const app = newApp();
+    const env = (region: string) => ({ account: ACCOUNT, region });
+    const primary = new Stack(app, 'Primary', { env: env('eu-west-1'), crossRegionReferences: true });
+    const dr = new Stack(app, 'Dr', { env: env('us-east-1'), crossRegionReferences: true });
+    const key = new MultiRegionKey(new NestedStack(primary, 'Keys'), 'Key');
+    const replica = key.addReplica(dr);
+    const secrets = new NestedStack(primary, 'Secrets');
+    const fn = lambda.Function.fromFunctionArn(secrets, 'Fn', `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:rotate`);
+    const error = errorOf(() => new RotatingSecret(secrets, 'Secret', { rotationLambda: fn, encryptionKey: key, replicaRegions: [{ region: 'us-east-1', encryptionKey: replica }] }));
+    expect(error.message).toMatch(/whose primary key is deployed with this secret's stack "Primary\/Secrets"/);
   });
 
   test('in a stack of its own: accepted, and it synthesizes', () => {

@@ -214,9 +214,9 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
     }
     const key = underlyingKey(replica.encryptionKey);
     if (key instanceof ReplicaKey && referencesStack(key.primaryKeyArn, stack)) {
-      throw error(`replicaRegions[${i}] (${replica.region}) uses replica key ${key.node.path}, whose primary key is in this secret's stack `
+      throw error(`replicaRegions[${i}] (${replica.region}) uses replica key ${key.node.path}, whose primary key is deployed with this secret's stack `
         + `"${stack.node.path}": the replica's stack needs this stack first (for the primary's ARN), and the secret would need the replica's `
-        + 'stack first (for its key), a dependency cycle. Put the secret in a stack of its own in the primary\'s Region, which then deploys '
+        + 'stack first (for its key), a dependency cycle. Put the secret in a top-level stack of its own in the primary\'s Region, which then deploys '
         + 'after the replica\'s stack, or put the primary key in another stack.');
     }
   }
@@ -233,7 +233,19 @@ function replicaArnOf(secret: secretsmanager.Secret, region: string): string {
   return Arn.format({ ...Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME), region }, stack);
 }
 
-/** Whether a value refers to a resource of `stack` (a reference CDK turns into a stack dependency). */
+/**
+ * Whether a value refers to a resource deployed with `stack` (a reference CDK turns into a stack
+ * dependency): of the stack, or of a stack nested in the same top-level stack, deployed together.
+ */
 function referencesStack(value: string, stack: Stack): boolean {
-  return Tokenization.reverseString(value).tokens.some(token => token instanceof Reference && Stack.of(token.target) === stack);
+  const deployed = topLevelStackOf(stack);
+  return Tokenization.reverseString(value).tokens.some(token => token instanceof Reference && topLevelStackOf(Stack.of(token.target)) === deployed);
+}
+
+function topLevelStackOf(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent !== undefined) {
+    top = top.nestedStackParent;
+  }
+  return top;
 }

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessLogBucket, BucketEncryptionChoice, CmkWithPolicy, EncryptedBucket } from '../../src';
 import { newApp } from '../support/app';
+import { dependencyLoops } from '../support/dependency-loops';
 import { ResolvedApp } from './support/resolver';
 import { ACCOUNT, ALLOW_ALL, Authorizer, Decision, deployRole, OTHER_ACCOUNT } from './support/simulator';
 
@@ -143,6 +144,8 @@ describe('inventories of an EncryptedBucket into an EncryptedBucket under a key 
     new EncryptedBucket(reportsStack, 'Local', { serverAccessLogs: false, inventories: [{ destination: { bucket: reports, prefix: 'inv' } }] });
     const appStack = new Stack(app, 'Orders', { env });
     new EncryptedBucket(appStack, 'Orders', { serverAccessLogs: false }).addInventory({ destination: { bucket: reports, prefix: 'inv' } });
+    // Naming the source bucket in the key policy made key -> source -> destination -> key a loop.
+    expect(dependencyLoops(app.synth().getStackByName('Reports').template)).toEqual([]);
     const inventoried = ResolvedApp.of(app);
     const key = inventoried.resource('AWS::KMS::Key', 'ReportsKey', 'Reports').arn;
     const arnOf = (id: string, stack: string) => inventoried.resource('AWS::S3::Bucket', id, stack).arn;

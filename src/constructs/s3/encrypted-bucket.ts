@@ -107,7 +107,7 @@ export class EncryptedBucket extends s3.Bucket {
   /**
    * Adds an inventory, as `s3.Bucket` does. When the destination bucket encrypts with a KMS key of
    * this app, that key's policy also lets S3 generate data keys for this account's inventory files
-   * (`s3.amazonaws.com`, `aws:SourceAccount`; and `aws:SourceArn` when both share a stack).
+   * (`s3.amazonaws.com`, `aws:SourceAccount`).
    */
   public addInventory(inventory: s3.Inventory): void {
     super.addInventory(inventory);

@@ -23,9 +23,13 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
   if (appKeyIn(value) !== undefined) {
     return COMPLIANT;
   }
+  // A key ID, key ARN or alias spelled out at synth time, also one CDK builds with the partition,
+  // Region and account (`Alias.fromAliasName`, `formatArn`): only `alias/aws/...` is AWS managed.
   const literal = literalTextOf(value);
-  if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
-    return nonCompliant(`${subject} names the AWS managed key ${literal}, but requireCustomerManagedKeys asks for a customer managed key`, location);
+  if (literal !== undefined) {
+    return isAwsManagedKeyAlias(literal)
+      ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}, but requireCustomerManagedKeys asks for a customer managed key`, location)
+      : COMPLIANT;
   }
   if (isResourceReference(value)) {
     return unresolvable(`${subject}'s key is ${value.toJSON()}, which is not a KMS key or alias of this app`, location);
@@ -35,6 +39,12 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
     return unresolvable(`Whether ${lowerFirst(subject)} uses a customer managed key cannot be known at synth time: ${key.why}`, location);
   }
   return COMPLIANT;
+}
+
+/** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */
+function aliasIn(keyId: string): string {
+  const at = keyId.indexOf('alias/');
+  return at < 0 ? keyId : keyId.slice(at);
 }
 
 /** The first reference to a KMS key or alias of the app inside a value. */

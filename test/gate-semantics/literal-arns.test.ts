@@ -2,8 +2,9 @@ import { Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { envStack, httpsListener, runAll, verdict } from './harness';
-import { RuleService } from '../../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { envStack, httpsListener, newApp, runAll, verdict } from './harness';
+import { EncryptionGate, RuleService } from '../../src';
 
 /**
  * ARNs whose literal text names what a rule needs (a service, a Region) before a part known only
@@ -118,4 +119,28 @@ describe('an ARN that names the stack\'s Region with AWS::Region, in a stack wit
     expect(verdict(results, 'CEG-RDS-3', 'Agnostic/Replica')).toBe('pass');
     expect(verdict(results, 'CEG-DDB-2', 'Agnostic/Table')).toBe('pass');
   });
+});
+
+describe('customer managed keys named by ARNs CDK builds with the partition, Region and account (requireCustomerManagedKeys, seventeenth red-team pass)', () => {
+  const results = runAll(app => {
+    for (const stack of [envStack(app, 'Pinned'), new Stack(app, 'Agnostic')]) {
+      const bucket = (id: string, encryptionKey: kms.IKey) => new s3.Bucket(stack, id, { encryption: s3.BucketEncryption.KMS, encryptionKey, enforceSSL: true });
+      bucket('Alias', kms.Alias.fromAliasName(stack, 'MyKey', 'alias/my-key'));
+      bucket('Formatted', kms.Key.fromKeyArn(stack, 'Imported', stack.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' })));
+      bucket('AwsManaged', kms.Alias.fromAliasName(stack, 'S3Managed', 'alias/aws/s3'));
+    }
+  }, { services: [RuleService.S3], requireCustomerManagedKeys: true });
+  test.each(['Pinned', 'Agnostic'])('%s: a customer alias or key ARN passes (it was unresolvable at error level); alias/aws/s3 fails', stack => {
+    expect(verdict(results, 'CEG-S3-1', `${stack}/Alias/Resource`)).toBe('pass');
+    expect(verdict(results, 'CEG-S3-1', `${stack}/Formatted/Resource`)).toBe('pass');
+    expect(verdict(results, 'CEG-S3-1', `${stack}/AwsManaged/Resource`)).toBe('non-compliant');
+  });
+});
+
+test('the AWS managed key built into an ARN is named by its alias in the message', () => {
+  const app = newApp();
+  const stack = new Stack(app, 'Agnostic');
+  new s3.Bucket(stack, 'AwsManaged', { encryption: s3.BucketEncryption.KMS, encryptionKey: kms.Alias.fromAliasName(stack, 'S3Managed', 'alias/aws/s3'), enforceSSL: true });
+  const finding = EncryptionGate.evaluate(app, { services: [RuleService.S3], requireCustomerManagedKeys: true }).find(f => f.ruleId === 'CEG-S3-1');
+  expect(finding?.detail).toMatch(/^The bucket names the AWS managed key alias\/aws\/s3, but requireCustomerManagedKeys asks for a customer managed key$/);
 });

@@ -9,13 +9,13 @@ import { templateTypeOf } from '../../private/cdk-internals';
 /**
  * Words of a parameter name that say it holds a secret. A password, secret or credential followed
  * by `arn`, `name` or `version` is named, not held (`secret-id` may be a credential: Vault's
- * AppRole); followed by `file`, `path`, `policy`, `length` or `stdin` ending the word group
- * (`db-password-file`, not `db-password-file-content`), it is described. `key` counts only as a
- * word of its own not followed by a word naming an identifier (`kms-key-arn`, `key-id`,
- * `key-pair-name`); `pass` only as the last word, after a word saying whose (`DB_PASS`,
- * `smtp.pass`; not `first-pass` or a `pass` count).
+ * AppRole); followed by `file`, `path`, `policy`, `length` or `stdin`, it is described
+ * (`db-password-file-path`), unless the next word is the content (`db-password-file-content`).
+ * `key` counts only as a word of its own not followed by a word naming an identifier
+ * (`kms-key-arn`, `key-id`, `key-pair-name`); `pass` only as the last word, not after a word that
+ * makes it a step or a ticket (`DB_PASS`, `keystore-pass`; not `first-pass`, `boarding-pass`).
  */
-const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?[a-z])([^a-z]|$))|(?<=(db|user|smtp|admin|root|mysql|postgres|pg|redis|ftp|sftp|login|ldap|proxy|mail|basic|auth|app|api|master|mq|amqp|rabbitmq)[-_.]?)pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip)[-_.])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
@@ -42,7 +42,7 @@ const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, what: 'a JSON Web Token' },
   { pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, what: 'a Stripe key' },
-  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
+  { pattern: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, what: 'a URL with a password' },
   { pattern: /\{\{resolve:(secretsmanager|ssm-secure):/, what: 'a dynamic reference to a secret (CloudFormation copies the secret into the plain parameter)' },
 ];
 
@@ -59,24 +59,29 @@ const MAX_VALUE = 8192;
 /** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
 const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
 /**
- * Names given a value, the value left unread: a key (`password=...`, `"dbPassword": "..."`,
- * `api_key: ...`), a command-line option followed by its argument (`--password hunter2`), an XML
- * element with text (`<password>hunter2</password>`).
+ * Names given a value (group 1) and the value's beginning (group 2): a key (`password=...`,
+ * `"dbPassword": "..."`, `api_key: ...`), a command-line option followed by its argument
+ * (`--password hunter2`), an XML element with text (`<password>hunter2</password>`). A name starts
+ * where a run of name characters starts, so that a long run is scanned once, not once per character.
  */
 const ASSIGNMENTS = [
-  /([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?[^\s"',}])/g,
+  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?([^\s"',}]+))/g,
   // Not an option named in prose ("use --password to set it").
-  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=["']?[^\s"'-])/g,
+  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=["']?([^\s"'-][^\s"']*))/g,
   // Text, also after a comment or in a CDATA section.
-  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=[^<\s]|<!\[CDATA\[\s*[^\]\s])/g,
+  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=([^<\s][^<]*)|<!\[CDATA\[\s*([^\]\s]))/g,
 ];
+
+/** A value that is a number or a flag, which `pass` is given as a step or a count (`"pass": 3`, `--pass 2`). */
+const COUNT = /^(\d+|true|false)$/i;
 
 /** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
 function secretKeyIn(value: string): string | undefined {
   const text = value.replace(ARN, '$1 ');
   for (const assignment of ASSIGNMENTS) {
     for (const match of text.matchAll(assignment)) {
-      if (SECRET_WORDS.test(words(match[1]))) {
+      const given = (match[2] ?? match[3] ?? '').trim();
+      if (SECRET_WORDS.test(words(match[1])) && !(match[1].toLowerCase() === 'pass' && COUNT.test(given))) {
         return match[1];
       }
     }

@@ -124,9 +124,11 @@ describe('an ARN that names the stack\'s Region with AWS::Region, in a stack wit
 describe('customer managed keys named by ARNs CDK builds with the partition, Region and account (requireCustomerManagedKeys, seventeenth red-team pass)', () => {
   const results = runAll(app => {
     for (const stack of [envStack(app, 'Pinned'), new Stack(app, 'Agnostic')]) {
-      const bucket = (id: string, encryptionKey: kms.IKey) => new s3.Bucket(stack, id, { encryption: s3.BucketEncryption.KMS, encryptionKey, enforceSSL: true });
+      const bucket = (id: string, encryptionKey: kms.IKey) =>
+        new s3.Bucket(stack, id, { encryption: s3.BucketEncryption.KMS, encryptionKey, enforceSSL: true });
       bucket('Alias', kms.Alias.fromAliasName(stack, 'MyKey', 'alias/my-key'));
-      bucket('Formatted', kms.Key.fromKeyArn(stack, 'Imported', stack.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' })));
+      const keyArn = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' });
+      bucket('Formatted', kms.Key.fromKeyArn(stack, 'Imported', keyArn));
       bucket('AwsManaged', kms.Alias.fromAliasName(stack, 'S3Managed', 'alias/aws/s3'));
     }
   }, { services: [RuleService.S3], requireCustomerManagedKeys: true });

@@ -1,9 +1,10 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AcmFrontedAlb, EncryptedBucket, RuleService } from '../../src';
 import { findingsAfterSynth, newApp, newStack } from '../support/app';
 
@@ -99,7 +100,13 @@ describe('AcmFrontedAlb', () => {
       [{ sslPolicy: elbv2.SslPolicy.TLS13_10 }, /sslPolicy ELBSecurityPolicy-TLS13-1-0-2021-06 accepts TLS below 1.2/],
       [{ sslPolicy: elbv2.SslPolicy.TLS11 }, /accepts TLS below 1.2/],
       [{ tls13Only: true, sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }, /tls13Only is true but sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06 also accepts TLS 1.2/],
-      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Virginia', 'arn:aws:acm:us-east-1:111111111111:certificate/x') }, /is in us-east-1, but the load balancer is in eu-west-1/],
+      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Virginia', 'arn:aws:acm:us-east-1:111111111111:certificate/x') }, /is in Region us-east-1, but the load balancer is in eu-west-1/],
+      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Partner', 'arn:aws:acm:eu-west-1:222222222222:certificate/x') }, /is in account 222222222222, but the load balancer is in 111111111111/],
+      // Literal up to an ID known only at deploy time.
+      [{ certificate: acm.Certificate.fromCertificateArn(stack, 'PartnerId', `arn:aws:acm:eu-west-1:222222222222:certificate/${new CfnParameter(stack, 'CertId').valueAsString}`) },
+        /certificate Stack\/PartnerId is in account 222222222222/],
+      [{ accessLogsBucket: new s3.Bucket(stack, 'AwsManagedLogs', { encryption: s3.BucketEncryption.KMS_MANAGED }) }, /accessLogsBucket Stack\/AwsManagedLogs encrypts with a KMS key/],
+      [{ accessLogsBucket: new s3.Bucket(stack, 'DsseLogs', { encryption: s3.BucketEncryption.DSSE_MANAGED }) }, /accessLogsBucket Stack\/DsseLogs encrypts with a KMS key/],
       [{ certificate: acm.Certificate.fromCertificateArn(stack, 'Iam', 'arn:aws:iam::111111111111:server-certificate/old') }, /is an IAM server certificate/],
       [{ hostedZone: undefined }, /give hostedZone .* or an existing certificate/],
       [{ accessLogsBucket: new EncryptedBucket(stack, 'KmsLogs', { serverAccessLogs: false }) },
@@ -110,6 +117,9 @@ describe('AcmFrontedAlb', () => {
     ];
     // Names in the zone (the apex, a wildcard, deeper names) are accepted.
     new AcmFrontedAlb(stack, 'Apex', { ...base, domainName: 'example.com', subjectAlternativeNames: ['*.example.com', 'a.b.example.com'] });
+    // SSE-S3 log buckets, and one defined elsewhere (its encryption unknown here), are accepted.
+    new AcmFrontedAlb(stack, 'SseS3Logs', { ...base, accessLogsBucket: new s3.Bucket(stack, 'S3Logs', { encryption: s3.BucketEncryption.S3_MANAGED }) });
+    new AcmFrontedAlb(stack, 'ImportedLogs', { ...base, accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Imported', 'central-alb-logs') });
     cases.forEach(([props, message], i) => expect(() => new AcmFrontedAlb(stack, `Bad${i}`, { ...base, ...props })).toThrow(message));
   });
 

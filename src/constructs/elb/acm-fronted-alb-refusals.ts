@@ -5,7 +5,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
+import { arnSegment, DEPLOY_REGION } from '../../engine/literal-text';
 import { validationError } from '../../private/errors';
+import { kmsDefaultEncryptionOf } from '../s3/log-target';
 
 /**
  * Throws, naming the prop and the fix, for props that would leave the load balancer unreachable,
@@ -39,37 +41,47 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   if (props.tls13Only && props.sslPolicy !== undefined && !props.sslPolicy.includes('TLS13-1-3')) {
     throw error(`tls13Only is true but sslPolicy ${props.sslPolicy} also accepts TLS 1.2.`);
   }
-  if (props.accessLogsBucket?.encryptionKey !== undefined) {
-    throw error(`accessLogsBucket ${props.accessLogsBucket.node.path} encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, `
+  const logs = props.accessLogsBucket;
+  if (logs !== undefined && (logs.encryptionKey !== undefined || kmsDefaultEncryptionOf(logs) !== undefined)) {
+    throw error(`accessLogsBucket ${logs.node.path} encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, `
       + 'so no log would arrive. Leave accessLogsBucket unset (an AccessLogBucket is made), or pass an AccessLogBucket or another SSE-S3 bucket.');
   }
-  const region = Stack.of(scope).region;
-  // A certificate of another stack of the app (read across Regions or accounts) has no literal ARN,
-  // but its environment says where it is; a DnsValidatedCertificate requests one in its `region`.
-  const certificate = props.certificate;
-  if (certificate !== undefined && Token.isUnresolved(certificate.certificateArn)) {
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
-    const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
-    const certificateRegion = requested ?? certificate.env.region;
-    const stack = Stack.of(scope);
-    for (const [what, there, here] of [['Region', certificateRegion, stack.region], ['account', certificate.env.account, stack.account]]) {
-      if (there !== undefined && !Token.isUnresolved(there) && !Token.isUnresolved(here) && there !== here) {
-        throw error(`certificate ${certificate.node.path} is in ${what} ${there}, but the load balancer is in ${here}: `
-          + 'an ALB can only use an ACM certificate of its own account and Region. Request or import it there.');
-      }
+  if (props.certificate !== undefined) {
+    refuseUnusableCertificate(props.certificate, Stack.of(scope), error);
+  }
+}
+
+/**
+ * Refuses an IAM server certificate, and an ACM certificate of another account or Region, which an
+ * ALB cannot use. Where it is: from its ARN's literal text (also one built around a token ID); else,
+ * for a certificate of another stack of the app (its ARN read across stacks), from that stack's
+ * environment; a DnsValidatedCertificate requests its certificate in its own `region`.
+ */
+function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, error: (message: string) => Error): void {
+  const arn = certificate.certificateArn;
+  const token = Token.isUnresolved(arn);
+  const text = token ? stack.resolve(arn) : arn;
+  const name = token ? certificate.node.path : arn;
+  if (arnSegment(text, 2) === 'iam') {
+    throw error(`certificate ${name} is an IAM server certificate: use an ACM certificate, which renews itself.`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
+  const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
+  const places: Array<[string, string | undefined, string]> = [
+    ['Region', requested ?? literal(arnSegment(text, 3)) ?? (token ? certificate.env.region : undefined), stack.region],
+    ['account', literal(arnSegment(text, 4)) ?? (token ? certificate.env.account : undefined), stack.account],
+  ];
+  for (const [what, there, here] of places) {
+    if (there !== undefined && !Token.isUnresolved(there) && !Token.isUnresolved(here) && there !== here) {
+      throw error(`certificate ${name} is in ${what} ${there}, but the load balancer is in ${here}: `
+        + 'an ALB can only use an ACM certificate of its own account and Region. Request or import it there.');
     }
   }
-  const arn = props.certificate?.certificateArn;
-  if (arn !== undefined && !Token.isUnresolved(arn)) {
-    const [, , service, certificateRegion] = arn.split(':');
-    if (service === 'iam') {
-      throw error(`certificate ${arn} is an IAM server certificate: use an ACM certificate, which renews itself.`);
-    }
-    if (!Token.isUnresolved(region) && certificateRegion !== region) {
-      throw error(`certificate ${arn} is in ${certificateRegion}, but the load balancer is in ${region}: `
-        + 'an ALB can only use an ACM certificate of its own Region. Request or import it there.');
-    }
-  }
+}
+
+/** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */
+function literal(segment: string | undefined): string | undefined {
+  return segment === undefined || segment === '' || segment === '*' || segment === DEPLOY_REGION ? undefined : segment;
 }
 
 /** The zone's name, without the trailing dot, when it is known at synthesis. */

@@ -18,13 +18,11 @@ export function checkLogTarget(source: s3.Bucket, target: s3.IBucket): void {
       + 'it must use SSE-S3, or SSE-KMS with a customer managed key that allows logging.s3.amazonaws.com (never the aws/s3 key).');
     return;
   }
-  type Rule = s3.CfnBucket.ServerSideEncryptionRuleProperty & { serverSideEncryptionByDefault?: s3.CfnBucket.ServerSideEncryptionByDefaultProperty };
-  const encryption = Stack.of(target).resolve(cfn.bucketEncryption) as { serverSideEncryptionConfiguration?: Rule[] } | undefined;
-  const kmsRule = (encryption?.serverSideEncryptionConfiguration ?? []).find(r => r.serverSideEncryptionByDefault?.sseAlgorithm?.startsWith('aws:kms'));
+  const kmsRule = kmsDefaultEncryptionOf(target);
   if (kmsRule === undefined) {
     return;
   }
-  if (target.encryptionKey === undefined || kmsRule.serverSideEncryptionByDefault?.kmsMasterKeyId === undefined) {
+  if (target.encryptionKey === undefined || kmsRule.kmsMasterKeyId === undefined) {
     throw validationError('LogTargetWithAwsManagedKey',
       `serverAccessLogsBucket ${target.node.path} encrypts with the AWS managed aws/s3 key, which S3 log delivery cannot use, so no log would arrive. `
       + 'Use an AccessLogBucket (SSE-S3), or SSE-KMS with a customer managed key.', source);
@@ -68,4 +66,20 @@ function checkSameEnvironment(source: s3.Bucket, target: s3.IBucket): void {
       + `server access logs only to a bucket owned by the source bucket's account, so PutBucketLogging would fail. ${fix} account ${fromAccount} `
       + '(and copy the logs to a central account from there).', source);
   }
+}
+
+/**
+ * The default-encryption rule of a bucket of this app that encrypts with KMS (SSE-KMS or DSSE-KMS,
+ * with a key of the app or the AWS managed `aws/s3`), or `undefined` (SSE-S3, or a bucket defined
+ * elsewhere).
+ */
+export function kmsDefaultEncryptionOf(bucket: s3.IBucket): s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined {
+  const cfn = bucket.node.defaultChild;
+  if (!(cfn instanceof s3.CfnBucket)) {
+    return undefined;
+  }
+  type Rule = s3.CfnBucket.ServerSideEncryptionRuleProperty & { serverSideEncryptionByDefault?: s3.CfnBucket.ServerSideEncryptionByDefaultProperty };
+  const encryption = Stack.of(bucket).resolve(cfn.bucketEncryption) as { serverSideEncryptionConfiguration?: Rule[] } | undefined;
+  return (encryption?.serverSideEncryptionConfiguration ?? []).map(r => r.serverSideEncryptionByDefault)
+    .find(byDefault => byDefault?.sseAlgorithm?.startsWith('aws:kms'));
 }

@@ -60,10 +60,19 @@ export class EnforceEncryption implements IAspect {
       if (this.selection.rulesFor(templateTypeOf(node)).length > 0) {
         this.reach(node);
       }
-    } else if (Stage.isStage(node)) {
-      const stages = stagesBelow(node);
-      if (stages.length > 0) {
-        this.judgeUnreached(validationHolder(node), stages);
+    } else {
+      // A Stage is never entered by an Aspect from above: one right below a construct this Aspect
+      // visits (the App, a Stage, or a plain construct it was added to) is judged from the Stage
+      // whose synthesis validates that construct, with every Stage inside it.
+      const children = node.node.children;
+      for (let i = 0; i < children.length; i++) {
+        const child = children[i];
+        if (!CfnResource.isCfnResource(child) && Stage.isStage(child)) {
+          const synthesizing = Stage.isStage(node) ? node : Stage.of(node);
+          if (synthesizing !== undefined) {
+            this.judgeUnreached(validationHolder(synthesizing), [child, ...stagesBelow(child)]);
+          }
+        }
       }
     }
   }

@@ -216,6 +216,15 @@ describe('EnforceEncryption (Aspect)', () => {
     expect(deepMessage).not.toMatch(/in Stage "Group\/Outer",/);
   });
 
+  test('an Aspect on a plain construct that holds a Stage judges that Stage (it judged nothing there)', () => {
+    const app = newApp();
+    const group = new Construct(app, 'Prod');
+    mixedStack(new Stage(group, 'Eu'));
+    Aspects.of(group).add(new EnforceEncryption());
+    const message = synthError(app);
+    expect(message.match(/Prod\/Eu\/Stack\/Plain\/Resource: CEG-S3-1: .*in Stage "Prod\/Eu", which Aspects of the App do not reach/g)).toHaveLength(1);
+  });
+
   test('two Aspects on the App and a Stage they cannot reach: each finding once, at the strictest level either gives', () => {
     const app = newApp();
     const stack = newStack(new Stage(app, 'Prod'), 'Stack');

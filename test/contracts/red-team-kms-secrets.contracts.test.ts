@@ -187,6 +187,18 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
     })).toEqual({ primary: 'Allowed', replica: 'Allowed', describe: 'Allowed', ungranted: 'ImplicitlyDenied', write: 'ImplicitlyDenied' });
   });
 
+  test.each(replicaCases)('%s in %s: a crossAccountReadIds account may read the replica secret through the replicated resource policy', async (_label, region) => {
+    const replicaArn = secretArn.replace(`:${PRIMARY}:`, `:${region}:`);
+    const partner = `arn:aws:iam::${OTHER_ACCOUNT}:role/Partner`;
+    const stranger = 'arn:aws:iam::222222222222:role/Stranger';
+    expect(await authorizer.decideAll({
+      primary: { principal: partner, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },
+      replica: { principal: partner, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+      stranger: { principal: stranger, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+      write: { principal: partner, action: 'secretsmanager:PutSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+    })).toEqual({ primary: 'Allowed', replica: 'Allowed', stranger: 'ImplicitlyDenied', write: 'ImplicitlyDenied' });
+  });
+
   test.each(replicaCases)('%s in %s: the deploying role may replicate the secret through Secrets Manager there', async (_label, region, which) => {
     const deployer = deployRole(PRIMARY);
     const call = (action: string) => ({ principal: deployer, action, resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) });

@@ -129,15 +129,17 @@ export class RotatingSecret extends secretsmanager.Secret {
     const principal = grantee.grantPrincipal;
     const replicaArns = (this.replicaRegionNames ?? []).map(region => replicaArnOf(this, region));
     if (replicaArns.length > 0) {
-      // Another account's principal has no policy here: the secret's resource policy, which
-      // Secrets Manager replicates with the secret, is where `super.grantRead` allows it.
-      const replicas = iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resourceArns: replicaArns,
-        conditions: versionStages === undefined ? undefined : { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } },
-      });
-      grant = replicas.success ? grant.combine(replicas) : grant;
+      const actions = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+      const conditions = versionStages === undefined ? undefined : { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } };
+      const replicas = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: replicaArns, conditions });
+      if (replicas.success) {
+        grant = grant.combine(replicas);
+      } else {
+        // Another account's principal has no policy here. Secrets Manager copies the secret's resource
+        // policy to each replica, where `super.grantRead`'s statement names the primary's ARN; `*`
+        // in a secret's policy is the secret it is attached to, the primary or a replica.
+        this.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions, resources: ['*'], conditions }));
+      }
     }
     for (const { region, key } of this.replicaKeysToRead ?? []) {
       const via = `secretsmanager.${region}.amazonaws.com`;

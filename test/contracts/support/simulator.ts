@@ -51,7 +51,11 @@ export class Authorizer {
       return policies[policies.length - 1]?.properties.PolicyDocument;
     }
     if (arn.startsWith('arn:aws:secretsmanager:')) {
-      return this.app.resources('AWS::SecretsManager::ResourcePolicy').find(p => p.properties.SecretId === arn)?.properties.ResourcePolicy;
+      // Secrets Manager replicates a secret's resource policy to its replicas, whose ARN is the
+      // primary's in the replica's Region: a replica's ARN finds its primary's policy.
+      const inAnyRegion = (secretArn: unknown) => typeof secretArn === 'string' && secretArn.split(':').filter((_, i) => i !== 3).join(':') === arn.split(':').filter((_, i) => i !== 3).join(':');
+      const policies = this.app.resources('AWS::SecretsManager::ResourcePolicy');
+      return (policies.find(p => p.properties.SecretId === arn) ?? policies.find(p => inAnyRegion(p.properties.SecretId)))?.properties.ResourcePolicy;
     }
     return undefined;
   }

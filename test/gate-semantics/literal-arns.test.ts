@@ -8,7 +8,7 @@ import { EncryptionGate, RuleService } from '../../src';
 
 /**
  * ARNs whose literal text names what a rule needs (a service, a Region) before a part known only
- * at deploy time: one reading of `Fn::Join` and `Fn::Sub` for every rule (`engine/literal-text.ts`).
+ * at deploy time: one reading of `Fn::Join` and `Fn::Sub` for every rule (`aws/literal-text.ts`).
  * CEG-ELB-3 read only whole texts before (an account given as a parameter was unresolvable); the
  * DynamoDB and RDS cases keep the verdicts of the rules' own readings that it replaced.
  */

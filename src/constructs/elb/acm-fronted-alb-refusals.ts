@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
-import { arnSegment, DEPLOY_REGION } from '../../engine/literal-text';
+import { arnSegment, DEPLOY_REGION } from '../../aws/literal-text';
 import { validationError } from '../../private/errors';
 import { kmsDefaultEncryptionOf } from '../s3/log-target';
 

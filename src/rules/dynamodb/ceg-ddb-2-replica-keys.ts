@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { arnSegment, DEPLOY_REGION, literalTextOf } from '../../engine/literal-text';
+import { arnSegment, DEPLOY_REGION, literalTextOf } from '../../aws/literal-text';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, NOT_APPLICABLE, nonCompliant, Rule, unresolvable, unresolvableField } from '../../engine/rule';
 import { field, isPresent, readObject, whyUnknown } from '../../engine/values';

@@ -1,6 +1,6 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { IConstruct } from 'constructs';
-import { arnSegment, literalHead } from '../../engine/literal-text';
+import { arnSegment, literalHead } from '../../aws/literal-text';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, Verdict } from '../../engine/rule';

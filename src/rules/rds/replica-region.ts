@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { arnSegment, DEPLOY_REGION } from '../../engine/literal-text';
+import { arnSegment, DEPLOY_REGION } from '../../aws/literal-text';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { intrinsicName, known, Reading, readString, unknown } from '../../engine/values';

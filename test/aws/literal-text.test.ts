@@ -1,4 +1,4 @@
-import { arnSegment, DEPLOY_REGION, literalHead, literalTextOf } from '../../src/engine/literal-text';
+import { arnSegment, DEPLOY_REGION, literalHead, literalTextOf } from '../../src/aws/literal-text';
 
 describe('literal text of identifiers and ARNs', () => {
   test('a string is whole; pseudo parameters are spelled out; other references end the text', () => {

@@ -1,4 +1,4 @@
-import { intrinsicName, JsonObject } from '../aws/json';
+import { intrinsicName, JsonObject } from './json';
 
 /**
  * The text of identifiers and ARNs as far as the template spells it out, for rules that only need

@@ -134,6 +134,8 @@ describe('MultiRegionKey replicas: the default administrators and deployingRoleA
   });
 });
 
+const THIRD_ACCOUNT = '333333333333';
+
 describe('RotatingSecret with replica Regions whose keys are ours: replication and reads there are allowed', () => {
   let authorizer: Authorizer;
   let keys: { primary: string; mrkReplica: string; cmk: string };
@@ -159,6 +161,8 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
       crossAccountReadIds: [OTHER_ACCOUNT],
     });
     secret.grantRead(new iam.Role(secrets, 'Reader', { assumedBy: new iam.AccountRootPrincipal() }));
+    // A role of a third account, imported: its policy is not ours to write, so the secret's and keys' are.
+    secret.grantRead(iam.Role.fromRoleArn(secrets, 'ThirdPartyReader', `arn:aws:iam::${THIRD_ACCOUNT}:role/Reader`));
     new iam.Role(secrets, 'Ungranted', { assumedBy: new iam.AccountRootPrincipal() });
     const resolved = ResolvedApp.of(app);
     authorizer = new Authorizer(resolved);
@@ -185,6 +189,19 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
       ungranted: { principal: ungranted, action: 'secretsmanager:GetSecretValue', resource: replicaArn },
       write: { principal: reader, action: 'secretsmanager:PutSecretValue', resource: replicaArn },
     })).toEqual({ primary: 'Allowed', replica: 'Allowed', describe: 'Allowed', ungranted: 'ImplicitlyDenied', write: 'ImplicitlyDenied' });
+  });
+
+  test.each(replicaCases)('%s in %s: an imported role of another account granted grantRead reads the replica secret and decrypts its key there', async (_label, region, which) => {
+    const replicaArn = secretArn.replace(`:${PRIMARY}:`, `:${region}:`);
+    const reader = `arn:aws:iam::${THIRD_ACCOUNT}:role/Reader`;
+    const other = `arn:aws:iam::${THIRD_ACCOUNT}:role/Other`;
+    expect(await authorizer.decideAll({
+      primary: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },
+      replica: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+      decrypt: { principal: reader, action: 'kms:Decrypt', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) },
+      otherRole: { principal: other, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+      otherDecrypt: { principal: other, action: 'kms:Decrypt', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) },
+    })).toEqual({ primary: 'Allowed', replica: 'Allowed', decrypt: 'Allowed', otherRole: 'ImplicitlyDenied', otherDecrypt: 'ImplicitlyDenied' });
   });
 
   test.each(replicaCases)('%s in %s: a crossAccountReadIds account may read the replica secret through the replicated resource policy', async (_label, region) => {

@@ -131,22 +131,17 @@ export class RotatingSecret extends secretsmanager.Secret {
     if (replicaArns.length > 0) {
       const actions = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
       const conditions = versionStages === undefined ? undefined : { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } };
-      const replicas = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: replicaArns, conditions });
-      if (replicas.success) {
-        grant = grant.combine(replicas);
-      } else {
-        // Another account's principal has no policy here. Secrets Manager copies the secret's resource
-        // policy to each replica, where `super.grantRead`'s statement names the primary's ARN; `*`
-        // in a secret's policy is the secret it is attached to, the primary or a replica.
-        this.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions, resources: ['*'], conditions }));
-      }
+      // A principal of another account needs the secret's resource policy too. Secrets Manager copies
+      // it to each replica, where `super.grantRead`'s statement names the primary's ARN; `*` in a
+      // secret's policy is the secret it is attached to, the primary or a replica.
+      grant = grant.combine(iam.Grant.addToPrincipalOrResource({ grantee, actions, resourceArns: replicaArns, resourceSelfArns: ['*'], resource: this, conditions }));
     }
     for (const { region, key } of this.replicaKeysToRead ?? []) {
       const via = `secretsmanager.${region}.amazonaws.com`;
-      // A role or user of the app: the replica key's policy already lets the account's principals
-      // decrypt through Secrets Manager there, so its own policy suffices (naming it in the replica
-      // key's policy would make that key's stack refer back to the grantee's: a cycle).
-      grant = grant.combine(iam.principalIsOwnedResource(principal)
+      // A role or user of the app in the key's account: the replica key's policy already lets the
+      // account's principals decrypt through Secrets Manager there, so its own policy suffices (naming
+      // it in the replica key's policy would make that key's stack refer back to the grantee's: a cycle).
+      grant = grant.combine(iam.principalIsOwnedResource(principal) && inAccountOf(principal, key)
         ? iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': via } } })
         : key.grantDecrypt(new kms.ViaServicePrincipal(via, principal)));
     }
@@ -227,6 +222,12 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
       throw error(`crossAccountReadIds includes "${account}", which is not a 12-digit AWS account ID.`);
     }
   }
+}
+
+/** Whether a principal is of the key's account (a role of another account's stack, or imported from one, is not). */
+function inAccountOf(principal: iam.IPrincipal, key: kms.IKey): boolean {
+  const account = principal.principalAccount ?? Stack.of(principal as unknown as Construct).account;
+  return account === Stack.of(key).account;
 }
 
 /** A replica's ARN: the secret's, in the replica's Region (same name and suffix). */

@@ -193,12 +193,12 @@ describe('RotatingSecret with replica Regions whose keys are ours: replication a
 
   test.each(replicaCases)('%s in %s: an imported role of another account granted grantRead reads the replica secret and decrypts its key there', async (_label, region, which) => {
     const replicaArn = secretArn.replace(`:${PRIMARY}:`, `:${region}:`);
-    const reader = `arn:aws:iam::${THIRD_ACCOUNT}:role/Reader`;
+    const thirdParty = `arn:aws:iam::${THIRD_ACCOUNT}:role/Reader`;
     const other = `arn:aws:iam::${THIRD_ACCOUNT}:role/Other`;
     expect(await authorizer.decideAll({
-      primary: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },
-      replica: { principal: reader, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
-      decrypt: { principal: reader, action: 'kms:Decrypt', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) },
+      primary: { principal: thirdParty, action: 'secretsmanager:GetSecretValue', resource: secretArn, identityPolicies: [ALLOW_ALL] },
+      replica: { principal: thirdParty, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
+      decrypt: { principal: thirdParty, action: 'kms:Decrypt', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) },
       otherRole: { principal: other, action: 'secretsmanager:GetSecretValue', resource: replicaArn, identityPolicies: [ALLOW_ALL] },
       otherDecrypt: { principal: other, action: 'kms:Decrypt', resource: keys[which], identityPolicies: [ALLOW_ALL], context: viaService('secretsmanager', region) },
     })).toEqual({ primary: 'Allowed', replica: 'Allowed', decrypt: 'Allowed', otherRole: 'ImplicitlyDenied', otherDecrypt: 'ImplicitlyDenied' });

@@ -79,6 +79,9 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     // `pass` as the last word, unless a step or a ticket.
     ['/etl/first-pass', false],
     ['/events/boarding-pass', false],
+    ['/dsp/low-pass', false],
+    ['/ci/e2e-pass', false],
+    ['/video/x264-2pass', false],
     ['/orders/pass', true],
     ['/prod/app/DATABASE_PASS', true],
     ['/prod/tomcat/keystore-pass', true],
@@ -143,6 +146,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['docker login reading the password from stdin', 'aws ecr get-login-password | docker login --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com'],
     ['an encoder pass', 'x264 --pass 2 --bitrate 1000 -o out.mkv in.y4m'],
     ['a count named pass', '{"pass": 3, "fail": 0}'],
+    ['filters and thresholds ending in pass', '{"low_pass": 200, "high_pass": 8000, "min_pass": 70, "e2e_pass": true}'],
     ['an option named in prose', 'Use --password to set it on first run'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());
@@ -153,7 +157,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
   test('values built to make the assignment patterns backtrack are judged in milliseconds', () => {
     const stack = newStack(newApp());
     const values = ['<a>' + '<!-- x -->'.repeat(800), '<a><!--'.repeat(1170), ' --a '.repeat(1600) + '-', `--password${' '.repeat(8000)}-`,
-      'a'.repeat(8000), `${'a'.repeat(7990)}://x`];
+      'a'.repeat(8000), `${'a'.repeat(7990)}://x`, 'a='.repeat(4000)];
     values.forEach((stringValue, i) => new ssm.StringParameter(stack, `P${i}`, { parameterName: `/app/p${i}`, stringValue }));
     const started = Date.now();
     evaluate(stack);

@@ -133,6 +133,13 @@ describe('AcmFrontedAlb', () => {
     const vpc = new ec2.Vpc(web, 'Vpc', { natGateways: 0 });
     expect(() => new AcmFrontedAlb(web, 'Alb', { vpc, domainName: 'shop.example.com', certificate: virginia }))
       .toThrow(/AcmFrontedAlb "Alb": certificate Certs\/Cert is in Region us-east-1, but the load balancer is in eu-west-1: an ALB can only use an ACM certificate of its own account and Region/);
+    // The same certificate imported into the load balancer's stack by its ARN: still in us-east-1.
+    const wrapped = acm.Certificate.fromCertificateArn(web, 'Wrapped', virginia.certificateArn);
+    expect(() => new AcmFrontedAlb(web, 'WrappedAlb', { vpc, domainName: 'shop.example.com', certificate: wrapped }))
+      .toThrow(/certificate Web\/Wrapped is in Region us-east-1, but the load balancer is in eu-west-1/);
+    // A certificate ARN from a parameter of the load balancer's own stack: where it is, only the deployment tells.
+    const fromParameter = acm.Certificate.fromCertificateArn(web, 'FromParameter', new CfnParameter(web, 'CertificateArn').valueAsString);
+    expect(() => new AcmFrontedAlb(web, 'ParameterAlb', { vpc, domainName: 'shop.example.com', certificate: fromParameter })).not.toThrow();
     // Another account's certificate (read through its stack's output).
     const partner = new Stack(app, 'PartnerCerts', { env: { account: '222222222222', region: 'eu-west-1' } });
     const foreign = new acm.Certificate(partner, 'Cert', { domainName: 'shop.example.com' });

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -67,9 +67,12 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
   }
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
   const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
+  // An ARN read from a resource of another stack says that stack's environment, even when an import
+  // (`Certificate.fromCertificateArn`) wraps it in this one.
+  const home = token ? stackReferencedBy(arn) ?? certificate.stack : undefined;
   const places: Array<[string, string | undefined, string]> = [
-    ['Region', requested ?? literal(arnSegment(text, 3)) ?? (token ? certificate.env.region : undefined), stack.region],
-    ['account', literal(arnSegment(text, 4)) ?? (token ? certificate.env.account : undefined), stack.account],
+    ['Region', requested ?? literal(arnSegment(text, 3)) ?? home?.region, stack.region],
+    ['account', literal(arnSegment(text, 4)) ?? home?.account, stack.account],
   ];
   for (const [what, there, here] of places) {
     if (there !== undefined && !Token.isUnresolved(there) && !Token.isUnresolved(here) && there !== here) {
@@ -77,6 +80,12 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
         + 'an ALB can only use an ACM certificate of its own account and Region. Request or import it there.');
     }
   }
+}
+
+/** The stack of the first resource a value refers to, if it refers to one. */
+function stackReferencedBy(value: string): Stack | undefined {
+  const reference = Tokenization.reverseString(value).tokens.find((t): t is Reference => t instanceof Reference);
+  return reference === undefined ? undefined : Stack.of(reference.target);
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

@@ -136,29 +136,36 @@ describe('an EncryptedBucket whose encryptionKey is an alias of a key of this li
 });
 
 describe('inventories of an EncryptedBucket into an EncryptedBucket under a key of this library', () => {
-  test('S3 may write the inventory files with the destination\'s key, for this account\'s buckets only (same stack and another stack)', async () => {
+  test('S3 may write the inventory files with the destination\'s key, for this account\'s buckets only; the template has no loop', async () => {
     const app = newApp();
-    const env = { account: ACCOUNT, region: REGION };
-    const reportsStack = new Stack(app, 'Reports', { env });
+    const reportsStack = new Stack(app, 'Reports', { env: { account: ACCOUNT, region: REGION } });
     const reports = new EncryptedBucket(reportsStack, 'Reports', { serverAccessLogs: false });
     new EncryptedBucket(reportsStack, 'Local', { serverAccessLogs: false, inventories: [{ destination: { bucket: reports, prefix: 'inv' } }] });
-    const appStack = new Stack(app, 'Orders', { env });
-    new EncryptedBucket(appStack, 'Orders', { serverAccessLogs: false }).addInventory({ destination: { bucket: reports, prefix: 'inv' } });
+    new EncryptedBucket(reportsStack, 'Other', { serverAccessLogs: false }).addInventory({ destination: { bucket: reports, prefix: 'other' } });
     // Naming the source bucket in the key policy made key -> source -> destination -> key a loop.
     expect(dependencyLoops(app.synth().getStackByName('Reports').template)).toEqual([]);
     const inventoried = ResolvedApp.of(app);
     const key = inventoried.resource('AWS::KMS::Key', 'ReportsKey', 'Reports').arn;
-    const arnOf = (id: string, stack: string) => inventoried.resource('AWS::S3::Bucket', id, stack).arn;
+    const arnOf = (id: string) => inventoried.resource('AWS::S3::Bucket', id, 'Reports').arn;
     const generate = (sourceArn: string, sourceAccount = ACCOUNT, principal = 's3.amazonaws.com') => ({
       principal, action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount },
     });
     expect(await new Authorizer(inventoried).decideAll({
-      sameStack: generate(arnOf('Local', 'Reports')),
-      otherStack: generate(arnOf('Orders', 'Orders')),
+      local: generate(arnOf('Local')),
+      other: generate(arnOf('Other')),
       otherAccount: generate('arn:aws:s3:::someone-elses-bucket', OTHER_ACCOUNT),
-      otherService: generate(arnOf('Local', 'Reports'), ACCOUNT, 'logging.s3.amazonaws.com'),
-      decrypt: { ...generate(arnOf('Local', 'Reports')), action: 'kms:Decrypt' },
-    })).toEqual({ sameStack: 'Allowed', otherStack: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', decrypt: 'ImplicitlyDenied' });
+      otherService: generate(arnOf('Local'), ACCOUNT, 'logging.s3.amazonaws.com'),
+      decrypt: { ...generate(arnOf('Local')), action: 'kms:Decrypt' },
+    })).toEqual({ local: 'Allowed', other: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', decrypt: 'ImplicitlyDenied' });
+  });
+
+  test('a destination in another stack is refused: aws-cdk-lib\'s bucket policy would refer to the source across templates', () => {
+    const app = newApp();
+    const env = { account: ACCOUNT, region: REGION };
+    const reports = new EncryptedBucket(new Stack(app, 'Reports', { env }), 'Reports', { serverAccessLogs: false });
+    const orders = new EncryptedBucket(new Stack(app, 'Orders', { env }), 'Orders', { serverAccessLogs: false });
+    expect(() => orders.addInventory({ destination: { bucket: reports } }))
+      .toThrow(/inventory destination Reports\/Reports is in another stack than bucket Orders\/Orders; .*Put the destination bucket in this stack/);
   });
 });
 

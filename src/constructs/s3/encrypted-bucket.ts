@@ -107,11 +107,21 @@ export class EncryptedBucket extends s3.Bucket {
   /**
    * Adds an inventory, as `s3.Bucket` does. When the destination bucket encrypts with a KMS key of
    * this app, that key's policy also lets S3 generate data keys for this account's inventory files
-   * (`s3.amazonaws.com`, `aws:SourceAccount`).
+   * (`s3.amazonaws.com`, `aws:SourceAccount`). A destination bucket of another stack of the app is
+   * refused: aws-cdk-lib's bucket policy for it refers to this bucket across templates without an
+   * export, which CloudFormation refuses.
    */
   public addInventory(inventory: s3.Inventory): void {
+    const destination = inventory.destination.bucket;
+    if (Stack.of(destination) !== Stack.of(this) && destination.node.defaultChild instanceof s3.CfnBucket) {
+      // aws-cdk-lib writes this bucket's ARN into the destination's bucket policy with no export:
+      // the destination's template refers to a resource it does not have, and CloudFormation refuses it.
+      throw validationError('InventoryDestinationInAnotherStack', `inventory destination ${destination.node.path} is in another stack than bucket `
+        + `${this.node.path}; aws-cdk-lib would write a bucket policy that refers to this bucket without an export, which CloudFormation refuses. `
+        + 'Put the destination bucket in this stack, or import it by name (s3.Bucket.fromBucketName) and allow s3.amazonaws.com s3:PutObject in its own bucket policy.', this);
+    }
     super.addInventory(inventory);
-    allowInventoryDelivery(this, inventory.destination.bucket);
+    allowInventoryDelivery(this, destination);
   }
 
   private logTo(target: s3.IBucket, prefix?: string, keyFormat?: s3.TargetObjectKeyFormat): void {

@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -137,6 +137,10 @@ describe('AcmFrontedAlb', () => {
     const wrapped = acm.Certificate.fromCertificateArn(web, 'Wrapped', virginia.certificateArn);
     expect(() => new AcmFrontedAlb(web, 'WrappedAlb', { vpc, domainName: 'shop.example.com', certificate: wrapped }))
       .toThrow(/certificate Web\/Wrapped is in Region us-east-1, but the load balancer is in eu-west-1/);
+    // An ARN a custom resource of another Region's stack returns may name a certificate of any Region: accepted.
+    const issued = new CustomResource(certificates, 'Issuer', { serviceToken: 'arn:aws:lambda:us-east-1:111111111111:function:issue' }).getAttString('Arn');
+    expect(() => new AcmFrontedAlb(web, 'IssuedAlb', { vpc, domainName: 'shop.example.com', certificate: acm.Certificate.fromCertificateArn(web, 'Issued', issued) }))
+      .not.toThrow();
     // A certificate ARN from a parameter of the load balancer's own stack: where it is, only the deployment tells.
     const fromParameter = acm.Certificate.fromCertificateArn(web, 'FromParameter', new CfnParameter(web, 'CertificateArn').valueAsString);
     expect(() => new AcmFrontedAlb(web, 'ParameterAlb', { vpc, domainName: 'shop.example.com', certificate: fromParameter })).not.toThrow();

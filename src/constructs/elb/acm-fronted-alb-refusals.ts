@@ -1,4 +1,4 @@
-import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -67,9 +67,7 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
   }
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
   const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
-  // An ARN read from a resource of another stack says that stack's environment, even when an import
-  // (`Certificate.fromCertificateArn`) wraps it in this one.
-  const home = token ? stackReferencedBy(arn) ?? certificate.stack : undefined;
+  const home = token ? homeOf(certificate, requested !== undefined) : undefined;
   const places: Array<[string, string | undefined, string]> = [
     ['Region', requested ?? literal(arnSegment(text, 3)) ?? home?.region, stack.region],
     ['account', literal(arnSegment(text, 4)) ?? home?.account, stack.account],
@@ -82,10 +80,23 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
   }
 }
 
-/** The stack of the first resource a value refers to, if it refers to one. */
-function stackReferencedBy(value: string): Stack | undefined {
-  const reference = Tokenization.reverseString(value).tokens.find((t): t is Reference => t instanceof Reference);
-  return reference === undefined ? undefined : Stack.of(reference.target);
+/**
+ * The stack whose environment a certificate with a token ARN is in: the stack of the ACM certificate
+ * its ARN refers to, also through an import (`Certificate.fromCertificateArn(this, ..., other.certificateArn)`);
+ * a DnsValidatedCertificate's own (its account; its Region is its `region`); the certificate's own
+ * when its ARN refers to nothing; `undefined` when it refers to another resource (a custom
+ * resource, a parameter), which may return a certificate of any Region.
+ */
+function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean): Stack | undefined {
+  if (requestedByDnsValidation) {
+    return certificate.stack;
+  }
+  const references = Tokenization.reverseString(certificate.certificateArn).tokens.filter((t): t is Reference => t instanceof Reference);
+  const issued = references.find(r => CfnResource.isCfnResource(r.target) && r.target.cfnResourceType === 'AWS::CertificateManager::Certificate');
+  if (issued !== undefined) {
+    return Stack.of(issued.target);
+  }
+  return references.length === 0 ? certificate.stack : undefined;
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

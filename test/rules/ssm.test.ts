@@ -82,6 +82,8 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['/dsp/low-pass', false],
     ['/ci/e2e-pass', false],
     ['/video/x264-2pass', false],
+    ['/ci/unit-pass', false],
+    ['/ci/test-pass', true],
     ['/orders/pass', true],
     ['/prod/app/DATABASE_PASS', true],
     ['/prod/tomcat/keystore-pass', true],
@@ -131,6 +133,9 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['an XML comment before the text', '<config><password><!-- prod -->hunter2</password></config>', 'password'],
     ['a JSON pass', '{"host":"db.internal","user":"app","pass":"hunter2"}', 'pass'],
     ['a YAML pass', 'host: db\nuser: app\npass: hunter2', 'pass'],
+    ['a number given to a named pass', 'DB_PASS=83914027', 'DB_PASS'],
+    ['a quoted number given to a pass', '{"pass":"83914027"}', 'pass'],
+    ['a test pass', 'TEST_PASS=Hunter2!x', 'TEST_PASS'],
     ['an openssl pass phrase', 'openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:Sup3rS3cret', 'pass'],
     ['a JSON key naming a file\'s content', '{"credentials_file_contents": "{\\"type\\":\\"service_account\\"}"}', 'credentials_file_contents'],
   ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {

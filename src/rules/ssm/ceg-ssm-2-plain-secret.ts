@@ -13,10 +13,10 @@ import { templateTypeOf } from '../../private/cdk-internals';
  * (`db-password-file-path`), unless the next word is the content (`db-password-file-content`).
  * `key` counts only as a word of its own not followed by a word naming an identifier
  * (`kms-key-arn`, `key-id`, `key-pair-name`); `pass` only as the last word, not after a word that
- * makes it a step, a filter, a test or a ticket (`DB_PASS`, `keystore-pass`; not `first-pass`,
- * `low-pass`, `e2e-pass`, `2pass`, `boarding-pass`).
+ * makes it a step, a filter, a threshold or a ticket (`DB_PASS`, `keystore-pass`, `TEST_PASS`; not
+ * `first-pass`, `low-pass`, `min-pass`, `e2e-pass`, `2pass`, `boarding-pass`).
  */
-const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip|low|high|band|battle|e2e|test|tests|smoke|qa|check|min|max)[-_.])(?<![0-9])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip|low|high|band|battle|e2e|min|max|retry|unit|lint)[-_.])(?<![0-9])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
@@ -67,14 +67,14 @@ const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9
  * to tell a count), so that a long value is scanned a bounded number of times.
  */
 const ASSIGNMENTS = [
-  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*["']?([^\s"',}]{1,64}))/g,
+  /(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*(?<quote>["']?)(?<value>[^\s"',}]{1,64}))/g,
   // Not an option named in prose ("use --password to set it").
-  /(?:^|\s)--([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=["']?([^\s"'-][^\s"']{0,63}))/g,
-  // Text, also after a comment or in a CDATA section.
-  /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=([^<\s][^<]{0,63})|<!\[CDATA\[\s*([^\]\s]))/g,
+  /(?:^|\s)--(?<key>[A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=(?<quote>["']?)(?<value>[^\s"'-][^\s"']{0,63}))/g,
+  // Text, also after a comment or in a CDATA section (a string, like a quoted value).
+  /<(?<key>[A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=(?<quote><!\[CDATA\[\s*)?(?<value>[^<\]\s][^<\]]{0,63}))/g,
 ];
 
-/** A value that is a number or a flag, which a `pass` is given as a step or a count (`"pass": 3`, `--pass 2`, `"e2e_pass": true`). */
+/** An unquoted number or flag: what a bare `pass` is given as a step or a count (`"pass": 3`, `--pass 2`). */
 const COUNT = /^(\d+|true|false)$/i;
 
 /** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
@@ -82,9 +82,10 @@ function secretKeyIn(value: string): string | undefined {
   const text = value.replace(ARN, '$1 ');
   for (const assignment of ASSIGNMENTS) {
     for (const match of text.matchAll(assignment)) {
-      const given = (match[2] ?? match[3] ?? '').trim();
-      if (SECRET_WORDS.test(words(match[1])) && !(/(^|[-_.])pass$/i.test(match[1]) && COUNT.test(given))) {
-        return match[1];
+      const { key, quote, value: given } = match.groups as { key: string; quote?: string; value: string };
+      const count = key.toLowerCase() === 'pass' && !quote && COUNT.test(given.trim());
+      if (!count && SECRET_WORDS.test(words(key))) {
+        return key;
       }
     }
   }

@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AccessLogBucket, BucketEncryptionChoice, CmkWithPolicy, EncryptedBucket } from '../../src';
 import { newApp } from '../support/app';
 import { dependencyLoops } from '../support/dependency-loops';
@@ -165,7 +167,12 @@ describe('inventories of an EncryptedBucket into an EncryptedBucket under a key 
     const reports = new EncryptedBucket(new Stack(app, 'Reports', { env }), 'Reports', { serverAccessLogs: false });
     const orders = new EncryptedBucket(new Stack(app, 'Orders', { env }), 'Orders', { serverAccessLogs: false });
     expect(() => orders.addInventory({ destination: { bucket: reports } }))
-      .toThrow(/inventory destination Reports\/Reports is in another stack than bucket Orders\/Orders; .*Put the destination bucket in this stack/);
+      .toThrow(/inventory destination Reports\/Reports is in another stack than bucket Orders\/Orders; .*Put the destination bucket in this stack, or import it into this stack with s3\.Bucket\.fromBucketAttributes\(\{ bucketArn, encryptionKey \}\)/);
+    // Imported that way, the destination's key still lets S3 encrypt the inventory files.
+    const imported = s3.Bucket.fromBucketAttributes(orders.stack, 'ImportedReports', { bucketArn: reports.bucketArn, encryptionKey: reports.encryptionKey });
+    orders.addInventory({ destination: { bucket: imported } });
+    const keyPolicy = Template.fromStack(reports.stack).findResources('AWS::KMS::Key');
+    expect(JSON.stringify(keyPolicy)).toContain('AllowS3InventoryDelivery');
   });
 });
 

@@ -118,7 +118,8 @@ export class EncryptedBucket extends s3.Bucket {
       // the destination's template refers to a resource it does not have, and CloudFormation refuses it.
       throw validationError('InventoryDestinationInAnotherStack', `inventory destination ${destination.node.path} is in another stack than bucket `
         + `${this.node.path}; aws-cdk-lib would write a bucket policy that refers to this bucket without an export, which CloudFormation refuses. `
-        + 'Put the destination bucket in this stack, or import it by name (s3.Bucket.fromBucketName) and allow s3.amazonaws.com s3:PutObject in its own bucket policy.', this);
+        + 'Put the destination bucket in this stack, or import it into this stack with s3.Bucket.fromBucketAttributes({ bucketArn, encryptionKey }) '
+        + '(its key then lets S3 encrypt the files) and allow s3.amazonaws.com s3:PutObject in its own bucket policy.', this);
     }
     super.addInventory(inventory);
     allowInventoryDelivery(this, destination);

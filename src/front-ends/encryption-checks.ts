@@ -6,6 +6,7 @@ import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
 import { assertCdkVersion } from '../private/cdk-version';
+import { topLevelStackOf } from '../private/stack-references';
 import { VERSION } from '../private/version';
 import { hasAcknowledgementIn, unknownAcknowledgedRules } from '../report/acknowledgements';
 import { toFinding } from '../report/findings';
@@ -41,7 +42,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin {
     // Each template holds one stack's resources and, through nested stacks, those of its children.
     const byTemplate = new Map<Stack, Stack[]>();
     for (const stack of evaluation.index.stacks) {
-      const owner = templateOwner(stack);
+      const owner = topLevelStackOf(stack);
       byTemplate.set(owner, [...byTemplate.get(owner) ?? [], stack]);
     }
     for (const entry of context.stackTemplates) {
@@ -89,15 +90,6 @@ function unknownAcknowledgements(constructs: readonly IConstruct[]): PolicyViola
     }
   }
   return violations;
-}
-
-/** The stack whose template holds `stack`'s resources (itself, or the top of its nested-stack chain). */
-function templateOwner(stack: Stack): Stack {
-  let owner = stack;
-  while (owner.nestedStackParent !== undefined) {
-    owner = owner.nestedStackParent;
-  }
-  return owner;
 }
 
 /** The stack at a construct path (`Stage/Stack`) below the root. */

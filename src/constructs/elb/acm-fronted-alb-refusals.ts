@@ -1,4 +1,4 @@
-import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -7,6 +7,7 @@ import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { arnSegment, DEPLOY_REGION } from '../../aws/literal-text';
 import { validationError } from '../../private/errors';
+import { referencesIn } from '../../private/stack-references';
 import { kmsDefaultEncryptionOf } from '../s3/log-target';
 
 /**
@@ -91,7 +92,7 @@ function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean
   if (requestedByDnsValidation) {
     return certificate.stack;
   }
-  const references = Tokenization.reverseString(certificate.certificateArn).tokens.filter((t): t is Reference => t instanceof Reference);
+  const references = referencesIn(certificate.certificateArn);
   const issued = references.find(r => CfnResource.isCfnResource(r.target) && r.target.cfnResourceType === 'AWS::CertificateManager::Certificate');
   if (issued !== undefined) {
     return Stack.of(issued.target);

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { isAwsManagedKey } from '../../aws/managed-keys';
 import { isAccountId } from '../../private/account-id';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
+import { referencesIn, topLevelStackOf } from '../../private/stack-references';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { underlyingKey } from '../kms/key-grants';
 import { ReplicaKey } from '../kms/replica-key';
@@ -242,13 +243,5 @@ function replicaArnOf(secret: secretsmanager.Secret, region: string): string {
  */
 function referencesStack(value: string, stack: Stack): boolean {
   const deployed = topLevelStackOf(stack);
-  return Tokenization.reverseString(value).tokens.some(token => token instanceof Reference && topLevelStackOf(Stack.of(token.target)) === deployed);
-}
-
-function topLevelStackOf(stack: Stack): Stack {
-  let top = stack;
-  while (top.nestedStackParent !== undefined) {
-    top = top.nestedStackParent;
-  }
-  return top;
+  return referencesIn(value).some(reference => topLevelStackOf(Stack.of(reference.target)) === deployed);
 }

@@ -1,6 +1,7 @@
 import { domainTlsPolicy } from './apigateway/ceg-apigw-1-domain-tls-policy';
 import { defaultEndpoint } from './apigateway/ceg-apigw-2-default-endpoint';
 import { cacheEncryption } from './apigateway/ceg-apigw-3-cache-encryption';
+import { apiTlsPolicy } from './apigateway/ceg-apigw-4-api-tls-policy';
 import { viewerHttps } from './cloudfront/ceg-cf-1-viewer-https';
 import { viewerTlsPolicy } from './cloudfront/ceg-cf-2-viewer-tls-policy';
 import { defaultCertificate } from './cloudfront/ceg-cf-3-default-certificate';
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   domainTlsPolicy,
   defaultEndpoint,
   cacheEncryption,
+  apiTlsPolicy,
   secureStringType,
   plainSecret,
 ];

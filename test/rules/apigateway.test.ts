@@ -2,7 +2,7 @@
  * API Gateway rules: custom domain security policies (REST and HTTP APIs), the default endpoint
  * next to a custom domain, and stage cache encryption.
  */
-import { CfnParameter } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -114,5 +114,76 @@ describe('CEG-APIGW-3 stage cache encryption', () => {
     expect(verdictOn(findings, 'Stack/Clear', 'CEG-APIGW-3')!.location).toBe('Properties.StageDescription.CacheDataEncrypted');
     expect(verdictOn(findings, 'Stack/Encrypted', 'CEG-APIGW-3')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/NoStage', 'CEG-APIGW-3')).toBeUndefined();
+  });
+});
+
+describe('CEG-APIGW-4 the REST API\'s own security policy', () => {
+  const rest = (stack: ReturnType<typeof newStack>, id: string, props: Partial<apigateway.RestApiProps> = {}, securityPolicy?: string) => {
+    const api = new apigateway.RestApi(stack, id, props);
+    api.root.addMethod('GET', new apigateway.MockIntegration());
+    if (securityPolicy !== undefined) {
+      (api.node.defaultChild as apigateway.CfnRestApi).securityPolicy = securityPolicy;
+    }
+    return api;
+  };
+
+  test('edge and Regional APIs without a policy warn, whatever their endpoint; TLS_1_2, enhanced policies and private APIs pass', () => {
+    const stack = newStack(newApp());
+    rest(stack, 'Edge');
+    rest(stack, 'Regional', { endpointTypes: [apigateway.EndpointType.REGIONAL] });
+    rest(stack, 'Tls10', {}, 'TLS_1_0');
+    rest(stack, 'Tls12', {}, 'TLS_1_2');
+    rest(stack, 'Enhanced', { endpointTypes: [apigateway.EndpointType.REGIONAL] }, 'SecurityPolicy_TLS13_1_3_2025_09');
+    rest(stack, 'Private', { endpointTypes: [apigateway.EndpointType.PRIVATE] });
+    rest(stack, 'Closed', { disableExecuteApiEndpoint: true });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Edge/Resource', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.NON_COMPLIANT, level: 'warning', location: 'Properties.SecurityPolicy' });
+    expect(verdictOn(findings, 'Stack/Edge/Resource', 'CEG-APIGW-4')!.detail).toMatch(/^The REST API sets no SecurityPolicy, so API Gateway gives it TLS_1_0 .*TLS 1.0 and 1.1$/);
+    expect(verdictOn(findings, 'Stack/Regional/Resource', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+    // Calls through a custom domain negotiate TLS with the API's policy too (API Gateway Developer Guide).
+    expect(verdictOn(findings, 'Stack/Closed/Resource', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+    expect(verdictOn(findings, 'Stack/Tls10/Resource', 'CEG-APIGW-4')!.detail).toMatch(/^The REST API's SecurityPolicy TLS_1_0 accepts TLS below 1.2/);
+    for (const id of ['Tls12', 'Enhanced', 'Private']) {
+      expect(verdictOn(findings, `Stack/${id}/Resource`, 'CEG-APIGW-4')).toBeUndefined();
+    }
+  });
+
+  test('an inline OpenAPI definition\'s policy counts; one in S3 or a clone is unresolvable; a parameter is unresolvable', () => {
+    const stack = newStack(newApp());
+    const definition = (policy?: string) => apigateway.ApiDefinition.fromInline({
+      openapi: '3.0.2', info: { title: 'x', version: '1' }, paths: {}, ...policy === undefined ? {} : { 'x-amazon-apigateway-security-policy': policy },
+    });
+    new apigateway.SpecRestApi(stack, 'InlineTls12', { apiDefinition: definition('TLS_1_2'), deploy: false });
+    new apigateway.SpecRestApi(stack, 'InlineTls10', { apiDefinition: definition('TLS_1_0'), deploy: false });
+    new apigateway.SpecRestApi(stack, 'InlineNone', { apiDefinition: definition(), deploy: false });
+    const both = new apigateway.SpecRestApi(stack, 'Both', { apiDefinition: definition('TLS_1_0'), deploy: false });
+    (both.node.defaultChild as apigateway.CfnRestApi).securityPolicy = 'TLS_1_2';
+    new apigateway.CfnRestApi(stack, 'InS3', { bodyS3Location: { bucket: 'specs', key: 'api.yaml' }, securityPolicy: 'TLS_1_2' });
+    new apigateway.CfnRestApi(stack, 'Clone', { cloneFrom: 'abc123' });
+    new apigateway.CfnRestApi(stack, 'Param', { name: 'p', securityPolicy: new CfnParameter(stack, 'Policy').valueAsString });
+    new apigateway.CfnRestApi(stack, 'ParamType', { name: 't', endpointConfiguration: { types: [new CfnParameter(stack, 'Type').valueAsString] } });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/InlineTls12/Resource', 'CEG-APIGW-4')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/InlineTls10/Resource', 'CEG-APIGW-4')).toMatchObject({
+      kind: FindingKind.NON_COMPLIANT, location: 'Properties.Body.x-amazon-apigateway-security-policy',
+    });
+    expect(verdictOn(findings, 'Stack/InlineNone/Resource', 'CEG-APIGW-4')!.detail).toMatch(/sets no SecurityPolicy/);
+    expect(verdictOn(findings, 'Stack/Both/Resource', 'CEG-APIGW-4')!.detail).toMatch(/^The REST API's definition \(x-amazon-apigateway-security-policy\) TLS_1_0/);
+    expect(verdictOn(findings, 'Stack/InS3', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE, location: 'Properties.BodyS3Location' });
+    expect(verdictOn(findings, 'Stack/Clone', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE, location: 'Properties.CloneFrom' });
+    expect(verdictOn(findings, 'Stack/Param', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE, location: 'Properties.SecurityPolicy' });
+    expect(verdictOn(findings, 'Stack/Param', 'CEG-APIGW-4')!.detail).toMatch(/Ref to "Policy"/);
+    expect(verdictOn(findings, 'Stack/ParamType', 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  });
+
+  test('Fn::If: every branch of the policy counts', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const strict = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Env').valueAsString, 'prod') });
+    new apigateway.CfnRestApi(stack, 'Either', { name: 'e', securityPolicy: Fn.conditionIf(strict.logicalId, 'TLS_1_2', 'TLS_1_0').toString() });
+    new apigateway.CfnRestApi(stack, 'Both', { name: 'b', securityPolicy: Fn.conditionIf(strict.logicalId, 'TLS_1_2', 'SecurityPolicy_TLS13_1_2_2021_06').toString() });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/Either', 'CEG-APIGW-4')!.detail).toMatch(/SecurityPolicy TLS_1_0/);
+    expect(verdictOn(findings, 'Stack/Both', 'CEG-APIGW-4')).toBeUndefined();
   });
 });

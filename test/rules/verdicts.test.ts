@@ -271,6 +271,11 @@ const FIXTURES: { [ruleId: string]: Verdicts } = {
     nonCompliant: s => stage(s, false),
     unresolvable: s => stage(s, param(s)),
   },
+  'CEG-APIGW-4': {
+    compliant: s => new apigateway.CfnRestApi(s, 'Subject', { name: 'orders', securityPolicy: 'TLS_1_2' }),
+    nonCompliant: s => new apigateway.CfnRestApi(s, 'Subject', { name: 'orders', endpointConfiguration: { types: ['REGIONAL'] } }),
+    unresolvable: s => new apigateway.CfnRestApi(s, 'Subject', { name: 'orders', securityPolicy: param(s) }),
+  },
   'CEG-SSM-1': {
     compliant: s => new ssm.CfnParameter(s, 'Subject', { type: 'String', value: 'eu-west-1' }),
     nonCompliant: s => new ssm.CfnParameter(s, 'Subject', { type: 'SecureString', value: 'hunter2' }),

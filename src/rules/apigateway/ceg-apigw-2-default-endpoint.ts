@@ -23,9 +23,9 @@ export const defaultEndpoint: Rule = {
   service: RuleService.API_GATEWAY,
   title: 'REST and HTTP APIs mapped to a custom domain name disable the default execute-api endpoint',
   rationale:
-    'The default `execute-api` endpoint stays reachable next to a custom domain unless it is disabled, and its security policy is TLS 1.0 '
-    + 'for edge-optimized and Regional APIs (API Gateway Developer Guide): clients can bypass the domain\'s TLS 1.2+ security policy, its '
-    + 'mutual TLS and anything that relies on the domain.',
+    'The default `execute-api` endpoint stays reachable next to a custom domain unless it is disabled, and its security policy is the '
+    + 'API\'s own, TLS 1.0 for edge-optimized and Regional APIs unless the API sets one (API Gateway Developer Guide): clients can bypass '
+    + 'the domain\'s security policy, its mutual TLS and anything that relies on the domain.',
   fix: 'Set `disableExecuteApiEndpoint: true` on the `RestApi` (or `HttpApi`) that a custom domain maps; on an L1, set '
     + '`DisableExecuteApiEndpoint: true`.',
   resourceTypes: [REST_API, HTTP_API],

@@ -1,0 +1,22 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { Session } from 'inspector';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { APPS } from './apps';
+import { EncryptionGate } from '../src';
+const options = { ruleIds: ['CEG-S3-1', 'CEG-EBS-1', 'CEG-EBS-2', 'CEG-EBS-3', 'CEG-EBS-4', 'CEG-RDS-1', 'CEG-RDS-2'], requireKmsForS3: true };
+const spec = APPS.find(a => a.name === (process.argv[2] ?? '5k-in-50-stacks'))!;
+const app = spec.build(true, mkdtempSync(join(tmpdir(), 'wp-')));
+app.synth();
+const N = Number(process.argv[3] ?? 30);
+for (let i = 0; i < 5; i++) EncryptionGate.evaluate(app, options);
+const session = new Session(); session.connect();
+const post = (m: string, p?: object) => new Promise<any>((res, rej) => session.post(m, p, (e, r) => e ? rej(e) : res(r)));
+void (async () => {
+  await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 50 }); await post('Profiler.start');
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) EncryptionGate.evaluate(app, options);
+  console.log('warm per eval ms', Number(process.hrtime.bigint() - t) / 1e6 / N);
+  const { profile } = await post('Profiler.stop');
+  writeFileSync('/tmp/prof/warm8.cpuprofile', JSON.stringify(profile));
+})();

@@ -111,6 +111,15 @@ function benchmark(app: BenchApp, compliant: boolean): string[] {
     const inside = (v: Variant) => median(samples.get(v)!.map(s => s.gateInsideMs ?? NaN));
     lines.push(`  timed inside the synthesis: the Aspect's visits and validations ${inside('aspect').toFixed(0)} ms = `
       + `${(100 * inside('aspect') / bare).toFixed(1)} % of bare synth; the plugin's validate ${inside('plugin').toFixed(0)} ms = ${(100 * inside('plugin') / bare).toFixed(1)} %`);
+    // The goals of the gate-semantics issue, said plainly for this app (medians of this run).
+    const goals = [`cheaper than cdk-nag's matching rules: ${gateExtra < nagExtra ? 'met' : 'NOT met'}`];
+    if (app.stacks === 50) {
+      goals.push(`own cost <= 2 % of bare synth: ${own <= 0.02 * bare ? 'met' : 'NOT met'} (${(100 * own / bare).toFixed(1)} %)`);
+    }
+    if (app.stacks === 1) {
+      goals.push(`>= 10x less extra time than cdk-nag: ${nagExtra >= 10 * gateExtra ? 'met' : 'NOT met'} (${gateExtra > 0 ? (nagExtra / gateExtra).toFixed(1) : '-'}x)`);
+    }
+    lines.push(`  goals: ${goals.join('; ')}`);
     const ownCpu = cpu('aspect') - cpu('empty-aspect');
     lines.push(`  in CPU time: gate's own cost ${ownCpu.toFixed(0)} ms = ${(100 * ownCpu / cpu('bare')).toFixed(1)} % of bare; extra over bare: `
       + `gate Aspect ${(cpu('aspect') - cpu('bare')).toFixed(0)} ms, gate plugin ${(cpu('plugin') - cpu('bare')).toFixed(0)} ms, cdk-nag ${(cpu('nag') - cpu('bare')).toFixed(0)} ms`);

@@ -42,7 +42,7 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
 }
 
 /** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */
-function aliasIn(keyId: string): string {
+export function aliasIn(keyId: string): string {
   const at = keyId.indexOf('alias/');
   return at < 0 ? keyId : keyId.slice(at);
 }

@@ -1,7 +1,7 @@
 /**
  * RDS engine TLS (CEG-RDS-3) and Secrets Manager rules (CEG-SM-1, CEG-SM-2).
  */
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -61,5 +61,30 @@ describe('RDS TLS and Secrets Manager rules', () => {
     ]);
     expect(verdictOn(findings, 'Stack/FromParameter', 'CEG-SM-2')!.detail).toMatch(/no rotation function .* or no RotationRules/);
     expect(verdictOn(findings, 'Stack/Plain/Resource', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+  });
+
+  test('CEG-SM-1: a customer managed key named through an alias or a formatted ARN is one; alias/aws/... is not (also in a stack without env)', () => {
+    const app = newApp();
+    for (const stack of [newStack(app), new Stack(app, 'Agnostic')]) {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const secret = (id: string, encryptionKey: kms.IKey, replicaKey?: kms.IKey) => new secretsmanager.Secret(stack, id, {
+        encryptionKey, replicaRegions: replicaKey === undefined ? undefined : [{ region: 'us-east-1', encryptionKey: replicaKey }],
+      });
+      secret('AddAlias', key.addAlias('alias/app-secrets'));
+      secret('FromAliasName', kms.Alias.fromAliasName(stack, 'Platform', 'alias/platform-secrets'));
+      secret('FormattedArn', kms.Key.fromKeyArn(stack, 'Formatted', stack.formatArn({ service: 'kms', resource: 'key', resourceName: '1234abcd-12ab-34cd-56ef-1234567890ab' })));
+      secret('ReplicaAlias', key, kms.Alias.fromAliasName(stack, 'ReplicaPlatform', 'alias/platform-secrets'));
+      secret('Managed', kms.Alias.fromAliasName(stack, 'ManagedAlias', 'alias/aws/secretsmanager'));
+      secret('ReplicaManaged', key, kms.Alias.fromAliasName(stack, 'ReplicaManagedAlias', 'alias/aws/secretsmanager'));
+    }
+    const findings = EncryptionGate.evaluate(app, { ruleIds: ['CEG-SM-1'] });
+    expect(findings.map(f => `${f.constructPath} ${f.kind}`).sort()).toEqual([
+      'Agnostic/Managed/Resource non-compliant',
+      'Agnostic/ReplicaManaged/Resource non-compliant',
+      'Stack/Managed/Resource non-compliant',
+      'Stack/ReplicaManaged/Resource non-compliant',
+    ]);
+    expect(verdictOn(findings, 'Stack/Managed/Resource', 'CEG-SM-1')!.detail).toBe('The secret names the AWS managed key alias/aws/secretsmanager');
+    expect(verdictOn(findings, 'Stack/ReplicaManaged/Resource', 'CEG-SM-1')!.detail).toBe('Its replica in us-east-1 names the AWS managed key alias/aws/secretsmanager');
   });
 });

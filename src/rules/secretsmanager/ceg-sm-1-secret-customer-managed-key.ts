@@ -1,9 +1,10 @@
+import { literalTextOf } from '../../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
-import { field, intrinsicName, JsonObject, readString } from '../../engine/values';
+import { field, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { appKeyIn } from '../customer-managed-keys';
+import { aliasIn, appKeyIn } from '../customer-managed-keys';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -47,9 +48,12 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
     // A key or alias defined in the app (also an alias ARN built around one) is customer managed.
     return COMPLIANT;
   }
-  const literal = literalText(value);
-  if (literal !== undefined && isAwsManagedKeyAlias(literal)) {
-    return nonCompliant(`${subject} names the AWS managed key ${literal}`, location);
+  // A key ID, key ARN or alias spelled out at synth time, also one CDK builds with the partition,
+  // Region and account (`key.addAlias`, `Alias.fromAliasName`, `formatArn`): only `alias/aws/...`
+  // names an AWS managed key.
+  const literal = literalTextOf(value);
+  if (literal !== undefined) {
+    return isAwsManagedKeyAlias(literal) ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}`, location) : COMPLIANT;
   }
   if (isResourceReference(value)) {
     // A parameter's value or a custom resource's attribute may name aws/secretsmanager.
@@ -61,18 +65,4 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
     return unresolvable(key.why, location);
   }
   return COMPLIANT;
-}
-
-/** The literal text of a key identifier, also of an ARN joined from literals and pseudo parameters. */
-function literalText(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (intrinsicName(value) === 'Fn::Join') {
-    const [delimiter, parts] = (value as JsonObject)['Fn::Join'] as [unknown, unknown];
-    if (typeof delimiter === 'string' && Array.isArray(parts)) {
-      return parts.map(p => typeof p === 'string' ? p : '*').join(delimiter);
-    }
-  }
-  return undefined;
 }

@@ -123,6 +123,18 @@ describe('AcmFrontedAlb', () => {
     cases.forEach(([props, message], i) => expect(() => new AcmFrontedAlb(stack, `Bad${i}`, { ...base, ...props })).toThrow(message));
   });
 
+  test('in an environment-agnostic stack, access logs are refused with the way out; accessLogs: false builds', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' });
+    expect(() => new AcmFrontedAlb(stack, 'Web', { vpc, domainName: 'app.example.com', hostedZone }))
+      .toThrow(/AcmFrontedAlb "Web": access logs need the stack's Region, and this stack has none \(it is environment-agnostic\)\. Give the stack an env with a region, or pass accessLogs: false\./);
+    const web = new AcmFrontedAlb(stack, 'Quiet', { vpc, domainName: 'quiet.example.com', hostedZone, accessLogs: false });
+    web.addTargets('App', { port: 8080 });
+    expect(web.accessLogsBucket).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+  });
+
   test('refuses a certificate of a stack in another Region, whose ARN is known only at deploy time', () => {
     const app = new App();
     const env = (region: string) => ({ account: '111111111111', region });

@@ -81,7 +81,8 @@ export interface AcmFrontedAlbProps {
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * Write access logs at all.
+   * Write access logs at all. Access logs need the stack's Region: in an environment-agnostic stack,
+   * pass `false` (or give the stack an env with a region).
    *
    * @default true
    */

@@ -42,6 +42,11 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   if (props.tls13Only && props.sslPolicy !== undefined && !props.sslPolicy.includes('TLS13-1-3')) {
     throw error(`tls13Only is true but sslPolicy ${props.sslPolicy} also accepts TLS 1.2.`);
   }
+  if ((props.accessLogs ?? true) && Token.isUnresolved(Stack.of(scope).region)) {
+    // aws-cdk-lib's logAccessLogs needs the Region (for the Regions whose ELB account writes the logs).
+    throw error('access logs need the stack\'s Region, and this stack has none (it is environment-agnostic). Give the stack an env '
+      + 'with a region, or pass accessLogs: false.');
+  }
   const logs = props.accessLogsBucket;
   if (logs !== undefined && (logs.encryptionKey !== undefined || kmsDefaultEncryptionOf(logs) !== undefined)) {
     throw error(`accessLogsBucket ${logs.node.path} encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, `

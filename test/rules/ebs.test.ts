@@ -234,3 +234,46 @@ describe('EBS encryption by default', () => {
     }
   });
 });
+
+describe('AMI families named by their public SSM parameter', () => {
+  const BOTTLEROCKET = '/aws/service/bottlerocket/aws-k8s-1.31/x86_64/latest/image_id';
+  const UBUNTU = '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
+  const instance = (stack: ReturnType<typeof newStack>, id: string, machineImage: ec2.IMachineImage, devices: string[]) =>
+    new ec2.Instance(stack, id, { vpc: isolatedVpc(stack), instanceType: T3, machineImage, blockDevices: devices.map(d => encryptedRoot(d)) });
+
+  test('Bottlerocket maps a data volume (/dev/xvdb) besides the root: both must be mapped encrypted', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const image = ec2.MachineImage.fromSsmParameter(BOTTLEROCKET);
+    instance(stack, 'RootOnly', image, ['/dev/xvda']);
+    instance(newStack(app, 'Both'), 'Both', image, ['/dev/xvda', '/dev/xvdb']);
+    const findings = EncryptionGate.evaluate(app, { ruleIds: ['CEG-EBS-3'] });
+    expect(verdictOn(findings, 'Stack/RootOnly/Resource', 'CEG-EBS-3')!.detail)
+      .toMatch(/^The instance launches unencrypted EBS volumes: no block device mapping for \/dev\/xvdb, a volume its AMI maps besides the root, in the instance, so that volume comes from the AMI's snapshot/);
+    expect(verdictOn(findings, 'Both/Both/Resource', 'CEG-EBS-3')).toBeUndefined();
+  });
+
+  test('an image resolved at launch (resolve:ssm:) or by a dynamic reference names its family too', () => {
+    const app = newApp();
+    const launch = ec2.MachineImage.resolveSsmParameterAtLaunch(UBUNTU);
+    instance(newStack(app, 'A'), 'Xvda', launch, ['/dev/xvda']);
+    instance(newStack(app, 'B'), 'Sda1', launch, ['/dev/sda1']);
+    const dynamic = newStack(app, 'C');
+    new ec2.CfnInstance(dynamic, 'Dynamic', {
+      imageId: `{{resolve:ssm:${UBUNTU}}}`,
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }],
+    });
+    const findings = EncryptionGate.evaluate(app, { ruleIds: ['CEG-EBS-3'] });
+    expect(verdictOn(findings, 'A/Xvda/Resource', 'CEG-EBS-3')!.detail).toMatch(/no block device mapping for the root device \(\/dev\/sda1, the root device of its AMI\)/);
+    expect(verdictOn(findings, 'B/Sda1/Resource', 'CEG-EBS-3')).toBeUndefined();
+    expect(verdictOn(findings, 'C/Dynamic', 'CEG-EBS-3')!.detail).toMatch(/\/dev\/sda1, the root device of its AMI/);
+  });
+});
+
+test('an unresolvable launch reads as one sentence', () => {
+  const stack = newStack(newApp());
+  new ec2.CfnInstance(stack, 'FromSnapshot', { imageId: 'ami-0123456789abcdef0', blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0' } }] });
+  const finding = verdictOn(EncryptionGate.evaluate(stack, { ruleIds: ['CEG-EBS-3'] }), 'Stack/FromSnapshot', 'CEG-EBS-3');
+  expect(finding).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+  expect(finding!.detail).toMatch(/^The encryption of the volumes the instance launches cannot be known: \/dev\/xvda/);
+});

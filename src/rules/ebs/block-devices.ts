@@ -138,6 +138,15 @@ export function judgeLaunchedVolumes(
       + `from the AMI and is unencrypted unless the account turned on EBS encryption by default, which the template cannot prove${byDefault.note ?? ''}`,
     );
   }
+  if (!inheritedUnknown && typeof own !== 'string' && !byDefault.proven) {
+    for (const other of rootDevice.others ?? []) {
+      if (!other.some(name => byDevice.has(name))) {
+        const places = [...(ownLabel ? [ownLabel] : []), ...inherited.map(i => i.label)].map(label => label()).join(' or ');
+        problems.push(`no block device mapping for ${other[0]}, a volume its AMI maps besides the root, in ${places}, so that volume comes from the `
+          + `AMI's snapshot and is unencrypted unless the account turned on EBS encryption by default${byDefault.note ?? ''}`);
+      }
+    }
+  }
   return { problems, unknowns };
 }
 

@@ -9,13 +9,18 @@ import { intrinsicName, JsonObject } from '../../engine/values';
  */
 export const CONVENTIONAL_ROOT_DEVICES: readonly string[] = ['/dev/xvda', '/dev/sda1', '/dev/sda', 'xvda', 'sda1'];
 
-/** Root device names by the public SSM parameter path of an AMI family (AWS and vendor documentation). */
-const ROOT_BY_SSM_PATH: ReadonlyArray<[RegExp, readonly string[]]> = [
+/**
+ * Root device names by the public SSM parameter path of an AMI family (AWS and vendor
+ * documentation), and the other EBS volumes the family's AMIs map.
+ */
+const ROOT_BY_SSM_PATH: ReadonlyArray<[RegExp, readonly string[], ReadonlyArray<readonly string[]>?]> = [
   [/\/aws\/service\/ami-amazon-linux-latest\/|\/aws\/service\/ecs\/optimized-ami\/amazon-linux|\/aws\/service\/eks\/optimized-ami\/.*amazon-linux/i, ['/dev/xvda', 'xvda']],
   [/\/aws\/service\/canonical\/ubuntu\//i, ['/dev/sda1', 'sda1']],
   [/\/aws\/service\/ami-windows-latest\//i, ['/dev/sda1', 'sda1']],
   [/\/aws\/service\/debian\//i, ['/dev/xvda', 'xvda']],
-  [/\/aws\/service\/bottlerocket\//i, ['/dev/xvda', 'xvda']],
+  // Bottlerocket's AMIs map two volumes: the OS on /dev/xvda and the data volume on /dev/xvdb
+  // (container images, pod storage; Bottlerocket's README, "Default volumes").
+  [/\/aws\/service\/bottlerocket\//i, ['/dev/xvda', 'xvda'], [['/dev/xvdb', 'xvdb']]],
 ];
 
 /** Which device is the root volume of the AMI at `path`, and whether that comes from the AMI itself. */
@@ -23,6 +28,11 @@ export interface RootDevice {
   readonly names: readonly string[];
   /** Whether the AMI (its public parameter) tells the name, rather than the convention. */
   readonly fromImage: boolean;
+  /**
+   * The AMI's other EBS volumes (each by its spellings): created from the AMI's snapshots, so
+   * unencrypted unless mapped with encryption too.
+   */
+  readonly others?: ReadonlyArray<readonly string[]>;
 }
 
 export const CONVENTIONAL: RootDevice = { names: CONVENTIONAL_ROOT_DEVICES, fromImage: false };
@@ -40,13 +50,24 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
   if (intrinsicName(image) === 'Ref') {
     const parameter = context.parameter(view, String((image as JsonObject).Ref));
     if (parameter !== undefined && parameter.type?.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.default === 'string') {
-      const family = ROOT_BY_SSM_PATH.find(([pattern]) => pattern.test(parameter.default as string));
-      if (family !== undefined) {
-        return { names: family[1], fromImage: true };
-      }
+      return familyAt(parameter.default) ?? CONVENTIONAL;
+    }
+  }
+  if (typeof image === 'string') {
+    // EC2 resolves `resolve:ssm:<path>` at launch (`MachineImage.resolveSsmParameterAtLaunch`), and
+    // CloudFormation a `{{resolve:ssm:<path>}}` dynamic reference at deploy time: both name the path.
+    const path = /^resolve:ssm:(.+)$/.exec(image)?.[1] ?? /^\{\{resolve:ssm:([^}]+)\}\}$/.exec(image)?.[1];
+    if (path !== undefined) {
+      return familyAt(path) ?? CONVENTIONAL;
     }
   }
   return CONVENTIONAL;
+}
+
+/** The root device (and other volumes) of the AMI family a public SSM parameter path names. */
+function familyAt(path: string): RootDevice | undefined {
+  const family = ROOT_BY_SSM_PATH.find(([pattern]) => pattern.test(path));
+  return family === undefined ? undefined : { names: family[1], fromImage: true, others: family[2] };
 }
 
 /** The custom resource type of `EbsEncryptionByDefault`. */

@@ -8,7 +8,12 @@ export function launchVerdict(judgement: LaunchJudgement, subject: string, locat
     return nonCompliant(`${subject} launches unencrypted EBS volumes: ${judgement.problems.join('; ')}${unknowns}`, location);
   }
   if (judgement.unknowns.length > 0) {
-    return unresolvable(`The encryption of the volumes ${subject} launches cannot be known: ${judgement.unknowns.join('; ')}`, location);
+    return unresolvable(`The encryption of the volumes ${lowerFirst(subject)} launches cannot be known: ${judgement.unknowns.join('; ')}`, location);
   }
   return COMPLIANT;
+}
+
+/** `The instance` as it reads inside a sentence. */
+function lowerFirst(subject: string): string {
+  return /^(The|Its) /.test(subject) ? subject[0].toLowerCase() + subject.slice(1) : subject;
 }

@@ -168,6 +168,15 @@ describe('AcmFrontedAlb', () => {
       const requested = new acm.DnsValidatedCertificate(web, 'Requested', { domainName: 'shop.example.com', hostedZone: zone, region: 'us-east-1' });
       expect(() => new AcmFrontedAlb(web, 'Requester', { vpc, domainName: 'shop.example.com', certificate: requested }))
         .toThrow(/certificate Web\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
+      // Also through an import of its ARN (the custom resource's attribute), and from another stack.
+      const wrapped = acm.Certificate.fromCertificateArn(web, 'WrappedRequest', requested.certificateArn);
+      expect(() => new AcmFrontedAlb(web, 'WrappedRequester', { vpc, domainName: 'shop.example.com', certificate: wrapped }))
+        .toThrow(/certificate Web\/WrappedRequest is in Region us-east-1, but the load balancer is in eu-west-1/);
+      const inIreland = new Stack(app, 'RequestedInIreland', { env: env('eu-west-1') });
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
+      const sameRegion = new acm.DnsValidatedCertificate(inIreland, 'Requested', { domainName: 'shop.example.com', hostedZone: zone, region: 'eu-west-1' });
+      const wrappedHere = acm.Certificate.fromCertificateArn(web, 'WrappedHere', sameRegion.certificateArn);
+      expect(() => new AcmFrontedAlb(web, 'WrappedHereRequester', { vpc, domainName: 'shop.example.com', certificate: wrappedHere })).not.toThrow();
       expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/DnsValidatedCertificate is deprecated/));
     } finally {
       warn.mockRestore();

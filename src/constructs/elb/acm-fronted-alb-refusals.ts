@@ -2,7 +2,7 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { arnSegment, DEPLOY_REGION } from '../../aws/literal-text';
@@ -71,8 +71,7 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
   if (arnSegment(text, 2) === 'iam') {
     throw error(`certificate ${name} is an IAM server certificate: use an ACM certificate, which renews itself.`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
-  const requested = certificate instanceof acm.DnsValidatedCertificate ? (certificate as unknown as { region?: string }).region : undefined;
+  const requested = requestedRegionOf(certificate);
   const home = token ? homeOf(certificate, requested !== undefined) : undefined;
   const places: Array<[string, string | undefined, string]> = [
     ['Region', requested ?? literal(arnSegment(text, 3)) ?? home?.region, stack.region],
@@ -93,7 +92,7 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
  * when its ARN refers to nothing; `undefined` when it refers to another resource (a custom
  * resource, a parameter), which may return a certificate of any Region.
  */
-function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean): Stack | undefined {
+function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean): { readonly region?: string; readonly account: string } | undefined {
   if (requestedByDnsValidation) {
     return certificate.stack;
   }
@@ -102,7 +101,23 @@ function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean
   if (issued !== undefined) {
     return Stack.of(issued.target);
   }
+  // The ARN a DnsValidatedCertificate's custom resource returns (also wrapped in an import) is of
+  // the certificate it requests in its own `region`.
+  for (const reference of references) {
+    for (let scope: IConstruct | undefined = reference.target; scope !== undefined; scope = scope.node.scope) {
+      const region = requestedRegionOf(scope);
+      if (region !== undefined) {
+        return { region, account: Stack.of(scope).account };
+      }
+    }
+  }
   return references.length === 0 ? certificate.stack : undefined;
+}
+
+/** The Region a DnsValidatedCertificate requests its certificate in (`undefined` for anything else). */
+function requestedRegionOf(construct: IConstruct): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
+  return construct instanceof acm.DnsValidatedCertificate ? (construct as unknown as { region?: string }).region : undefined;
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

@@ -153,10 +153,24 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a count named pass', '{"pass": 3, "fail": 0}'],
     ['filters and thresholds ending in pass', '{"low_pass": 200, "high_pass": 8000, "min_pass": 70, "e2e_pass": true}'],
     ['an option named in prose', 'Use --password to set it on first run'],
+    ['results of passes given as flags', 'TEST_PASS=true\nsmoke_pass: false\n{"canary_pass": true}'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });
     expect(verdictOn(evaluate(stack), 'Stack/P/Resource', 'CEG-SSM-2')).toBeUndefined();
+  });
+
+  test('a parameter named like a pass holds a result when its whole value is a flag; a password never is', () => {
+    const stack = newStack(newApp());
+    new ssm.StringParameter(stack, 'TestPass', { parameterName: '/ci/test-pass', stringValue: 'true' });
+    new ssm.StringParameter(stack, 'SmokePass', { parameterName: '/ci/smoke-pass', stringValue: ' FALSE ' });
+    new ssm.StringParameter(stack, 'DbPass', { parameterName: '/orders/db-pass', stringValue: 'trueblue' });
+    new ssm.StringParameter(stack, 'Password', { parameterName: '/orders/db-password', stringValue: 'true' });
+    const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/TestPass/Resource', 'CEG-SSM-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/SmokePass/Resource', 'CEG-SSM-2')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/DbPass/Resource', 'CEG-SSM-2')!.detail).toMatch(/"\/orders\/db-pass" is named like a secret/);
+    expect(verdictOn(findings, 'Stack/Password/Resource', 'CEG-SSM-2')!.detail).toMatch(/"\/orders\/db-password" is named like a secret/);
   });
 
   test('values built to make the assignment patterns backtrack are judged in milliseconds', () => {

@@ -76,6 +76,7 @@ const ASSIGNMENTS = [
 
 /** An unquoted number or flag: what a bare `pass` is given as a step or a count (`"pass": 3`, `--pass 2`). */
 const COUNT = /^(\d+|true|false)$/i;
+const FLAG = /^(true|false)$/i;
 
 /** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
 function secretKeyIn(value: string): string | undefined {
@@ -83,7 +84,10 @@ function secretKeyIn(value: string): string | undefined {
   for (const assignment of ASSIGNMENTS) {
     for (const match of text.matchAll(assignment)) {
       const { key, quote, value: given } = match.groups as { key: string; quote?: string; value: string };
-      const count = key.toLowerCase() === 'pass' && !quote && COUNT.test(given.trim());
+      // A bare `pass` given a number or flag is a count or a step; any `...pass` given a flag is a
+      // result (`TEST_PASS=true`): no password is `true`.
+      const lower = key.toLowerCase();
+      const count = !quote && (lower === 'pass' ? COUNT.test(given.trim()) : lower.endsWith('pass') && FLAG.test(given.trim()));
       if (!count && SECRET_WORDS.test(words(key))) {
         return key;
       }
@@ -151,7 +155,9 @@ export const plainSecret: Rule = {
     const literalName = typeof name === 'string' ? name : undefined;
     // A name built around deploy-time values is judged by its literal words.
     const nameText = literalText(name);
-    if (nameText !== undefined && namedLikeSecret(nameText)) {
+    // A `...-pass` parameter whose whole value is a flag holds a result (`/ci/test-pass` = `true`).
+    const passFlag = typeof parameter.read('Value') === 'string' && FLAG.test((parameter.read('Value') as string).trim()) && /pass[^a-z]*$/i.test(nameText ?? '');
+    if (nameText !== undefined && namedLikeSecret(nameText) && !passFlag) {
       return nonCompliant(`The ${type.value} parameter "${literalName ?? nameText.replace(/\/\/+/g, '/<deploy-time>/')}" is named like a secret, but a plain `
         + 'parameter is stored and shown unencrypted', 'Properties.Name');
     }

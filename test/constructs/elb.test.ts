@@ -169,8 +169,8 @@ describe('AcmFrontedAlb', () => {
       expect(() => new AcmFrontedAlb(web, 'Requester', { vpc, domainName: 'shop.example.com', certificate: requested }))
         .toThrow(/certificate Web\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
       // Also through an import of its ARN (the custom resource's attribute), and from another stack.
-      const wrapped = acm.Certificate.fromCertificateArn(web, 'WrappedRequest', requested.certificateArn);
-      expect(() => new AcmFrontedAlb(web, 'WrappedRequester', { vpc, domainName: 'shop.example.com', certificate: wrapped }))
+      const wrappedRequest = acm.Certificate.fromCertificateArn(web, 'WrappedRequest', requested.certificateArn);
+      expect(() => new AcmFrontedAlb(web, 'WrappedRequester', { vpc, domainName: 'shop.example.com', certificate: wrappedRequest }))
         .toThrow(/certificate Web\/WrappedRequest is in Region us-east-1, but the load balancer is in eu-west-1/);
       const inIreland = new Stack(app, 'RequestedInIreland', { env: env('eu-west-1') });
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested

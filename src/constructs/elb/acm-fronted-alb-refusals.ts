@@ -92,8 +92,8 @@ function refuseUnusableCertificate(certificate: acm.ICertificate, stack: Stack, 
  * when its ARN refers to nothing; `undefined` when it refers to another resource (a custom
  * resource, a parameter), which may return a certificate of any Region.
  */
-function homeOf(certificate: acm.ICertificate, requestedByDnsValidation: boolean): { readonly region?: string; readonly account: string } | undefined {
-  if (requestedByDnsValidation) {
+function homeOf(certificate: acm.ICertificate, requested: boolean): { readonly region?: string; readonly account: string } | undefined {
+  if (requested) {
     return certificate.stack;
   }
   const references = referencesIn(certificate.certificateArn);

@@ -56,9 +56,9 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
   if (typeof image === 'string') {
     // EC2 resolves `resolve:ssm:<path>` at launch (`MachineImage.resolveSsmParameterAtLaunch`), and
     // CloudFormation a `{{resolve:ssm:<path>}}` dynamic reference at deploy time: both name the path.
-    const path = /^resolve:ssm:(.+)$/.exec(image)?.[1] ?? /^\{\{resolve:ssm:([^}]+)\}\}$/.exec(image)?.[1];
-    if (path !== undefined) {
-      return familyAt(path) ?? CONVENTIONAL;
+    const named = /^resolve:ssm:(.+)$/.exec(image)?.[1] ?? /^\{\{resolve:ssm:([^}]+)\}\}$/.exec(image)?.[1];
+    if (named !== undefined) {
+      return familyAt(named) ?? CONVENTIONAL;
     }
   }
   return CONVENTIONAL;

@@ -59,6 +59,17 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['/orders/MONKEY', false],
     ['/orders/PASSWORDPOLICY', false],
     ['/orders/secretsmanager-arn', false],
+    // References to secrets and keys name them (also after a compound), the secret itself is held.
+    ['/app/db/password-secret-arn', false],
+    ['/app/db/credentials-secret-name', false],
+    ['/app/secrets-manager-arn', false],
+    ['/app/api-key-id', false],
+    ['/app/jwt/signing-key-arn', false],
+    ['/app/db/passwordMinLength', false],
+    ['/app/db/password-secret', true],
+    ['/app/api-key', true],
+    ['/app/jwt/signing-key', true],
+    ['/app/aws/secret-key-value', true],
     // `pass` as the last word only.
     ['/orders/DB_PASS', true],
     ['/smtp/user.pass', true],

@@ -8,15 +8,16 @@ import { templateTypeOf } from '../../private/cdk-internals';
 
 /**
  * Words of a parameter name that say it holds a secret. A password, secret or credential followed
- * by `arn`, `name` or `version` is named, not held (`secret-id` may be a credential: Vault's
- * AppRole); followed by `file`, `path`, `policy`, `length` or `stdin`, it is described
+ * by `arn`, `name` or `version` (also after `secret`, `manager`, `store`, `key`) is named, not held
+ * (`secret-id` may be a credential: Vault's AppRole), as is a compound (`api-key`) followed by those
+ * or `id`; followed by `file`, `path`, `policy`, `(min-)length` or `stdin`, it is described
  * (`db-password-file-path`), unless the next word is the content (`db-password-file-content`).
  * `key` counts only as a word of its own not followed by a word naming an identifier
  * (`kms-key-arn`, `key-id`, `key-pair-name`); `pass` only as the last word, not after a word that
  * makes it a step, a filter, a threshold or a ticket (`DB_PASS`, `keystore-pass`, `TEST_PASS`; not
  * `first-pass`, `low-pass`, `min-pass`, `e2e-pass`, `2pass`, `boarding-pass`).
  */
-const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?(arns?|names?|versions?)([^a-z]|$))(?![-_.]?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip|low|high|band|battle|e2e|min|max|retry|unit|lint)[-_.])(?<![0-9])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)([^a-z]|$)/i;
+const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?((secrets?|manager|store|key)[-_.]?){0,2}(arns?|names?|versions?)([^a-z]|$))(?![-_.]?((min|max)(imum)?[-_.]?)?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip|low|high|band|battle|e2e|min|max|retry|unit|lint)[-_.])(?<![0-9])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|(creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)(?![-_.]?(arns?|names?|versions?|ids?)([^a-z]|$)))([^a-z]|$)/i;
 const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
 /**
  * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,

@@ -165,6 +165,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['filters and thresholds ending in pass', '{"low_pass": 200, "high_pass": 8000, "min_pass": 70, "e2e_pass": true}'],
     ['an option named in prose', 'Use --password to set it on first run'],
     ['results of passes given as flags', 'TEST_PASS=true\nsmoke_pass: false\n{"canary_pass": true}'],
+    ['a password policy', '{"passwordMinLength": 12, "apiKeyId": "k-123", "signingKeyArn": "arn:aws:kms:eu-west-1:111111111111:key/x"}'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());
     new ssm.StringParameter(stack, 'P', { parameterName: '/app/config', stringValue: value });

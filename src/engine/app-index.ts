@@ -1,7 +1,7 @@
 import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StackFacts } from './deploy-values';
-import { passedByParent } from './nested-parameters';
+import { parameterPassedByParent, passedByParent } from './nested-parameters';
 import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
@@ -142,6 +142,17 @@ export class AppIndex {
       }
     }
     return entry;
+  }
+
+  /** The parent's parameter that the parent of a nested stack passes whole to one of its parameters. */
+  public parentParameterOf(stack: Stack, logicalId: string): { readonly stack: Stack; readonly logicalId: string } | undefined {
+    const resource = stack.nestedStackResource;
+    const parent = stack.nestedStackParent;
+    if (resource === undefined || parent === undefined || !CfnResource.isCfnResource(resource)) {
+      return undefined;
+    }
+    const passed = parameterPassedByParent(this.recordOf(resource), logicalId);
+    return passed !== undefined && this.isParameter(parent, passed) ? { stack: parent, logicalId: passed } : undefined;
   }
 
   /** What the parent of a nested stack passes to one of its parameters (see `passedByParent`). */

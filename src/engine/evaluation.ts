@@ -164,15 +164,24 @@ export class Evaluation implements RuleContext {
   }
 
   public parameter(view: ResourceView, logicalId: string): ParameterFacts | undefined {
-    const parameter = this.index.parameterOf(view.stack, logicalId);
+    return this.parameterOf(view.stack, logicalId, 0);
+  }
+
+  private parameterOf(stack: Stack, logicalId: string, depth: number): ParameterFacts | undefined {
+    const parameter = this.index.parameterOf(stack, logicalId);
     if (parameter === undefined) {
       return undefined;
     }
     // A nested stack's parameter is what its parent gives it (`null`: only the deployment tells).
-    const given = this.index.factsOf(view.stack).given(logicalId);
+    const given = this.index.factsOf(stack).given(logicalId);
+    const passed = given === null && depth < 32 ? this.index.parentParameterOf(stack, logicalId) : undefined;
+    if (passed !== undefined) {
+      // The parent passes a parameter of its own: this one is that one's value.
+      return this.parameterOf(passed.stack, passed.logicalId, depth + 1);
+    }
     return {
       type: parameter.type,
-      default: given === undefined ? view.stack.resolve(parameter.default) : given ?? undefined,
+      default: given === undefined ? stack.resolve(parameter.default) : given ?? undefined,
       noEcho: parameter.noEcho === true,
     };
   }

@@ -32,3 +32,23 @@ export function passedByParent(stackResource: ResourceRecord, logicalId: string)
   const value = passed[logicalId];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
+
+/**
+ * The parameter of the parent stack that a parent passes whole to one of a nested stack's
+ * parameters (`{ Ref: P }`, what CDK renders for a value of the parent that is its own parameter:
+ * `MachineImage.fromSsmParameter` used in a nested stack), in every world of the parent's template;
+ * else `undefined`.
+ */
+export function parameterPassedByParent(stackResource: ResourceRecord, logicalId: string): string | undefined {
+  let passed: unknown;
+  try {
+    passed = stackResource.in(World.EMPTY).read('Parameters', logicalId);
+  } catch (e) {
+    if (e instanceof Fork) {
+      return undefined;
+    }
+    throw e;
+  }
+  const ref = intrinsicName(passed) === 'Ref' ? (passed as { Ref: unknown }).Ref : undefined;
+  return typeof ref === 'string' && !ref.startsWith('AWS::') ? ref : undefined;
+}

@@ -1,7 +1,7 @@
 /**
  * EBS rules: compliant, non-compliant and unresolvable cases beyond the catalogue's fixtures.
  */
-import { CfnParameter, Size } from 'aws-cdk-lib';
+import { CfnParameter, NestedStack, Size } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -268,6 +268,24 @@ describe('AMI families named by their public SSM parameter', () => {
     expect(verdictOn(findings, 'B/Sda1/Resource', 'CEG-EBS-3')).toBeUndefined();
     expect(verdictOn(findings, 'C/Dynamic', 'CEG-EBS-3')!.detail).toMatch(/\/dev\/sda1, the root device of its AMI/);
   });
+});
+
+test('an AMI the parent names by its SSM parameter and passes to a nested stack keeps its family; so does a String parameter defaulting to resolve:ssm:', () => {
+  const app = newApp();
+  const parent = newStack(app);
+  const xvdaOnly = [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }];
+  const ubuntu = ec2.MachineImage.fromSsmParameter('/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id');
+  new ec2.CfnInstance(new NestedStack(parent, 'Nested'), 'Ubuntu', { imageId: ubuntu.getImage(parent).imageId, blockDeviceMappings: xvdaOnly });
+  const deeper = new NestedStack(new NestedStack(parent, 'Outer'), 'Inner');
+  const bottlerocket = ec2.MachineImage.fromSsmParameter('/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id');
+  new ec2.CfnInstance(deeper, 'Bottlerocket', { imageId: bottlerocket.getImage(parent).imageId, blockDeviceMappings: xvdaOnly });
+  const stringDefault = new CfnParameter(parent, 'Ami', { type: 'String', default: 'resolve:ssm:/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id' });
+  new ec2.CfnInstance(parent, 'FromString', { imageId: stringDefault.valueAsString, blockDeviceMappings: xvdaOnly });
+  // CDK passes the parent's parameter to the nested stacks when it synthesizes.
+  const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
+  expect(verdictOn(findings, 'Stack/Nested/Ubuntu', 'CEG-EBS-3')!.detail).toMatch(/\/dev\/sda1, the root device of its AMI/);
+  expect(verdictOn(findings, 'Stack/Outer/Inner/Bottlerocket', 'CEG-EBS-3')!.detail).toMatch(/no block device mapping for \/dev\/xvdb/);
+  expect(verdictOn(findings, 'Stack/FromString', 'CEG-EBS-3')!.detail).toMatch(/no block device mapping for \/dev\/xvdb/);
 });
 
 test('an unresolvable launch reads as one sentence', () => {

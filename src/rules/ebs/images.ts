@@ -48,20 +48,28 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
     return undefined;
   }
   if (intrinsicName(image) === 'Ref') {
+    // A parameter (also a nested stack's, given its parent's) by its default: an SSM parameter type
+    // names the path, a String may name it as EC2 or CloudFormation resolves it.
     const parameter = context.parameter(view, String((image as JsonObject).Ref));
-    if (parameter !== undefined && parameter.type?.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.default === 'string') {
-      return familyAt(parameter.default) ?? CONVENTIONAL;
+    if (parameter !== undefined && typeof parameter.default === 'string') {
+      const path = parameter.type?.startsWith('AWS::SSM::Parameter::Value') ? parameter.default : pathResolvedIn(parameter.default);
+      return (path === undefined ? undefined : familyAt(path)) ?? CONVENTIONAL;
     }
   }
   if (typeof image === 'string') {
-    // EC2 resolves `resolve:ssm:<path>` at launch (`MachineImage.resolveSsmParameterAtLaunch`), and
-    // CloudFormation a `{{resolve:ssm:<path>}}` dynamic reference at deploy time: both name the path.
-    const named = /^resolve:ssm:(.+)$/.exec(image)?.[1] ?? /^\{\{resolve:ssm:([^}]+)\}\}$/.exec(image)?.[1];
-    if (named !== undefined) {
-      return familyAt(named) ?? CONVENTIONAL;
-    }
+    const path = pathResolvedIn(image);
+    return (path === undefined ? undefined : familyAt(path)) ?? CONVENTIONAL;
   }
   return CONVENTIONAL;
+}
+
+/**
+ * The SSM parameter path an image ID resolves: EC2 resolves `resolve:ssm:<path>` at launch
+ * (`MachineImage.resolveSsmParameterAtLaunch`), CloudFormation a `{{resolve:ssm:<path>}}` dynamic
+ * reference at deploy time.
+ */
+function pathResolvedIn(image: string): string | undefined {
+  return /^resolve:ssm:(.+)$/.exec(image)?.[1] ?? /^\{\{resolve:ssm:([^}]+)\}\}$/.exec(image)?.[1];
 }
 
 /** The root device (and other volumes) of the AMI family a public SSM parameter path names. */

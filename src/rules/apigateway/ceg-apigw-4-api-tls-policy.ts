@@ -1,5 +1,6 @@
 import { isTls12MinimumApiPolicy } from './ceg-apigw-1-domain-tls-policy';
-import { Field } from '../../engine/resource-view';
+import { intrinsicName, isJsonObject } from '../../aws/json';
+import { Field, ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
@@ -39,10 +40,11 @@ export const apiTlsPolicy: Rule = {
     }
     // Neither CloudFormation nor API Gateway documents which wins when the template and the
     // definition both give a policy: each one given must be TLS 1.2+.
-    if (api.has('Body')) {
-      const inline = api.string('Body', OPENAPI_POLICY);
+    const body = api.read('Body');
+    if (body !== undefined) {
+      const inline = policyInDefinition(api, body);
       if (!inline.known) {
-        return unresolvableField(inline);
+        return unresolvable(inline.why, inline.location);
       }
       verdict = judgeGiven(inline.value, `The REST API's definition (${OPENAPI_POLICY})`, inline.location);
       if (verdict !== undefined) {
@@ -66,12 +68,28 @@ export const apiTlsPolicy: Rule = {
   },
 };
 
+/**
+ * The policy an inline definition gives: a JSON object's key, or, in a definition given as text
+ * (JSON or YAML), the value written after the key.
+ */
+function policyInDefinition(api: ResourceView, body: unknown): Field<string | undefined> {
+  const location = `Properties.Body.${OPENAPI_POLICY}`;
+  if (typeof body === 'string') {
+    const written = new RegExp(`${OPENAPI_POLICY}["']?\\s*:\\s*["']?([^"'\\s,}]*)`).exec(body);
+    return { known: true, value: written?.[1], location };
+  }
+  if (isJsonObject(body) && intrinsicName(body) === undefined) {
+    return api.string('Body', OPENAPI_POLICY);
+  }
+  return { known: false, why: 'The REST API\'s definition (Body) is known only at deploy time, and may set its security policy', location: 'Properties.Body' };
+}
+
 /** The verdict on a policy given, when it decides alone (weak); `undefined` when it is TLS 1.2+ or not given. */
 function judgeGiven(policy: string | undefined, subject: string, location: string): Verdict | undefined {
   if (policy === undefined || isTls12MinimumApiPolicy(policy)) {
     return undefined;
   }
-  return nonCompliant(`${subject} ${policy} accepts TLS below 1.2 (or is not a known TLS 1.2+ policy)`, location);
+  return nonCompliant(`${subject} ${policy === '' ? '(empty)' : policy} accepts TLS below 1.2 (or is not a known TLS 1.2+ policy)`, location);
 }
 
 /** No policy anywhere: API Gateway's default, which depends on the endpoint type (EDGE when none is given). */

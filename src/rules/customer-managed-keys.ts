@@ -25,7 +25,7 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
   }
   // A key ID, key ARN or alias spelled out at synth time, also one CDK builds with the partition,
   // Region and account (`Alias.fromAliasName`, `formatArn`): only `alias/aws/...` is AWS managed.
-  const literal = literalTextOf(value);
+  const literal = keyIdentifierText(value);
   if (literal !== undefined) {
     return isAwsManagedKeyAlias(literal)
       ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}, but requireCustomerManagedKeys asks for a customer managed key`, location)
@@ -39,6 +39,20 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
     return unresolvable(`Whether ${lowerFirst(subject)} uses a customer managed key cannot be known at synth time: ${key.why}`, location);
   }
   return COMPLIANT;
+}
+
+/**
+ * The literal text of a key identifier (see `literalTextOf`) when it tells a customer managed key
+ * from an AWS managed one: not when a part of the alias name is known only at deploy time
+ * (`alias/${AWS::Partition}/s3` is `alias/aws/s3` in the aws partition).
+ */
+export function keyIdentifierText(value: unknown): string | undefined {
+  const literal = literalTextOf(value);
+  if (literal === undefined) {
+    return undefined;
+  }
+  const name = aliasIn(literal);
+  return name.startsWith('alias/') && name.includes('*') ? undefined : literal;
 }
 
 /** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */

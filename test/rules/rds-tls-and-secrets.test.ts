@@ -1,7 +1,7 @@
 /**
  * RDS engine TLS (CEG-RDS-3) and Secrets Manager rules (CEG-SM-1, CEG-SM-2).
  */
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -86,5 +86,14 @@ describe('RDS TLS and Secrets Manager rules', () => {
     ]);
     expect(verdictOn(findings, 'Stack/Managed/Resource', 'CEG-SM-1')!.detail).toBe('The secret names the AWS managed key alias/aws/secretsmanager');
     expect(verdictOn(findings, 'Stack/ReplicaManaged/Resource', 'CEG-SM-1')!.detail).toBe('Its replica in us-east-1 names the AWS managed key alias/aws/secretsmanager');
+  });
+
+  test('CEG-SM-1: an alias whose name holds a pseudo parameter is unresolvable (alias/${AWS::Partition}/secretsmanager is the AWS managed key in aws)', () => {
+    const stack = newStack(newApp());
+    new secretsmanager.CfnSecret(stack, 'Partition', { kmsKeyId: Fn.join('', ['alias/', Aws.PARTITION, '/secretsmanager']) });
+    new secretsmanager.CfnSecret(stack, 'PartitionInArn', { kmsKeyId: `arn:${Aws.PARTITION}:kms:eu-west-1:111111111111:alias/app-secrets` });
+    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-SM-1'] });
+    expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/PartitionInArn', 'CEG-SM-1')).toBeUndefined();
   });
 });

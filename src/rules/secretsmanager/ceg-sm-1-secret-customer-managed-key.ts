@@ -1,10 +1,9 @@
-import { literalTextOf } from '../../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { aliasIn, appKeyIn } from '../customer-managed-keys';
+import { aliasIn, appKeyIn, keyIdentifierText } from '../customer-managed-keys';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -51,7 +50,7 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
   // A key ID, key ARN or alias spelled out at synth time, also one CDK builds with the partition,
   // Region and account (`key.addAlias`, `Alias.fromAliasName`, `formatArn`): only `alias/aws/...`
   // names an AWS managed key.
-  const literal = literalTextOf(value);
+  const literal = keyIdentifierText(value);
   if (literal !== undefined) {
     return isAwsManagedKeyAlias(literal) ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}`, location) : COMPLIANT;
   }

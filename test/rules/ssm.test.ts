@@ -147,6 +147,9 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a number given to a named pass', 'DB_PASS=83914027', 'DB_PASS'],
     ['a quoted number given to a pass', '{"pass":"83914027"}', 'pass'],
     ['a test pass', 'TEST_PASS=Hunter2!x', 'TEST_PASS'],
+    ['a flag followed by more of the value', 'DB_PASS=true,Hunter2x', 'DB_PASS'],
+    ['a flag followed by a brace in an env value', 'SMTP_PASS=false}x9Kp2q', 'SMTP_PASS'],
+    ['a flag followed by more in a query', 'https://h/?db_pass=true,Xy9k', 'db_pass'],
     ['an openssl pass phrase', 'openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:Sup3rS3cret', 'pass'],
     ['a JSON key naming a file\'s content', '{"credentials_file_contents": "{\\"type\\":\\"service_account\\"}"}', 'credentials_file_contents'],
   ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {

@@ -68,7 +68,7 @@ const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9
  * to tell a count), so that a long value is scanned a bounded number of times.
  */
 const ASSIGNMENTS = [
-  /(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]+)["']?\s*[=:](?=\s*(?<quote>["']?)(?<value>[^\s"',}]{1,64}))/g,
+  /(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]+)["']?\s*(?<sep>[=:])(?=\s*(?<quote>["']?)(?<value>[^\s"',}]{1,64}))/g,
   // Not an option named in prose ("use --password to set it").
   /(?:^|\s)--(?<key>[A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=(?<quote>["']?)(?<value>[^\s"'-][^\s"']{0,63}))/g,
   // Text, also after a comment or in a CDATA section (a string, like a quoted value).
@@ -84,11 +84,13 @@ function secretKeyIn(value: string): string | undefined {
   const text = value.replace(ARN, '$1 ');
   for (const assignment of ASSIGNMENTS) {
     for (const match of text.matchAll(assignment)) {
-      const { key, quote, value: given } = match.groups as { key: string; quote?: string; value: string };
-      // A bare `pass` given a number or flag is a count or a step; any `...pass` given a flag is a
-      // result (`TEST_PASS=true`): no password is `true`.
+      const { key, sep, quote, value: given } = match.groups as { key: string; sep?: string; quote?: string; value: string };
+      // A bare `pass` given a number or flag is a count, a `...pass` given a flag a result
+      // (`TEST_PASS=true`), unless more follows (`=true,x9`).
       const lower = key.toLowerCase();
-      const count = !quote && (lower === 'pass' ? COUNT.test(given.trim()) : lower.endsWith('pass') && FLAG.test(given.trim()));
+      const next = text.charAt(text.indexOf(given, match.index! + match[0].length) + given.length);
+      const whole = next === '' || (sep === '=' ? /[\s&;]/ : sep === ':' ? /[\s,}\]]/ : /[\s<]/).test(next);
+      const count = !quote && whole && (lower === 'pass' ? COUNT.test(given.trim()) : lower.endsWith('pass') && FLAG.test(given.trim()));
       if (!count && SECRET_WORDS.test(words(key))) {
         return key;
       }

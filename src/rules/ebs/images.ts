@@ -52,13 +52,13 @@ export function rootDeviceOf(context: RuleContext, view: ResourceView, path: rea
     // names the path, a String may name it as EC2 or CloudFormation resolves it.
     const parameter = context.parameter(view, String((image as JsonObject).Ref));
     if (parameter !== undefined && typeof parameter.default === 'string') {
-      const path = parameter.type?.startsWith('AWS::SSM::Parameter::Value') ? parameter.default : pathResolvedIn(parameter.default);
-      return (path === undefined ? undefined : familyAt(path)) ?? CONVENTIONAL;
+      const ssmPath = parameter.type?.startsWith('AWS::SSM::Parameter::Value') ? parameter.default : pathResolvedIn(parameter.default);
+      return (ssmPath === undefined ? undefined : familyAt(ssmPath)) ?? CONVENTIONAL;
     }
   }
   if (typeof image === 'string') {
-    const path = pathResolvedIn(image);
-    return (path === undefined ? undefined : familyAt(path)) ?? CONVENTIONAL;
+    const ssmPath = pathResolvedIn(image);
+    return (ssmPath === undefined ? undefined : familyAt(ssmPath)) ?? CONVENTIONAL;
   }
   return CONVENTIONAL;
 }

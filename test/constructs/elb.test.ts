@@ -177,6 +177,15 @@ describe('AcmFrontedAlb', () => {
       const sameRegion = new acm.DnsValidatedCertificate(inIreland, 'Requested', { domainName: 'shop.example.com', hostedZone: zone, region: 'eu-west-1' });
       const wrappedHere = acm.Certificate.fromCertificateArn(web, 'WrappedHere', sameRegion.certificateArn);
       expect(() => new AcmFrontedAlb(web, 'WrappedHereRequester', { vpc, domainName: 'shop.example.com', certificate: wrappedHere })).not.toThrow();
+      // Without `region`, it requests the certificate in its own stack's Region.
+      const virginia = new Stack(app, 'RequestedInVirginia', { env: env('us-east-1'), crossRegionReferences: true });
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
+      const defaultRegion = new acm.DnsValidatedCertificate(virginia, 'Requested', { domainName: 'shop.example.com', hostedZone: zone });
+      expect(() => new AcmFrontedAlb(web, 'DefaultRegionRequester', { vpc, domainName: 'shop.example.com', certificate: defaultRegion }))
+        .toThrow(/certificate RequestedInVirginia\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
+      const wrappedDefault = acm.Certificate.fromCertificateArn(web, 'WrappedDefault', defaultRegion.certificateArn);
+      expect(() => new AcmFrontedAlb(web, 'WrappedDefaultRequester', { vpc, domainName: 'shop.example.com', certificate: wrappedDefault }))
+        .toThrow(/certificate Web\/WrappedDefault is in Region us-east-1/);
       expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/DnsValidatedCertificate is deprecated/));
     } finally {
       warn.mockRestore();

@@ -114,10 +114,13 @@ function homeOf(certificate: acm.ICertificate, requested: boolean): { readonly r
   return references.length === 0 ? certificate.stack : undefined;
 }
 
-/** The Region a DnsValidatedCertificate requests its certificate in (`undefined` for anything else). */
+/**
+ * The Region a DnsValidatedCertificate requests its certificate in: its `region`, else its stack's
+ * (`undefined` for anything else).
+ */
 function requestedRegionOf(construct: IConstruct): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
-  return construct instanceof acm.DnsValidatedCertificate ? (construct as unknown as { region?: string }).region : undefined;
+  return construct instanceof acm.DnsValidatedCertificate ? (construct as unknown as { region?: string }).region ?? Stack.of(construct).region : undefined;
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

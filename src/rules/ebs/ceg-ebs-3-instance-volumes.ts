@@ -19,7 +19,7 @@ export const instanceVolumes: Rule = {
     + 'Region that CloudFormation creates before the instance. cdk-nag does not check the root volume.',
   fix: 'Map the root device (`/dev/xvda` on Amazon Linux, `/dev/sda1` on Ubuntu and Windows) with '
     + '`ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` in `blockDevices`, on the instance or in its launch template, '
-    + 'and encrypt every other EBS mapping; or add an `EbsEncryptionByDefault` to the account and Region, and make the instance depend on it.',
+    + 'and encrypt every other EBS mapping, also the volumes the AMI maps besides the root (Bottlerocket\'s data volume `/dev/xvdb`); or add an `EbsEncryptionByDefault` to the account and Region, and make the instance depend on it.',
   resourceTypes: ['AWS::EC2::Instance'],
   defaultLevel: FindingLevel.ERROR,
 

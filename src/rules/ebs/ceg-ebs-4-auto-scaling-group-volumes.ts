@@ -18,7 +18,7 @@ export const autoScalingGroupVolumes: Rule = {
     'A group launches every instance from its launch template (or each template of a mixed instances policy) or launch '
     + 'configuration: the volumes they map, and the root volume they fail to map, are what the whole fleet gets.',
   fix: 'In the launch template or launch configuration, map the root device with `ec2.BlockDeviceVolume.ebs(size, { encrypted: true })` '
-    + 'and encrypt every other EBS mapping.',
+    + 'and encrypt every other EBS mapping, also the volumes the AMI maps besides the root (Bottlerocket\'s data volume `/dev/xvdb`).',
   resourceTypes: ['AWS::AutoScaling::AutoScalingGroup'],
   defaultLevel: FindingLevel.ERROR,
 

@@ -156,7 +156,7 @@ export class AppIndex {
   }
 
   /** What the parent of a nested stack passes to one of its parameters (see `passedByParent`). */
-  private parentPasses(stack: Stack, logicalId: string): string | null | undefined {
+  public parentPasses(stack: Stack, logicalId: string): string | null | undefined {
     const resource = stack.nestedStackResource;
     return resource !== undefined && CfnResource.isCfnResource(resource) ? passedByParent(this.recordOf(resource), logicalId) : undefined;
   }

@@ -172,18 +172,25 @@ export class Evaluation implements RuleContext {
     if (parameter === undefined) {
       return undefined;
     }
-    // A nested stack's parameter is what its parent gives it (`null`: only the deployment tells).
-    const given = this.index.factsOf(stack).given(logicalId);
-    const passed = given === null && depth < 32 ? this.index.parentParameterOf(stack, logicalId) : undefined;
-    if (passed !== undefined) {
-      // The parent passes a parameter of its own: this one is that one's value.
-      return this.parameterOf(passed.stack, passed.logicalId, depth + 1);
+    const noEcho = parameter.noEcho === true;
+    if (stack.nestedStackResource === undefined) {
+      return { type: parameter.type, default: stack.resolve(parameter.default), noEcho };
     }
-    return {
-      type: parameter.type,
-      default: given === undefined ? stack.resolve(parameter.default) : given ?? undefined,
-      noEcho: parameter.noEcho === true,
-    };
+    // A nested stack's parameter is what its parent gives it: a literal (a dynamic reference kept
+    // as written), its own default when the parent gives nothing, or a parameter of the parent.
+    const passed = this.index.parentPasses(stack, logicalId);
+    if (passed === undefined && depth < 32) {
+      const from = this.index.parentParameterOf(stack, logicalId);
+      const parent = from === undefined ? undefined : this.parameterOf(from.stack, from.logicalId, depth + 1);
+      if (parent !== undefined) {
+        // That one's value, resolved from an SSM path by whichever of the two has an SSM type;
+        // secret if either is NoEcho.
+        const ssm = parameter.type?.startsWith('AWS::SSM::Parameter::Value') ? parameter.type : parent.type;
+        return { type: ssm, default: parent.default, noEcho: noEcho || parent.noEcho === true };
+      }
+    }
+    const own = stack.resolve(parameter.default);
+    return { type: parameter.type, default: passed === null ? (typeof own === 'string' ? own : undefined) : passed, noEcho };
   }
 
   public memo<T>(key: MemoKey<T>, view: ResourceView, compute: () => T): T {

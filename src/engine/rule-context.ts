@@ -80,6 +80,11 @@ export interface RuleContext {
 export interface ParameterFacts {
   readonly type?: string;
   /** Its default; for a nested stack, what its parent gives it (`undefined`: only the deployment tells). */
+  /**
+   * Its default; for a nested stack, what its parent gives it, or the parameter of the parent it is
+   * given (`undefined`: only the deployment tells). A dynamic reference (`{{resolve:ssm:...}}`)
+   * stays as written.
+   */
   readonly default?: unknown;
   readonly noEcho?: boolean;
 }

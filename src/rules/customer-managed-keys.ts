@@ -43,16 +43,13 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
 
 /**
  * The literal text of a key identifier (see `literalTextOf`) when it tells a customer managed key
- * from an AWS managed one: not when a part of the alias name is known only at deploy time
- * (`alias/${AWS::Partition}/s3` is `alias/aws/s3` in the aws partition).
+ * from an AWS managed one: not when a pseudo parameter (`*` there; none holds a `/`) may spell the
+ * first word of the alias name, which `aws` makes AWS managed (`alias/${AWS::Partition}/s3` is
+ * `alias/aws/s3` in the aws partition; `alias/${AWS::AccountId}-data` is not).
  */
 export function keyIdentifierText(value: unknown): string | undefined {
   const literal = literalTextOf(value);
-  if (literal === undefined) {
-    return undefined;
-  }
-  const name = aliasIn(literal);
-  return name.startsWith('alias/') && name.includes('*') ? undefined : literal;
+  return literal === undefined || /^(alias\/)?[^/:]*\*[^/:]*\//.test(aliasIn(literal)) ? undefined : literal;
 }
 
 /** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */

@@ -288,6 +288,28 @@ test('an AMI the parent names by its SSM parameter and passes to a nested stack 
   expect(verdictOn(findings, 'Stack/FromString', 'CEG-EBS-3')!.detail).toMatch(/no block device mapping for \/dev\/xvdb/);
 });
 
+test('what a nested stack\'s image parameter is given: a dynamic reference, its own default, a parent\'s path for its SSM type, at any depth', () => {
+  const app = newApp();
+  const BR = '/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id';
+  const SSM = 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>';
+  const xvdaOnly = [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }];
+  const instance = (scope: NestedStack, parameter: CfnParameter) => new ec2.CfnInstance(scope, 'I', { imageId: parameter.valueAsString, blockDeviceMappings: xvdaOnly });
+  const own = new NestedStack(newStack(app, 'Own'), 'N');
+  instance(own, new CfnParameter(own, 'Ami', { default: `{{resolve:ssm:${BR}}}` }));
+  const given = new NestedStack(newStack(app, 'Given'), 'N', { parameters: { Ami: `{{resolve:ssm:${BR}}}` } });
+  instance(given, new CfnParameter(given, 'Ami'));
+  const middle = new NestedStack(newStack(app, 'Middle'), 'N');
+  const grandchild = new NestedStack(middle, 'N2', { parameters: { Ami: new CfnParameter(middle, 'P', { default: `{{resolve:ssm:${BR}}}` }).valueAsString } });
+  instance(grandchild, new CfnParameter(grandchild, 'Ami'));
+  const top = newStack(app, 'Typed');
+  const typed = new NestedStack(top, 'N', { parameters: { Ami: new CfnParameter(top, 'AmiPath', { default: BR }).valueAsString } });
+  instance(typed, new CfnParameter(typed, 'Ami', { type: SSM }));
+  const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
+  for (const path of ['Own/N/I', 'Given/N/I', 'Middle/N/N2/I', 'Typed/N/I']) {
+    expect(verdictOn(findings, path, 'CEG-EBS-3')?.detail).toMatch(/no block device mapping for \/dev\/xvdb/);
+  }
+});
+
 test('an unresolvable launch reads as one sentence', () => {
   const stack = newStack(newApp());
   new ec2.CfnInstance(stack, 'FromSnapshot', { imageId: 'ami-0123456789abcdef0', blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0' } }] });

@@ -5,6 +5,7 @@ import { Aws, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { EncryptionGate, FindingKind, RuleService } from '../../src';
 import { newApp, newStack, verdictOn } from '../support/app';
 
@@ -92,8 +93,16 @@ describe('RDS TLS and Secrets Manager rules', () => {
     const stack = newStack(newApp());
     new secretsmanager.CfnSecret(stack, 'Partition', { kmsKeyId: Fn.join('', ['alias/', Aws.PARTITION, '/secretsmanager']) });
     new secretsmanager.CfnSecret(stack, 'PartitionInArn', { kmsKeyId: `arn:${Aws.PARTITION}:kms:eu-west-1:111111111111:alias/app-secrets` });
-    const findings = EncryptionGate.evaluate(stack, { ruleIds: ['CEG-SM-1'] });
+    new secretsmanager.CfnSecret(stack, 'PartitionNoAlias', { kmsKeyId: Fn.join('', [Aws.PARTITION, '/secretsmanager']) });
+    // No pseudo parameter holds a `/`: one inside the first word of a customer's alias cannot make it aws/.
+    const agnostic = new Stack(stack.node.root as Construct, 'Agnostic');
+    new secretsmanager.Secret(agnostic, 'AccountAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'A', `alias/${agnostic.account}-secrets`) });
+    new secretsmanager.Secret(agnostic, 'StackAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'B', `alias/${agnostic.stackName}-data`) });
+    const findings = EncryptionGate.evaluate(stack.node.root, { ruleIds: ['CEG-SM-1'] });
     expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/PartitionNoAlias', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
     expect(verdictOn(findings, 'Stack/PartitionInArn', 'CEG-SM-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Agnostic/AccountAlias/Resource', 'CEG-SM-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Agnostic/StackAlias/Resource', 'CEG-SM-1')).toBeUndefined();
   });
 });

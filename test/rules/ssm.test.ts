@@ -2,7 +2,7 @@
  * Parameter Store rules: SecureString parameters in the template, and plain parameters whose name
  * or value looks like a secret.
  */
-import { CfnCondition, CfnParameter, Fn, SecretValue } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, NestedStack, SecretValue } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -186,6 +186,20 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     expect(verdictOn(findings, 'Stack/SmokePass/Resource', 'CEG-SSM-2')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/DbPass/Resource', 'CEG-SSM-2')!.detail).toMatch(/"\/orders\/db-pass" is named like a secret/);
     expect(verdictOn(findings, 'Stack/Password/Resource', 'CEG-SSM-2')!.detail).toMatch(/"\/orders\/db-password" is named like a secret/);
+  });
+
+  test('a nested stack\'s NoEcho parameter stays a secret when its parent gives it a plain parameter, at any depth', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const input = new CfnParameter(stack, 'Input');
+    const nested = new NestedStack(stack, 'N', { parameters: { Pw: input.valueAsString, Mid: input.valueAsString } });
+    new ssm.CfnParameter(nested, 'Direct', { name: '/app/config', type: 'String', value: new CfnParameter(nested, 'Pw', { noEcho: true }).valueAsString });
+    const deeper = new NestedStack(nested, 'N2', { parameters: { Pw: new CfnParameter(nested, 'Mid', { noEcho: true }).valueAsString } });
+    new ssm.CfnParameter(deeper, 'Below', { name: '/app/other', type: 'String', value: new CfnParameter(deeper, 'Pw').valueAsString });
+    app.synth();
+    const findings = EncryptionGate.evaluate(app, { ruleIds: ['CEG-SSM-2'] });
+    expect(verdictOn(findings, 'Stack/N/Direct', 'CEG-SSM-2')?.detail).toMatch(/holds the NoEcho parameter/);
+    expect(verdictOn(findings, 'Stack/N/N2/Below', 'CEG-SSM-2')?.detail).toMatch(/holds the NoEcho parameter/);
   });
 
   test('values built to make the assignment patterns backtrack are judged in milliseconds', () => {

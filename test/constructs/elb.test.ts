@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnElement, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -178,9 +178,13 @@ describe('AcmFrontedAlb', () => {
       const wrappedHere = acm.Certificate.fromCertificateArn(web, 'WrappedHere', sameRegion.certificateArn);
       expect(() => new AcmFrontedAlb(web, 'WrappedHereRequester', { vpc, domainName: 'shop.example.com', certificate: wrappedHere })).not.toThrow();
       // Without `region`, it requests the certificate in its own stack's Region.
-      const virginia = new Stack(app, 'RequestedInVirginia', { env: env('us-east-1'), crossRegionReferences: true });
+      const requestedInVirginia = new Stack(app, 'RequestedInVirginia', { env: env('us-east-1'), crossRegionReferences: true });
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
-      const defaultRegion = new acm.DnsValidatedCertificate(virginia, 'Requested', { domainName: 'shop.example.com', hostedZone: zone });
+      const defaultRegion = new acm.DnsValidatedCertificate(requestedInVirginia, 'Requested', { domainName: 'shop.example.com', hostedZone: zone });
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
+      const tokenRegion = new acm.DnsValidatedCertificate(requestedInVirginia, 'TokenRegion', { domainName: 'shop.example.com', hostedZone: zone, region: Aws.REGION });
+      expect(() => new AcmFrontedAlb(web, 'TokenRegionRequester', { vpc, domainName: 'shop.example.com', certificate: tokenRegion }))
+        .toThrow(/certificate RequestedInVirginia\/TokenRegion is in Region us-east-1/);
       expect(() => new AcmFrontedAlb(web, 'DefaultRegionRequester', { vpc, domainName: 'shop.example.com', certificate: defaultRegion }))
         .toThrow(/certificate RequestedInVirginia\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
       const wrappedDefault = acm.Certificate.fromCertificateArn(web, 'WrappedDefault', defaultRegion.certificateArn);

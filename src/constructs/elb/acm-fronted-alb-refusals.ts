@@ -120,7 +120,14 @@ function homeOf(certificate: acm.ICertificate, requested: boolean): { readonly r
  */
 function requestedRegionOf(construct: IConstruct): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- only recognized, never created
-  return construct instanceof acm.DnsValidatedCertificate ? (construct as unknown as { region?: string }).region ?? Stack.of(construct).region : undefined;
+  if (!(construct instanceof acm.DnsValidatedCertificate)) {
+    return undefined;
+  }
+  const region = (construct as unknown as { region?: string }).region;
+  // `Aws.REGION` is the Region of the stack that deploys it, as is no region at all.
+  const stack = Stack.of(construct);
+  const stackRegion = region === undefined || (Token.isUnresolved(region) && JSON.stringify(stack.resolve(region)) === '{"Ref":"AWS::Region"}');
+  return stackRegion ? stack.region : region;
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

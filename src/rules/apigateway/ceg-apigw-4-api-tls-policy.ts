@@ -69,14 +69,32 @@ export const apiTlsPolicy: Rule = {
 };
 
 /**
- * The policy an inline definition gives: a JSON object's key, or, in a definition given as text
- * (JSON or YAML), the value written after the key.
+ * The policy an inline definition gives: a JSON object's top-level key, also in a definition given
+ * as JSON text; in YAML text, the plain value of a top-level key (a line of its own, not indented).
+ * A key written in any other way (nested, commented, in flow style, a tag, an alias, a block
+ * scalar) is left to the deployment.
  */
 function policyInDefinition(api: ResourceView, body: unknown): Field<string | undefined> {
   const location = `Properties.Body.${OPENAPI_POLICY}`;
   if (typeof body === 'string') {
-    const written = new RegExp(`${OPENAPI_POLICY}["']?\\s*:\\s*["']?([^"'\\s,}]*)`).exec(body);
-    return { known: true, value: written?.[1], location };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    if (isJsonObject(parsed)) {
+      const value = parsed[OPENAPI_POLICY];
+      return value === undefined || typeof value === 'string' ? { known: true, value, location }
+        : { known: false, why: `The REST API's definition gives ${OPENAPI_POLICY} as ${JSON.stringify(value)}`, location };
+    }
+    const lines = [...body.matchAll(new RegExp(`^["']?${OPENAPI_POLICY}["']?[ \\t]*:(.*)$`, 'gm'))];
+    const value = lines.length === 1 ? lines[0][1].replace(/\s#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2') : undefined;
+    if (value !== undefined && /^[A-Za-z0-9_]+$/.test(value)) {
+      return { known: true, value, location };
+    }
+    return lines.length === 0 && !body.includes(OPENAPI_POLICY) ? { known: true, value: undefined, location }
+      : { known: false, why: `The REST API's definition (Body, as text) names ${OPENAPI_POLICY} in a way the gate does not read`, location };
   }
   if (isJsonObject(body) && intrinsicName(body) === undefined) {
     return api.string('Body', OPENAPI_POLICY);

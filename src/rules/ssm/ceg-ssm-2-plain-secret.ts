@@ -11,7 +11,7 @@ import { templateTypeOf } from '../../private/cdk-internals';
  * by `arn`, `name` or `version` (also after `secret`, `manager`, `store`, `key`) is named, not held
  * (`secret-id` may be a credential: Vault's AppRole), as is a compound (`api-key`) followed by those
  * or `id`; followed by `file`, `path`, `policy`, `(min-)length` or `stdin`, it is described
- * (`db-password-file-path`), unless the next word is the content (`db-password-file-content`).
+ * (`db-password-file`), unless the content follows (`...-file-content`).
  * `key` counts only as a word of its own not followed by a word naming an identifier
  * (`kms-key-arn`, `key-id`, `key-pair-name`); `pass` only as the last word, not after a word that
  * makes it a step, a filter, a threshold or a ticket (`DB_PASS`, `keystore-pass`, `TEST_PASS`; not
@@ -61,7 +61,7 @@ const MAX_VALUE = 8192;
 /** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
 const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
 /**
- * Names given a value (group 1) and the value's beginning (group 2): a key (`password=...`,
+ * Names given a value, and the value's beginning: a key (`password=...`,
  * `"dbPassword": "..."`, `api_key: ...`), a command-line option followed by its argument
  * (`--password hunter2`), an XML element with text (`<password>hunter2</password>`). A name starts
  * where a run of name characters starts, and at most 64 characters of a value are looked at (enough
@@ -88,9 +88,10 @@ function secretKeyIn(value: string): string | undefined {
       // A bare `pass` given a number or flag is a count, a `...pass` given a flag a result
       // (`TEST_PASS=true`), unless more follows (`=true,x9`).
       const lower = key.toLowerCase();
-      const next = text.charAt(text.indexOf(given, match.index! + match[0].length) + given.length);
-      const whole = next === '' || (sep === '=' ? /[\s&;]/ : sep === ':' ? /[\s,}\]]/ : /[\s<]/).test(next);
-      const count = !quote && whole && (lower === 'pass' ? COUNT.test(given.trim()) : lower.endsWith('pass') && FLAG.test(given.trim()));
+      const flag = sep === '=' ? given.split(/[&;]/)[0] : given;
+      const rest = text.slice(text.indexOf(given, match.index! + match[0].length) + flag.length);
+      const whole = (sep === '=' ? /^($|[\s&;])/ : sep === ':' ? /^($|\s|[,}\]]($|[\s"'}\],]))/ : /^($|[\s<])/).test(rest);
+      const count = !quote && whole && (lower === 'pass' ? COUNT.test(flag) : lower.endsWith('pass') && FLAG.test(flag));
       if (!count && SECRET_WORDS.test(words(key))) {
         return key;
       }
@@ -190,8 +191,8 @@ function judgeValue(value: unknown, parameter: ResourceView, context: RuleContex
     return {};
   }
   if (typeof value === 'string') {
-    // Parameter Store takes 8 KB at most (advanced tier): a longer value never deploys, and reading
-    // all of it would cost time that grows with the square of its length.
+    // Parameter Store takes 8 KB at most: a longer value never deploys, and reading it all could
+    // cost time that grows with the square of its length.
     const text = value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
     const found = SECRET_VALUES.find(s => s.pattern.test(text));
     const key = found === undefined ? secretKeyIn(text) : undefined;

@@ -5,14 +5,17 @@ import { intrinsicName, isJsonObject } from '../aws/json';
 /**
  * The literal a parent stack passes to one of a nested stack's parameters, read from the nested
  * stack's `AWS::CloudFormation::Stack` resource (`stackResource`, in the parent) as the parent's
- * template will show its `Parameters`, names matched exactly (they are case-sensitive). A literal
+ * template will show its `Parameters` (a name of another case matches only in a template that
+ * CloudFormation refuses: it names no parameter of the nested stack). A literal
  * only when the parent's template gives it in every one of its worlds; `null` when the parent passes
  * nothing for the parameter (then its default applies); else `undefined`: the deployment tells.
  */
 export function passedByParent(stackResource: ResourceRecord, logicalId: string): string | null | undefined {
-  let passed: unknown;
+  const view = stackResource.in(World.EMPTY);
+  let value: unknown;
   try {
-    passed = stackResource.in(World.EMPTY).read('Parameters');
+    // The one parameter only: a condition on another one decides nothing here.
+    value = view.read('Parameters', logicalId);
   } catch (e) {
     if (e instanceof Fork) {
       // It depends on a condition of the parent's template.
@@ -20,16 +23,12 @@ export function passedByParent(stackResource: ResourceRecord, logicalId: string)
     }
     throw e;
   }
-  if (passed === undefined) {
-    return null;
+  if (value === undefined) {
+    // Nothing passed for it, unless the whole map is computed (an intrinsic hides its keys).
+    const properties = stackResource.template.properties;
+    const whole = isJsonObject(properties) && intrinsicName(properties) === undefined ? properties.Parameters : properties;
+    return whole === undefined || (isJsonObject(whole) && intrinsicName(whole) === undefined) ? null : undefined;
   }
-  if (!isJsonObject(passed) || intrinsicName(passed) !== undefined) {
-    return undefined;
-  }
-  if (!Object.prototype.hasOwnProperty.call(passed, logicalId)) {
-    return null;
-  }
-  const value = passed[logicalId];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 

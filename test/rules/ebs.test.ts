@@ -1,7 +1,7 @@
 /**
  * EBS rules: compliant, non-compliant and unresolvable cases beyond the catalogue's fixtures.
  */
-import { CfnParameter, NestedStack, Size } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, NestedStack, Size } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -304,8 +304,14 @@ test('what a nested stack\'s image parameter is given: a dynamic reference, its 
   const top = newStack(app, 'Typed');
   const typed = new NestedStack(top, 'N', { parameters: { Ami: new CfnParameter(top, 'AmiPath', { default: BR }).valueAsString } });
   instance(typed, new CfnParameter(typed, 'Ami', { type: SSM }));
+  // A condition on another parameter the parent passes decides nothing for this one.
+  const conditional = newStack(app, 'Conditional');
+  const prod = new CfnCondition(conditional, 'Prod', { expression: Fn.conditionEquals(new CfnParameter(conditional, 'Env').valueAsString, 'prod') });
+  const sibling = new NestedStack(conditional, 'N', { parameters: { Ami: `{{resolve:ssm:${BR}}}`, Size: Fn.conditionIf(prod.logicalId, 'large', 'small').toString() } });
+  new CfnParameter(sibling, 'Size');
+  instance(sibling, new CfnParameter(sibling, 'Ami'));
   const findings = findingsAfterSynth(app, { ruleIds: ['CEG-EBS-3'] });
-  for (const path of ['Own/N/I', 'Given/N/I', 'Middle/N/N2/I', 'Typed/N/I']) {
+  for (const path of ['Own/N/I', 'Given/N/I', 'Middle/N/N2/I', 'Typed/N/I', 'Conditional/N/I']) {
     expect(verdictOn(findings, path, 'CEG-EBS-3')?.detail).toMatch(/no block device mapping for \/dev\/xvdb/);
   }
 });

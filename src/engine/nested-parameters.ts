@@ -5,17 +5,27 @@ import { intrinsicName, isJsonObject } from '../aws/json';
 /**
  * The literal a parent stack passes to one of a nested stack's parameters, read from the nested
  * stack's `AWS::CloudFormation::Stack` resource (`stackResource`, in the parent) as the parent's
- * template will show its `Parameters` (a name of another case matches only in a template that
- * CloudFormation refuses: it names no parameter of the nested stack). A literal
+ * template will show its `Parameters`, names matched exactly (they are case-sensitive). A literal
  * only when the parent's template gives it in every one of its worlds; `null` when the parent passes
  * nothing for the parameter (then its default applies); else `undefined`: the deployment tells.
  */
 export function passedByParent(stackResource: ResourceRecord, logicalId: string): string | null | undefined {
-  const view = stackResource.in(World.EMPTY);
+  // Which names the parent passes, from the template as rendered (an intrinsic hides its keys).
+  const properties = stackResource.template.properties;
+  const whole = isJsonObject(properties) && intrinsicName(properties) === undefined ? properties.Parameters : properties;
+  if (whole === undefined) {
+    return null;
+  }
+  if (!isJsonObject(whole) || intrinsicName(whole) !== undefined) {
+    return undefined;
+  }
+  if (!Object.prototype.hasOwnProperty.call(whole, logicalId)) {
+    return null;
+  }
   let value: unknown;
   try {
     // The one parameter only: a condition on another one decides nothing here.
-    value = view.read('Parameters', logicalId);
+    value = stackResource.in(World.EMPTY).read('Parameters', logicalId);
   } catch (e) {
     if (e instanceof Fork) {
       // It depends on a condition of the parent's template.
@@ -23,13 +33,8 @@ export function passedByParent(stackResource: ResourceRecord, logicalId: string)
     }
     throw e;
   }
-  if (value === undefined) {
-    // Nothing passed for it, unless the whole map is computed (an intrinsic hides its keys).
-    const properties = stackResource.template.properties;
-    const whole = isJsonObject(properties) && intrinsicName(properties) === undefined ? properties.Parameters : properties;
-    return whole === undefined || (isJsonObject(whole) && intrinsicName(whole) === undefined) ? null : undefined;
-  }
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  // `AWS::NoValue` in every world passes nothing.
+  return value === undefined ? null : typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /**

@@ -152,6 +152,10 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a flag followed by more in a query', 'https://h/?db_pass=true,Xy9k', 'db_pass'],
     ['a flag followed by more in YAML', 'db_pass: true,Hunter2x', 'db_pass'],
     ['a flag followed by a brace in YAML', 'db_pass: false}x9Kp2q', 'db_pass'],
+    ['a flag followed by more words in YAML', 'db_pass: true, Hunter2x', 'db_pass'],
+    ['a flag followed by a quoted word in YAML', 'db_pass: true,"Hunter2x"', 'db_pass'],
+    ['a flag followed by a semicolon in an env file', 'DB_PASS=true;Hunter2x', 'DB_PASS'],
+    ['a flag followed by an ampersand in an env file', 'DB_PASS=true&Hunter2x', 'DB_PASS'],
     ['an openssl pass phrase', 'openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:Sup3rS3cret', 'pass'],
     ['a JSON key naming a file\'s content', '{"credentials_file_contents": "{\\"type\\":\\"service_account\\"}"}', 'credentials_file_contents'],
   ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {
@@ -169,8 +173,10 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a count named pass', '{"pass": 3, "fail": 0}'],
     ['filters and thresholds ending in pass', '{"low_pass": 200, "high_pass": 8000, "min_pass": 70, "e2e_pass": true}'],
     ['an option named in prose', 'Use --password to set it on first run'],
-    ['results of passes given as flags', 'TEST_PASS=true\nsmoke_pass: false\n{"canary_pass": true}'],
-    ['flags in a query and in compact JSON', 'https://ci/?test_pass=true&run=42 {"smoke_pass":false,"n":1} {"qa_pass":true}'],
+    ['results of passes given as flags in env and YAML lines', 'TEST_PASS=true\nsmoke_pass: false # nightly\n'],
+    ['results of passes given as flags in JSON', '{"canary_pass": true, "smoke_pass": false}'],
+    ['a flag in a URL query', 'https://ci/?test_pass=true&run=42'],
+    ['flags in compact JSON', '{"smoke_pass":false,"n":1,"qa_pass":true}'],
     ['a password policy', '{"passwordMinLength": 12, "apiKeyId": "k-123", "signingKeyArn": "arn:aws:kms:eu-west-1:111111111111:key/x"}'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());

@@ -1,3 +1,5 @@
+import { FLAG, secretKeyIn } from './secret-assignments';
+import { namedLikeSecret } from './secret-words';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
@@ -5,36 +7,6 @@ import { RuleContext } from '../../engine/rule-context';
 import { intrinsicName, isObject, JsonObject, whyUnknown } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
 import { templateTypeOf } from '../../private/cdk-internals';
-
-/**
- * Words of a parameter name that say it holds a secret. A password, secret or credential followed
- * by `arn`, `name` or `version` (also after `secret`, `manager`, `store`, `key`) is named, not held
- * (`secret-id` may be a credential: Vault's AppRole), as is a compound (`api-key`) followed by those
- * or `id`; followed by `file`, `path`, `policy`, `(min-)length` or `stdin`, it is described
- * (`db-password-file`), unless the content follows (`...-file-content`).
- * `key` counts only as a word of its own not followed by a word naming an identifier
- * (`kms-key-arn`, `key-id`, `key-pair-name`); `pass` only as the last word, not after a word that
- * makes it a step, a filter, a threshold or a ticket (`DB_PASS`, `keystore-pass`, `TEST_PASS`; not
- * `first-pass`, `low-pass`, `min-pass`, `e2e-pass`, `2pass`, `boarding-pass`).
- */
-const SECRET_WORDS = /(^|[^a-z])((passwords?|passwd|passphrase|pwd|secrets?|credentials?)(?![-_.]?((secrets?|manager|store|key)[-_.]?){0,2}(arns?|names?|versions?)([^a-z]|$))(?![-_.]?((min|max)(imum)?[-_.]?)?(files?|paths?|polic(y|ies)|lengths?|stdin)(?![-_.]?(contents?|json|values?|data|body|text|b64|base64|pem|strings?)([^a-z]|$))([^a-z]|$))|(?<!(first|second|third|last|next|final|single|multi|one|two|by|boarding|bus|day|season|free|no|skip|low|high|band|battle|e2e|min|max|retry|unit|lint)[-_.])(?<![0-9])pass(?=[^a-z]*$)|(?<!max[-_.]?)tokens?(?![-_.]?(endpoints?|urls?|uris?|issuers?|lifetimes?|ttls?|types?)([^a-z]|$))|(creds|apikey|privatekey|private[-_.]?key|api[-_.]?key|access[-_.]?key|secret[-_.]?key|client[-_.]?secret|auth[-_.]?token|bearer|signing[-_.]?key)(?![-_.]?(arns?|names?|versions?|ids?)([^a-z]|$)))([^a-z]|$)/i;
-const KEY_WORD = /(^|[^a-z])(?<!public[-_.]?)key(?![-_.]?(arn|ids?|alias|name|pair|spec|usage|rotation|policy|region|type)([^a-z]|$))([^a-z]|$)/i;
-/**
- * Secret words that end a run of letters of one case without a separator (`DBPASSWORD`,
- * `dbpassword`). `key` and `token` are left out: too many words end in them (`monkey`, `maxtokens`).
- */
-const RUN_TOGETHER = /([a-z0-9])(passwords?|passwd|passphrase|secrets?|credentials?|apikey)(?=[^a-z]|$)|([A-Z0-9])(PASSWORDS?|PASSWD|PASSPHRASE|SECRETS?|CREDENTIALS?|APIKEY)(?=[^A-Z]|$)/g;
-
-/**
- * CamelCase names (`dbPassword`, `ApiKey`) are split into words first, an acronym from the word
- * after it too (`DBPassword`, `JWTSecret`), then a secret word from the letters of one case it
- * ends (`DBPASSWORD`).
- */
-function words(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
-    .replace(RUN_TOGETHER, (_all, lowerHead, lowerWord, upperHead, upperWord) =>
-      lowerHead !== undefined ? `${lowerHead}-${lowerWord}` : `${upperHead}-${upperWord}`);
-}
 
 /** Values that are secrets whatever the name says. */
 const SECRET_VALUES: Array<{ pattern: RegExp; what: string }> = [
@@ -58,48 +30,6 @@ const SECRET_ATTRIBUTES: { [type: string]: string[] } = {
 
 const MAX_VALUE = 8192;
 
-/** An ARN: its parts (`...:secret:name`) name things and are no assignment. */
-const ARN = /(^|[^A-Za-z0-9])arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9_+.@:/*-]*/g;
-/**
- * Names given a value, and the value's beginning: a key (`password=...`,
- * `"dbPassword": "..."`, `api_key: ...`), a command-line option followed by its argument
- * (`--password hunter2`), an XML element with text (`<password>hunter2</password>`). A name starts
- * where a run of name characters starts, and at most 64 characters of a value are looked at (enough
- * to tell a count), so that a long value is scanned a bounded number of times.
- */
-const ASSIGNMENTS = [
-  /(?<![A-Za-z0-9_.-])(?<key>[A-Za-z0-9_.-]+)["']?\s*(?<sep>[=:])(?=\s*(?<quote>["']?)(?<value>[^\s"',}]{1,64}))/g,
-  // Not an option named in prose ("use --password to set it").
-  /(?:^|\s)--(?<key>[A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?!(?:to|and|or|is|the|an?|flag|option|argument|if|when|with|for|of|in|on)\s)(?=(?<quote>["']?)(?<value>[^\s"'-][^\s"']{0,63}))/g,
-  // Text, also after a comment or in a CDATA section (a string, like a quoted value).
-  /<(?<key>[A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>\s*(?:<!--(?:[^-]|-(?!->)){0,256}-->\s*)*(?=(?<quote><!\[CDATA\[\s*)?(?<value>[^<\]\s][^<\]]{0,63}))/g,
-];
-
-/** An unquoted number or flag: what a bare `pass` is given as a step or a count (`"pass": 3`, `--pass 2`). */
-const COUNT = /^(\d+|true|false)$/i;
-const FLAG = /^(true|false)$/i;
-
-/** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
-function secretKeyIn(value: string): string | undefined {
-  const text = value.replace(ARN, '$1 ');
-  for (const assignment of ASSIGNMENTS) {
-    for (const match of text.matchAll(assignment)) {
-      const { key, sep, quote, value: given } = match.groups as { key: string; sep?: string; quote?: string; value: string };
-      // A bare `pass` given a number or flag is a count, a `...pass` given a flag a result
-      // (`TEST_PASS=true`), unless more follows (`=true,x9`).
-      const lower = key.toLowerCase();
-      const flag = sep === '=' ? given.split(/[&;]/)[0] : given;
-      const rest = text.slice(text.indexOf(given, match.index! + match[0].length) + flag.length);
-      const whole = (sep === '=' ? /^($|[\s&;])/ : sep === ':' ? /^($|\s|[,}\]]($|[\s"'}\],]))/ : /^($|[\s<])/).test(rest);
-      const count = !quote && whole && (lower === 'pass' ? COUNT.test(flag) : lower.endsWith('pass') && FLAG.test(flag));
-      if (!count && SECRET_WORDS.test(words(key))) {
-        return key;
-      }
-    }
-  }
-  return undefined;
-}
-
 /**
  * Resources whose attributes are whatever their code or template returns: custom resources, nested
  * stacks' outputs. Narrower than the engine's `carriesValues`, which also counts wait conditions,
@@ -110,11 +40,6 @@ function returnsAnyValue(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type === 'AWS::CloudFormation::Stack';
 }
 
-/** Whether a name (of a parameter, or of a custom resource's attribute) says it holds a secret. */
-function namedLikeSecret(name: string): boolean {
-  const split = words(name);
-  return SECRET_WORDS.test(split) || KEY_WORD.test(split);
-}
 
 /**
  * The literal text of a name built with `Fn::Join` or `Fn::Sub` (`/app/${Env}/db-password`), each

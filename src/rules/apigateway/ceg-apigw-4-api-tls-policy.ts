@@ -70,16 +70,15 @@ export const apiTlsPolicy: Rule = {
 
 /**
  * The policy an inline definition gives: a JSON object's top-level key, also in a definition given
- * as JSON text; in YAML text, the plain value of a top-level key (a line of its own, not indented).
- * A key written in any other way (nested, commented, in flow style, a tag, an alias, a block
- * scalar) is left to the deployment.
+ * as JSON text. In text the gate does not parse (YAML), any mention of the key is left to the
+ * deployment: a YAML key may hide in a flow mapping, a multi-line string or an escape.
  */
 function policyInDefinition(api: ResourceView, body: unknown): Field<string | undefined> {
   const location = `Properties.Body.${OPENAPI_POLICY}`;
   if (typeof body === 'string') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(body.replace(/^\uFEFF/, ''));
     } catch {
       parsed = undefined;
     }
@@ -88,13 +87,9 @@ function policyInDefinition(api: ResourceView, body: unknown): Field<string | un
       return value === undefined || typeof value === 'string' ? { known: true, value, location }
         : { known: false, why: `The REST API's definition gives ${OPENAPI_POLICY} as ${JSON.stringify(value)}`, location };
     }
-    const lines = [...body.matchAll(new RegExp(`^["']?${OPENAPI_POLICY}["']?[ \\t]*:(.*)$`, 'gm'))];
-    const value = lines.length === 1 ? lines[0][1].replace(/\s#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2') : undefined;
-    if (value !== undefined && /^[A-Za-z0-9_]+$/.test(value)) {
-      return { known: true, value, location };
-    }
-    return lines.length === 0 && !body.includes(OPENAPI_POLICY) ? { known: true, value: undefined, location }
-      : { known: false, why: `The REST API's definition (Body, as text) names ${OPENAPI_POLICY} in a way the gate does not read`, location };
+    // An escape (`\u002d`) may spell the key in a YAML string: a mention with any separators counts.
+    return !/x.{0,6}amazon.{0,6}apigateway.{0,6}security.{0,6}policy/i.test(body) ? { known: true, value: undefined, location }
+      : { known: false, why: `The REST API's definition (Body) is YAML text, which the gate does not parse for ${OPENAPI_POLICY}`, location };
   }
   if (isJsonObject(body) && intrinsicName(body) === undefined) {
     return api.string('Body', OPENAPI_POLICY);

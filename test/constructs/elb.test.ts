@@ -1,4 +1,4 @@
-import { App, Aws, CfnElement, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnElement, CfnParameter, CustomResource, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -185,6 +185,11 @@ describe('AcmFrontedAlb', () => {
       const tokenRegion = new acm.DnsValidatedCertificate(requestedInVirginia, 'TokenRegion', { domainName: 'shop.example.com', hostedZone: zone, region: Aws.REGION });
       expect(() => new AcmFrontedAlb(web, 'TokenRegionRequester', { vpc, domainName: 'shop.example.com', certificate: tokenRegion }))
         .toThrow(/certificate RequestedInVirginia\/TokenRegion is in Region us-east-1/);
+      // A token that is a literal once resolved.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated construct is what is tested
+      const lazyRegion = new acm.DnsValidatedCertificate(web, 'LazyRegion', { domainName: 'shop.example.com', hostedZone: zone, region: Lazy.string({ produce: () => 'us-east-1' }) });
+      expect(() => new AcmFrontedAlb(web, 'LazyRegionRequester', { vpc, domainName: 'shop.example.com', certificate: lazyRegion }))
+        .toThrow(/certificate Web\/LazyRegion is in Region us-east-1/);
       expect(() => new AcmFrontedAlb(web, 'DefaultRegionRequester', { vpc, domainName: 'shop.example.com', certificate: defaultRegion }))
         .toThrow(/certificate RequestedInVirginia\/Requested is in Region us-east-1, but the load balancer is in eu-west-1/);
       const wrappedDefault = acm.Certificate.fromCertificateArn(web, 'WrappedDefault', defaultRegion.certificateArn);

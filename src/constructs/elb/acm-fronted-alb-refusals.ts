@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
-import { arnSegment, DEPLOY_REGION } from '../../aws/literal-text';
+import { arnSegment, DEPLOY_REGION, literalTextOf } from '../../aws/literal-text';
 import { validationError } from '../../private/errors';
 import { referencesIn } from '../../private/stack-references';
 import { kmsDefaultEncryptionOf } from '../s3/log-target';
@@ -124,10 +124,10 @@ function requestedRegionOf(construct: IConstruct): string | undefined {
     return undefined;
   }
   const region = (construct as unknown as { region?: string }).region;
-  // `Aws.REGION` is the Region of the stack that deploys it, as is no region at all.
   const stack = Stack.of(construct);
-  const stackRegion = region === undefined || (Token.isUnresolved(region) && JSON.stringify(stack.resolve(region)) === '{"Ref":"AWS::Region"}');
-  return stackRegion ? stack.region : region;
+  // No region, or `Aws.REGION`, is the Region of the stack that deploys it; a token may be a literal.
+  const text = region === undefined ? DEPLOY_REGION : literalTextOf(stack.resolve(region));
+  return text === DEPLOY_REGION ? stack.region : text ?? region;
 }
 
 /** An ARN segment spelled out, not a pseudo parameter or the stack's deploy-time Region. */

@@ -44,12 +44,19 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
 /**
  * The literal text of a key identifier (see `literalTextOf`) when it tells a customer managed key
  * from an AWS managed one: not when a pseudo parameter (`*` there; none holds a `/`) may spell the
- * first word of the alias name, which `aws` makes AWS managed (`alias/${AWS::Partition}/s3` is
- * `alias/aws/s3` in the aws partition; `alias/${AWS::AccountId}-data` is not).
+ * first word of the alias name, which `aws` makes AWS managed. Only the partition (`aws`) or a
+ * stack name known at deploy time can, standing alone: `alias/${AWS::Partition}/s3` is
+ * `alias/aws/s3`; `alias/${AWS::AccountId}/s3` and `alias/${AWS::Partition}-team/s3` are a customer's.
  */
 export function keyIdentifierText(value: unknown): string | undefined {
   const literal = literalTextOf(value);
-  return literal === undefined || /^(alias\/)?[^/:]*\*[^/:]*\//.test(aliasIn(literal)) ? undefined : literal;
+  if (literal === undefined || !/^(alias\/)?[^/:]*\*/.test(aliasIn(literal))) {
+    return literal;
+  }
+  // Read again with those two spelled `\u0000`, to see whether one of them is in the first word.
+  const marked = JSON.parse(JSON.stringify(value)
+    .replace(/\{"Ref":"AWS::(Partition|StackName)"\}/g, '"\\u0000"').replace(/\$\{AWS::(Partition|StackName)\}/g, '\\u0000')) as unknown;
+  return /^(alias\/)?\u0000\//.test(aliasIn(literalTextOf(marked) ?? '')) ? undefined : literal;
 }
 
 /** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */

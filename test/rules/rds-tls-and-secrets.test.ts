@@ -98,11 +98,16 @@ describe('RDS TLS and Secrets Manager rules', () => {
     const agnostic = new Stack(stack.node.root as Construct, 'Agnostic');
     new secretsmanager.Secret(agnostic, 'AccountAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'A', `alias/${agnostic.account}-secrets`) });
     new secretsmanager.Secret(agnostic, 'StackAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'B', `alias/${agnostic.stackName}-data`) });
+    new secretsmanager.Secret(agnostic, 'AccountWord', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'C', `alias/${agnostic.account}/data`) });
+    new secretsmanager.Secret(agnostic, 'PartitionWord', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'D', `alias/${Aws.PARTITION}-team/data`) });
     const findings = EncryptionGate.evaluate(stack.node.root, { ruleIds: ['CEG-SM-1'] });
     expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
     expect(verdictOn(findings, 'Stack/PartitionNoAlias', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
     expect(verdictOn(findings, 'Stack/PartitionInArn', 'CEG-SM-1')).toBeUndefined();
     expect(verdictOn(findings, 'Agnostic/AccountAlias/Resource', 'CEG-SM-1')).toBeUndefined();
     expect(verdictOn(findings, 'Agnostic/StackAlias/Resource', 'CEG-SM-1')).toBeUndefined();
+    // An account is twelve digits, never `aws`; `aws-team` is not `aws`.
+    expect(verdictOn(findings, 'Agnostic/AccountWord/Resource', 'CEG-SM-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Agnostic/PartitionWord/Resource', 'CEG-SM-1')).toBeUndefined();
   });
 });

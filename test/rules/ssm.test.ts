@@ -156,6 +156,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['a flag followed by a quoted word in YAML', 'db_pass: true,"Hunter2x"', 'db_pass'],
     ['a flag followed by a semicolon in an env file', 'DB_PASS=true;Hunter2x', 'DB_PASS'],
     ['a flag followed by an ampersand in an env file', 'DB_PASS=true&Hunter2x', 'DB_PASS'],
+    ['a flag in YAML inside a JSON string', '{"cfg": "db_pass: true, Hunter2x"}', 'db_pass'],
     ['an openssl pass phrase', 'openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:Sup3rS3cret', 'pass'],
     ['a JSON key naming a file\'s content', '{"credentials_file_contents": "{\\"type\\":\\"service_account\\"}"}', 'credentials_file_contents'],
   ])('a value that gives a name like a secret a value: %s', (_what, value, key) => {
@@ -177,6 +178,7 @@ describe('CEG-SSM-2 secrets in plain parameters', () => {
     ['results of passes given as flags in JSON', '{"canary_pass": true, "smoke_pass": false}'],
     ['a flag in a URL query', 'https://ci/?test_pass=true&run=42'],
     ['flags in compact JSON', '{"smoke_pass":false,"n":1,"qa_pass":true}'],
+    ['flags in flow YAML, NDJSON and env lists', '{test_pass: true, run: 42}\n{"a_pass":true}\n{"b":1}\nTEST_PASS=true;RUN=4'],
     ['a password policy', '{"passwordMinLength": 12, "apiKeyId": "k-123", "signingKeyArn": "arn:aws:kms:eu-west-1:111111111111:key/x"}'],
   ])('a value that gives no secret a value passes: %s', (_what, value) => {
     const stack = newStack(newApp());

@@ -25,19 +25,17 @@ export const FLAG = /^(true|false)$/i;
 /** The first name like a secret that the value assigns something to (JSON, YAML, env, URL query, command line, XML). */
 export function secretKeyIn(value: string): string | undefined {
   const text = value.replace(ARN, '$1 ');
-  let json: boolean | undefined;
   for (const assignment of ASSIGNMENTS) {
     for (const match of text.matchAll(assignment)) {
       const { key, sep, quote, value: given } = match.groups as { key: string; sep?: string; quote?: string; value: string };
       // A bare `pass` given a number or flag is a count, a `...pass` given a flag a result
-      // (`TEST_PASS=true`), when that is the whole value: the rest of a YAML or env line, the
-      // value of a JSON key, a URL query's parameter (`?test_pass=true&run=42`), an option's word.
+      // (`TEST_PASS=true`), when that is the whole value: what follows ends a line, or goes on to
+      // another key (`, "run": 42`, `&run=42`, `;RUN=4`) or to the next JSON document.
       const lower = key.toLowerCase();
-      const query = sep === '=' && /[?&;]/.test(text.charAt(match.index! - 1));
-      const flag = query ? given.split(/[&;]/)[0] : given;
+      const flag = sep === '=' ? given.split(/[&;]/)[0] : given;
       const rest = text.slice(text.indexOf(given, match.index! + match[0].length) + flag.length);
-      json ??= isJsonText(value);
-      const end = query ? /^($|[\s&;#])/ : sep === undefined ? /^($|[\s<])/ : sep === ':' && json ? /^\s*($|[,}\]])/ : /^[ \t]*($|[\r\n#])/;
+      const end = sep === undefined ? /^($|[\s<])/ : sep === '=' ? /^[ \t]*($|[\r\n#]|[;&][\w.-]+=)/
+        : /^[ \t]*($|[\r\n#]|[,}\]][\s,}\]]*($|[{[]|["']?[\w.-]+["']?\s*:))/;
       const count = !quote && end.test(rest) && (lower === 'pass' ? COUNT.test(flag) : lower.endsWith('pass') && FLAG.test(flag));
       if (!count && SECRET_WORDS.test(words(key))) {
         return key;
@@ -45,14 +43,4 @@ export function secretKeyIn(value: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Whether a value is a JSON object or list (where a comma or brace ends a value). */
-function isJsonText(value: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(value.replace(/^\uFEFF/, ''));
-    return typeof parsed === 'object' && parsed !== null;
-  } catch {
-    return false;
-  }
 }

@@ -31,6 +31,9 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
       ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}, but requireCustomerManagedKeys asks for a customer managed key`, location)
       : COMPLIANT;
   }
+  if (literalTextOf(value) !== undefined) {
+    return unresolvable(PARTITION_ALIAS(subject), location);
+  }
   if (isResourceReference(value)) {
     return unresolvable(`${subject}'s key is ${value.toJSON()}, which is not a KMS key or alias of this app`, location);
   }
@@ -44,8 +47,8 @@ export function judgeCustomerManagedKey(value: unknown, subject: string, locatio
 /**
  * The literal text of a key identifier (see `literalTextOf`) when it tells a customer managed key
  * from an AWS managed one: not when a pseudo parameter (`*` there; none holds a `/`) may spell the
- * first word of the alias name, which `aws` makes AWS managed. Only the partition (`aws`) or a
- * stack name known at deploy time can, standing alone: `alias/${AWS::Partition}/s3` is
+ * first word of the alias name, which `aws` makes AWS managed. Only the partition can, standing
+ * alone (a nested stack's name is `<parent>-<id>-<suffix>`): `alias/${AWS::Partition}/s3` is
  * `alias/aws/s3`; `alias/${AWS::AccountId}/s3` and `alias/${AWS::Partition}-team/s3` are a customer's.
  */
 export function keyIdentifierText(value: unknown): string | undefined {
@@ -53,11 +56,15 @@ export function keyIdentifierText(value: unknown): string | undefined {
   if (literal === undefined || !/^(alias\/)?[^/:]*\*/.test(aliasIn(literal))) {
     return literal;
   }
-  // Read again with those two spelled `\u0000`, to see whether one of them is in the first word.
+  // Read again with the partition spelled `\u0000`, to see whether it is the first word.
   const marked = JSON.parse(JSON.stringify(value)
-    .replace(/\{"Ref":"AWS::(Partition|StackName)"\}/g, '"\\u0000"').replace(/\$\{AWS::(Partition|StackName)\}/g, '\\u0000')) as unknown;
+    .replace(/\{"Ref":"AWS::Partition"\}/g, '"\\u0000"').replace(/\$\{AWS::Partition\}/g, '\\u0000')) as unknown;
   return /^(alias\/)?\u0000\//.test(aliasIn(literalTextOf(marked) ?? '')) ? undefined : literal;
 }
+
+/** Why a key named by an alias whose first word is the partition is unresolvable. */
+export const PARTITION_ALIAS = (subject: string) =>
+  `${subject} names its key by an alias whose first word is the partition, which makes it the AWS managed key alias/aws/... in the aws partition`;
 
 /** The alias an alias ARN names (`alias/aws/s3`), or the identifier itself. */
 export function aliasIn(keyId: string): string {

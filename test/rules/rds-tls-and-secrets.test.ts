@@ -1,7 +1,7 @@
 /**
  * RDS engine TLS (CEG-RDS-3) and Secrets Manager rules (CEG-SM-1, CEG-SM-2).
  */
-import { Aws, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -100,6 +100,8 @@ describe('RDS TLS and Secrets Manager rules', () => {
     new secretsmanager.Secret(agnostic, 'StackAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'B', `alias/${agnostic.stackName}-data`) });
     new secretsmanager.Secret(agnostic, 'AccountWord', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'C', `alias/${agnostic.account}/data`) });
     new secretsmanager.Secret(agnostic, 'PartitionWord', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'D', `alias/${Aws.PARTITION}-team/data`) });
+    const nested = new NestedStack(agnostic, 'Nested');
+    new secretsmanager.Secret(nested, 'NestedStackWord', { encryptionKey: kms.Alias.fromAliasName(nested, 'E', `alias/${nested.stackName}/data`) });
     const findings = EncryptionGate.evaluate(stack.node.root, { ruleIds: ['CEG-SM-1'] });
     expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
     expect(verdictOn(findings, 'Stack/PartitionNoAlias', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
@@ -109,5 +111,9 @@ describe('RDS TLS and Secrets Manager rules', () => {
     // An account is twelve digits, never `aws`; `aws-team` is not `aws`.
     expect(verdictOn(findings, 'Agnostic/AccountWord/Resource', 'CEG-SM-1')).toBeUndefined();
     expect(verdictOn(findings, 'Agnostic/PartitionWord/Resource', 'CEG-SM-1')).toBeUndefined();
+    // A nested stack's name is `<parent>-<id>-<suffix>`, never `aws`.
+    expect(verdictOn(findings, 'Agnostic/Nested/NestedStackWord/Resource', 'CEG-SM-1')).toBeUndefined();
+    expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')!.detail).toBe('The secret names its key by an alias whose first word is the partition, '
+      + 'which makes it the AWS managed key alias/aws/... in the aws partition');
   });
 });

@@ -1,9 +1,10 @@
+import { literalTextOf } from '../../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../../aws/managed-keys';
 import { isResourceReference } from '../../engine/resource-reference';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField, Verdict } from '../../engine/rule';
 import { field, readString } from '../../engine/values';
 import { FindingLevel, RuleService } from '../../gate/levels';
-import { aliasIn, appKeyIn, keyIdentifierText } from '../customer-managed-keys';
+import { aliasIn, appKeyIn, keyIdentifierText, PARTITION_ALIAS } from '../customer-managed-keys';
 
 /** CEG-SM-1: a secret is encrypted with a customer managed key. */
 export const secretCustomerManagedKey: Rule = {
@@ -53,6 +54,9 @@ function judgeKey(value: unknown, subject: string, location: string): Verdict {
   const literal = keyIdentifierText(value);
   if (literal !== undefined) {
     return isAwsManagedKeyAlias(literal) ? nonCompliant(`${subject} names the AWS managed key ${aliasIn(literal)}`, location) : COMPLIANT;
+  }
+  if (literalTextOf(value) !== undefined) {
+    return unresolvable(PARTITION_ALIAS(subject), location);
   }
   if (isResourceReference(value)) {
     // A parameter's value or a custom resource's attribute may name aws/secretsmanager.

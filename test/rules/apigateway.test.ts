@@ -186,6 +186,9 @@ describe('CEG-APIGW-4 the REST API\'s own security policy', () => {
     textBody('YamlTls10', 'openapi: 3.0.2\nx-amazon-apigateway-security-policy: TLS_1_0\n', { securityPolicy: 'TLS_1_2' });
     textBody('SubYaml', Fn.sub('openapi: 3.0.2\nx-amazon-apigateway-security-policy: TLS_1_2\n'));
     textBody('YamlEscaped', 'openapi: 3.0.2\n"x\\u002damazon-apigateway-security-policy": TLS_1_0\n', { securityPolicy: 'TLS_1_2' });
+    textBody('YamlHexEscape', 'openapi: 3.0.2\n"x-\\x61mazon-apigateway-security-polic\\U00000079": TLS_1_0\n', { securityPolicy: 'TLS_1_2' });
+    textBody('YamlContinued', 'openapi: 3.0.2\n? "x-amazon-apigateway-secu\\\n  rity-policy"\n: TLS_1_0\n', { securityPolicy: 'TLS_1_2' });
+    textBody('YamlHugeEscape', 'openapi: 3.0.2\ndescription: "\\UFFFFFFFF"\n');
     textBody('YamlNone', Fn.sub('openapi: 3.0.2\npaths: {}\nx-amazon-apigateway-integration: {}\n'));
     textBody('SubVariable', Fn.sub('openapi: 3.0.2\nx-amazon-apigateway-security-policy: ${Policy}\n', { Policy: new CfnParameter(stack, 'Policy').valueAsString }));
     new apigateway.CfnRestApi(stack, 'Empty', { name: 'e', securityPolicy: '' });
@@ -193,7 +196,8 @@ describe('CEG-APIGW-4 the REST API\'s own security policy', () => {
     expect(verdictOn(findings, 'Stack/PrivateTls10', 'CEG-APIGW-4')!.detail).toMatch(/^The REST API's definition \(x-amazon-apigateway-security-policy\) TLS_1_0 accepts TLS below 1.2/);
     expect(verdictOn(findings, 'Stack/JsonTls12', 'CEG-APIGW-4')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/JsonNested', 'CEG-APIGW-4')!.detail).toMatch(/sets no SecurityPolicy/);
-    for (const id of ['YamlTls10', 'SubYaml', 'YamlEscaped']) {
+    expect(verdictOn(findings, 'Stack/YamlHugeEscape', 'CEG-APIGW-4')!.detail).toMatch(/sets no SecurityPolicy/);
+    for (const id of ['YamlTls10', 'SubYaml', 'YamlEscaped', 'YamlHexEscape', 'YamlContinued']) {
       expect(verdictOn(findings, `Stack/${id}`, 'CEG-APIGW-4')).toMatchObject({ kind: FindingKind.UNRESOLVABLE, location: 'Properties.Body.x-amazon-apigateway-security-policy' });
     }
     expect(verdictOn(findings, 'Stack/YamlNone', 'CEG-APIGW-4')!.detail).toMatch(/sets no SecurityPolicy/);

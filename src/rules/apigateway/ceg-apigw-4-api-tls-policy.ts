@@ -87,8 +87,14 @@ function policyInDefinition(api: ResourceView, body: unknown): Field<string | un
       return value === undefined || typeof value === 'string' ? { known: true, value, location }
         : { known: false, why: `The REST API's definition gives ${OPENAPI_POLICY} as ${JSON.stringify(value)}`, location };
     }
-    // An escape (`\u002d`) may spell the key in a YAML string: a mention with any separators counts.
-    return !/x.{0,6}amazon.{0,6}apigateway.{0,6}security.{0,6}policy/i.test(body) ? { known: true, value: undefined, location }
+    // A YAML string may spell the key with escapes (`\x61`, `\u002d`) or go on over an escaped line
+    // break: read them first; then a mention with any separators counts.
+    const decoded = body.replace(/\\\r?\n[ \t]*/g, '')
+      .replace(/\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))/g, (all: string, ...hex: Array<string | undefined>) => {
+        const code = parseInt(hex[0] ?? hex[1] ?? hex[2] ?? '', 16);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+      });
+    return !/x[^a-z]{0,16}amazon[^a-z]{0,16}apigateway[^a-z]{0,16}security[^a-z]{0,16}policy/i.test(decoded) ? { known: true, value: undefined, location }
       : { known: false, why: `The REST API's definition (Body) is YAML text, which the gate does not parse for ${OPENAPI_POLICY}`, location };
   }
   if (isJsonObject(body) && intrinsicName(body) === undefined) {

@@ -2,39 +2,49 @@ import { ResourceRecord } from './resource-view';
 import { Fork, World } from './worlds';
 import { intrinsicName, isJsonObject } from '../aws/json';
 
+/** What a parent passes for one parameter, when `passed` cannot say: nothing, or only the deployment tells. */
+const NOTHING = Symbol('nothing passed');
+const UNKNOWN = Symbol('known at deploy time');
+
 /**
- * The literal a parent stack passes to one of a nested stack's parameters, read from the nested
- * stack's `AWS::CloudFormation::Stack` resource (`stackResource`, in the parent) as the parent's
- * template will show its `Parameters`, names matched exactly (they are case-sensitive). A literal
- * only when the parent's template gives it in every one of its worlds; `null` when the parent passes
- * nothing for the parameter (then its default applies); else `undefined`: the deployment tells.
+ * What the parent's template passes to one of a nested stack's parameters, read from the nested
+ * stack's `AWS::CloudFormation::Stack` resource (`stackResource`, in the parent): names matched
+ * exactly (they are case-sensitive), the value the same in every world of the parent's template
+ * (`AWS::NoValue` in every world passes nothing); `UNKNOWN` when the map is computed or a
+ * condition decides.
  */
-export function passedByParent(stackResource: ResourceRecord, logicalId: string): string | null | undefined {
+function passed(stackResource: ResourceRecord, logicalId: string): unknown {
   // Which names the parent passes, from the template as rendered (an intrinsic hides its keys).
   const properties = stackResource.template.properties;
   const whole = isJsonObject(properties) && intrinsicName(properties) === undefined ? properties.Parameters : properties;
   if (whole === undefined) {
-    return null;
+    return NOTHING;
   }
   if (!isJsonObject(whole) || intrinsicName(whole) !== undefined) {
-    return undefined;
+    return UNKNOWN;
   }
   if (!Object.prototype.hasOwnProperty.call(whole, logicalId)) {
-    return null;
+    return NOTHING;
   }
-  let value: unknown;
   try {
     // The one parameter only: a condition on another one decides nothing here.
-    value = stackResource.in(World.EMPTY).read('Parameters', logicalId);
+    return stackResource.in(World.EMPTY).read('Parameters', logicalId) ?? NOTHING;
   } catch (e) {
     if (e instanceof Fork) {
-      // It depends on a condition of the parent's template.
-      return undefined;
+      return UNKNOWN;
     }
     throw e;
   }
-  // `AWS::NoValue` in every world passes nothing.
-  return value === undefined ? null : typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * The literal a parent stack passes to one of a nested stack's parameters (see `passed`); `null`
+ * when it passes nothing for the parameter (then its default applies); else `undefined`: the
+ * deployment tells.
+ */
+export function passedByParent(stackResource: ResourceRecord, logicalId: string): string | null | undefined {
+  const value = passed(stackResource, logicalId);
+  return value === NOTHING ? null : typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /**
@@ -44,15 +54,7 @@ export function passedByParent(stackResource: ResourceRecord, logicalId: string)
  * else `undefined`.
  */
 export function parameterPassedByParent(stackResource: ResourceRecord, logicalId: string): string | undefined {
-  let passed: unknown;
-  try {
-    passed = stackResource.in(World.EMPTY).read('Parameters', logicalId);
-  } catch (e) {
-    if (e instanceof Fork) {
-      return undefined;
-    }
-    throw e;
-  }
-  const ref = intrinsicName(passed) === 'Ref' ? (passed as { Ref: unknown }).Ref : undefined;
+  const value = passed(stackResource, logicalId);
+  const ref = intrinsicName(value) === 'Ref' ? (value as { Ref: unknown }).Ref : undefined;
   return typeof ref === 'string' && !ref.startsWith('AWS::') ? ref : undefined;
 }

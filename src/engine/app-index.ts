@@ -1,6 +1,7 @@
-import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StackFacts } from './deploy-values';
+import { ExportRead, StackFacts } from './deploy-values';
+import { ImportRead, readExport } from './imports';
 import { parameterPassedByParent, passedByParent } from './nested-parameters';
 import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
@@ -128,12 +129,25 @@ export class AppIndex {
     return app.exports.get(name) ?? [];
   }
 
+  /** What an `Fn::ImportValue` of `name` in `stack` reads among the app's exports (see `readExport`). */
+  public importOf(stack: Stack, name: string): ImportRead {
+    return readExport(this.exportsNamed(name), stack);
+  }
+
+  /** The output an import in `stack` surely reads, with its stack's facts and its value as rendered. */
+  private exportRead(stack: Stack, name: string): ExportRead | undefined {
+    const output = this.importOf(stack, name).output;
+    const from = output === undefined ? undefined : Stack.of(output);
+    return from === undefined ? undefined : { facts: this.entryOf(from), value: this.table.resolve(from, output!.value) };
+  }
+
   private entryOf(stack: Stack): StackEntry {
     let entry = this.entries.get(stack);
     if (entry === undefined) {
       const made: StackEntry = new StackEntry(stack, this.table, resource => this.records.get(resource) ?? this.create(resource, made),
         isWithin(stack, this.root) ? () => this.fillStack(made) : undefined,
-        stack.nestedStackResource === undefined ? undefined : logicalId => this.parentPasses(stack, logicalId));
+        stack.nestedStackResource === undefined ? undefined : logicalId => this.parentPasses(stack, logicalId),
+        name => this.exportRead(stack, name));
       entry = made;
       this.entries.set(stack, entry);
       if (!entry.walkable) {
@@ -312,12 +326,4 @@ function isWithin(construct: IConstruct, root: IConstruct): boolean {
     }
   }
   return false;
-}
-
-/** The account and Region of a stack as `account/region`, `?` for a part known only at deploy time. */
-export function environmentOf(stack: Stack): { account?: string; region?: string } {
-  return {
-    account: Token.isUnresolved(stack.account) ? undefined : stack.account,
-    region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-  };
 }

@@ -1,11 +1,11 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Conditions } from './conditions';
-import { ReferenceTable } from './resource-reference';
-import { StackFacts } from './stack-facts';
-
-export { StackFacts };
+import { isResourceReference, ReferenceTable } from './resource-reference';
+import { ExportRead, StackFacts } from './stack-facts';
 import { World } from './worlds';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+
+export { ExportRead, StackFacts };
 
 
 /** A property removed by `Ref: AWS::NoValue`. */
@@ -22,7 +22,7 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 export class DeployValues {
   private readonly conditions: Conditions;
 
-  constructor(private readonly facts: StackFacts, world: World, private readonly table: ReferenceTable) {
+  constructor(private readonly facts: StackFacts, private readonly world: World, private readonly table: ReferenceTable) {
     this.conditions = new Conditions(facts, world, value => this.deep(value));
   }
 
@@ -130,8 +130,32 @@ export class DeployValues {
       }
       case 'Fn::Sub':
         return this.sub(args);
+      case 'Fn::ImportValue':
+        return this.imported(v);
       default:
         return { [fn]: this.deep(args) };
+    }
+  }
+
+  /**
+   * An `Fn::ImportValue` reads what the app's export of that name holds, as CloudFormation does,
+   * when the import surely reads that export (see `StackFacts.exportRead`) and the value means the
+   * same in the importing stack: literals, references to resources of the app, and the pseudo
+   * parameters the two stacks share (see `portable`), joined. The export is read in this world, so
+   * a condition of its stack forks the judgement like one of this stack. Otherwise the import stays.
+   */
+  private imported(v: JsonObject): unknown {
+    const name = this.deep(v['Fn::ImportValue']);
+    const read = typeof name === 'string' && importDepth < 8 ? this.facts.exportRead?.(name) : undefined;
+    if (read === undefined) {
+      return { 'Fn::ImportValue': name };
+    }
+    importDepth++;
+    try {
+      const value = new DeployValues(read.facts, this.world, this.table).deep(read.value);
+      return portable(value) ? value : { 'Fn::ImportValue': name };
+    } finally {
+      importDepth--;
     }
   }
 
@@ -181,6 +205,36 @@ export class DeployValues {
   public decide(condition: unknown): boolean {
     return this.conditions.decide(condition);
   }
+}
+
+/** How many imports are being read inside one another (an export that imports itself ends there). */
+let importDepth = 0;
+
+/** Pseudo parameters with one value in every stack of one account and Region. */
+const SHARED_PSEUDO = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix']);
+
+/**
+ * Whether a value read in the exporting stack means the same in the importing one: nothing of the
+ * exporting stack's own (a parameter, its name, a mapping, an attribute CDK did not mark) is left.
+ */
+function portable(value: unknown): boolean {
+  if (value === NO_VALUE || value === undefined) {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || isResourceReference(value)) {
+    return true;
+  }
+  if (Array.isArray(value)) {
+    return value.every(item => portable(item));
+  }
+  const fn = intrinsicName(value);
+  if (fn === 'Ref') {
+    return SHARED_PSEUDO.has(String((value as JsonObject).Ref));
+  }
+  if (fn !== undefined && fn !== 'Fn::Join') {
+    return false;
+  }
+  return Object.values(value).every(item => portable(item));
 }
 
 function flattenJoin(parts: unknown[]): unknown[] {

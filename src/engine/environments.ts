@@ -1,5 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import { environmentOf } from './app-index';
+import { Stack, Token } from 'aws-cdk-lib';
 
 /**
  * Whether stacks share an account and Region, as far as the app tells: a part left to the
@@ -33,4 +32,23 @@ export function inEnvironment(stack: Stack, account: string | undefined, region:
   const env = environmentOf(stack);
   return (account === undefined || env.account === undefined || env.account === account)
     && (region === undefined || env.region === undefined || env.region === region);
+}
+
+/**
+ * Whether a stack is surely in this account and Region; a part not given (`undefined`) is the one
+ * `from` is in, and a part both stacks leave to the deployment is the same (as for
+ * `surelySameEnvironment`).
+ */
+export function surelyInEnvironment(stack: Stack, account: string | undefined, region: string | undefined, from: Stack): boolean {
+  const [env, here] = [environmentOf(stack), environmentOf(from)];
+  return (account !== undefined ? env.account === account : env.account === here.account)
+    && (region !== undefined ? env.region === region : env.region === here.region);
+}
+
+/** The account and Region of a stack, each `undefined` when only the deployment tells. */
+export function environmentOf(stack: Stack): { account?: string; region?: string } {
+  return {
+    account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+    region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+  };
 }

@@ -1,7 +1,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AppIndex, environmentOf } from './app-index';
+import { AppIndex } from './app-index';
 import { createdAfter } from './creation-order';
+import { environmentOf } from './environments';
 import { Relations } from './relations';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';

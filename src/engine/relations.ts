@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { AppIndex } from './app-index';
 import { DeployValues } from './deploy-values';
-import { inEnvironment, sameEnvironment, surelySameEnvironment } from './environments';
+import { sameEnvironment } from './environments';
+import { NamedResources } from './named-resources';
 import { arnEndingInReference, carriesValues, firstReference, onlyReferences } from './reference-shapes';
 import { WHOLE } from './rendering';
 import { isResourceReference, ReferenceTable } from './resource-reference';
@@ -21,17 +22,22 @@ import { templateTypeOf } from '../private/cdk-internals';
  */
 export class Relations {
   private readonly candidates = new Map<string, CandidateIndex>();
-  private readonly names = new Map<string, Map<string, ResourceRecord[]>>();
+  private readonly named: NamedResources;
 
-  constructor(private readonly index: AppIndex, private readonly table: ReferenceTable) {}
+  constructor(private readonly index: AppIndex, private readonly table: ReferenceTable) {
+    this.named = new NamedResources(index);
+  }
 
   public target(from: ResourceView, path: readonly string[], spec: TargetSpec): Reading<ResourceView> {
-    const what = path.join('.');
-    const found = this.follow(from, from.read(...path), spec, what, 0);
+    const found = this.followIn(from, path, spec);
     return found.known ? known(found.value.in(from.world)) : found;
   }
 
-  private follow(from: ResourceView, value: unknown, spec: TargetSpec, what: string, depth: number): Reading<ResourceRecord> {
+  private followIn(from: ResourceView, path: readonly string[], spec: TargetSpec): Followed {
+    return this.follow(from, from.read(...path), spec, path.join('.'), 0);
+  }
+
+  private follow(from: ResourceView, value: unknown, spec: TargetSpec, what: string, depth: number): Followed {
     if (depth > 8) {
       return unknown(`${what} leads through more than 8 exports`);
     }
@@ -70,9 +76,18 @@ export class Relations {
       }
     }
     if (typeof value === 'string') {
-      const record = this.byName(from, value, spec);
-      return record !== undefined ? known(record)
-        : unknown(`${what} "${value}" names a ${spec.noun} that this app does not define in the same account and Region, so it cannot be judged`);
+      const { record, maybe } = this.named.named(from.stack, value, spec);
+      if (record !== undefined) {
+        return known(record);
+      }
+      if (maybe.length > 0) {
+        return {
+          ...unknown(`${what} "${value}" names ${maybe[0].resource.node.path}, a ${spec.noun} of a stack that may or may not be deployed to the same `
+            + 'account and Region, so only the deployment tells'),
+          maybe,
+        };
+      }
+      return unknown(`${what} "${value}" names a ${spec.noun} that this app does not define in the same account and Region, so it cannot be judged`);
     }
     return unknown(whyUnknown(value, what));
   }
@@ -83,47 +98,17 @@ export class Relations {
    * same environment, or both leave it to the deployment).
    */
   public exported(from: ResourceView, name: string, what: string): Reading<unknown> {
-    const exports = this.index.exportsNamed(name).filter(o => sameEnvironment(Stack.of(o), from.stack));
-    if (exports.length > 1 || (exports.length === 1 && !surelySameEnvironment(Stack.of(exports[0]), from.stack))) {
-      return unknown(`${what} is imported with Fn::ImportValue "${name}", which ${exports.length > 1 ? 'several stacks' : 'a stack'} of this app `
+    const { candidates, output } = this.index.importOf(from.stack, name);
+    if (output === undefined && candidates.length > 0) {
+      return unknown(`${what} is imported with Fn::ImportValue "${name}", which ${candidates.length > 1 ? 'several stacks' : 'a stack'} of this app `
         + 'that may or may not be in its account and Region export, so the deployment decides which it reads');
     }
-    const output = exports[0];
     if (output === undefined) {
       return unknown(`${what} is imported with Fn::ImportValue "${name}", which no stack of this app in its account and Region exports`);
     }
     const stack = Stack.of(output);
     const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
     return known(values.deep(this.table.resolve(stack, output.value)));
-  }
-
-  /** A resource of `spec.types` named `value` (a name or ARN) in the same account and Region. */
-  private byName(from: ResourceView, value: string, spec: TargetSpec): ResourceRecord | undefined {
-    if (spec.nameProperty === undefined) {
-      return undefined;
-    }
-    const name = physicalName(value, spec).toLowerCase();
-    // Names are unique per account and Region: an ARN says which; a bare name means the caller's.
-    const [account, region] = value.startsWith('arn:') ? [value.split(':')[4], value.split(':')[3]] : [undefined, undefined];
-    const matches = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
-      .filter(r => account || region ? inEnvironment(r.stack, account || undefined, region || undefined) : sameEnvironment(r.stack, from.stack));
-    return matches.length === 1 ? matches[0] : matches.find(r => r.stack === from.stack);
-  }
-
-  private namesOf(type: string, nameProperty: string): Map<string, ResourceRecord[]> {
-    const key = `${type}|${nameProperty}`;
-    let map = this.names.get(key);
-    if (map === undefined) {
-      map = new Map();
-      for (const record of this.index.allOfType(type)) {
-        const name = literalIn(record, nameProperty);
-        if (name !== undefined) {
-          map.set(name.toLowerCase(), [...map.get(name.toLowerCase()) ?? [], record]);
-        }
-      }
-      this.names.set(key, map);
-    }
-    return map;
   }
 
   public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
@@ -134,9 +119,11 @@ export class Relations {
       if (!view.exists()) {
         continue;
       }
-      const points = this.target(view, path, spec);
-      if (points.known && points.value.record === target.record) {
+      const points = this.followIn(view, path, spec);
+      if (points.known && points.value === target.record) {
         found.push(view);
+      } else if (!points.known && points.maybe?.includes(target.record)) {
+        return unknown(`${view.displayName} (${type}) may refer to it: ${points.why}`);
       }
     }
     // A referrer whose target is a parameter or an outside import may name any resource of its
@@ -213,7 +200,7 @@ export class Relations {
   }
 
   /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
-  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): ResourceRecord[] | undefined {
+  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): readonly ResourceRecord[] | undefined {
     const raw = this.rawAt(record, path);
     const references = this.table.referencesIn(raw);
     if (references.length > 0 && onlyReferences(raw, this.table)) {
@@ -229,8 +216,8 @@ export class Relations {
     // may name others on some branch:
     // follow it the slow way in the empty world, when that needs no condition.
     try {
-      const found = this.target(record.in(World.EMPTY), path, spec);
-      return found.known ? [found.value.record] : found.why.includes('does not define') ? [] : undefined;
+      const found = this.followIn(record.in(World.EMPTY), path, spec);
+      return found.known ? [found.value] : found.maybe ?? (found.why.includes('does not define') ? [] : undefined);
     } catch (e) {
       if (e instanceof Fork) {
         return undefined;
@@ -240,34 +227,11 @@ export class Relations {
   }
 }
 
+/** A target followed: the resource, or why it is not known (with the resources a name may mean there). */
+type Followed = Reading<ResourceRecord> & { readonly maybe?: readonly ResourceRecord[] };
+
 interface CandidateIndex {
   readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
   /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
   readonly opaque: Map<Stack, ResourceRecord[]>;
-}
-
-
-/** A property's literal string value in the empty world, without forking. */
-function literalIn(record: ResourceRecord, property: string): string | undefined {
-  try {
-    const value = record.in(World.EMPTY).read(property);
-    return typeof value === 'string' ? value : undefined;
-  } catch (e) {
-    if (e instanceof Fork) {
-      return undefined;
-    }
-    throw e;
-  }
-}
-
-/** The name part of an ARN (`arn:aws:rds:eu-west-1:111:db:name` -> `name`), or the value itself. */
-function physicalName(value: string, spec: TargetSpec): string {
-  if (spec.arnResource && value.startsWith('arn:')) {
-    const parts = value.split(':');
-    const at = parts.indexOf(spec.arnResource, 5);
-    if (at >= 0 && at + 1 < parts.length) {
-      return parts.slice(at + 1).join(':');
-    }
-  }
-  return value;
 }

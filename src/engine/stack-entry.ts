@@ -1,5 +1,5 @@
 import { CfnCondition, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { DeployValues, pseudoParameterOf, StackFacts } from './deploy-values';
+import { DeployValues, ExportRead, pseudoParameterOf, StackFacts } from './deploy-values';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { World } from './worlds';
@@ -34,6 +34,8 @@ export class StackEntry implements StackFacts {
     private readonly recordOf: (resource: CfnResource) => ResourceRecord,
     private readonly walk?: (stack: Stack) => void,
     private readonly passedByParent?: (logicalId: string) => string | null | undefined,
+    /** The output an `Fn::ImportValue` in this stack surely reads (see `StackFacts.exportRead`). */
+    private readonly exported?: (name: string) => ExportRead | undefined,
   ) {
     this.filled = walk === undefined;
   }
@@ -172,6 +174,10 @@ export class StackEntry implements StackFacts {
     // For an SSM parameter type, AllowedValues bound the key, not the value a Ref reads.
     const allowed = parameter !== undefined && isPlainValueType(parameter.type) ? parameter.allowedValues : undefined;
     return Array.isArray(allowed) && allowed.length > 0 && allowed.every(v => typeof v === 'string' && !Token.isUnresolved(v)) ? allowed : undefined;
+  }
+
+  public exportRead(name: string): ExportRead | undefined {
+    return this.exported?.(name);
   }
 
   public pseudo(name: string): string | undefined {

@@ -21,4 +21,16 @@ export interface StackFacts {
   parameterValue(logicalId: string): string | undefined;
   /** The literals a `String` or `Number` parameter may take (its `AllowedValues`), if it lists them. */
   allowedValues(logicalId: string): readonly string[] | undefined;
+  /**
+   * The output of the app an `Fn::ImportValue` of `name` in this stack surely reads (the only export
+   * of that name in a stack surely in its account and Region); `undefined` when only the deployment
+   * tells (an export of another app, or one of several, or of a stack that may be elsewhere).
+   */
+  exportRead?(name: string): ExportRead | undefined;
+}
+
+/** An output an import reads: the facts of the stack that exports it, and its value as rendered there. */
+export interface ExportRead {
+  readonly facts: StackFacts;
+  readonly value: unknown;
 }

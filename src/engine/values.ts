@@ -51,7 +51,9 @@ export function describeIntrinsic(value: JsonObject, name: string): string {
     case 'Ref':
       return `it is a Ref to "${String(arg)}", a parameter or attribute known only at deploy time`;
     case 'Fn::ImportValue':
-      return `it is imported with Fn::ImportValue ${JSON.stringify(arg)} from outside this app`;
+      // An export of the app that it surely reads is read already, when its value means the same here.
+      return `it is imported with Fn::ImportValue ${JSON.stringify(arg)}, whose value only the deployment tells (an export of another app, `
+        + 'of a stack of this app that may be in another account or Region, or one computed at deploy time)';
     case 'Fn::FindInMap':
       return 'it is looked up with Fn::FindInMap at deploy time';
     default:

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { DEPLOY_REGION, literalTextOf } from '../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../aws/managed-keys';
-import { environmentOf } from '../engine/app-index';
+import { environmentOf } from '../engine/environments';
 import { isResourceReference, ResourceReference } from '../engine/resource-reference';
 import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
 import { readString } from '../engine/values';

@@ -75,7 +75,7 @@ describe('CloudFront distributions through the L2', () => {
     });
     const findings = evaluate(stack);
     const detail = (id: string) => verdictOn(findings, id, 'CEG-CF-4')?.detail;
-    expect(detail('Stack/MatchViewer')).toBe('Origin "app" has OriginProtocolPolicy "match-viewer", so CloudFront may reach it over plain HTTP');
+    expect(detail('Stack/MatchViewer')).toBe('Origin "app" has OriginProtocolPolicy "match-viewer", so CloudFront may reach it over plain HTTP (it must be "https-only")');
     expect(detail('Stack/HttpOnly')).toMatch(/"http-only"/);
     expect(detail('Stack/Tls11')).toBe('Origin "app" allows TLSv1.1 in OriginSSLProtocols');
     expect(detail('Stack/NoProtocols')).toMatch(/sets no OriginSSLProtocols/);
@@ -84,7 +84,7 @@ describe('CloudFront distributions through the L2', () => {
 
   test('VPC origins are judged by the VpcOrigin they name', () => {
     const stack = newStack(newApp());
-    const vpcOrigin = (id: string, policy: string) => new cloudfront.CfnVpcOrigin(stack, id, {
+    const vpcOrigin = (id: string, policy?: string) => new cloudfront.CfnVpcOrigin(stack, id, {
       vpcOriginEndpointConfig: { arn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/a/b', name: id, originProtocolPolicy: policy, originSslProtocols: ['TLSv1.2'] },
     });
     const distribution = (id: string, target: cloudfront.CfnVpcOrigin) => new cloudfront.CfnDistribution(stack, id, {
@@ -96,10 +96,14 @@ describe('CloudFront distributions through the L2', () => {
     });
     distribution('ToHttps', vpcOrigin('Https', 'https-only'));
     distribution('ToHttp', vpcOrigin('Http', 'http-only'));
+    // Without a policy a VPC origin matches the viewer (what aws-cdk-lib's VpcOrigin renders by default).
+    distribution('ToDefault', vpcOrigin('Default'));
     const findings = evaluate(stack);
+    expect(verdictOn(findings, 'Stack/ToDefault', 'CEG-CF-4')!.detail)
+      .toBe('Origin "alb" (VPC origin Default) has OriginProtocolPolicy (none, so "match-viewer"), so CloudFront may reach it over plain HTTP (it must be "https-only")');
     expect(verdictOn(findings, 'Stack/ToHttps', 'CEG-CF-4')).toBeUndefined();
     expect(verdictOn(findings, 'Stack/ToHttp', 'CEG-CF-4')).toMatchObject({
-      detail: 'Origin "alb" (VPC origin Http) has OriginProtocolPolicy "http-only", so CloudFront may reach it over plain HTTP',
+      detail: 'Origin "alb" (VPC origin Http) has OriginProtocolPolicy "http-only", so CloudFront may reach it over plain HTTP (it must be "https-only")',
       location: 'Properties.DistributionConfig.Origins.0.VpcOriginConfig.VpcOriginId',
     });
   });

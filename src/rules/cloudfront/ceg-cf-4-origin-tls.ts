@@ -18,8 +18,11 @@ export const originTls: Rule = {
   service: RuleService.CLOUDFRONT,
   title: 'CloudFront distributions reach custom and VPC origins over HTTPS only (`https-only`), with TLSv1.2 and no SSLv3, TLSv1 or TLSv1.1',
   rationale:
-    'HTTPS from viewers protects only half the path: with `http-only` or `match-viewer` CloudFront may forward requests to the origin in '
-    + 'plain HTTP, and OriginSSLProtocols that include SSLv3, TLSv1 or TLSv1.1 let it negotiate a deprecated protocol with the origin.',
+    'HTTPS from viewers protects only half the path: with `http-only` CloudFront forwards requests to the origin in plain HTTP, and with '
+    + '`match-viewer` (a VPC origin\'s default) whenever a cache behaviour that routes to it lets viewers in over HTTP, now or after a later '
+    + 'change. The rule asks for `https-only`, so that the origin\'s protection does not hang on every behaviour: stricter than AWS Config\'s '
+    + '`cloudfront-traffic-to-origin-encrypted`, which accepts `match-viewer` behind HTTPS-only behaviours. OriginSSLProtocols that include '
+    + 'SSLv3, TLSv1 or TLSv1.1 let it negotiate a deprecated protocol with the origin.',
   fix: 'Use `HttpOrigin`/`LoadBalancerV2Origin` with `protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY` and `originSslProtocols: '
     + '[OriginSslPolicy.TLS_V1_2]` (the same on a `VpcOrigin`); on an L1, set `CustomOriginConfig.OriginProtocolPolicy: https-only` and '
     + '`OriginSSLProtocols: [TLSv1.2]` (the same on the legacy `DistributionConfig.CustomOrigin`).',
@@ -88,19 +91,21 @@ function judgeVpcOrigin(distribution: ResourceView, context: RuleContext, i: num
   if (!endpoint.known) {
     return unresolvable(`${name} is the VPC origin ${target.value.displayName}, and ${endpoint.why}`, `${location}.VpcOriginId`);
   }
-  const verdict = judgeEndpoint(endpoint.value ?? {}, `${name} (VPC origin ${target.value.displayName})`, `${location}.VpcOriginId`);
+  const verdict = judgeEndpoint(endpoint.value ?? {}, `${name} (VPC origin ${target.value.displayName})`, `${location}.VpcOriginId`, true);
   // The finding stays on the distribution: its location is the origin that leads to the VPC origin.
   return verdict.kind === 'non-compliant' || verdict.kind === 'unresolvable' ? { ...verdict, location: `${location}.VpcOriginId` } : verdict;
 }
 
 /** A custom origin's (or VPC origin endpoint's) protocol policy and TLS versions. */
-function judgeEndpoint(config: { [key: string]: unknown }, name: string, location: string): Verdict {
+function judgeEndpoint(config: { [key: string]: unknown }, name: string, location: string, vpc = false): Verdict {
   const policy = readString(field(config, 'OriginProtocolPolicy'), 'OriginProtocolPolicy');
   if (!policy.known) {
     return unresolvable(policy.why, `${location}.OriginProtocolPolicy`);
   }
   if (policy.value !== 'https-only') {
-    return nonCompliant(`${name} has OriginProtocolPolicy ${policy.value === undefined ? '(none)' : `"${policy.value}"`}, so CloudFront may reach it over plain HTTP`,
+    // A VPC origin without a policy gets match-viewer; a custom origin must state one.
+    const shown = policy.value !== undefined ? `"${policy.value}"` : vpc ? '(none, so "match-viewer")' : '(none)';
+    return nonCompliant(`${name} has OriginProtocolPolicy ${shown}, so CloudFront may reach it over plain HTTP (it must be "https-only")`,
       `${location}.OriginProtocolPolicy`);
   }
   const protocols = readList(field(config, 'OriginSSLProtocols'), 'OriginSSLProtocols');

@@ -3,7 +3,7 @@ import { andAll, conditionsHold, fixedContext, orAll, Tri } from '../../aws/iam-
 import { asList, coversAction, describeStatement, hasPublicPrincipal, isDeny, Statement, statementsOf } from '../../aws/iam-policy';
 import { requestsTo } from '../../aws/iam-request-keys';
 import { fieldOf } from '../../aws/json';
-import { environmentOf } from '../../engine/app-index';
+import { environmentOf } from '../../engine/environments';
 import { ResourceView } from '../../engine/resource-view';
 import { COMPLIANT, nonCompliant, Rule, unresolvable, unresolvableField } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';

@@ -1,6 +1,6 @@
 import { keyPolicyStatements } from './key-policy-statements';
 import { hasAdministrator } from '../../aws/key-administrators';
-import { environmentOf } from '../../engine/app-index';
+import { environmentOf } from '../../engine/environments';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 

@@ -161,6 +161,12 @@ describe('CmkWithPolicy', () => {
     expect(() => new CmkWithPolicy(stack, 'Short', { rotationPeriod: Duration.days(30) })).toThrow(/rotationPeriod of key "Short" is 30 days; it must be from 90 to 2560 days/);
     expect(() => new CmkWithPolicy(stack, 'Long', { rotationPeriod: Duration.days(2561) })).toThrow(/from 90 to 2560 days/);
     expect(() => new CmkWithPolicy(stack, 'Window', { pendingWindow: Duration.days(6) })).toThrow(/pendingWindow of key "Window" is 6 days; it must be from 7 to 30 days/);
+    // KMS counts in days: a period in hours is refused by name, not by aws-cdk-lib's conversion error.
+    expect(() => new CmkWithPolicy(stack, 'Hours', { rotationPeriod: Duration.hours(2172) }))
+      .toThrow(/rotationPeriod of key "Hours" is 90 days 12 hours, not a whole number of days: KMS takes it in days, from 90 to 2560/);
+    // The key's own account among the other accounts would make every principal of it a key user through IAM.
+    expect(() => new CmkWithPolicy(stack, 'OwnAccount', { crossAccountIds: ['222222222222', stack.account] }))
+      .toThrow(new RegExp(`crossAccountIds includes "${stack.account}", the key's own account`));
   });
 
   test('statements and grants open to everyone are refused; a limiting condition makes them acceptable', () => {

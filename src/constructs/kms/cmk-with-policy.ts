@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
+import { checkedDays } from './key-periods';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { assertCdkVersion } from '../../private/cdk-version';
-import { validationError } from '../../private/errors';
 
 /**
  * Properties of a `CmkWithPolicy`.
@@ -76,8 +76,8 @@ export class CmkWithPolicy extends kms.Key {
       description: props.description,
       alias: props.alias,
       enableKeyRotation: true,
-      rotationPeriod: checkedDays(scope, id, 'rotationPeriod', rotationPeriod, 90, 2560),
-      pendingWindow: checkedDays(scope, id, 'pendingWindow', pendingWindow, 7, 30),
+      rotationPeriod: checkedDays(scope, `key "${id}"`, 'rotationPeriod', rotationPeriod, 90, 2560),
+      pendingWindow: checkedDays(scope, `key "${id}"`, 'pendingWindow', pendingWindow, 7, 30),
       keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
       keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -126,12 +126,4 @@ export class CmkWithPolicy extends kms.Key {
     // The key policy does not trust the account's IAM policies for use: grants name the grantee in it.
     return kms.KeyGrants.fromKey(this, false);
   }
-}
-
-function checkedDays(scope: Construct, id: string, prop: string, value: Duration, min: number, max: number): Duration {
-  const days = value.toDays();
-  if (days < min || days > max) {
-    throw validationError('InvalidKeyPeriod', `${prop} of key "${id}" is ${days} days; it must be from ${min} to ${max} days.`, scope);
-  }
-  return value;
 }

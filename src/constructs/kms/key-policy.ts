@@ -237,6 +237,11 @@ function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
     if (!isAccountId(id)) {
       throw validationError('InvalidAccountId', `crossAccountIds includes "${id}", which is not a 12-digit AWS account ID.`, key);
     }
+    // The key's own account as a key user delegates use to IAM: any role of the account allowed kms:* could use it.
+    if (id === Stack.of(key).account) {
+      throw validationError('OwnAccountAsCrossAccount', `crossAccountIds includes "${id}", the key's own account: that would let every principal `
+        + 'of the account whose IAM policy allows it use the key. Name the roles in keyUsers (or grant them), and keep crossAccountIds for other accounts.', key);
+    }
   }
   for (const service of options.viaServices ?? []) {
     if (!/^[a-z0-9-]+$/.test(service)) {

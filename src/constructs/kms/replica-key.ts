@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS, grantOnPolicyKey } from './key-grants';
+import { checkedDays } from './key-periods';
 import { KeyPolicyModel, KeyPolicyOptions } from './key-policy';
 import { assertCdkVersion } from '../../private/cdk-version';
-import { validationError } from '../../private/errors';
 
 /**
  * Options for a replica of a multi-Region key (`MultiRegionKey.addReplica`).
@@ -68,10 +68,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
     assertCdkVersion('constructs');
     super(scope, id);
-    const pendingWindow = (props.pendingWindow ?? Duration.days(30)).toDays();
-    if (pendingWindow < 7 || pendingWindow > 30) {
-      throw validationError('InvalidKeyPeriod', `pendingWindow of replica key "${id}" is ${pendingWindow} days; it must be from 7 to 30 days.`, this);
-    }
+    const pendingWindow = checkedDays(this, `replica key "${id}"`, 'pendingWindow', props.pendingWindow ?? Duration.days(30), 7, 30).toDays();
     this.primaryKeyArn = props.primaryKeyArn;
     this.policyModel = new KeyPolicyModel(this, props);
     this.policyModel.attach(this);

@@ -188,3 +188,30 @@ describe('public-principal statements "limited" by conditions that do not limit'
     expect(() => new CmkWithPolicy(stack, 'Key').addToResourcePolicy(fakeLimit())).toThrow(/every principal/);
   });
 });
+
+describe('a grantee of the account in another Region', () => {
+  // Principal tags are global: the grant takes the tag path, as in the key's Region, and is not
+  // delegated to the account's IAM policies.
+  let far: Authorizer;
+  let farResolved: ResolvedApp;
+  beforeAll(() => {
+    const app = newApp();
+    const data = new Stack(app, 'Data', { env: { account: ACCOUNT, region: REGION } });
+    const remote = new Stack(app, 'Remote', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true });
+    const key = new CmkWithPolicy(data, 'Shared');
+    key.grantDecrypt(role(remote, 'FarReader'));
+    role(remote, 'FarUngranted');
+    farResolved = ResolvedApp.of(app);
+    far = new Authorizer(farResolved);
+  });
+
+  test('the granted role may decrypt; a role of the account with Allow *:* but no grant may not', async () => {
+    const key = farResolved.resource('AWS::KMS::Key', 'Shared', 'Data').arn;
+    const arn = (id: string) => farResolved.resource('AWS::IAM::Role', id, 'Remote').arn;
+    expect(await far.decideAll({
+      granted: { principal: arn('FarReader'), action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
+      ungranted: { principal: arn('FarUngranted'), action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
+      powerUser: { principal: `arn:aws:iam::${ACCOUNT}:role/PowerUser`, action: 'kms:Decrypt', resource: key, identityPolicies: [ALLOW_ALL] },
+    })).toEqual({ granted: 'Allowed', ungranted: 'ImplicitlyDenied', powerUser: 'ImplicitlyDenied' });
+  });
+});

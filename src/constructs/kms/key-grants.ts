@@ -24,7 +24,7 @@ export type Conditions = { [operator: string]: { [key: string]: unknown } };
  *
  * - Same stack (or a principal outside the app, an account, a service): the key policy names the
  *   grantee, as `kms.Key` does.
- * - A role or user of another stack of the same account: naming it in the key policy makes the key's
+ * - A role or user of another stack of the same account (any Region): naming it in the key policy makes the key's
  *   stack depend on the grantee's, while the grantee's policy names the key the other way: a cycle.
  *   Instead, the grantee is tagged (`encryption-guard/<key>/<grant>` = `true`), and the key policy lets
  *   the account's principals carrying that tag make these calls (`aws:PrincipalTag`, with
@@ -43,20 +43,21 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
     const base = (principal as unknown as { basePrincipal?: iam.IPrincipal }).basePrincipal;
     if (base !== undefined && iam.principalIsOwnedResource(base)) {
       const baseStack = Stack.of(base as unknown as IConstruct);
-      if (baseStack !== keyStack && baseStack.account === keyStack.account && baseStack.region === keyStack.region) {
+      if (baseStack !== keyStack && baseStack.account === keyStack.account) {
         return grantOnPolicyKey(key, base, actions, mergeConditions(conditions, principal.policyFragment.conditions as Conditions));
       }
     }
   }
   const owned = iam.principalIsOwnedResource(principal);
   const granteeStack = owned ? Stack.of(principal as unknown as IConstruct) : undefined;
-  const sameEnvironment = granteeStack !== undefined && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;
-  if (granteeStack === undefined || granteeStack === keyStack || !sameEnvironment) {
+  // Principal tags are global: a grantee of another Region of the account takes the tag path too.
+  const sameAccount = granteeStack !== undefined && granteeStack.account === keyStack.account;
+  if (granteeStack === undefined || granteeStack === keyStack || !sameAccount) {
     // The key-policy statement is written here rather than by `Grant.addToPrincipalAndResource`,
     // which drops `conditions` from it before aws-cdk-lib 2.276 (an encryption context would then
     // bind nothing).
     key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [granteeStack !== undefined && !sameEnvironment ? new iam.AccountPrincipal(granteeStack.account) : principal],
+      principals: [granteeStack !== undefined && !sameAccount ? new iam.AccountPrincipal(granteeStack.account) : principal],
       actions,
       resources: ['*'],
       conditions,

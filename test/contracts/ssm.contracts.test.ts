@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { SecureStringParameter, SecureStringValue } from '../../src';
+import { CmkWithPolicy, SecureStringParameter, SecureStringValue } from '../../src';
 import { newApp } from '../support/app';
 import { forParameter as parameterContext } from './support/calls';
 import { ResolvedApp } from './support/resolver';
@@ -155,5 +155,35 @@ describe('grants: grantRead gives GetParameter and Decrypt through Parameter Sto
   test('the deploying role (Allow *:*) may not decrypt directly: use goes through Parameter Store only', async () => {
     expect(await authorizer.decide({ principal: deployRole(REGION), action: 'kms:Decrypt', resource: generated.key, identityPolicies: [ALLOW_ALL] }))
       .toBe('ImplicitlyDenied');
+  });
+});
+
+describe('a key passed as an alias (of a key of another stack)', () => {
+  // An alias ARN authorizes nothing in IAM: the grants name the key behind it.
+  let aliased: { arn: string; key: string; resolved: ResolvedApp; authorizer: Authorizer };
+  beforeAll(() => {
+    const app = newApp();
+    const env = { account: ACCOUNT, region: REGION };
+    const keys = new Stack(app, 'Keys', { env });
+    const data = new Stack(app, 'Data', { env });
+    const apps = new Stack(app, 'Apps', { env });
+    const alias = new CmkWithPolicy(keys, 'Key').addAlias('alias/params');
+    new SecureStringParameter(data, 'Token', { parameterName: '/app/token', encryptionKey: alias }).grantRead(role(apps, 'Reader'));
+    const all = ResolvedApp.of(app);
+    aliased = {
+      arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/token`, key: all.resource('AWS::KMS::Key', 'Key', 'Keys').arn, resolved: all, authorizer: new Authorizer(all),
+    };
+  });
+
+  test('the handler writes (Encrypt, GenerateDataKey through Parameter Store) and the reader decrypts', async () => {
+    const context = forParameter(aliased.arn);
+    const handler = roleOf(aliased.resolved, 'CegSecureStringParameterProviderHandlerRole', 'Data');
+    const reader = aliased.resolved.resource('AWS::IAM::Role', 'Reader', 'Apps').arn;
+    expect(await aliased.authorizer.decideAll({
+      encrypt: { principal: handler, action: 'kms:Encrypt', resource: aliased.key, context },
+      generate: { principal: handler, action: 'kms:GenerateDataKey', resource: aliased.key, context },
+      read: { principal: reader, action: 'kms:Decrypt', resource: aliased.key, context },
+      readElsewhere: { principal: reader, action: 'kms:Decrypt', resource: aliased.key, context: forParameter(`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/other`) },
+    })).toEqual({ encrypt: 'Allowed', generate: 'Allowed', read: 'Allowed', readElsewhere: 'ImplicitlyDenied' });
   });
 });

@@ -10,7 +10,7 @@ import { refuseInvalidProps } from './secure-string-parameter-refusals';
 import { SecureStringValue } from './secure-string-value';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { grantOnPolicyKey } from '../kms/key-grants';
+import { grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
 
 // The value sources and the props live in their own files; they are exported from here too, where
 // the construct's users (and tests) have always imported them.
@@ -43,6 +43,8 @@ export class SecureStringParameter extends Construct {
   public readonly resource: CustomResource;
   /** Whether the key was passed in (then its policy names the handler role and grantees). */
   private readonly keyGiven: boolean;
+  /** The key grants name: the one behind an alias (an alias ARN authorizes nothing in IAM). */
+  private readonly grantedKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: SecureStringParameterProps) {
     assertCdkVersion('constructs');
@@ -60,8 +62,9 @@ export class SecureStringParameter extends Construct {
     this.parameterName = props.parameterName;
     this.parameterArn = parameterArn(stack, props.parameterName);
     this.keyGiven = props.encryptionKey !== undefined;
+    this.grantedKey = underlyingKey(this.encryptionKey);
 
-    const serviceToken = providerFor(this, this.parameterArn, this.encryptionKey, value._source, this.keyGiven);
+    const serviceToken = providerFor(this, this.parameterArn, this.grantedKey, value._source, this.keyGiven);
     const source = value._source;
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken,
@@ -105,9 +108,9 @@ export class SecureStringParameter extends Construct {
     };
     if (this.keyGiven) {
       // A key passed in may not trust IAM (a CmkWithPolicy does not): its policy must name the grantee.
-      grantOnPolicyKey(this.encryptionKey, grantee, ['kms:Decrypt'], conditions);
+      grantOnPolicyKey(this.grantedKey, grantee, ['kms:Decrypt'], conditions);
     } else {
-      iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [this.encryptionKey.keyArn], conditions });
+      iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [this.grantedKey.keyArn], conditions });
     }
     return grant;
   }

@@ -3,7 +3,7 @@ import { CmkWithPolicy, EncryptedSnapshotCopy, SnapshotSource } from '../../src'
 import { newApp } from '../support/app';
 import { notAllowed } from './support/calls';
 import { ResolvedApp } from './support/resolver';
-import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
+import { ACCOUNT, ALLOW_ALL, Authorizer, deployerDeniedOnKey, deployRole, grantForResource, OTHER_ACCOUNT, roleOf, viaService } from './support/simulator';
 
 /**
  * Authorization contracts of `EncryptedSnapshotCopy`: the deploying role manages the copy's key; the
@@ -139,10 +139,16 @@ describe('restoring, and strangers', () => {
     }))).toEqual([]);
   });
 
-  test('a key you pass is opened to the handler role only: other roles of the account are not let in', async () => {
+  test('a key you pass is opened to the handler role and the deploying role (which restores): other roles of the account are not let in', async () => {
     const principal = `arn:aws:iam::${ACCOUNT}:role/Restorer`;
-    expect(await authorizer.decide({ principal, action: 'kms:CreateGrant', resource: keys.user, identityPolicies: [ALLOW_ALL], context: grantForResource('rds', REGION) }))
-      .toBe('ImplicitlyDenied');
+    const deployer = deployRole(REGION);
+    expect(await authorizer.decideAll({
+      other: { principal, action: 'kms:CreateGrant', resource: keys.user, identityPolicies: [ALLOW_ALL], context: grantForResource('rds', REGION) },
+      deployerGrant: { principal: deployer, action: 'kms:CreateGrant', resource: keys.user, identityPolicies: [ALLOW_ALL], context: grantForResource('rds', REGION) },
+      deployerDescribe: { principal: deployer, action: 'kms:DescribeKey', resource: keys.user, identityPolicies: [ALLOW_ALL], context: viaService('rds', REGION) },
+      deployerDirect: { principal: deployer, action: 'kms:Decrypt', resource: keys.user, identityPolicies: [ALLOW_ALL] },
+      deployerGrantThroughEc2: { principal: deployer, action: 'kms:CreateGrant', resource: keys.user, identityPolicies: [ALLOW_ALL], context: grantForResource('ec2', REGION) },
+    })).toEqual({ other: 'ImplicitlyDenied', deployerGrant: 'Allowed', deployerDescribe: 'Allowed', deployerDirect: 'ImplicitlyDenied', deployerGrantThroughEc2: 'ImplicitlyDenied' });
   });
 
   test('direct use, another account (even through RDS) and an anonymous caller are denied', async () => {

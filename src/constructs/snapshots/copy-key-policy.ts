@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { USE_ACTIONS } from '../kms/key-policy';
@@ -27,4 +28,21 @@ export function allowUseThrough(
     resources: ['*'],
     conditions: { StringEquals: conditions, Bool: { 'kms:GrantIsForAWSResource': true } },
   }));
+}
+
+/**
+ * Lets the role that deploys `stack` restore from copies under a key you pass (a
+ * `DatabaseInstanceFromSnapshot`, `DatabaseClusterFromSnapshot` or `ec2.Volume` of the copy): RDS and
+ * EC2 create a grant on that role's behalf, so the key must let it in through the service. Only that
+ * role, no other principal of the account; nothing when the stack's synthesizer names no deploying role.
+ */
+export function allowRestoreByDeployer(key: kms.IKey, stack: Stack, service: string): void {
+  const synthesizer = stack.synthesizer;
+  if (!(synthesizer instanceof DefaultStackSynthesizer)) {
+    return;
+  }
+  // One statement per deploying stack (copies of several stacks may share the key).
+  const suffix = createHash('sha256').update(stack.node.path).digest('hex').slice(0, 8);
+  allowUseThrough(key, stack, service, new iam.ArnPrincipal(Fn.sub(synthesizer.cloudFormationExecutionRoleArn)),
+    `AllowRestoreThrough${service === 'ec2' ? 'Ec2' : 'Rds'}By${suffix}`);
 }

@@ -11,7 +11,10 @@ export interface EncryptedSnapshotCopyProps {
 
   /**
    * The customer managed key of the copy. AWS managed keys (`alias/aws/rds`, `alias/aws/ebs`) are
-   * refused: their use cannot be limited and snapshots under them cannot be shared.
+   * refused: their use cannot be limited and snapshots under them cannot be shared. A key of the app
+   * in the copy's account and Region gets statements that let the copying role and the role that
+   * deploys this stack (which restores from the copy: RDS and EC2 create grants on its behalf) use
+   * it through RDS (or EC2); restoring from another stack needs that stack's role let in too.
    *
    * @default - a new `CmkWithPolicy` that principals of the account may use through RDS (RDS and
    * Aurora sources) or EC2 (EBS sources), so the copy can be made and restored

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { allowHandlerToCopy, COPY_TAG } from './copy-handler-permissions';
-import { allowUseThrough, EC2_COPY_KEY_USE } from './copy-key-policy';
+import { allowRestoreByDeployer, allowUseThrough, EC2_COPY_KEY_USE } from './copy-key-policy';
 import { EncryptedSnapshotCopyProps } from './encrypted-snapshot-copy-props';
 import { refuseInvalidProps } from './encrypted-snapshot-copy-refusals';
 import { defaultIdentifier, ec2SnapshotArn, rdsArn } from './snapshot-names';
@@ -65,14 +65,18 @@ export class EncryptedSnapshotCopy extends Construct {
       totalTimeout: Duration.minutes(55),
       queryInterval: Duration.seconds(30),
     });
+    const changeable = this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey).account === stack.account
+      && Stack.of(this.encryptionKey).region === stack.region;
+    if (props.encryptionKey !== undefined && changeable) {
+      allowRestoreByDeployer(this.encryptionKey, stack, service);
+    }
     if (props.encryptionKey === undefined) {
       allowUseThrough(this.encryptionKey, stack, service, new iam.AccountRootPrincipal(), `AllowAccountUseThrough${ebs ? 'Ec2' : 'Rds'}`);
     } else if (this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey) === stack) {
       // Only what the handler's own policy allows: it is named here, so this alone would let it in.
       allowUseThrough(this.encryptionKey, stack, service, provider.role, `AllowSnapshotCopyThrough${ebs ? 'Ec2' : 'Rds'}`,
         ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey']);
-    } else if (this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey).account === stack.account
-      && Stack.of(this.encryptionKey).region === stack.region) {
+    } else if (changeable) {
       // A key of another stack: naming the handler role in its policy would make a cycle; the grant
       // goes through a principal tag instead (a key that trusts IAM needs none, and gets a harmless one).
       grantOnPolicyKey(this.encryptionKey, provider.role, ['kms:CreateGrant', ...(ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey'])],

@@ -7,6 +7,7 @@ import { AcmFrontedAlbProps } from './acm-fronted-alb-props';
 import { isTls12MinimumPolicy } from '../../aws/elb-tls-policies';
 import { arnSegment, DEPLOY_REGION, literalTextOf } from '../../aws/literal-text';
 import { validationError } from '../../private/errors';
+import { spelledRegionOf } from '../../private/regions';
 import { referencesIn } from '../../private/stack-references';
 import { kmsDefaultEncryptionOf } from '../s3/log-target';
 
@@ -51,6 +52,11 @@ export function refuseInvalidProps(scope: Construct, props: AcmFrontedAlbProps, 
   if (logs !== undefined && (logs.encryptionKey !== undefined || kmsDefaultEncryptionOf(logs) !== undefined)) {
     throw error(`accessLogsBucket ${logs.node.path} encrypts with a KMS key, but ALB access log delivery supports SSE-S3 only, `
       + 'so no log would arrive. Leave accessLogsBucket unset (an AccessLogBucket is made), or pass an AccessLogBucket or another SSE-S3 bucket.');
+  }
+  const [logRegion, here] = [logs === undefined ? undefined : spelledRegionOf(logs), Stack.of(scope).region];
+  if (logRegion !== undefined && !Token.isUnresolved(here) && logRegion !== here) {
+    throw error(`accessLogsBucket ${logs!.node.path} is in Region ${logRegion}, but the load balancer is in ${here}: Elastic Load Balancing `
+      + `writes access logs only to a bucket of its own Region. Leave accessLogsBucket unset (an AccessLogBucket is made), or pass one of ${here}.`);
   }
   if (props.certificate !== undefined) {
     refuseUnusableCertificate(props.certificate, Stack.of(scope), error);

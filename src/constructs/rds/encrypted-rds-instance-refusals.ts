@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { parametersOf } from './tls-parameter-group';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { validationError } from '../../private/errors';
+import { keyOfOtherRegion } from '../kms/key-regions';
 
 /**
  * Throws, naming the prop and the fix, for props that would weaken the instance (see
@@ -41,6 +42,10 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedR
     if (key !== undefined && isAwsManagedKey(key as kms.IKey)) {
       throw error(`${prop} is the AWS managed key ${(key as kms.IKey & { aliasName?: string }).aliasName ?? (key as kms.IKey).keyArn}, whose use you cannot control or `
         + `limit: leave ${prop} unset (a customer managed key is created) or pass a customer managed key.`);
+    }
+    const otherRegion = key === undefined ? undefined : keyOfOtherRegion(prop, key as kms.IKey, 'the database', Stack.of(scope).region);
+    if (otherRegion !== undefined) {
+      throw error(otherRegion);
     }
   }
   const insightsSettings = props.performanceInsightRetention !== undefined || props.performanceInsightEncryptionKey !== undefined;

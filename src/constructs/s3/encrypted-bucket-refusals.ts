@@ -1,8 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BucketEncryptionChoice, EncryptedBucketProps } from './encrypted-bucket-props';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
+import { keyOfOtherRegion } from '../kms/key-regions';
 
 /**
  * Throws, naming the prop, the value and the fix, for props that would weaken the bucket (see
@@ -36,6 +38,10 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedB
     const name = (props.encryptionKey as { aliasName?: string }).aliasName ?? props.encryptionKey.keyArn;
     refuse('encryptionKey', `the AWS managed key ${name}`, 'Its use cannot be controlled, limited or shared, and S3 log delivery cannot use it: '
       + 'leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
+  }
+  const otherRegion = props.encryptionKey && keyOfOtherRegion('encryptionKey', props.encryptionKey, `bucket "${id}"`, Stack.of(scope).region);
+  if (otherRegion !== undefined) {
+    throw validationError('KeyInOtherRegion', `EncryptedBucket "${id}": ${otherRegion}`, scope);
   }
   if (props.bucketKeyEnabled === true && props.encryptionChoice === BucketEncryptionChoice.DSSE) {
     refuse('bucketKeyEnabled', 'true with DSSE', 'S3 Bucket Keys do not apply to DSSE-KMS: leave bucketKeyEnabled unset, or choose KMS.');

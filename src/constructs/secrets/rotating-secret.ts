@@ -11,6 +11,7 @@ import { validationError } from '../../private/errors';
 import { referencesIn, topLevelStackOf } from '../../private/stack-references';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
 import { underlyingKey } from '../kms/key-grants';
+import { keyOfOtherRegion } from '../kms/key-regions';
 import { ReplicaKey } from '../kms/replica-key';
 
 /**
@@ -206,9 +207,17 @@ function refuse(scope: Construct, id: string, props: RotatingSecretProps): void 
       + '(a customer managed key is created) or pass a customer managed key.');
   }
   const stack = Stack.of(scope);
+  const otherRegion = props.encryptionKey && keyOfOtherRegion('encryptionKey', props.encryptionKey, 'the secret', stack.region);
+  if (otherRegion !== undefined) {
+    throw error(otherRegion);
+  }
   for (const [i, replica] of (props.replicaRegions ?? []).entries()) {
     if (replica.encryptionKey === undefined) {
       throw error(`replicaRegions[${i}] (${replica.region}) has no encryptionKey: each replica needs a customer managed key in its own Region.`);
+    }
+    const replicaRegion = keyOfOtherRegion(`replicaRegions[${i}].encryptionKey`, replica.encryptionKey, 'its replica', replica.region);
+    if (replicaRegion !== undefined) {
+      throw error(replicaRegion);
     }
     const key = underlyingKey(replica.encryptionKey);
     if (key instanceof ReplicaKey && referencesStack(key.primaryKeyArn, stack)) {

@@ -1,10 +1,11 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SecureStringParameterProps } from './secure-string-parameter-props';
 import { SecureStringValue } from './secure-string-value';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { validationError } from '../../private/errors';
+import { keyOfOtherRegion } from '../kms/key-regions';
 
 /** Letters and digits: always part of a generated value. */
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -41,6 +42,10 @@ export function refuseInvalidProps(
   if (props.encryptionKey !== undefined && isAwsManagedKey(props.encryptionKey)) {
     throw error('encryptionKey is an AWS managed key (alias/aws/...), whose use you cannot limit or share: '
       + 'leave encryptionKey unset (a customer managed key is created) or pass a customer managed key.');
+  }
+  const otherRegion = props.encryptionKey && keyOfOtherRegion('encryptionKey', props.encryptionKey, 'the parameter', Stack.of(scope).region);
+  if (otherRegion !== undefined) {
+    throw error(otherRegion);
   }
   if (removalPolicy === RemovalPolicy.SNAPSHOT) {
     throw error('removalPolicy is SNAPSHOT, but a parameter has no snapshot: use RETAIN (the default) or DESTROY.');

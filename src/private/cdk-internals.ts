@@ -151,3 +151,12 @@ export function overridePathsOf(resource: CfnResource, property: string): string
   walk((all as { [key: string]: unknown })[property], `Properties.${property}`);
   return paths;
 }
+
+/**
+ * The parameter group family an `rds.ParameterGroup` was made for (the `family` field aws-cdk-lib
+ * works out from its engine's version; `undefined` for an engine without a version).
+ */
+export function parameterGroupFamilyOf(group: object): string | undefined {
+  const family = (group as { family?: unknown }).family;
+  return typeof family === 'string' ? family : undefined;
+}

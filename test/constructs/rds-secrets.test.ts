@@ -187,6 +187,8 @@ describe('EncryptedRdsInstance', () => {
       [{ credentials: rds.Credentials.fromPassword('admin', SecretValue.unsafePlainText('hunter2')) }, /credentials are refused/],
       [{ parameterGroup: rds.ParameterGroup.fromParameterGroupName(stack, 'Imported', 'shared') }, /parameterGroup is imported, so rds.force_ssl=1 cannot be added/],
       [{ parameterGroup: off }, /parameterGroup sets rds.force_ssl to "0", which lets clients connect without TLS/],
+      [{ engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }), parameterGroup: new rds.ParameterGroup(stack, 'Postgres', { engine: POSTGRES }) },
+        /parameterGroup is of family postgres16, but the engine's is mysql8.0: RDS refuses a parameter group of another family/],
       [{ engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19 }) }, /engine oracle-se2 is refused for now: TLS on Oracle needs an option group/],
       [{ engine: { ...POSTGRES, engineType: 'db2-se' } }, /engine db2-se is not one this construct knows how to force TLS on/],
     ];

@@ -8,6 +8,7 @@ import { defaultSubnets, describeSelection, selectsPublicSubnets } from './subne
 import { parametersOf } from './tls-parameter-group';
 import { isAwsManagedKey } from '../../aws/managed-keys';
 import { tlsParameterOf } from '../../aws/rds-tls-parameters';
+import { parameterGroupFamilyOf } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
 import { keyOfOtherRegion } from '../kms/key-regions';
 
@@ -75,6 +76,11 @@ export function refuseWeakenings(scope: Construct, id: string, props: EncryptedR
   const group = props.parameterGroup;
   if (group !== undefined && !(group instanceof rds.ParameterGroup)) {
     throw error(`parameterGroup is imported, so ${tls.name}=${tls.value} cannot be added to it. Pass an rds.ParameterGroup defined in this app.`);
+  }
+  const [family, wanted] = [group === undefined ? undefined : parameterGroupFamilyOf(group), props.engine.parameterGroupFamily];
+  if (family !== undefined && wanted !== undefined && family !== wanted) {
+    throw error(`parameterGroup is of family ${family}, but the engine's is ${wanted}: RDS refuses a parameter group of another family. `
+      + `Make the group with the instance's engine (rds.ParameterGroup's engine prop), or leave parameterGroup unset (a TLS group of ${wanted} is made).`);
   }
   const current = group === undefined ? undefined : parametersOf(group as rds.ParameterGroup)[tls.name];
   if (current !== undefined && !tls.onValues.includes(String(current).toLowerCase())) {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { EncryptedRdsInstance } from '../../src';
 import { newApp, rdsManagesPasswords } from '../support/app';
@@ -101,3 +102,54 @@ describe('services and everyone else', () => {
   });
 });
 
+
+describe('Performance Insights under the instance key: grantPerformanceInsightsRead', () => {
+  // Callers of the Performance Insights API need Decrypt and GenerateDataKey on a customer managed
+  // key through RDS (RDS User Guide): the grant lets its grantee in for this database's data only.
+  let pi: { authorizer: Authorizer; key: string; viewer: string; dbId: string; metrics: string };
+  beforeAll(() => {
+    const app = newApp();
+    const env = { account: ACCOUNT, region: REGION };
+    const stack = new Stack(app, 'Db', { env });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const db = new EncryptedRdsInstance(stack, 'Insights', { engine: POSTGRES, vpc, enablePerformanceInsights: true });
+    const ops = new Stack(app, 'Ops', { env });
+    db.grantPerformanceInsightsRead(new iam.Role(ops, 'Viewer', { assumedBy: new iam.AccountRootPrincipal() }));
+    new iam.Role(ops, 'Other', { assumedBy: new iam.AccountRootPrincipal() });
+    const resolved = ResolvedApp.of(app);
+    // The metrics ARN the viewer's policy names, as CloudFormation resolves it (the DB's resource ID).
+    const statements = resolved.resources('AWS::IAM::Policy', 'Ops').flatMap(p => p.properties.PolicyDocument.Statement);
+    const metrics: string = statements.find((st: any) => [st.Action].flat().includes('pi:GetResourceMetrics')).Resource;
+    pi = {
+      authorizer: new Authorizer(resolved),
+      key: resolved.resource('AWS::KMS::Key', 'InsightsKey').arn,
+      viewer: resolved.resource('AWS::IAM::Role', 'Viewer', 'Ops').arn,
+      dbId: metrics.split('/').pop()!,
+      metrics,
+    };
+  });
+
+  test('the viewer reads the metrics and decrypts this database\'s Performance Insights data through RDS; nothing else', async () => {
+    expect(pi.metrics).toMatch(new RegExp(`^arn:aws:pi:${REGION}:${ACCOUNT}:metrics/rds/db-[0-9A-F]{26}$`));
+    const piContext = (dbId: string) => ({
+      'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi',
+      'kms:EncryptionContext:aws:rds:db-id': dbId,
+    });
+    const other = `arn:aws:iam::${ACCOUNT}:role/Other`;
+    expect(await pi.authorizer.decideAll({
+      metrics: { principal: pi.viewer, action: 'pi:GetResourceMetrics', resource: pi.metrics },
+      decrypt: { principal: pi.viewer, action: 'kms:Decrypt', resource: pi.key, context: piContext(pi.dbId) },
+      generate: { principal: pi.viewer, action: 'kms:GenerateDataKey', resource: pi.key, context: piContext(pi.dbId) },
+      direct: { principal: pi.viewer, action: 'kms:Decrypt', resource: pi.key },
+      otherRole: { principal: other, action: 'kms:Decrypt', resource: pi.key, identityPolicies: [ALLOW_ALL], context: piContext(pi.dbId) },
+    })).toEqual({ metrics: 'Allowed', decrypt: 'Allowed', generate: 'Allowed', direct: 'ImplicitlyDenied', otherRole: 'ImplicitlyDenied' });
+  });
+
+  test('refused when Performance Insights is off', () => {
+    const stack = new Stack(newApp(), 'Off', { env: { account: ACCOUNT, region: REGION } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc });
+    expect(() => db.grantPerformanceInsightsRead(new iam.Role(stack, 'Viewer', { assumedBy: new iam.AccountRootPrincipal() })))
+      .toThrow(/grantPerformanceInsightsRead on Off\/Db: Performance Insights is off/);
+  });
+});

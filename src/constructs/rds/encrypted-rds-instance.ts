@@ -1,4 +1,5 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -13,7 +14,7 @@ import { tlsParameterOf } from '../../aws/rds-tls-parameters';
 import { assertCdkVersion, installedCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { allowUseThroughService } from '../kms/key-grants';
+import { allowUseThroughService, grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
 import { acknowledgeOnResource } from '../private/checker-acknowledgements';
 import { RotatingSecret } from '../secrets/rotating-secret';
 
@@ -49,6 +50,12 @@ export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './encryp
  *   vpc,
  * });
  */
+/** The read calls of the Performance Insights API (what the console's dashboard makes). */
+const PERFORMANCE_INSIGHTS_READ = [
+  'pi:DescribeDimensionKeys', 'pi:GetDimensionKeyDetails', 'pi:GetResourceMetadata', 'pi:GetResourceMetrics',
+  'pi:ListAvailableResourceDimensions', 'pi:ListAvailableResourceMetrics',
+];
+
 export class EncryptedRdsInstance extends rds.DatabaseInstance {
   /** The key that encrypts storage, Performance Insights and the credentials' secret. */
   public readonly encryptionKey: kms.IKey;
@@ -64,6 +71,8 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
   /** The engine's default port (which a replica must not listen on either). */
   private readonly enginePort: number;
   private readonly logExports?: string[];
+  /** The key of Performance Insights, when it is on. */
+  private readonly insightsKey?: kms.IKeyRef;
 
   constructor(scope: Construct, id: string, props: EncryptedRdsInstanceProps) {
     assertCdkVersion('constructs');
@@ -129,12 +138,50 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     // The deploying role's CreateDBInstance makes RDS create a grant on the key for it (and describe
     // the key); with RDS-managed credentials, RDS creates the secret through Secrets Manager.
     allowUseThroughService(key, 'rds', ['kms:CreateGrant', 'kms:DescribeKey']);
+    this.insightsKey = insights ? props.performanceInsightEncryptionKey ?? key : undefined;
+    if (isKey(this.insightsKey) && this.insightsKey !== key) {
+      allowUseThroughService(this.insightsKey, 'rds', ['kms:CreateGrant', 'kms:DescribeKey']);
+    }
     if (rdsManaged) {
       allowUseThroughService(key, 'secretsmanager', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']);
     }
     if (rotationSecurityGroup !== undefined) {
       allowRotationToDatabase(this, rotationSecurityGroup, port);
     }
+  }
+
+  /**
+   * Lets `grantee` read this database's Performance Insights: the read calls of the Performance
+   * Insights API on its metrics, and `kms:Decrypt` and `kms:GenerateDataKey` on the Performance
+   * Insights key only through RDS for this database's Performance Insights data (the encryption
+   * context the RDS User Guide names). The key policy names the grantee (through a principal tag
+   * for a role of another stack), since the keys of this library do not trust IAM.
+   */
+  public grantPerformanceInsightsRead(grantee: iam.IGrantable): iam.Grant {
+    if (this.insightsKey === undefined) {
+      throw validationError('PerformanceInsightsOff', `grantPerformanceInsightsRead on ${this.node.path}: Performance Insights is off. `
+        + 'Set enablePerformanceInsights: true (or performanceInsightRetention) first.', this);
+    }
+    const stack = Stack.of(this);
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: PERFORMANCE_INSIGHTS_READ,
+      resourceArns: [stack.formatArn({ service: 'pi', resource: 'metrics', resourceName: `rds/${this.instanceResourceId}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    });
+    const conditions = {
+      'StringEquals': { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` },
+      'ForAnyValue:StringEquals': {
+        'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi', 'kms:EncryptionContext:aws:rds:db-id': this.instanceResourceId,
+      },
+    };
+    const actions = ['kms:Decrypt', 'kms:GenerateDataKey'];
+    if (isKey(this.insightsKey)) {
+      grantOnPolicyKey(underlyingKey(this.insightsKey), grantee, actions, conditions);
+    } else {
+      // A bare key reference has no policy of ours to change: its own policy must let the grantee in.
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.insightsKey.keyRef.keyArn], conditions });
+    }
+    return grant;
   }
 
   /**
@@ -168,4 +215,9 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     }
     return replica;
   }
+}
+
+/** Whether a key reference is a whole key (whose policy grants can change). */
+function isKey(key: kms.IKeyRef | undefined): key is kms.IKey {
+  return typeof (key as Partial<kms.IKey> | undefined)?.addToResourcePolicy === 'function';
 }

@@ -253,6 +253,7 @@ export class ResolvedApp {
       case 'AWS::IAM::Role.RoleId': return `AROA${hex(logicalId, 16).toUpperCase()}`;
       case 'AWS::S3::Bucket.DomainName': return `${this.physicalName(stack, logicalId)}.s3.amazonaws.com`;
       case 'AWS::S3::Bucket.RegionalDomainName': return `${this.physicalName(stack, logicalId)}.s3.${stack.region}.amazonaws.com`;
+      case 'AWS::RDS::DBInstance.DbiResourceId': return `db-${hex(logicalId, 26).toUpperCase()}`;
       case 'AWS::RDS::DBInstance.Endpoint.Port': return '5432';
       case 'AWS::RDS::DBInstance.Endpoint.Address': return `${logicalId.toLowerCase()}.rds.amazonaws.com`;
       case 'AWS::RDS::DBInstance.MasterUserSecret.SecretArn':

@@ -310,3 +310,24 @@ describe('EnvelopeEncryption', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'kms:GenerateDataKey' })] } });
   });
 });
+
+describe('cross-stack grants and IAM\'s 50 tags on a role', () => {
+  const app = (buckets: number) => {
+    const built = newApp();
+    const data = newStack(built, 'Data');
+    const role = new iam.Role(newStack(built, 'Apps'), 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    for (let i = 0; i < buckets; i++) {
+      const bucket = new EncryptedBucket(data, `Bucket${i}`);
+      bucket.grantRead(role);
+      bucket.grantPut(role);
+      bucket.grantReadWrite(role);
+    }
+    return built;
+  };
+  test('a role the grants\' tags take past 50 is refused at synthesis, with the count and the way out', () => {
+    expect(() => app(17).synth()).toThrow(/Apps\/Worker would carry 51 tags, 51 of them for grants on keys of other stacks .* IAM allows 50/);
+  });
+  test('up to 50, synthesis goes on', () => {
+    expect(() => app(16).synth()).not.toThrow();
+  });
+});

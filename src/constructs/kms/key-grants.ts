@@ -74,6 +74,7 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
   const grantHash = digest(JSON.stringify([...actions].sort()) + JSON.stringify(keyStack.resolve(conditions) ?? {}));
   const tagKey = `encryption-guard/${digest(key.node.path)}/${grantHash}`;
   Tags.of(principal as unknown as IConstruct).add(tagKey, 'true');
+  limitTags(tagged);
   const sid = `CrossStackGrant${grantHash}`;
   if (!ADDED_CROSS_STACK.get(key)?.has(sid)) {
     key.addToResourcePolicy(new iam.PolicyStatement({
@@ -89,6 +90,34 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
 }
 
 const ADDED_CROSS_STACK = new WeakMap<IConstruct, Set<string>>();
+
+/** IAM's quota of tags on a role or user. */
+const MAX_PRINCIPAL_TAGS = 50;
+const LIMITED = new WeakSet<CfnResource>();
+
+/**
+ * Refuses, at synthesis (once every Aspect has tagged), a principal that the grants' tags take past
+ * IAM's 50 tags: CreateRole or TagRole would fail at deploy time.
+ */
+function limitTags(tagged: CfnResource): void {
+  if (LIMITED.has(tagged)) {
+    return;
+  }
+  LIMITED.add(tagged);
+  tagged.node.addValidation({
+    validate: () => {
+      const rendered: unknown = TagManager.of(tagged)?.renderTags();
+      // A list of { key, value } for IAM (a map for other tag types).
+      const keys = Array.isArray(rendered) ? rendered.map(t => String((t as { key?: unknown; Key?: unknown }).key ?? (t as { Key?: unknown }).Key))
+        : Object.keys(rendered ?? {});
+      const ours = keys.filter(k => k.startsWith('encryption-guard/')).length;
+      return keys.length <= MAX_PRINCIPAL_TAGS ? [] : [`${tagged.node.scope?.node.path ?? tagged.node.path} would carry ${keys.length} tags, ${ours} of `
+        + `them for grants on keys of other stacks (one per key and kind of grant), but IAM allows ${MAX_PRINCIPAL_TAGS} on a role or user, so `
+        + 'its creation would fail. Give it fewer kinds of grant per key (grantReadWrite covers grantRead and grantPut), grant it in the keys\' '
+        + 'stacks (their policies then name it), or split the work across roles.'];
+    },
+  });
+}
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);

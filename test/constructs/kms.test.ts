@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CmkWithPolicy, EncryptedBucket, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService } from '../../src';
+import { CmkWithPolicy, EncryptedBucket, EnvelopeEncryption, MultiRegionKey, ReplicaKey, RuleService, SecureStringParameter } from '../../src';
 import { ADMIN_ACTIONS } from '../../src/constructs/kms/key-policy';
 import { findingsAfterSynth, newApp, newStack } from '../support/app';
 
@@ -329,5 +329,27 @@ describe('cross-stack grants and IAM\'s 50 tags on a role', () => {
   });
   test('up to 50, synthesis goes on', () => {
     expect(() => app(16).synth()).not.toThrow();
+  });
+});
+
+describe('the key policy\'s length (KMS takes 32,768 characters)', () => {
+  const app = (parameters: number) => {
+    const built = newApp();
+    const stack = newStack(built, 'Params');
+    const key = new CmkWithPolicy(stack, 'Shared');
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    for (let i = 0; i < parameters; i++) {
+      new SecureStringParameter(stack, `Parameter${i}`, { parameterName: `/app/parameter${i}`, encryptionKey: key }).grantRead(reader);
+    }
+    return built;
+  };
+  test('surely too long (even with every deploy-time value empty): refused at synthesis', () => {
+    expect(() => app(80).synth()).toThrow(/The key policy of Params\/Shared is at least 35,\d{3} characters long, but KMS takes at most 32,768/);
+  });
+  test('maybe too long (as rendered): a warning; well under: nothing', () => {
+    const warnings = (built: ReturnType<typeof app>) => built.synth().getStackByName('Params').messages
+      .filter(m => m.level === 'warning' && String(m.entry.data).includes('may be longer than the 32,768 characters'));
+    expect(warnings(app(50))).toHaveLength(1);
+    expect(warnings(app(10))).toHaveLength(0);
   });
 });

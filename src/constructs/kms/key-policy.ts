@@ -2,6 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { deployingRoleOf, isAccountRoot, isEveryone, refuseGroup } from './key-principals';
+import { keyPolicySizeErrors } from './key-policy-size';
 import { describeStatement, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { hasAdministrator } from '../../aws/key-administrators';
 import { isAccountId } from '../../private/account-id';
@@ -184,7 +185,7 @@ export class KeyPolicyModel {
     if (!hasAdministrator(statements)) {
       errors.push(`The key policy lets no principal manage the key (kms:PutKeyPolicy): the key would be locked out. Keep an administrator.${hatch}`);
     }
-    return errors;
+    return [...errors, ...keyPolicySizeErrors(document, this.key)];
   }
 }
 

@@ -272,3 +272,17 @@ describe('EncryptedBucket', () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe('EncryptedBucket with a key imported by its alias', () => {
+  test('grants allow, through S3, the keys that carry the alias (aws-cdk-lib grants nothing on an imported alias without a feature flag)', () => {
+    const stack = newStack(newApp());
+    const bucket = new EncryptedBucket(stack, 'Bucket', { encryptionKey: kms.Alias.fromAliasName(stack, 'Team', 'alias/team-data') });
+    bucket.grantRead(new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    const statements = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const kmsStatements = Object.values(statements).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => JSON.stringify(st.Action).includes('kms:'));
+    expect(kmsStatements).toEqual([expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Condition: { 'StringEquals': { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/team-data' } },
+    })]);
+  });
+});

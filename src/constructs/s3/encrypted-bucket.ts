@@ -97,10 +97,22 @@ export class EncryptedBucket extends s3.Bucket {
       return {};
     }
     const target = underlyingKey(key);
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
+    const aliasName = (target as { aliasName?: string }).aliasName;
+    if (aliasName !== undefined) {
+      // An imported alias (one of the app resolves to its key above) grants nothing in aws-cdk-lib
+      // without a feature flag, and its ARN would authorize nothing: allow, through S3, the keys of
+      // the account and Region that carry this alias.
+      return {
+        grant: iam.Grant.addToPrincipal({
+          grantee, actions, resourceArns: [Stack.of(target).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+          conditions: { ...viaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
+        }),
+      };
+    }
     if (!(target instanceof CmkWithPolicy || target instanceof ReplicaKey)) {
       return { grant: key.grant(grantee, ...actions) };
     }
-    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
     return { grant: grantOnPolicyKey(target, grantee, actions, viaS3) };
   }
 

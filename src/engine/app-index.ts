@@ -1,7 +1,7 @@
 import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ExportRead, StackFacts } from './deploy-values';
-import { ImportRead, readExport } from './imports';
+import { exportsByName, ImportRead, outputsBelow, readExport } from './imports';
 import { parameterPassedByParent, passedByParent } from './nested-parameters';
 import { PropertyNames } from './rendering';
 import { ReferenceTable } from './resource-reference';
@@ -117,15 +117,8 @@ export class AppIndex {
    */
   public exportsNamed(name: string): readonly CfnOutput[] {
     const app = this.app();
-    if (app.exports === undefined) {
-      app.exports = new Map();
-      for (const output of app.outputs) {
-        const exportName = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
-        if (typeof exportName === 'string') {
-          app.exports.set(exportName, [...app.exports.get(exportName) ?? [], output]);
-        }
-      }
-    }
+    // A Stage synthesized alone imports the exports of the whole app's stacks of its environment too.
+    app.exports ??= exportsByName(this.root.node.root === this.root ? app.outputs : outputsBelow(this.root.node.root));
     return app.exports.get(name) ?? [];
   }
 
@@ -137,8 +130,12 @@ export class AppIndex {
   /** The output an import in `stack` surely reads, with its stack's facts and its value as rendered. */
   private exportRead(stack: Stack, name: string): ExportRead | undefined {
     const output = this.importOf(stack, name).output;
-    const from = output === undefined ? undefined : Stack.of(output);
-    return from === undefined ? undefined : { facts: this.entryOf(from), value: this.table.resolve(from, output!.value) };
+    if (output === undefined) {
+      return undefined;
+    }
+    const from = Stack.of(output);
+    const condition = output.condition && from.resolve(output.condition.logicalId);
+    return { facts: this.entryOf(from), value: this.table.resolve(from, output.value), condition };
   }
 
   private entryOf(stack: Stack): StackEntry {

@@ -1,3 +1,4 @@
+import { SHARED_PSEUDO_PARAMETERS } from './environments';
 import type { StackFacts } from './stack-facts';
 import { Fork, World } from './worlds';
 import { intrinsicName, JsonObject } from '../aws/json';
@@ -62,7 +63,9 @@ export class Conditions {
           if (allowed !== undefined && allowed.every(value => value === literal)) {
             return true;
           }
-          const prefix = `${this.facts.stack.node.path}#parameter:${parameter}=`;
+          // A pseudo parameter shared by stacks surely in one environment is one atom for all of them
+          // (a value read from another stack's export meets this stack's conditions on the Region).
+          const prefix = SHARED_PSEUDO_PARAMETERS.has(parameter) ? `#pseudo:${parameter}=` : `${this.facts.stack.node.path}#parameter:${parameter}=`;
           if (this.world.valueOf(prefix + literal) === undefined && this.world.anyTrue(prefix)) {
             return false;
           }

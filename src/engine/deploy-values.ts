@@ -1,9 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Conditions } from './conditions';
+import { SHARED_PSEUDO_PARAMETERS } from './environments';
+import { carriesValues } from './reference-shapes';
 import { isResourceReference, ReferenceTable } from './resource-reference';
 import { ExportRead, StackFacts } from './stack-facts';
-import { World } from './worlds';
+import { ImpossibleWorld, World } from './worlds';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { templateTypeOf } from '../private/cdk-internals';
 
 export { ExportRead, StackFacts };
 
@@ -132,9 +135,32 @@ export class DeployValues {
         return this.sub(args);
       case 'Fn::ImportValue':
         return this.imported(v);
+      case 'Fn::Split':
+        return this.split(args);
       default:
         return { [fn]: this.deep(args) };
     }
+  }
+
+  /**
+   * `Fn::Split` of a literal; of a join by the same delimiter (CDK's list exports:
+   * `Fn::Split('||', Fn::ImportValue(...))` of an exported `Fn::Join('||', list)`), the list, when
+   * no element can hold the delimiter (literals without it, references to AWS resources, whose IDs
+   * and ARNs never hold one; a custom resource's attribute may).
+   */
+  private split(args: unknown): unknown {
+    const [delimiter, source] = Array.isArray(args) && args.length === 2 ? [this.deep(args[0]), this.deep(args[1])] : [undefined, undefined];
+    if (typeof delimiter === 'string' && delimiter !== '') {
+      if (typeof source === 'string') {
+        return source.split(delimiter);
+      }
+      const joined = intrinsicName(source) === 'Fn::Join' ? (source as JsonObject)['Fn::Join'] : undefined;
+      if (Array.isArray(joined) && joined[0] === delimiter && Array.isArray(joined[1])
+        && joined[1].every(p => typeof p === 'string' ? !p.includes(delimiter) : isResourceReference(p) && !carriesValues(templateTypeOf(p.target)))) {
+        return joined[1];
+      }
+    }
+    return { 'Fn::Split': this.deep(args) };
   }
 
   /**
@@ -146,13 +172,39 @@ export class DeployValues {
    */
   private imported(v: JsonObject): unknown {
     const name = this.deep(v['Fn::ImportValue']);
-    const read = typeof name === 'string' && importDepth < 8 ? this.facts.exportRead?.(name) : undefined;
+    if (typeof name !== 'string') {
+      return { 'Fn::ImportValue': name };
+    }
+    // Read once per importing stack, name and world: exports that import exports would be read again
+    // at every level otherwise.
+    let reads = IMPORTS.get(this.facts);
+    if (reads === undefined) {
+      reads = new Map();
+      IMPORTS.set(this.facts, reads);
+    }
+    const key = `${name}\u0000${this.world.key}`;
+    if (!reads.has(key)) {
+      reads.set(key, this.readImport(name));
+    }
+    const value = reads.get(key);
+    if (value instanceof ImpossibleWorld) {
+      throw value;
+    }
+    return value;
+  }
+
+  private readImport(name: string): unknown {
+    const read = importDepth < 8 ? this.facts.exportRead?.(name) : undefined;
     if (read === undefined) {
       return { 'Fn::ImportValue': name };
     }
     importDepth++;
     try {
-      const value = new DeployValues(read.facts, this.world, this.table).deep(read.value);
+      const values = new DeployValues(read.facts, this.world, this.table);
+      if (read.condition !== undefined && !values.decide(read.condition)) {
+        return new ImpossibleWorld(`the export "${name}" does not exist when its condition "${read.condition}" is false`);
+      }
+      const value = values.deep(read.value);
       return portable(value) ? value : { 'Fn::ImportValue': name };
     } finally {
       importDepth--;
@@ -210,14 +262,15 @@ export class DeployValues {
 /** How many imports are being read inside one another (an export that imports itself ends there). */
 let importDepth = 0;
 
-/** Pseudo parameters with one value in every stack of one account and Region. */
-const SHARED_PSEUDO = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix']);
+/** What each stack's imports read, per name and world (a fork is not kept: it is thrown again). */
+const IMPORTS = new WeakMap<StackFacts, Map<string, unknown>>();
+
 
 /**
  * Whether a value read in the exporting stack means the same in the importing one: nothing of the
  * exporting stack's own (a parameter, its name, a mapping, an attribute CDK did not mark) is left.
  */
-function portable(value: unknown): boolean {
+export function portable(value: unknown): boolean {
   if (value === NO_VALUE || value === undefined) {
     return false;
   }
@@ -229,7 +282,7 @@ function portable(value: unknown): boolean {
   }
   const fn = intrinsicName(value);
   if (fn === 'Ref') {
-    return SHARED_PSEUDO.has(String((value as JsonObject).Ref));
+    return SHARED_PSEUDO_PARAMETERS.has(String((value as JsonObject).Ref));
   }
   if (fn !== undefined && fn !== 'Fn::Join') {
     return false;

@@ -52,3 +52,9 @@ export function environmentOf(stack: Stack): { account?: string; region?: string
     region: Token.isUnresolved(stack.region) ? undefined : stack.region,
   };
 }
+
+/**
+ * Pseudo parameters with one value in every stack of one account and Region (not `AWS::StackName`,
+ * `AWS::StackId` or `AWS::NotificationARNs`): shared by stacks surely in one environment.
+ */
+export const SHARED_PSEUDO_PARAMETERS: ReadonlySet<string> = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix']);

@@ -9,7 +9,7 @@ import { ResourceRecord, ResourceView } from './resource-view';
 import { Failure, Rule, unresolvable, Verdict } from './rule';
 import { MemoKey, ParameterFacts, RuleContext, RuleSettings, TargetSpec } from './rule-context';
 import { Reading } from './values';
-import { Fork, MAX_WORLDS, World } from './worlds';
+import { Fork, ImpossibleWorld, MAX_WORLDS, World } from './worlds';
 
 /** A rule's failing verdict on one resource: the raw material of a finding. */
 export interface Judgement {
@@ -112,6 +112,9 @@ export class Evaluation implements RuleContext {
       const view = record.in(world);
       return view.exists() ? rule.check(view, this) : undefined;
     } catch (e) {
+      if (e instanceof ImpossibleWorld) {
+        return undefined;
+      }
       if (e instanceof Fork) {
         return e;
       }

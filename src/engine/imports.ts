@@ -1,4 +1,5 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { sameEnvironment, surelySameEnvironment } from './environments';
 
 /**
@@ -22,4 +23,21 @@ export function readExport(exports: readonly CfnOutput[], importer: Stack): Impo
   const candidates = exports.filter(o => sameEnvironment(Stack.of(o), importer));
   const only = candidates.length === 1 ? candidates[0] : undefined;
   return { candidates, output: only !== undefined && surelySameEnvironment(Stack.of(only), importer) ? only : undefined };
+}
+
+/** The outputs of an app by the name they export. */
+export function exportsByName(outputs: readonly CfnOutput[]): Map<string, CfnOutput[]> {
+  const byName = new Map<string, CfnOutput[]>();
+  for (const output of outputs) {
+    const exportName = output.exportName === undefined ? undefined : Stack.of(output).resolve(output.exportName);
+    if (typeof exportName === 'string') {
+      byName.set(exportName, [...byName.get(exportName) ?? [], output]);
+    }
+  }
+  return byName;
+}
+
+/** Every output below a construct (the app's, when the index covers one Stage only). */
+export function outputsBelow(root: IConstruct): CfnOutput[] {
+  return root.node.findAll().filter((c): c is CfnOutput => c instanceof CfnOutput);
 }

@@ -14,6 +14,8 @@ export interface Named {
    * Region (one of the two stacks leaves it to the deployment): only the deployment tells.
    */
   readonly maybe: readonly ResourceRecord[];
+  /** Whether `maybe` lists several resources surely of that name there (the deployment fails for all but one). */
+  readonly ambiguous?: boolean;
 }
 
 /**
@@ -37,8 +39,13 @@ export class NamedResources {
     const may = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
       .filter(r => account || region ? inEnvironment(r.stack, account, region) : sameEnvironment(r.stack, from));
     const sure = may.filter(r => surelyInEnvironment(r.stack, account, region, from));
-    const record = sure.length === 1 ? sure[0] : sure.find(r => r.stack === from);
-    return record !== undefined ? { record, maybe: [] } : { maybe: may.filter(r => !sure.includes(r)) };
+    if (sure.length === may.length) {
+      // Names are unique per account and Region: of several there, the one of `from`'s own stack.
+      const record = sure.length === 1 ? sure[0] : sure.find(r => r.stack === from);
+      return record !== undefined ? { record, maybe: [] } : { maybe: sure, ambiguous: sure.length > 1 };
+    }
+    // One may be where the other surely is: the deployment decides which it names.
+    return { maybe: may };
   }
 
   private namesOf(type: string, nameProperty: string): Map<string, ResourceRecord[]> {

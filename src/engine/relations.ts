@@ -76,14 +76,16 @@ export class Relations {
       }
     }
     if (typeof value === 'string') {
-      const { record, maybe } = this.named.named(from.stack, value, spec);
+      const { record, maybe, ambiguous } = this.named.named(from.stack, value, spec);
       if (record !== undefined) {
         return known(record);
       }
       if (maybe.length > 0) {
+        const which = maybe.map(r => r.resource.node.path).join(', ');
         return {
-          ...unknown(`${what} "${value}" names ${maybe[0].resource.node.path}, a ${spec.noun} of a stack that may or may not be deployed to the same `
-            + 'account and Region, so only the deployment tells'),
+          ...unknown(ambiguous ? `${what} "${value}" names one of ${which}, ${spec.noun}s of the same name in its account and Region, so only the `
+            + 'deployment tells which' : `${what} "${value}" names ${which}, of stacks that may or may not be deployed to the same account and Region `
+            + `(the name is unique only there), so only the deployment tells which ${spec.noun} it is`),
           maybe,
         };
       }
@@ -106,9 +108,12 @@ export class Relations {
     if (output === undefined) {
       return unknown(`${what} is imported with Fn::ImportValue "${name}", which no stack of this app in its account and Region exports`);
     }
-    const stack = Stack.of(output);
-    const values = new DeployValues(this.index.factsOf(stack), from.world, this.table);
-    return known(values.deep(this.table.resolve(stack, output.value)));
+    // Read as the value model reads it: a value of the exporting stack's own (its parameter, a
+    // mapping) means nothing in `from`'s stack, and stays the import.
+    const value = new DeployValues(this.index.factsOf(from.stack), from.world, this.table).deep({ 'Fn::ImportValue': name });
+    return intrinsicName(value) === 'Fn::ImportValue' ? unknown(`${what} is imported with Fn::ImportValue "${name}", which ${Stack.of(output).node.path} `
+      + 'exports as a value of its own (a parameter, a mapping, an attribute known only at deploy time), so only the deployment tells')
+      : known(value);
   }
 
   public referrers(target: ResourceView, type: string, path: readonly string[], spec: TargetSpec): Reading<ResourceView[]> {
@@ -168,25 +173,30 @@ export class Relations {
   }
 
   /**
-   * The stacks of this app whose exports a referrer's raw value may import (by a literal name, on
-   * any branch), in an account and Region it may be in.
+   * The stacks of this app whose resources a referrer's raw value may reach through exports (by a
+   * literal name, on any branch), in an account and Region it may be in: the exporting stacks, and
+   * those whose exports or resources their exported values lead to (a re-export).
    */
   private exportingStacks(record: ResourceRecord, path: readonly string[]): Stack[] {
-    const names: string[] = [];
-    const collect = (value: unknown): void => {
-      if (Array.isArray(value)) {
-        value.forEach(collect);
-      } else if (isJsonObject(value)) {
-        const imported = intrinsicName(value) === 'Fn::ImportValue' ? value['Fn::ImportValue'] : undefined;
-        if (typeof imported === 'string') {
-          names.push(imported);
-        } else {
-          Object.values(value).forEach(collect);
+    const stacks = new Set<Stack>();
+    const seen = new Set<string>();
+    const visit = (value: unknown, importer: Stack): void => {
+      for (const name of importedNames(value)) {
+        if (seen.has(name)) {
+          continue;
+        }
+        seen.add(name);
+        for (const output of this.index.exportsNamed(name).filter(o => sameEnvironment(Stack.of(o), importer))) {
+          const exporter = Stack.of(output);
+          stacks.add(exporter);
+          const exported = this.table.resolve(exporter, output.value);
+          this.table.referencesIn(exported).forEach(target => stacks.add(Stack.of(target)));
+          visit(exported, exporter);
         }
       }
     };
-    collect(this.rawAt(record, path));
-    return names.flatMap(name => this.index.exportsNamed(name).map(o => Stack.of(o)).filter(s => sameEnvironment(s, record.stack)));
+    visit(this.rawAt(record, path), record.stack);
+    return [...stacks];
   }
 
   /** A referrer's value at `path` as the template gives it, intrinsics undecided. */
@@ -234,4 +244,19 @@ interface CandidateIndex {
   readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
   /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
   readonly opaque: Map<Stack, ResourceRecord[]>;
+}
+
+/** The literal names a value imports (`Fn::ImportValue`), on any branch. */
+function importedNames(value: unknown, names: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    value.forEach(item => importedNames(item, names));
+  } else if (isJsonObject(value)) {
+    const imported = intrinsicName(value) === 'Fn::ImportValue' ? value['Fn::ImportValue'] : undefined;
+    if (typeof imported === 'string') {
+      names.push(imported);
+    } else {
+      Object.values(value).forEach(item => importedNames(item, names));
+    }
+  }
+  return names;
 }

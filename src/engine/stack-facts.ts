@@ -33,4 +33,6 @@ export interface StackFacts {
 export interface ExportRead {
   readonly facts: StackFacts;
   readonly value: unknown;
+  /** The logical ID of the output's own `Condition`, if any: where it is false, there is no export. */
+  readonly condition?: string;
 }

@@ -63,5 +63,17 @@ export class Fork {
   constructor(public readonly atom: string, public readonly label: string) {}
 }
 
+/**
+ * Thrown while reading a value in a world that cannot be deployed (an import of an output whose own
+ * condition is false there: CloudFormation fails the stack). The judgement in that world has no
+ * verdict, like one of a resource that does not exist there; readers that catch `Fork` to give up
+ * on a value give up on this one too.
+ */
+export class ImpossibleWorld extends Fork {
+  constructor(why: string) {
+    super('impossible', why);
+  }
+}
+
 /** How many worlds one judgement may explore before the verdict is "unresolvable". */
 export const MAX_WORLDS = 64;

@@ -2,9 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import { DEPLOY_REGION, literalTextOf } from '../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../aws/managed-keys';
 import { environmentOf } from '../engine/environments';
+import { arnEndingInReference } from '../engine/reference-shapes';
 import { isResourceReference, ResourceReference } from '../engine/resource-reference';
 import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
-import { readString } from '../engine/values';
+import { intrinsicName, JsonObject, readString } from '../engine/values';
 import { templateTypeOf } from '../private/cdk-internals';
 
 /** The CloudFormation types of keys a customer manages. */
@@ -72,24 +73,18 @@ export function aliasIn(keyId: string): string {
   return at < 0 ? keyId : keyId.slice(at);
 }
 
-/** The first reference to a KMS key or alias of the app inside a value. */
+/**
+ * The KMS key or alias of the app a key identifier names: a reference to one, or an ARN built around
+ * one (`formatArn`, an alias ARN). A reference elsewhere in the value (an element `Fn::Select` may or
+ * may not pick, text around it) names nothing for sure.
+ */
 export function appKeyIn(value: unknown): ResourceReference | undefined {
   if (isResourceReference(value)) {
     return KEY_TYPES.includes(templateTypeOf(value.target)) ? value : undefined;
   }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = appKeyIn(item);
-      if (found !== undefined) {
-        return found;
-      }
-    }
-    return undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    return appKeyIn(Object.values(value));
-  }
-  return undefined;
+  const fn = intrinsicName(value);
+  const inner = fn === 'Fn::Join' || fn === 'Fn::Sub' ? arnEndingInReference(fn, (value as JsonObject)[fn]) : undefined;
+  return inner === undefined ? undefined : appKeyIn(inner);
 }
 
 /** The Region of a stack, or `DEPLOY_REGION` when it is known only at deploy time. */

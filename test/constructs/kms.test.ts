@@ -315,12 +315,12 @@ describe('cross-stack grants and IAM\'s 50 tags on a role', () => {
   const app = (buckets: number) => {
     const built = newApp();
     const data = newStack(built, 'Data');
-    const role = new iam.Role(newStack(built, 'Apps'), 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const worker = new iam.Role(newStack(built, 'Apps'), 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     for (let i = 0; i < buckets; i++) {
       const bucket = new EncryptedBucket(data, `Bucket${i}`);
-      bucket.grantRead(role);
-      bucket.grantPut(role);
-      bucket.grantReadWrite(role);
+      bucket.grantRead(worker);
+      bucket.grantPut(worker);
+      bucket.grantReadWrite(worker);
     }
     return built;
   };

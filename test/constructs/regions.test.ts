@@ -27,8 +27,10 @@ describe('a key or log bucket of another Region is refused', () => {
     const message = (prop: string) => new RegExp(`${prop} Keys/Key is a key of Region eu-west-1, but .* is in us-east-1: KMS keys are regional`);
     expect(() => new EncryptedBucket(here, 'Bucket', { encryptionKey: key })).toThrow(message('encryptionKey'));
     expect(() => new EncryptedRdsInstance(here, 'Db', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc: isolatedVpc(here),
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncryptionKey: key,
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      vpc: isolatedVpc(here),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncryptionKey: key,
     })).toThrow(message('storageEncryptionKey'));
     expect(() => new SecureStringParameter(here, 'Parameter', { parameterName: '/app/token', encryptionKey: key })).toThrow(message('encryptionKey'));
     expect(() => new RotatingSecret(here, 'Secret', { rotationLambda: rotationFunctionIn(here), encryptionKey: key })).toThrow(message('encryptionKey'));

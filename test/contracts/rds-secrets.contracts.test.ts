@@ -132,7 +132,9 @@ describe('Performance Insights under the instance key: grantPerformanceInsightsR
   test('the viewer reads the metrics and decrypts this database\'s Performance Insights data through RDS; nothing else', async () => {
     expect(pi.metrics).toMatch(new RegExp(`^arn:aws:pi:${REGION}:${ACCOUNT}:metrics/rds/db-[0-9A-F]{26}$`));
     const piContext = (dbId: string) => ({
-      'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi',
+      'kms:ViaService': `rds.${REGION}.amazonaws.com`,
+      'kms:EncryptionContext:aws:pi:service': 'rds',
+      'kms:EncryptionContext:service': 'pi',
       'kms:EncryptionContext:aws:rds:db-id': dbId,
     });
     const other = `arn:aws:iam::${ACCOUNT}:role/Other`;

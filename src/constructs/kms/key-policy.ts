@@ -1,8 +1,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { deployingRoleOf, isAccountRoot, isEveryone, refuseGroup } from './key-principals';
 import { keyPolicySizeErrors } from './key-policy-size';
+import { deployingRoleOf, isAccountRoot, isEveryone, refuseGroup } from './key-principals';
 import { describeStatement, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { hasAdministrator } from '../../aws/key-administrators';
 import { isAccountId } from '../../private/account-id';

@@ -105,7 +105,9 @@ export class EncryptedBucket extends s3.Bucket {
       // the account and Region that carry this alias.
       return {
         grant: iam.Grant.addToPrincipal({
-          grantee, actions, resourceArns: [Stack.of(target).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+          grantee,
+          actions,
+          resourceArns: [Stack.of(target).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
           conditions: { ...viaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
         }),
       };

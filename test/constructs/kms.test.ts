@@ -1,4 +1,4 @@
-import { CfnElement, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -164,6 +164,9 @@ describe('CmkWithPolicy', () => {
     // KMS counts in days: a period in hours is refused by name, not by aws-cdk-lib's conversion error.
     expect(() => new CmkWithPolicy(stack, 'Hours', { rotationPeriod: Duration.hours(2172) }))
       .toThrow(/rotationPeriod of key "Hours" is 90 days 12 hours, not a whole number of days: KMS takes it in days, from 90 to 2560/);
+    // A period known only at deploy time cannot be checked: refused with the way out.
+    expect(() => new CmkWithPolicy(stack, 'Parameter', { rotationPeriod: Duration.days(new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber) }))
+      .toThrow(/rotationPeriod of key "Parameter" is known only at deploy time .* give Duration.days\(...\) with a number/);
     // The key's own account among the other accounts would make every principal of it a key user through IAM.
     expect(() => new CmkWithPolicy(stack, 'OwnAccount', { crossAccountIds: ['222222222222', stack.account] }))
       .toThrow(new RegExp(`crossAccountIds includes "${stack.account}", the key's own account`));
@@ -329,6 +332,19 @@ describe('cross-stack grants and IAM\'s 50 tags on a role', () => {
   });
   test('up to 50, synthesis goes on', () => {
     expect(() => app(16).synth()).not.toThrow();
+  });
+  test('the stack\'s own tags count too (CloudFormation puts them on every resource it creates)', () => {
+    const built = newApp();
+    const data = newStack(built, 'Data');
+    const apps = newStack(built, 'Apps', 'eu-west-1', { tags: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`team-tag-${i}`, 'x'])) });
+    const worker = new iam.Role(apps, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    for (let i = 0; i < 15; i++) {
+      const bucket = new EncryptedBucket(data, `Bucket${i}`);
+      bucket.grantRead(worker);
+      bucket.grantPut(worker);
+      bucket.grantReadWrite(worker);
+    }
+    expect(() => built.synth()).toThrow(/Apps\/Worker would carry 51 tags, 45 of them for grants/);
   });
 });
 

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { EncryptedRdsInstance } from '../../src';
+import { CmkWithPolicy, EncryptedRdsInstance } from '../../src';
 import { newApp, rdsManagesPasswords } from '../support/app';
 import { ResolvedApp } from './support/resolver';
 import { ACCOUNT, ALLOW_ALL, Authorizer, deployRole, grantForResource, OTHER_ACCOUNT, viaService } from './support/simulator';
@@ -153,5 +153,32 @@ describe('Performance Insights under the instance key: grantPerformanceInsightsR
     const db = new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc });
     expect(() => db.grantPerformanceInsightsRead(new iam.Role(stack, 'Viewer', { assumedBy: new iam.AccountRootPrincipal() })))
       .toThrow(/grantPerformanceInsightsRead on Off\/Db: Performance Insights is off/);
+  });
+});
+
+describe('Performance Insights under a key of another stack', () => {
+  test('grantPerformanceInsightsRead makes no dependency cycle (the database\'s ID stays out of the key\'s policy), and the viewer is still limited to this database', async () => {
+    const app = newApp();
+    const env = { account: ACCOUNT, region: REGION };
+    const keys = new Stack(app, 'Keys', { env });
+    const key = new CmkWithPolicy(keys, 'Shared');
+    const stack = new Stack(app, 'Db', { env });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const db = new EncryptedRdsInstance(stack, 'Insights', { engine: POSTGRES, vpc, storageEncryptionKey: key, enablePerformanceInsights: true });
+    db.grantPerformanceInsightsRead(new iam.Role(new Stack(app, 'Ops', { env }), 'Viewer', { assumedBy: new iam.AccountRootPrincipal() }));
+    expect(() => app.synth()).not.toThrow();
+    const resolved = ResolvedApp.of(app);
+    const viewer = resolved.resource('AWS::IAM::Role', 'Viewer', 'Ops').arn;
+    const statements = resolved.resources('AWS::IAM::Policy', 'Ops').flatMap(p => p.properties.PolicyDocument.Statement);
+    const metrics: string = statements.find((st: any) => [st.Action].flat().includes('pi:GetResourceMetrics')).Resource;
+    const context = (dbId: string) => ({
+      'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi',
+      'kms:EncryptionContext:aws:rds:db-id': dbId,
+    });
+    const keyArn = resolved.resource('AWS::KMS::Key', 'Shared', 'Keys').arn;
+    expect(await new Authorizer(resolved).decideAll({
+      own: { principal: viewer, action: 'kms:Decrypt', resource: keyArn, context: context(metrics.split('/').pop()!) },
+      other: { principal: viewer, action: 'kms:Decrypt', resource: keyArn, context: context('db-SOMEOTHERDATABASE0000000000') },
+    })).toEqual({ own: 'Allowed', other: 'ImplicitlyDenied' });
   });
 });

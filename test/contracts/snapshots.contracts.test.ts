@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { CmkWithPolicy, EncryptedSnapshotCopy, SnapshotSource } from '../../src';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { CmkWithPolicy, EncryptedSnapshotCopy, MultiRegionKey, SnapshotSource } from '../../src';
 import { newApp } from '../support/app';
 import { notAllowed } from './support/calls';
 import { ResolvedApp } from './support/resolver';
@@ -159,5 +160,27 @@ describe('restoring, and strangers', () => {
       otherAccountViaEc2: { principal: stranger, action: 'kms:Decrypt', resource: keys.ebs, identityPolicies: [ALLOW_ALL], context: viaService('ec2', REGION) },
       anonymous: { principal: 'anonymous', action: 'kms:Decrypt', resource: keys.db, context: viaService('rds', REGION) },
     })).toEqual({ powerUserDirect: 'ImplicitlyDenied', otherAccountViaRds: 'ImplicitlyDenied', otherAccountViaEc2: 'ImplicitlyDenied', anonymous: 'ImplicitlyDenied' });
+  });
+});
+
+describe('a key passed as an alias, an imported reference or a multi-Region replica', () => {
+  // The grants go to the key behind it: an alias ARN authorizes nothing, and the key's policy is the one to change.
+  test.each(['alias', 'imported', 'replica'] as const)('%s: the handler copies and the deploying role restores through RDS', async kind => {
+    const app = newApp();
+    const keys = new Stack(app, 'Keys', { env: { account: ACCOUNT, region: REGION } });
+    const snap = new Stack(app, 'Copies', { env: { account: ACCOUNT, region: REGION } });
+    const primary = kind === 'replica' ? new MultiRegionKey(new Stack(app, 'Primary', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'Key') : undefined;
+    const replicaStack = kind === 'replica' ? new Stack(app, 'Replica', { env: { account: ACCOUNT, region: REGION }, crossRegionReferences: true }) : undefined;
+    const own = kind === 'replica' ? undefined : new CmkWithPolicy(keys, 'Key');
+    const given = kind === 'alias' ? own!.addAlias('alias/copies') : kind === 'imported' ? kms.Key.fromKeyArn(snap, 'Imported', own!.keyArn) : primary!.addReplica(replicaStack!);
+    new EncryptedSnapshotCopy(snap, 'Copy', { source: SnapshotSource.rdsDbSnapshot('orders-final'), targetIdentifier: 'orders-encrypted', encryptionKey: given });
+    const all = ResolvedApp.of(app);
+    const key = all.resource(kind === 'replica' ? 'AWS::KMS::ReplicaKey' : 'AWS::KMS::Key', kind === 'replica' ? 'ReplicaOf' : 'Key', kind === 'replica' ? 'Replica' : 'Keys').arn;
+    const decide = new Authorizer(all);
+    const copier = roleOf(all, 'CegEncryptedSnapshotCopyProviderHandlerRole', 'Copies');
+    expect(await decide.decideAll({
+      copyGrant: { principal: copier, action: 'kms:CreateGrant', resource: key, context: grantForResource('rds', REGION) },
+      restoreGrant: { principal: deployRole(REGION), action: 'kms:CreateGrant', resource: key, identityPolicies: [ALLOW_ALL], context: grantForResource('rds', REGION) },
+    })).toEqual({ copyGrant: 'Allowed', restoreGrant: 'Allowed' });
   });
 });

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CmkWithPolicy, SecureStringParameter, SecureStringValue } from '../../src';
 import { newApp } from '../support/app';
@@ -185,5 +186,22 @@ describe('a key passed as an alias (of a key of another stack)', () => {
       read: { principal: reader, action: 'kms:Decrypt', resource: aliased.key, context },
       readElsewhere: { principal: reader, action: 'kms:Decrypt', resource: aliased.key, context: forParameter(`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/other`) },
     })).toEqual({ encrypt: 'Allowed', generate: 'Allowed', read: 'Allowed', readElsewhere: 'ImplicitlyDenied' });
+  });
+});
+
+describe('a key imported by its alias name', () => {
+  test('the handler and readers are allowed on the keys that carry the alias (kms:ResourceAliases), not on the alias ARN, which authorizes nothing', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Data', { env: { account: ACCOUNT, region: REGION } });
+    new SecureStringParameter(stack, 'Token', { parameterName: '/app/token', encryptionKey: kms.Alias.fromAliasName(stack, 'Team', 'alias/team-params') })
+      .grantRead(role(stack, 'Reader'));
+    const statements = ResolvedApp.of(app).resources('AWS::IAM::Policy', 'Data').flatMap(p => p.properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(statements.length).toBeGreaterThanOrEqual(2);
+    for (const statement of statements) {
+      expect(statement.Resource).toBe(`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`);
+      expect(statement.Condition['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': 'alias/team-params' });
+      expect(statement.Condition.StringEquals['kms:EncryptionContext:PARAMETER_ARN']).toBe(`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/token`);
+    }
   });
 });

@@ -31,7 +31,9 @@ export type Conditions = { [operator: string]: { [key: string]: unknown } };
  *   `kms:CallerAccount`); the grantee's own policy still has to allow them, and names the key. Nothing
  *   in the key's stack refers to the grantee's, so references run one way only.
  */
-export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions): iam.Grant {
+export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions,
+  /** Narrower conditions for the grantee's own policy only (values of the grantee's stack, which the key's policy must not name). */
+  granteeConditions: Conditions | undefined = conditions): iam.Grant {
   const principal = grantee.grantPrincipal;
   const keyStack = Stack.of(key);
   // A group cannot be named in the key policy (aws-cdk-lib's error would not say what to do instead).
@@ -44,7 +46,8 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
     if (base !== undefined && iam.principalIsOwnedResource(base)) {
       const baseStack = Stack.of(base as unknown as IConstruct);
       if (baseStack !== keyStack && baseStack.account === keyStack.account) {
-        return grantOnPolicyKey(key, base, actions, mergeConditions(conditions, principal.policyFragment.conditions as Conditions));
+        const via = principal.policyFragment.conditions as Conditions;
+        return grantOnPolicyKey(key, base, actions, mergeConditions(conditions, via), mergeConditions(granteeConditions, via));
       }
     }
   }
@@ -62,7 +65,7 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
       resources: ['*'],
       conditions,
     }));
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
+    return grantInIdentityPolicy(key, grantee, actions, granteeConditions);
   }
   const tagged = (principal as unknown as IConstruct).node.defaultChild;
   if (!(tagged instanceof CfnResource) || !TagManager.isTaggable(tagged)) {
@@ -86,7 +89,31 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
     }));
     ADDED_CROSS_STACK.set(key, new Set([...(ADDED_CROSS_STACK.get(key) ?? []), sid]));
   }
-  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
+  return grantInIdentityPolicy(key, grantee, actions, granteeConditions);
+}
+
+/** The grantee's own policy's part of a grant on a key (see `identityTargetOf`). */
+function grantInIdentityPolicy(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions: Conditions | undefined): iam.Grant {
+  const target = identityTargetOf(key);
+  return iam.Grant.addToPrincipal({
+    grantee, actions, resourceArns: target.arns, conditions: target.conditions === undefined ? conditions : mergeConditions(conditions, target.conditions),
+  });
+}
+
+/**
+ * What an IAM policy names to allow calls on a key: its ARN; for a key imported by its alias name
+ * (`kms.Alias.fromAliasName`), whose ARN is an alias ARN that authorizes nothing, the keys of the
+ * account and Region that carry that alias (`kms:ResourceAliases`).
+ */
+export function identityTargetOf(key: kms.IKey): { readonly arns: string[]; readonly conditions?: Conditions } {
+  const aliasName = (key as { aliasName?: string }).aliasName;
+  if (aliasName === undefined || key instanceof kms.Alias) {
+    return { arns: [key.keyArn] };
+  }
+  return {
+    arns: [Stack.of(key).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
+  };
 }
 
 const ADDED_CROSS_STACK = new WeakMap<IConstruct, Set<string>>();
@@ -108,8 +135,10 @@ function limitTags(tagged: CfnResource): void {
     validate: () => {
       const rendered: unknown = TagManager.of(tagged)?.renderTags();
       // A list of { key, value } for IAM (a map for other tag types).
-      const keys = Array.isArray(rendered) ? rendered.map(t => String((t as { key?: unknown; Key?: unknown }).key ?? (t as { Key?: unknown }).Key))
+      const own = Array.isArray(rendered) ? rendered.map(t => String((t as { key?: unknown; Key?: unknown }).key ?? (t as { Key?: unknown }).Key))
         : Object.keys(rendered ?? {});
+      // CloudFormation also puts the stack's own tags on every resource it creates.
+      const keys = [...new Set([...own, ...Object.keys(Stack.of(tagged).tags.tagValues())])];
       const ours = keys.filter(k => k.startsWith('encryption-guard/')).length;
       return keys.length <= MAX_PRINCIPAL_TAGS ? [] : [`${tagged.node.scope?.node.path ?? tagged.node.path} would carry ${keys.length} tags, ${ours} of `
         + `them for grants on keys of other stacks (one per key and kind of grant), but IAM allows ${MAX_PRINCIPAL_TAGS} on a role or user, so `

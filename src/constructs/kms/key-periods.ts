@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from '../../private/errors';
 
@@ -8,6 +8,10 @@ import { validationError } from '../../private/errors';
  */
 export function checkedDays(scope: IConstruct, key: string, prop: string, value: Duration, min: number, max: number): Duration {
   const days = value.toDays({ integral: false });
+  if (Token.isUnresolved(days)) {
+    throw validationError('InvalidKeyPeriod', `${prop} of ${key} is known only at deploy time (a parameter or another token), but KMS `
+      + `takes it in days, from ${min} to ${max}, and this library checks it at synthesis: give Duration.days(...) with a number.`, scope);
+  }
   if (!Number.isInteger(days)) {
     throw validationError('InvalidKeyPeriod', `${prop} of ${key} is ${value.toHumanString()}, not a whole number of days: `
       + `KMS takes it in days, from ${min} to ${max} (Duration.days(...)).`, scope);

@@ -168,15 +168,17 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       actions: PERFORMANCE_INSIGHTS_READ,
       resourceArns: [stack.formatArn({ service: 'pi', resource: 'metrics', resourceName: `rds/${this.instanceResourceId}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     });
+    const piContext = { 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi' };
     const conditions = {
       'StringEquals': { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` },
-      'ForAnyValue:StringEquals': {
-        'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi', 'kms:EncryptionContext:aws:rds:db-id': this.instanceResourceId,
-      },
+      'ForAnyValue:StringEquals': { ...piContext, 'kms:EncryptionContext:aws:rds:db-id': this.instanceResourceId },
     };
     const actions = ['kms:Decrypt', 'kms:GenerateDataKey'];
     if (isKey(this.insightsKey)) {
-      grantOnPolicyKey(underlyingKey(this.insightsKey), grantee, actions, conditions);
+      // The database's ID only in the grantee's policy: in the key's, it would make a key of another
+      // stack depend on the database's stack, which depends on the key (a cycle).
+      const keySide = { 'StringEquals': conditions.StringEquals, 'ForAnyValue:StringEquals': piContext };
+      grantOnPolicyKey(underlyingKey(this.insightsKey), grantee, actions, keySide, conditions);
     } else {
       // A bare key reference has no policy of ours to change: its own policy must let the grantee in.
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.insightsKey.keyRef.keyArn], conditions });

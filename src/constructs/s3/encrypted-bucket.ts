@@ -11,7 +11,7 @@ import { checkLogTarget } from './log-target';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
+import { grantOnPolicyKey, identityTargetOf, underlyingKey } from '../kms/key-grants';
 import { ReplicaKey } from '../kms/replica-key';
 
 // The props and the encryption choice live in their own file; they are exported from here too,
@@ -98,19 +98,12 @@ export class EncryptedBucket extends s3.Bucket {
     }
     const target = underlyingKey(key);
     const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
-    const aliasName = (target as { aliasName?: string }).aliasName;
-    if (aliasName !== undefined) {
+    const byAlias = identityTargetOf(target);
+    if (byAlias.conditions !== undefined) {
       // An imported alias (one of the app resolves to its key above) grants nothing in aws-cdk-lib
       // without a feature flag, and its ARN would authorize nothing: allow, through S3, the keys of
       // the account and Region that carry this alias.
-      return {
-        grant: iam.Grant.addToPrincipal({
-          grantee,
-          actions,
-          resourceArns: [Stack.of(target).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-          conditions: { ...viaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
-        }),
-      };
+      return { grant: iam.Grant.addToPrincipal({ grantee, actions, resourceArns: byAlias.arns, conditions: { ...viaS3, ...byAlias.conditions } }) };
     }
     if (!(target instanceof CmkWithPolicy || target instanceof ReplicaKey)) {
       return { grant: key.grant(grantee, ...actions) };

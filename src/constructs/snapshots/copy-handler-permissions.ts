@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { EC2_COPY_KEY_USE } from './copy-key-policy';
 import { ec2SnapshotArn, rdsArn } from './snapshot-names';
 import { SnapshotKind, SnapshotSource } from './snapshot-source';
+import { identityTargetOf } from '../kms/key-grants';
 
 /** The tag an EBS copy carries: the handler may delete only snapshots with its construct's value. */
 export const COPY_TAG = 'cdk-encryption-guard:snapshot-copy';
@@ -30,8 +31,8 @@ export function allowHandlerToCopy(
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeSnapshots'], resources: ['*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['kms:CreateGrant', ...EC2_COPY_KEY_USE],
-      resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
+      resources: identityTargetOf(key).arns,
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` }, ...identityTargetOf(key).conditions },
     }));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -61,7 +62,7 @@ export function allowHandlerToCopy(
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-    resources: [key.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` } },
+    resources: identityTargetOf(key).arns,
+    conditions: { StringEquals: { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` }, ...identityTargetOf(key).conditions },
   }));
 }

@@ -11,7 +11,8 @@ import { defaultIdentifier, ec2SnapshotArn, rdsArn } from './snapshot-names';
 import { SnapshotKind } from './snapshot-source';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { grantOnPolicyKey } from '../kms/key-grants';
+import { grantOnPolicyKey, underlyingKey } from '../kms/key-grants';
+import { ReplicaKey } from '../kms/replica-key';
 import { HandlerProvider } from '../providers/handler-provider';
 
 // The source and the props live in their own files; they are exported from here too, where the
@@ -65,27 +66,30 @@ export class EncryptedSnapshotCopy extends Construct {
       totalTimeout: Duration.minutes(55),
       queryInterval: Duration.seconds(30),
     });
-    const changeable = this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey).account === stack.account
-      && Stack.of(this.encryptionKey).region === stack.region;
+    // The key behind an alias or an imported reference to a key of the app: its policy is the one to
+    // change, and its ARN the one IAM policies name (an alias ARN authorizes nothing).
+    const key = underlyingKey(this.encryptionKey);
+    const changeable = (key instanceof kms.Key || key instanceof ReplicaKey) && Stack.of(key).account === stack.account
+      && Stack.of(key).region === stack.region;
     if (props.encryptionKey !== undefined && changeable) {
-      allowRestoreByDeployer(this.encryptionKey, stack, service);
+      allowRestoreByDeployer(key, stack, service);
     }
     if (props.encryptionKey === undefined) {
-      allowUseThrough(this.encryptionKey, stack, service, new iam.AccountRootPrincipal(), `AllowAccountUseThrough${ebs ? 'Ec2' : 'Rds'}`);
-    } else if (this.encryptionKey instanceof kms.Key && Stack.of(this.encryptionKey) === stack) {
+      allowUseThrough(key, stack, service, new iam.AccountRootPrincipal(), `AllowAccountUseThrough${ebs ? 'Ec2' : 'Rds'}`);
+    } else if (changeable && Stack.of(key) === stack) {
       // Only what the handler's own policy allows: it is named here, so this alone would let it in.
-      allowUseThrough(this.encryptionKey, stack, service, provider.role, `AllowSnapshotCopyThrough${ebs ? 'Ec2' : 'Rds'}`,
+      allowUseThrough(key, stack, service, provider.role, `AllowSnapshotCopyThrough${ebs ? 'Ec2' : 'Rds'}`,
         ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey']);
     } else if (changeable) {
       // A key of another stack: naming the handler role in its policy would make a cycle; the grant
       // goes through a principal tag instead (a key that trusts IAM needs none, and gets a harmless one).
-      grantOnPolicyKey(this.encryptionKey, provider.role, ['kms:CreateGrant', ...(ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey'])],
+      grantOnPolicyKey(key, provider.role, ['kms:CreateGrant', ...(ebs ? EC2_COPY_KEY_USE : ['kms:DescribeKey'])],
         { StringEquals: { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` } });
     }
 
     const targetIdentifier = ebs ? undefined : props.targetIdentifier ?? defaultIdentifier(this, source);
     const tagValue = this.node.addr;
-    allowHandlerToCopy(provider.role, this.encryptionKey, stack, source, targetIdentifier, tagValue, removalPolicy === RemovalPolicy.DESTROY);
+    allowHandlerToCopy(provider.role, key, stack, source, targetIdentifier, tagValue, removalPolicy === RemovalPolicy.DESTROY);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

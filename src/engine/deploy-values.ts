@@ -145,8 +145,9 @@ export class DeployValues {
   /**
    * `Fn::Split` of a literal; of a join by the same delimiter (CDK's list exports:
    * `Fn::Split('||', Fn::ImportValue(...))` of an exported `Fn::Join('||', list)`), the list, when
-   * no element can hold the delimiter (literals without it, references to AWS resources, whose IDs
-   * and ARNs never hold one; a custom resource's attribute may).
+   * no element can hold the delimiter: literals without it, and references to AWS resources when
+   * the delimiter holds a `|`, which no ID or ARN does (a `:`, `/` or `-` may be in one; a custom
+   * resource's attribute may hold anything).
    */
   private split(args: unknown): unknown {
     const [delimiter, source] = Array.isArray(args) && args.length === 2 ? [this.deep(args[0]), this.deep(args[1])] : [undefined, undefined];
@@ -156,7 +157,8 @@ export class DeployValues {
       }
       const joined = intrinsicName(source) === 'Fn::Join' ? (source as JsonObject)['Fn::Join'] : undefined;
       if (Array.isArray(joined) && joined[0] === delimiter && Array.isArray(joined[1])
-        && joined[1].every(p => typeof p === 'string' ? !p.includes(delimiter) : isResourceReference(p) && !carriesValues(templateTypeOf(p.target)))) {
+        && joined[1].every(p => typeof p === 'string' ? !p.includes(delimiter)
+          : delimiter.includes('|') && isResourceReference(p) && !carriesValues(templateTypeOf(p.target)))) {
         return joined[1];
       }
     }

@@ -28,8 +28,12 @@ export class NamedResources {
 
   constructor(private readonly index: AppIndex) {}
 
-  /** What `value` (a name or ARN), read in `from`'s stack, names among the resources of `spec.types`. */
-  public named(from: Stack, value: string, spec: TargetSpec): Named {
+  /**
+   * What `value` (a name or ARN), read in `from`'s stack, names among the resources of `spec.types`
+   * in `world`: a resource of `from`'s own stack of that name that exists there holds it whenever
+   * that stack deploys.
+   */
+  public named(from: Stack, value: string, spec: TargetSpec, world: World): Named {
     if (spec.nameProperty === undefined) {
       return { maybe: [] };
     }
@@ -38,14 +42,17 @@ export class NamedResources {
     const [account, region] = value.startsWith('arn:') ? [value.split(':')[4] || undefined, value.split(':')[3] || undefined] : [undefined, undefined];
     const may = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
       .filter(r => account || region ? inEnvironment(r.stack, account, region) : sameEnvironment(r.stack, from));
-    const sure = may.filter(r => surelyInEnvironment(r.stack, account, region, from));
-    if (sure.length === may.length) {
-      // Names are unique per account and Region: of several there, the one of `from`'s own stack.
-      const record = sure.length === 1 ? sure[0] : sure.find(r => r.stack === from);
-      return record !== undefined ? { record, maybe: [] } : { maybe: sure, ambiguous: sure.length > 1 };
+    const own = may.find(r => r.stack === from);
+    if (own !== undefined && own.in(world).exists()) {
+      return { record: own, maybe: [] };
     }
-    // One may be where the other surely is: the deployment decides which it names.
-    return { maybe: may };
+    const others = may.filter(r => r !== own);
+    const sure = others.filter(r => surelyInEnvironment(r.stack, account, region, from));
+    if (sure.length === others.length && sure.length <= 1) {
+      return sure.length === 1 ? { record: sure[0], maybe: [] } : { maybe: [] };
+    }
+    // Several of that name there, or one that may be where another surely is: the deployment decides.
+    return { maybe: others, ambiguous: sure.length === others.length };
   }
 
   private namesOf(type: string, nameProperty: string): Map<string, ResourceRecord[]> {

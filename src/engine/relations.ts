@@ -9,7 +9,7 @@ import { isResourceReference, ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
-import { Fork, World } from './worlds';
+import { Fork, ImpossibleWorld, World } from './worlds';
 import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 
@@ -76,7 +76,7 @@ export class Relations {
       }
     }
     if (typeof value === 'string') {
-      const { record, maybe, ambiguous } = this.named.named(from.stack, value, spec);
+      const { record, maybe, ambiguous } = this.named.named(from.stack, value, spec, from.world);
       if (record !== undefined) {
         return known(record);
       }
@@ -120,32 +120,42 @@ export class Relations {
     const index = this.candidatesOf(type, path, spec);
     const found: ResourceView[] = [];
     for (const candidate of index.byTarget.get(target.record) ?? []) {
-      const view = candidate.in(target.world);
-      if (!view.exists()) {
-        continue;
-      }
-      const points = this.followIn(view, path, spec);
-      if (points.known && points.value === target.record) {
-        found.push(view);
-      } else if (!points.known && points.maybe?.includes(target.record)) {
-        return unknown(`${view.displayName} (${type}) may refer to it: ${points.why}`);
+      const seen = this.candidateIn(candidate, target, path, spec);
+      if (seen?.points.known && seen.points.value === target.record) {
+        found.push(seen.view);
+      } else if (seen !== undefined && !seen.points.known && seen.points.maybe?.includes(target.record)) {
+        return unknown(`${seen.view.displayName} (${type}) may refer to it: ${seen.points.why}`);
       }
     }
     // A referrer whose target is a parameter or an outside import may name any resource of its
     // account and Region; the gate considers those of its own stack (documented limit).
     for (const candidate of index.opaque.get(target.stack) ?? []) {
-      const view = candidate.in(target.world);
-      if (!view.exists()) {
-        continue;
-      }
-      const points = this.target(view, path, spec);
-      if (points.known && points.value.record === target.record) {
-        found.push(view);
-      } else if (!points.known) {
-        return unknown(`${view.displayName} (${type}) may refer to it: ${points.why}`);
+      const seen = this.candidateIn(candidate, target, path, spec);
+      if (seen?.points.known && seen.points.value === target.record) {
+        found.push(seen.view);
+      } else if (seen !== undefined && !seen.points.known) {
+        return unknown(`${seen.view.displayName} (${type}) may refer to it: ${seen.points.why}`);
       }
     }
     return known(found);
+  }
+
+  /**
+   * A candidate referrer in the judged resource's world and what it points at; `undefined` when it
+   * does not exist there, or when its stack cannot deploy there (it imports an export that does not
+   * exist then): the judged resource's own stack deploys all the same.
+   */
+  private candidateIn(candidate: ResourceRecord, target: ResourceView, path: readonly string[], spec: TargetSpec):
+  { readonly view: ResourceView; readonly points: Followed } | undefined {
+    const view = candidate.in(target.world);
+    try {
+      return view.exists() ? { view, points: this.followIn(view, path, spec) } : undefined;
+    } catch (e) {
+      if (e instanceof ImpossibleWorld && candidate.stack !== target.stack) {
+        return undefined;
+      }
+      throw e;
+    }
   }
 
   /** For every resource of `type`: the resources its `path` may refer to, on any branch. */

@@ -2,7 +2,6 @@ import { Stack } from 'aws-cdk-lib';
 import { DEPLOY_REGION, literalTextOf } from '../aws/literal-text';
 import { isAwsManagedKeyAlias } from '../aws/managed-keys';
 import { environmentOf } from '../engine/environments';
-import { arnEndingInReference } from '../engine/reference-shapes';
 import { isResourceReference, ResourceReference } from '../engine/resource-reference';
 import { COMPLIANT, nonCompliant, unresolvable, Verdict } from '../engine/rule';
 import { intrinsicName, JsonObject, readString } from '../engine/values';
@@ -74,17 +73,46 @@ export function aliasIn(keyId: string): string {
 }
 
 /**
- * The KMS key or alias of the app a key identifier names: a reference to one, or an ARN built around
- * one (`formatArn`, an alias ARN). A reference elsewhere in the value (an element `Fn::Select` may or
- * may not pick, text around it) names nothing for sure.
+ * The KMS key or alias of the app a key identifier names: a reference to one, or a KMS ARN that ends
+ * with one (`formatArn`, `arn:...:kms:<region>:<account>:key/${keyId}` however the joins nest, an
+ * alias ARN). A reference elsewhere in the value (an element `Fn::Select` may or may not pick, text
+ * around it) names nothing for sure.
  */
 export function appKeyIn(value: unknown): ResourceReference | undefined {
-  if (isResourceReference(value)) {
-    return KEY_TYPES.includes(templateTypeOf(value.target)) ? value : undefined;
+  const parts = flatParts(value);
+  const last = parts?.[parts.length - 1];
+  if (parts === undefined || !isResourceReference(last) || !KEY_TYPES.includes(templateTypeOf(last.target))) {
+    return undefined;
+  }
+  const head = parts.slice(0, -1).map(p => typeof p === 'string' ? p : '*').join('');
+  return head === '' || /^arn:[^:]+:kms:[^:]*:[^:]*:(key\/)?$/.test(head) ? last : undefined;
+}
+
+/**
+ * A value as the text it joins, part by part (literals, pseudo parameters, references), however its
+ * `Fn::Join`s nest; `undefined` when another intrinsic takes part.
+ */
+function flatParts(value: unknown): unknown[] | undefined {
+  if (typeof value === 'string' || isResourceReference(value)) {
+    return [value];
   }
   const fn = intrinsicName(value);
-  const inner = fn === 'Fn::Join' || fn === 'Fn::Sub' ? arnEndingInReference(fn, (value as JsonObject)[fn]) : undefined;
-  return inner === undefined ? undefined : appKeyIn(inner);
+  if (fn === 'Ref' && String((value as JsonObject).Ref).startsWith('AWS::')) {
+    return [value];
+  }
+  const args = fn === 'Fn::Join' ? (value as JsonObject)[fn] : undefined;
+  if (!Array.isArray(args) || typeof args[0] !== 'string' || !Array.isArray(args[1])) {
+    return undefined;
+  }
+  const out: unknown[] = [];
+  for (const [i, part] of (args[1] as unknown[]).entries()) {
+    const inner = flatParts(part);
+    if (inner === undefined) {
+      return undefined;
+    }
+    out.push(...(i > 0 && args[0] !== '' ? [args[0]] : []), ...inner);
+  }
+  return out;
 }
 
 /** The Region of a stack, or `DEPLOY_REGION` when it is known only at deploy time. */

@@ -160,8 +160,8 @@ describe('Performance Insights under a key of another stack', () => {
   test('grantPerformanceInsightsRead makes no dependency cycle (the database\'s ID stays out of the key\'s policy), and the viewer is still limited to this database', async () => {
     const app = newApp();
     const env = { account: ACCOUNT, region: REGION };
-    const keys = new Stack(app, 'Keys', { env });
-    const key = new CmkWithPolicy(keys, 'Shared');
+    const keyStack = new Stack(app, 'Keys', { env });
+    const key = new CmkWithPolicy(keyStack, 'Shared');
     const stack = new Stack(app, 'Db', { env });
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const db = new EncryptedRdsInstance(stack, 'Insights', { engine: POSTGRES, vpc, storageEncryptionKey: key, enablePerformanceInsights: true });
@@ -172,7 +172,9 @@ describe('Performance Insights under a key of another stack', () => {
     const statements = resolved.resources('AWS::IAM::Policy', 'Ops').flatMap(p => p.properties.PolicyDocument.Statement);
     const metrics: string = statements.find((st: any) => [st.Action].flat().includes('pi:GetResourceMetrics')).Resource;
     const context = (dbId: string) => ({
-      'kms:ViaService': `rds.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:pi:service': 'rds', 'kms:EncryptionContext:service': 'pi',
+      'kms:ViaService': `rds.${REGION}.amazonaws.com`,
+      'kms:EncryptionContext:aws:pi:service': 'rds',
+      'kms:EncryptionContext:service': 'pi',
       'kms:EncryptionContext:aws:rds:db-id': dbId,
     });
     const keyArn = resolved.resource('AWS::KMS::Key', 'Shared', 'Keys').arn;

@@ -96,7 +96,10 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
 function grantInIdentityPolicy(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions: Conditions | undefined): iam.Grant {
   const target = identityTargetOf(key);
   return iam.Grant.addToPrincipal({
-    grantee, actions, resourceArns: target.arns, conditions: target.conditions === undefined ? conditions : mergeConditions(conditions, target.conditions),
+    grantee,
+    actions,
+    resourceArns: target.arns,
+    conditions: target.conditions === undefined ? conditions : mergeConditions(conditions, target.conditions),
   });
 }
 

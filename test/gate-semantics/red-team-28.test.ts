@@ -1,0 +1,95 @@
+import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { envStack, runAll, verdict } from './harness';
+
+/** Defects found by the twenty-eighth red-team pass (on the twenty-seventh pass's fixes), each through the three front ends. */
+
+const rotatingKey = (stack: Stack, id = 'Key') => new kms.Key(stack, id, { enableKeyRotation: true });
+const whenOn = (stack: Stack, id: string) => {
+  const mode = (stack.node.tryFindChild('Mode') as CfnParameter | undefined) ?? new CfnParameter(stack, 'Mode', { default: 'on' });
+  return new CfnCondition(stack, id, { expression: Fn.conditionEquals(mode.valueAsString, 'on') });
+};
+const tlsOnly = (bucketName: string) => {
+  const arn = Fn.join('', ['arn:aws:s3:::', bucketName]);
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, Fn.join('', [arn, '/*'])], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+  };
+};
+
+describe('a referrer of another stack that imports an export its world removes', () => {
+  const results = runAll(app => {
+    const a = envStack(app, 'A');
+    const exported = whenOn(a, 'Exported');
+    const bucket = new s3.CfnBucket(a, 'Bucket', { bucketName: 'orders-data-a' });
+    const weak = new s3.CfnBucketPolicy(a, 'Own', {
+      bucket: bucket.ref,
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 's3:GetObject', Resource: `${bucket.attrArn}/*` }] },
+    });
+    weak.cfnOptions.condition = new CfnCondition(a, 'NotExported', { expression: Fn.conditionNot(exported) });
+    new CfnOutput(a, 'Name', { value: bucket.ref, exportName: 'orders-bucket', condition: exported });
+    new s3.CfnBucketPolicy(envStack(app, 'C'), 'TlsOnly', { bucket: Fn.importValue('orders-bucket'), policyDocument: tlsOnly(Fn.importValue('orders-bucket')) });
+  }, { ruleIds: ['CEG-S3-2'] });
+  test('is absent there, not a reason to drop the judged bucket\'s world: its own weak policy applies when the export does not exist', () => {
+    expect(verdict(results, 'CEG-S3-2', 'A/Bucket')).toBe('non-compliant');
+  });
+});
+
+describe('names: the own stack\'s resource of that name, where it exists', () => {
+  const group = (stack: Stack, id: string, name: string, forceSsl: string) => new rds.CfnDBParameterGroup(stack, id, {
+    dbParameterGroupName: name, family: 'postgres16', description: 'TLS', parameters: { 'rds.force_ssl': forceSsl },
+  });
+  const db = (stack: Stack, groupName: string) => new rds.CfnDBInstance(stack, 'Db', {
+    engine: 'postgres',
+    engineVersion: '16.4',
+    dbInstanceClass: 'db.t4g.micro',
+    allocatedStorage: '20',
+    masterUsername: 'admin_user',
+    manageMasterUserPassword: true,
+    storageEncrypted: true,
+    dbParameterGroupName: groupName,
+  });
+  const own = runAll(app => {
+    const prod = envStack(app, 'Prod');
+    group(prod, 'Group', 'pg-secure', '1');
+    db(prod, 'pg-secure');
+    group(new Stack(app, 'Dev'), 'Group', 'pg-secure', '0');
+  }, { ruleIds: ['CEG-RDS-3'] });
+  test('the stack\'s own group holds the name whenever the stack deploys: passes, whatever another stack may hold', () => {
+    expect(verdict(own, 'CEG-RDS-3', 'Prod/Db')).toBe('pass');
+  });
+  const conditional = runAll(app => {
+    const prod = envStack(app, 'Prod');
+    group(prod, 'Group', 'pg-secure', '1').cfnOptions.condition = whenOn(prod, 'UseOwn');
+    db(prod, 'pg-secure');
+    group(envStack(app, 'Other'), 'Group', 'pg-secure', '0');
+  }, { ruleIds: ['CEG-RDS-3'] });
+  test('where the own group does not exist, the name is the other stack\'s', () => {
+    expect(verdict(conditional, 'CEG-RDS-3', 'Prod/Db')).toBe('non-compliant');
+  });
+});
+
+describe('key ARNs and lists, as CloudFormation joins them', () => {
+  const colon = runAll(app => {
+    const stack = envStack(app, 'S');
+    new secretsmanager.CfnSecret(stack, 'Secret', {
+      kmsKeyId: Fn.join(':', ['arn', Aws.PARTITION, 'kms', Aws.REGION, Aws.ACCOUNT_ID, `key/${rotatingKey(stack).keyId}`]), generateSecretString: {},
+    });
+  }, { ruleIds: ['CEG-SM-1'] });
+  test('an ARN joined by ":" around key/${keyId} is the key', () => {
+    expect(verdict(colon, 'CEG-SM-1', 'S/Secret')).toBe('pass');
+  });
+  const split = runAll(app => {
+    const stack = envStack(app, 'Data');
+    // A key ARN holds ":" itself: the seventh piece of this split is not the seventh element joined.
+    // (Written as the template has it: CDK's Fn.join would merge the literals into one element.)
+    const list = { 'Fn::Join': [':', [rotatingKey(stack).keyArn, 'alias/aws/secretsmanager', 'a', 'b', 'c', 'd', 'alias/mine']] };
+    new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: Token.asString({ 'Fn::Select': [6, { 'Fn::Split': [':', list] }] }), generateSecretString: {} });
+  }, { ruleIds: ['CEG-SM-1'] });
+  test('Fn::Split of a join around a reference that may hold the delimiter is not folded: unresolvable', () => {
+    expect(verdict(split, 'CEG-SM-1', 'Data/Secret')).toBe('unresolvable');
+  });
+});

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Conditions } from './conditions';
 import { SHARED_PSEUDO_PARAMETERS } from './environments';
 import { carriesValues } from './reference-shapes';
-import { isResourceReference, ReferenceTable } from './resource-reference';
+import { isResourceReference, ReferenceTable, ResourceReference } from './resource-reference';
 import { ExportRead, StackFacts } from './stack-facts';
 import { ImpossibleWorld, World } from './worlds';
 import { intrinsicName, isJsonObject, JsonObject } from '../aws/json';
@@ -145,9 +145,8 @@ export class DeployValues {
   /**
    * `Fn::Split` of a literal; of a join by the same delimiter (CDK's list exports:
    * `Fn::Split('||', Fn::ImportValue(...))` of an exported `Fn::Join('||', list)`), the list, when
-   * no element can hold the delimiter: literals without it, and references to AWS resources when
-   * the delimiter holds a `|`, which no ID or ARN does (a `:`, `/` or `-` may be in one; a custom
-   * resource's attribute may hold anything).
+   * no element can hold the delimiter: literals without it, and references whose values cannot
+   * (see `cannotHold`).
    */
   private split(args: unknown): unknown {
     const [delimiter, source] = Array.isArray(args) && args.length === 2 ? [this.deep(args[0]), this.deep(args[1])] : [undefined, undefined];
@@ -157,8 +156,7 @@ export class DeployValues {
       }
       const joined = intrinsicName(source) === 'Fn::Join' ? (source as JsonObject)['Fn::Join'] : undefined;
       if (Array.isArray(joined) && joined[0] === delimiter && Array.isArray(joined[1])
-        && joined[1].every(p => typeof p === 'string' ? !p.includes(delimiter)
-          : delimiter.includes('|') && isResourceReference(p) && !carriesValues(templateTypeOf(p.target)))) {
+        && joined[1].every(p => typeof p === 'string' ? !p.includes(delimiter) : isResourceReference(p) && cannotHold(p, delimiter))) {
         return joined[1];
       }
     }
@@ -259,6 +257,16 @@ export class DeployValues {
   public decide(condition: unknown): boolean {
     return this.conditions.decide(condition);
   }
+}
+
+/**
+ * Whether a reference's value cannot hold the delimiter: no AWS resource's ID or ARN holds a `|`
+ * (a custom resource's attribute may hold anything), and a KMS key's ID, ARN or alias name holds
+ * only letters, digits, `:`, `/`, `_` and `-`.
+ */
+function cannotHold(reference: ResourceReference, delimiter: string): boolean {
+  const type = templateTypeOf(reference.target);
+  return (delimiter.includes('|') && !carriesValues(type)) || (type.startsWith('AWS::KMS::') && !/[A-Za-z0-9:/_-]/.test(delimiter));
 }
 
 /** How many imports are being read inside one another (an export that imports itself ends there). */

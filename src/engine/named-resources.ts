@@ -42,11 +42,13 @@ export class NamedResources {
     const [account, region] = value.startsWith('arn:') ? [value.split(':')[4] || undefined, value.split(':')[3] || undefined] : [undefined, undefined];
     const may = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
       .filter(r => account || region ? inEnvironment(r.stack, account, region) : sameEnvironment(r.stack, from));
-    const own = may.find(r => r.stack === from);
+    // The own stack's resource, when the name (or ARN) surely means the own stack's environment.
+    const own = may.find(r => r.stack === from && surelyInEnvironment(r.stack, account, region, from));
     if (own !== undefined && own.in(world).exists()) {
       return { record: own, maybe: [] };
     }
-    const others = may.filter(r => r !== own);
+    // The others that exist in this world (a condition of their stack may remove one).
+    const others = may.filter(r => r !== own && r.in(world).exists());
     const sure = others.filter(r => surelyInEnvironment(r.stack, account, region, from));
     if (sure.length === others.length && sure.length <= 1) {
       return sure.length === 1 ? { record: sure[0], maybe: [] } : { maybe: [] };

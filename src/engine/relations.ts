@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { AppIndex } from './app-index';
 import { DeployValues } from './deploy-values';
-import { sameEnvironment } from './environments';
+import { stacksReachedByImports } from './imports';
 import { NamedResources } from './named-resources';
 import { arnEndingInReference, carriesValues, firstReference, onlyReferences } from './reference-shapes';
 import { WHOLE } from './rendering';
@@ -12,6 +12,7 @@ import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, ImpossibleWorld, World } from './worlds';
 import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
+import { topLevelStackOf } from '../private/stack-references';
 
 /**
  * How resources find each other: forwards (the launch template of an instance) and backwards (the
@@ -151,7 +152,8 @@ export class Relations {
     try {
       return view.exists() ? { view, points: this.followIn(view, path, spec) } : undefined;
     } catch (e) {
-      if (e instanceof ImpossibleWorld && candidate.stack !== target.stack) {
+      // A nested stack deploys (or fails) with its parent: only another deployment keeps the world.
+      if (e instanceof ImpossibleWorld && topLevelStackOf(candidate.stack) !== topLevelStackOf(target.stack)) {
         return undefined;
       }
       throw e;
@@ -165,13 +167,13 @@ export class Relations {
     if (index === undefined) {
       index = { byTarget: new Map(), opaque: new Map() };
       for (const record of this.index.allOfType(type)) {
-        const targets = this.possibleTargets(record, path, spec);
-        if (targets === undefined) {
+        const { targets, opaque } = this.possibleTargets(record, path, spec);
+        if (opaque) {
           // Its own stack's resources, and those of every stack whose export it may import.
-          for (const stack of new Set([record.stack, ...this.exportingStacks(record, path)])) {
+          const reached = stacksReachedByImports(this.rawAt(record, path), record.stack, n => this.index.exportsNamed(n), this.table);
+          for (const stack of new Set([record.stack, ...reached])) {
             index.opaque.set(stack, [...index.opaque.get(stack) ?? [], record]);
           }
-          continue;
         }
         for (const target of targets) {
           index.byTarget.set(target, [...index.byTarget.get(target) ?? [], record]);
@@ -180,33 +182,6 @@ export class Relations {
       this.candidates.set(key, index);
     }
     return index;
-  }
-
-  /**
-   * The stacks of this app whose resources a referrer's raw value may reach through exports (by a
-   * literal name, on any branch), in an account and Region it may be in: the exporting stacks, and
-   * those whose exports or resources their exported values lead to (a re-export).
-   */
-  private exportingStacks(record: ResourceRecord, path: readonly string[]): Stack[] {
-    const stacks = new Set<Stack>();
-    const seen = new Set<string>();
-    const visit = (value: unknown, importer: Stack): void => {
-      for (const name of importedNames(value)) {
-        if (seen.has(name)) {
-          continue;
-        }
-        seen.add(name);
-        for (const output of this.index.exportsNamed(name).filter(o => sameEnvironment(Stack.of(o), importer))) {
-          const exporter = Stack.of(output);
-          stacks.add(exporter);
-          const exported = this.table.resolve(exporter, output.value);
-          this.table.referencesIn(exported).forEach(target => stacks.add(Stack.of(target)));
-          visit(exported, exporter);
-        }
-      }
-    };
-    visit(this.rawAt(record, path), record.stack);
-    return [...stacks];
   }
 
   /** A referrer's value at `path` as the template gives it, intrinsics undecided. */
@@ -219,8 +194,11 @@ export class Relations {
     return raw;
   }
 
-  /** What a referrer's raw value may point at on any branch; `undefined` when some branch is opaque. */
-  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): readonly ResourceRecord[] | undefined {
+  /**
+   * What a referrer's raw value may point at on any branch, and whether some branch is opaque (a
+   * parameter, an import the app does not answer: only the deployment tells).
+   */
+  private possibleTargets(record: ResourceRecord, path: readonly string[], spec: TargetSpec): { targets: ResourceRecord[]; opaque: boolean } {
     const raw = this.rawAt(record, path);
     const references = this.table.referencesIn(raw);
     if (references.length > 0 && onlyReferences(raw, this.table)) {
@@ -229,21 +207,40 @@ export class Relations {
       // of them, unless that resource hands on other resources' values.
       const targets = references.filter(t => spec.types.includes(templateTypeOf(t))).map(t => this.index.recordOf(t));
       if (targets.length > 0 || references.every(t => !carriesValues(templateTypeOf(t)))) {
-        return targets;
+        return { targets, opaque: false };
       }
     }
     // A literal name, a parameter or a function around the references (`Fn::Select`, `Fn::Join`)
-    // may name others on some branch:
-    // follow it the slow way in the empty world, when that needs no condition.
-    try {
-      const found = this.followIn(record.in(World.EMPTY), path, spec);
-      return found.known ? [found.value] : found.maybe ?? (found.why.includes('does not define') ? [] : undefined);
-    } catch (e) {
-      if (e instanceof Fork) {
-        return undefined;
+    // may name others on some branch: follow it the slow way in each world its conditions make
+    // (a few: more are opaque).
+    const targets = new Set<ResourceRecord>();
+    const worlds = [World.EMPTY];
+    for (let explored = 0; worlds.length > 0; explored++) {
+      const world = worlds.shift()!;
+      if (explored >= 8) {
+        return { targets: [...targets], opaque: true };
       }
-      throw e;
+      try {
+        const found = this.followIn(record.in(world), path, spec);
+        if (found.known) {
+          targets.add(found.value);
+        } else if (found.maybe !== undefined) {
+          found.maybe.forEach(target => targets.add(target));
+        } else if (!found.why.includes('does not define')) {
+          return { targets: [...targets], opaque: true };
+        }
+      } catch (e) {
+        if (e instanceof ImpossibleWorld) {
+          // Its stack cannot deploy in that world: it points at nothing there.
+          continue;
+        }
+        if (!(e instanceof Fork)) {
+          throw e;
+        }
+        worlds.push(world.with(e.atom, true, e.label), world.with(e.atom, false, e.label));
+      }
     }
+    return { targets: [...targets], opaque: false };
   }
 }
 
@@ -254,19 +251,4 @@ interface CandidateIndex {
   readonly byTarget: Map<ResourceRecord, ResourceRecord[]>;
   /** Referrers whose target is known only at deploy time (a parameter, an outside import). */
   readonly opaque: Map<Stack, ResourceRecord[]>;
-}
-
-/** The literal names a value imports (`Fn::ImportValue`), on any branch. */
-function importedNames(value: unknown, names: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    value.forEach(item => importedNames(item, names));
-  } else if (isJsonObject(value)) {
-    const imported = intrinsicName(value) === 'Fn::ImportValue' ? value['Fn::ImportValue'] : undefined;
-    if (typeof imported === 'string') {
-      names.push(imported);
-    } else {
-      Object.values(value).forEach(item => importedNames(item, names));
-    }
-  }
-  return names;
 }

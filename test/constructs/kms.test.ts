@@ -1,4 +1,4 @@
-import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -367,5 +367,15 @@ describe('the key policy\'s length (KMS takes 32,768 characters)', () => {
       .filter(m => m.level === 'warning' && String(m.entry.data).includes('may be longer than the 32,768 characters'));
     expect(warnings(app(50))).toHaveLength(1);
     expect(warnings(app(10))).toHaveLength(0);
+  });
+});
+
+describe('thirtieth red-team pass', () => {
+  test('the 50 tags of a role in a nested stack count the tags of the stacks above it, which CloudFormation passes down', () => {
+    const built = newApp();
+    const key = new CmkWithPolicy(newStack(built, 'Keys'), 'Shared');
+    const parent = newStack(built, 'App', 'eu-west-1', { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`team-tag-${i}`, 'x'])) });
+    key.grantDecrypt(new iam.Role(new NestedStack(parent, 'Nested'), 'Worker', { assumedBy: new iam.AccountRootPrincipal() }));
+    expect(() => built.synth()).toThrow(/Worker would carry 51 tags/);
   });
 });

@@ -165,14 +165,15 @@ describe('restoring, and strangers', () => {
 
 describe('a key passed as an alias, an imported reference or a multi-Region replica', () => {
   // The grants go to the key behind it: an alias ARN authorizes nothing, and the key's policy is the one to change.
-  test.each(['alias', 'imported', 'replica'] as const)('%s: the handler copies and the deploying role restores through RDS', async kind => {
+  test.each(['alias', 'imported', 'replica', 'aliasAttributes'] as const)('%s: the handler copies and the deploying role restores through RDS', async kind => {
     const app = newApp();
     const keyStack = new Stack(app, 'Keys', { env: { account: ACCOUNT, region: REGION } });
     const snap = new Stack(app, 'Copies', { env: { account: ACCOUNT, region: REGION } });
     const primary = kind === 'replica' ? new MultiRegionKey(new Stack(app, 'Primary', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'Key') : undefined;
     const replicaStack = kind === 'replica' ? new Stack(app, 'Replica', { env: { account: ACCOUNT, region: REGION }, crossRegionReferences: true }) : undefined;
     const own = kind === 'replica' ? undefined : new CmkWithPolicy(keyStack, 'Key');
-    const given = kind === 'alias' ? own!.addAlias('alias/copies') : kind === 'imported' ? kms.Key.fromKeyArn(snap, 'Imported', own!.keyArn) : primary!.addReplica(replicaStack!);
+    const given = kind === 'alias' ? own!.addAlias('alias/copies') : kind === 'imported' ? kms.Key.fromKeyArn(snap, 'Imported', own!.keyArn)
+      : kind === 'aliasAttributes' ? kms.Alias.fromAliasAttributes(snap, 'Named', { aliasName: 'alias/copies', aliasTargetKey: own! }) : primary!.addReplica(replicaStack!);
     new EncryptedSnapshotCopy(snap, 'Copy', { source: SnapshotSource.rdsDbSnapshot('orders-final'), targetIdentifier: 'orders-encrypted', encryptionKey: given });
     const all = ResolvedApp.of(app);
     const key = all.resource(kind === 'replica' ? 'AWS::KMS::ReplicaKey' : 'AWS::KMS::Key', kind === 'replica' ? 'ReplicaOf' : 'Key', kind === 'replica' ? 'Replica' : 'Keys').arn;

@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -91,5 +91,64 @@ describe('key ARNs and lists, as CloudFormation joins them', () => {
   }, { ruleIds: ['CEG-SM-1'] });
   test('Fn::Split of a join around a reference that may hold the delimiter is not folded: unresolvable', () => {
     expect(verdict(split, 'CEG-SM-1', 'Data/Secret')).toBe('unresolvable');
+  });
+});
+
+/** The thirtieth red-team pass, on the fixes above. */
+describe('list exports joined by a comma, named ARNs and conditional or nested resources', () => {
+  const comma = runAll(app => {
+    const a = envStack(app, 'A');
+    new CfnOutput(a, 'Keys', { value: Fn.join(',', ['alias/aws/secretsmanager', rotatingKey(a).keyArn]), exportName: 'keys' });
+    const b = envStack(app, 'B');
+    new secretsmanager.CfnSecret(b, 'Managed', { kmsKeyId: Fn.select(0, Fn.split(',', Fn.importValue('keys'))), generateSecretString: {} });
+    new secretsmanager.CfnSecret(b, 'Customer', { kmsKeyId: Fn.select(1, Fn.split(',', Fn.importValue('keys'))), generateSecretString: {} });
+  }, { ruleIds: ['CEG-SM-1'] });
+  test('a key\'s ID, ARN or alias holds no comma: a comma-joined list export is read per element', () => {
+    expect(verdict(comma, 'CEG-SM-1', 'B/Managed')).toBe('non-compliant');
+    expect(verdict(comma, 'CEG-SM-1', 'B/Customer')).toBe('pass');
+  });
+
+  const arnElsewhere = runAll(app => {
+    const stack = new Stack(app, 'S');
+    new secretsmanager.CfnSecret(stack, 'Secret', { name: 'orders/db', kmsKeyId: rotatingKey(stack).keyArn, generateSecretString: {} });
+    new secretsmanager.CfnRotationSchedule(stack, 'Rotation', {
+      secretId: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders/db',
+      rotationLambdaArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate',
+      rotationRules: { automaticallyAfterDays: 30 },
+    });
+  }, { ruleIds: ['CEG-SM-2'] });
+  test('an ARN naming a fixed Region is not surely the own (environment-agnostic) stack\'s resource: unresolvable', () => {
+    expect(verdict(arnElsewhere, 'CEG-SM-2', 'S/Secret')).toBe('unresolvable');
+  });
+
+  const conditionalOther = runAll(app => {
+    const prod = envStack(app, 'Prod');
+    new rds.CfnDBInstance(prod, 'Db', {
+      engine: 'postgres',
+      engineVersion: '16.4',
+      dbInstanceClass: 'db.t4g.micro',
+      allocatedStorage: '20',
+      masterUsername: 'admin_user',
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+      dbParameterGroupName: 'pg-x',
+    });
+    const groups = envStack(app, 'Groups');
+    new rds.CfnDBParameterGroup(groups, 'Group', { dbParameterGroupName: 'pg-x', family: 'postgres16', description: 'TLS', parameters: { 'rds.force_ssl': '1' } })
+      .cfnOptions.condition = whenOn(groups, 'UseIt');
+  }, { ruleIds: ['CEG-RDS-3'] });
+  test('where a condition of its stack removes the only resource of that name, the name names none: not a pass', () => {
+    expect(verdict(conditionalOther, 'CEG-RDS-3', 'Prod/Db')).toBe('unresolvable');
+  });
+
+  const nested = runAll(app => {
+    const a = envStack(app, 'A');
+    new CfnOutput(a, 'Name', { value: 'orders-nested', exportName: 'name', condition: whenOn(a, 'Exported') });
+    const p = envStack(app, 'P');
+    new s3.CfnBucket(p, 'Bucket', { bucketName: 'orders-nested' });
+    new s3.CfnBucketPolicy(new NestedStack(p, 'N'), 'TlsOnly', { bucket: Fn.importValue('name'), policyDocument: tlsOnly('orders-nested') });
+  }, { ruleIds: ['CEG-S3-2'] });
+  test('a nested stack deploys with its parent: where its import does not exist, the parent\'s bucket has no verdict either', () => {
+    expect(verdict(nested, 'CEG-S3-2', 'P/Bucket')).toBe('pass');
   });
 });

@@ -32,7 +32,7 @@ export type Conditions = { [operator: string]: { [key: string]: unknown } };
  *   in the key's stack refers to the grantee's, so references run one way only.
  */
 export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions?: Conditions,
-  /** Narrower conditions for the grantee's own policy only (values of the grantee's stack, which the key's policy must not name). */
+  /** Narrower conditions for the grantee's own policy only (values of other stacks, which the key's policy must not name). */
   granteeConditions: Conditions | undefined = conditions): iam.Grant {
   const principal = grantee.grantPrincipal;
   const keyStack = Stack.of(key);
@@ -140,8 +140,13 @@ function limitTags(tagged: CfnResource): void {
       // A list of { key, value } for IAM (a map for other tag types).
       const own = Array.isArray(rendered) ? rendered.map(t => String((t as { key?: unknown; Key?: unknown }).key ?? (t as { Key?: unknown }).Key))
         : Object.keys(rendered ?? {});
-      // CloudFormation also puts the stack's own tags on every resource it creates.
-      const keys = [...new Set([...own, ...Object.keys(Stack.of(tagged).tags.tagValues())])];
+      // CloudFormation also puts the stack's own tags on every resource it creates, and a parent
+      // stack's on its nested stacks' resources.
+      const stackTags: string[] = [];
+      for (let stack: Stack | undefined = Stack.of(tagged); stack !== undefined; stack = stack.nestedStackParent) {
+        stackTags.push(...Object.keys(stack.tags.tagValues()));
+      }
+      const keys = [...new Set([...own, ...stackTags])];
       const ours = keys.filter(k => k.startsWith('encryption-guard/')).length;
       return keys.length <= MAX_PRINCIPAL_TAGS ? [] : [`${tagged.node.scope?.node.path ?? tagged.node.path} would carry ${keys.length} tags, ${ours} of `
         + `them for grants on keys of other stacks (one per key and kind of grant), but IAM allows ${MAX_PRINCIPAL_TAGS} on a role or user, so `
@@ -212,6 +217,10 @@ export function underlyingKey(key: kms.IKey): kms.IKey {
   if (key instanceof kms.Alias) {
     return underlyingKey(key.aliasTargetKey);
   }
+  const target = importedAliasTargetOf(key);
+  if (target !== undefined) {
+    return underlyingKey(target);
+  }
   const arn = key.keyArn;
   if (Token.isUnresolved(arn)) {
     const token = Tokenization.reverseString(arn).firstToken;
@@ -223,6 +232,22 @@ export function underlyingKey(key: kms.IKey): kms.IKey {
     }
   }
   return key;
+}
+
+/**
+ * The key an alias imported with `kms.Alias.fromAliasAttributes` names (its `aliasTargetKey`); one
+ * imported by name only throws when asked, and names none.
+ */
+function importedAliasTargetOf(key: kms.IKey): kms.IKey | undefined {
+  if (!('aliasName' in key)) {
+    return undefined;
+  }
+  try {
+    const target = (key as { aliasTargetKey?: unknown }).aliasTargetKey;
+    return target !== key && isKey(target) ? target : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isKey(construct: unknown): construct is kms.IKey {

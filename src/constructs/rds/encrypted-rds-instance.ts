@@ -155,7 +155,10 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
    * Insights API on its metrics, and `kms:Decrypt` and `kms:GenerateDataKey` on the Performance
    * Insights key only through RDS for this database's Performance Insights data (the encryption
    * context the RDS User Guide names). The key policy names the grantee (through a principal tag
-   * for a role of another stack), since the keys of this library do not trust IAM.
+   * for a role of another stack), since the keys of this library do not trust IAM. The grantee's
+   * policy names this database's resource ID: a grantee of a stack this database's stack depends on
+   * (the key's, when the key is in another stack) would make a dependency cycle, so grant to a role
+   * of this stack or of a stack that deploys after it.
    */
   public grantPerformanceInsightsRead(grantee: iam.IGrantable): iam.Grant {
     if (this.insightsKey === undefined) {

@@ -238,7 +238,7 @@ function validateOptions(key: IConstruct, options: KeyPolicyOptions): void {
     if (!isAccountId(id)) {
       throw validationError('InvalidAccountId', `crossAccountIds includes "${id}", which is not a 12-digit AWS account ID.`, key);
     }
-    // The key's own account as a key user delegates use to IAM: any role of the account allowed kms:* could use it.
+    // The key's own account as a key user delegates use to IAM, so that every role of the account allowed kms:* could use it.
     if (id === Stack.of(key).account) {
       throw validationError('OwnAccountAsCrossAccount', `crossAccountIds includes "${id}", the key's own account: that would let every principal `
         + 'of the account whose IAM policy allows it use the key. Name the roles in keyUsers (or grant them), and keep crossAccountIds for other accounts.', key);

@@ -1,7 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Conditions } from './conditions';
 import { SHARED_PSEUDO_PARAMETERS } from './environments';
-import { carriesValues } from './reference-shapes';
 import { isResourceReference, ReferenceTable, ResourceReference } from './resource-reference';
 import { ExportRead, StackFacts } from './stack-facts';
 import { ImpossibleWorld, World } from './worlds';
@@ -260,13 +259,12 @@ export class DeployValues {
 }
 
 /**
- * Whether a reference's value cannot hold the delimiter: no AWS resource's ID or ARN holds a `|`
- * (a custom resource's attribute may hold anything), and a KMS key's ID, ARN or alias name holds
- * only letters, digits, `:`, `/`, `_` and `-`.
+ * Whether a reference's value cannot hold the delimiter: a KMS key's ID, ARN or alias name holds only
+ * letters, digits, `:`, `/`, `_` and `-` (the lists of keys the rules read); other resources' names
+ * may hold more (a CloudWatch alarm's, a `|`).
  */
 function cannotHold(reference: ResourceReference, delimiter: string): boolean {
-  const type = templateTypeOf(reference.target);
-  return (delimiter.includes('|') && !carriesValues(type)) || (type.startsWith('AWS::KMS::') && !/[A-Za-z0-9:/_-]/.test(delimiter));
+  return templateTypeOf(reference.target).startsWith('AWS::KMS::') && !/[A-Za-z0-9:/_-]/.test(delimiter);
 }
 
 /** How many imports are being read inside one another (an export that imports itself ends there). */

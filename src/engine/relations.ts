@@ -9,7 +9,7 @@ import { isResourceReference, ReferenceTable } from './resource-reference';
 import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
-import { Fork, ImpossibleWorld, World } from './worlds';
+import { Fork, ImpossibleWorld, MAX_WORLDS, World } from './worlds';
 import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 import { topLevelStackOf } from '../private/stack-references';
@@ -212,12 +212,13 @@ export class Relations {
     }
     // A literal name, a parameter or a function around the references (`Fn::Select`, `Fn::Join`)
     // may name others on some branch: follow it the slow way in each world its conditions make
-    // (a few: more are opaque).
+    // (as many as a judgement explores: more are opaque).
     const targets = new Set<ResourceRecord>();
+    let opaque = false;
     const worlds = [World.EMPTY];
     for (let explored = 0; worlds.length > 0; explored++) {
       const world = worlds.shift()!;
-      if (explored >= 8) {
+      if (explored >= MAX_WORLDS) {
         return { targets: [...targets], opaque: true };
       }
       try {
@@ -227,7 +228,8 @@ export class Relations {
         } else if (found.maybe !== undefined) {
           found.maybe.forEach(target => targets.add(target));
         } else if (!found.why.includes('does not define')) {
-          return { targets: [...targets], opaque: true };
+          // Only the deployment tells on this branch; the other branches still name what they name.
+          opaque = true;
         }
       } catch (e) {
         if (e instanceof ImpossibleWorld) {
@@ -240,7 +242,7 @@ export class Relations {
         worlds.push(world.with(e.atom, true, e.label), world.with(e.atom, false, e.label));
       }
     }
-    return { targets: [...targets], opaque: false };
+    return { targets: [...targets], opaque };
   }
 }
 

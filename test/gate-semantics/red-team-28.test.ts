@@ -1,4 +1,5 @@
 import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -150,5 +151,59 @@ describe('list exports joined by a comma, named ARNs and conditional or nested r
   }, { ruleIds: ['CEG-S3-2'] });
   test('a nested stack deploys with its parent: where its import does not exist, the parent\'s bucket has no verdict either', () => {
     expect(verdict(nested, 'CEG-S3-2', 'P/Bucket')).toBe('pass');
+  });
+});
+
+/** The thirty-first red-team pass, on the referrers followed in each world. */
+describe('a referrer whose target depends on conditions', () => {
+  const strongBucket = (stack: Stack, name: string) => {
+    const bucket = new s3.CfnBucket(stack, 'Bucket', { bucketName: name });
+    new s3.CfnBucketPolicy(stack, 'TlsOnly', { bucket: bucket.ref, policyDocument: tlsOnly(name) });
+  };
+  const weakPolicy = (stack: Stack, bucket: string) => new s3.CfnBucketPolicy(stack, 'Weak', {
+    bucket, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' }] },
+  });
+  test.each([true, false])('a branch only the deployment tells does not hide the others (parameter first: %s)', parameterFirst => {
+    const results = runAll(app => {
+      strongBucket(envStack(app, 'B'), 'orders-weak');
+      const c = envStack(app, 'C');
+      const parameter = new CfnParameter(c, 'Other').valueAsString;
+      const use = whenOn(c, 'Use').logicalId;
+      weakPolicy(c, (parameterFirst ? Fn.conditionIf(use, parameter, 'orders-weak') : Fn.conditionIf(use, 'orders-weak', parameter)).toString());
+    }, { ruleIds: ['CEG-S3-2'] });
+    expect(verdict(results, 'CEG-S3-2', 'B/Bucket')).toBe('non-compliant');
+  });
+
+  const tiers = runAll(app => {
+    strongBucket(envStack(app, 'B'), 'dev-us-green-logs');
+    const c = envStack(app, 'C');
+    const pick = (id: string, yes: string, no: string) => Fn.conditionIf(
+      new CfnCondition(c, id, { expression: Fn.conditionEquals(new CfnParameter(c, `Choose${id}`, { default: 'x' }).valueAsString, 'yes') }).logicalId, yes, no).toString();
+    weakPolicy(c, Fn.join('-', [pick('Prod', 'prod', 'dev'), pick('Eu', 'eu', 'us'), pick('Blue', 'blue', 'green'), 'logs']));
+  }, { ruleIds: ['CEG-S3-2'] });
+  test('a name chosen by three conditions (eight names) is followed in every world', () => {
+    expect(verdict(tiers, 'CEG-S3-2', 'B/Bucket')).toBe('non-compliant');
+  });
+});
+
+describe('Fn::Split of a list export around a reference that is not a key', () => {
+  const results = runAll(app => {
+    const a = envStack(app, 'A');
+    // An alarm's name may hold the delimiter: which element is the key only the deployment tells.
+    const alarm = new cloudwatch.CfnAlarm(a, 'Alarm', {
+      alarmName: 'prod||alias/aws/secretsmanager',
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      threshold: 1,
+      metricName: 'Errors',
+      namespace: 'App',
+      period: 60,
+      statistic: 'Sum',
+    });
+    new CfnOutput(a, 'Pair', { value: Fn.join('||', [alarm.ref, rotatingKey(a).keyArn]), exportName: 'pair' });
+    new secretsmanager.CfnSecret(envStack(app, 'B'), 'Secret', { kmsKeyId: Fn.select(1, Fn.split('||', Fn.importValue('pair'))), generateSecretString: {} });
+  }, { ruleIds: ['CEG-SM-1'] });
+  test('is not folded: unresolvable, never a pass', () => {
+    expect(verdict(results, 'CEG-SM-1', 'B/Secret')).toBe('unresolvable');
   });
 });

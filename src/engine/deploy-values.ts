@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Conditions } from './conditions';
 import { SHARED_PSEUDO_PARAMETERS } from './environments';
 import { isResourceReference, ReferenceTable, ResourceReference } from './resource-reference';
@@ -323,9 +324,10 @@ export function pseudoParameterOf(stack: Stack, name: string): string | undefine
     case 'AWS::AccountId':
       return literal(stack.account);
     case 'AWS::Partition':
-      return literal(stack.partition);
+      // A stack of a known Region is in that Region's partition (aws, aws-cn, aws-us-gov, ...).
+      return literal(stack.partition) ?? (Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition);
     case 'AWS::URLSuffix':
-      return literal(stack.urlSuffix);
+      return literal(stack.urlSuffix) ?? (Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).domainSuffix);
     case 'AWS::StackName':
       return literal(stack.stackName);
     default:

@@ -1,10 +1,12 @@
-import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, Duration, Fn, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { envStack, runAll, verdict } from './harness';
+import { SecureStringParameter } from '../../src';
 
 /** Defects found by the twenty-eighth red-team pass (on the twenty-seventh pass's fixes), each through the three front ends. */
 
@@ -205,5 +207,30 @@ describe('Fn::Split of a list export around a reference that is not a key', () =
   }, { ruleIds: ['CEG-SM-1'] });
   test('is not folded: unresolvable, never a pass', () => {
     expect(verdict(results, 'CEG-SM-1', 'B/Secret')).toBe('unresolvable');
+  });
+});
+
+/** The thirty-second red-team pass: an ordinary-apps sweep. */
+describe('ordinary apps the gate failed', () => {
+  const agnostic = runAll(app => {
+    new SecureStringParameter(new Stack(app, 'Data'), 'Token', { parameterName: '/app/token' });
+  }, { ruleIds: ['CEG-KMS-2', 'CEG-KMS-3'] });
+  test('a service principal spelled with the Region (logs.${AWS::Region}.amazonaws.com) is a service, not maybe everyone', () => {
+    expect(verdict(agnostic, 'CEG-KMS-2', 'Data/CegProviderLogsKey/Resource')).toBe('pass');
+    expect(verdict(agnostic, 'CEG-KMS-3', 'Data/CegProviderLogsKey/Resource')).toBe('pass');
+  });
+
+  test.each([true, false])('a rotation schedule naming its secret by the partial ARN of Secret.fromSecretNameV2 rotates it (same stack: %s)', sameStack => {
+    const results = runAll(app => {
+      const data = envStack(app, 'Data');
+      new secretsmanager.Secret(data, 'Secret', { secretName: 'orders/db', encryptionKey: rotatingKey(data) });
+      const ops = sameStack ? data : envStack(app, 'Ops');
+      new secretsmanager.RotationSchedule(ops, 'Rotation', {
+        secret: secretsmanager.Secret.fromSecretNameV2(ops, 'Imported', 'orders/db'),
+        rotationLambda: new lambda.Function(ops, 'Rotate', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') }),
+        automaticallyAfter: Duration.days(30),
+      });
+    }, { ruleIds: ['CEG-SM-2'] });
+    expect(verdict(results, 'CEG-SM-2', 'Data/Secret/Resource')).toBe('pass');
   });
 });

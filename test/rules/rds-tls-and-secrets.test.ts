@@ -89,13 +89,15 @@ describe('RDS TLS and Secrets Manager rules', () => {
     expect(verdictOn(findings, 'Stack/ReplicaManaged/Resource', 'CEG-SM-1')!.detail).toBe('Its replica in us-east-1 names the AWS managed key alias/aws/secretsmanager');
   });
 
-  test('CEG-SM-1: an alias whose name holds a pseudo parameter is unresolvable (alias/${AWS::Partition}/secretsmanager is the AWS managed key in aws)', () => {
+  test('CEG-SM-1: an alias whose first word is a partition known only at deploy time is unresolvable (alias/${AWS::Partition}/secretsmanager is the AWS managed key in aws)', () => {
     const stack = newStack(newApp());
-    new secretsmanager.CfnSecret(stack, 'Partition', { kmsKeyId: Fn.join('', ['alias/', Aws.PARTITION, '/secretsmanager']) });
+    // A stack of a known Region knows its partition: there it is alias/aws/secretsmanager.
+    new secretsmanager.CfnSecret(stack, 'Known', { kmsKeyId: Fn.join('', ['alias/', Aws.PARTITION, '/secretsmanager']) });
     new secretsmanager.CfnSecret(stack, 'PartitionInArn', { kmsKeyId: `arn:${Aws.PARTITION}:kms:eu-west-1:111111111111:alias/app-secrets` });
-    new secretsmanager.CfnSecret(stack, 'PartitionNoAlias', { kmsKeyId: Fn.join('', [Aws.PARTITION, '/secretsmanager']) });
     // No pseudo parameter holds a `/`: one inside the first word of a customer's alias cannot make it aws/.
     const agnostic = new Stack(stack.node.root as Construct, 'Agnostic');
+    new secretsmanager.CfnSecret(agnostic, 'Partition', { kmsKeyId: Fn.join('', ['alias/', Aws.PARTITION, '/secretsmanager']) });
+    new secretsmanager.CfnSecret(agnostic, 'PartitionNoAlias', { kmsKeyId: Fn.join('', [Aws.PARTITION, '/secretsmanager']) });
     new secretsmanager.Secret(agnostic, 'AccountAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'A', `alias/${agnostic.account}-secrets`) });
     new secretsmanager.Secret(agnostic, 'StackAlias', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'B', `alias/${agnostic.stackName}-data`) });
     new secretsmanager.Secret(agnostic, 'AccountWord', { encryptionKey: kms.Alias.fromAliasName(agnostic, 'C', `alias/${agnostic.account}/data`) });
@@ -103,8 +105,9 @@ describe('RDS TLS and Secrets Manager rules', () => {
     const nested = new NestedStack(agnostic, 'Nested');
     new secretsmanager.Secret(nested, 'NestedStackWord', { encryptionKey: kms.Alias.fromAliasName(nested, 'E', `alias/${nested.stackName}/data`) });
     const findings = EncryptionGate.evaluate(stack.node.root, { ruleIds: ['CEG-SM-1'] });
-    expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
-    expect(verdictOn(findings, 'Stack/PartitionNoAlias', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Stack/Known', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.NON_COMPLIANT });
+    expect(verdictOn(findings, 'Agnostic/Partition', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
+    expect(verdictOn(findings, 'Agnostic/PartitionNoAlias', 'CEG-SM-1')).toMatchObject({ kind: FindingKind.UNRESOLVABLE });
     expect(verdictOn(findings, 'Stack/PartitionInArn', 'CEG-SM-1')).toBeUndefined();
     expect(verdictOn(findings, 'Agnostic/AccountAlias/Resource', 'CEG-SM-1')).toBeUndefined();
     expect(verdictOn(findings, 'Agnostic/StackAlias/Resource', 'CEG-SM-1')).toBeUndefined();
@@ -113,7 +116,7 @@ describe('RDS TLS and Secrets Manager rules', () => {
     expect(verdictOn(findings, 'Agnostic/PartitionWord/Resource', 'CEG-SM-1')).toBeUndefined();
     // A nested stack's name is `<parent>-<id>-<suffix>`, never `aws`.
     expect(verdictOn(findings, 'Agnostic/Nested/NestedStackWord/Resource', 'CEG-SM-1')).toBeUndefined();
-    expect(verdictOn(findings, 'Stack/Partition', 'CEG-SM-1')!.detail).toBe('The secret names its key by an alias whose first word is the partition, '
+    expect(verdictOn(findings, 'Agnostic/Partition', 'CEG-SM-1')!.detail).toBe('The secret names its key by an alias whose first word is the partition, '
       + 'which makes it the AWS managed key alias/aws/... in the aws partition');
   });
 });

@@ -29,7 +29,10 @@ export function keyPolicyStatements(context: RuleContext, key: ResourceView): Re
   });
 }
 
-/** Every principal value a statement names (`"*"`, ARNs, services, references). */
+/**
+ * Every principal value a statement names that could be an account or everyone (`"*"`, ARNs,
+ * references); a service principal is a service whatever its spelling (`logs.${AWS::Region}.amazonaws.com`).
+ */
 function principalValues(statement: Statement): unknown[] {
   const principal = field(statement, 'Principal') ?? field(statement, 'NotPrincipal');
   if (principal === undefined || typeof principal === 'string') {
@@ -38,7 +41,7 @@ function principalValues(statement: Statement): unknown[] {
   if (typeof principal !== 'object' || principal === null || Array.isArray(principal) || isResourceReference(principal)) {
     return [principal];
   }
-  return Object.values(principal).flatMap(v => asList(v));
+  return Object.entries(principal).filter(([kind]) => kind.toLowerCase() !== 'service').flatMap(([, v]) => asList(v));
 }
 
 /**

@@ -30,7 +30,8 @@ export function principalsOf(value: unknown): string[] | undefined {
     for (const entry of asList(entries)) {
       const text = arnPatternOf(entry, name => PRINCIPAL_PSEUDO[name]);
       if (text === undefined) {
-        out.push(`${UNKNOWN}${JSON.stringify(entry)}`);
+        // A service known only at deploy time is still a service, never an account or everyone.
+        out.push(`${kind.toLowerCase() === 'service' ? 'service:' : ''}${UNKNOWN}${JSON.stringify(entry)}`);
       } else {
         out.push(kind === 'AWS' ? canonicalAwsPrincipal(text) : `${kind.toLowerCase()}:${text}`);
       }

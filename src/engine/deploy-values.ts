@@ -324,13 +324,19 @@ export function pseudoParameterOf(stack: Stack, name: string): string | undefine
     case 'AWS::AccountId':
       return literal(stack.account);
     case 'AWS::Partition':
-      // A stack of a known Region is in that Region's partition (aws, aws-cn, aws-us-gov, ...).
-      return literal(stack.partition) ?? (Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition);
+      // A stack of a known Region of the aws partition is in it. The gate reads principals and ARNs
+      // in that partition's spelling; in another partition the pseudo parameter stays, as it is read.
+      return literal(stack.partition) ?? (standardRegion(stack) ? 'aws' : undefined);
     case 'AWS::URLSuffix':
-      return literal(stack.urlSuffix) ?? (Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).domainSuffix);
+      return literal(stack.urlSuffix) ?? (standardRegion(stack) ? 'amazonaws.com' : undefined);
     case 'AWS::StackName':
       return literal(stack.stackName);
     default:
       return undefined;
   }
+}
+
+/** Whether a stack's Region is a literal of the aws partition (by aws-cdk-lib's region facts). */
+function standardRegion(stack: Stack): boolean {
+  return !Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition === 'aws';
 }

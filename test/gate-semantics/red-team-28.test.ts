@@ -1,5 +1,6 @@
 import { Aws, CfnCondition, CfnOutput, CfnParameter, Duration, Fn, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -232,5 +233,49 @@ describe('ordinary apps the gate failed', () => {
       });
     }, { ruleIds: ['CEG-SM-2'] });
     expect(verdict(results, 'CEG-SM-2', 'Data/Secret/Resource')).toBe('pass');
+  });
+});
+
+/** The thirty-third red-team pass, on the partition known from the Region and service principals. */
+describe('partitions other than aws, and key policies that only a service may use', () => {
+  test.each(['eu-west-1', 'cn-north-1', 'us-gov-west-1'])('%s: an ARN built with the partition matches the same ARN in the policy\'s conditions and resources', region => {
+    const results = runAll(app => {
+      const stack = new Stack(app, 'S', { env: { account: '111111111111', region } });
+      const admin = iam.Role.fromRoleName(stack, 'Admin', 'Admin').roleArn;
+      new kms.CfnKey(stack, 'Key', {
+        enableKeyRotation: true,
+        keyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: admin }, Action: 'kms:*', Resource: '*' },
+            { Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': admin } } },
+          ],
+        },
+      });
+      const bucket = new s3.CfnBucket(stack, 'Bucket', { bucketName: 'orders-data-partition' });
+      const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'orders-data-partition');
+      new s3.CfnBucketPolicy(stack, 'TlsOnly', {
+        bucket: bucket.ref,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{
+            Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [imported.bucketArn, imported.arnForObjects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }],
+        },
+      });
+    }, { ruleIds: ['CEG-KMS-3', 'CEG-S3-2'] });
+    expect(verdict(results, 'CEG-KMS-3', 'S/Key')).toBe('pass');
+    expect(verdict(results, 'CEG-S3-2', 'S/Bucket')).toBe('pass');
+  });
+
+  const serviceOnly = runAll(app => {
+    const stack = new Stack(app, 'S');
+    new kms.CfnKey(stack, 'Key', {
+      enableKeyRotation: true,
+      keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: `logs.${Aws.REGION}.${Aws.URL_SUFFIX}` }, Action: 'kms:*', Resource: '*' }] },
+    });
+  }, { ruleIds: ['CEG-KMS-3'] });
+  test('a key only a service (named at deploy time) may use has no administrator: non-compliant', () => {
+    expect(verdict(serviceOnly, 'CEG-KMS-3', 'S/Key')).toBe('non-compliant');
   });
 });

@@ -1,8 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CmkWithPolicy } from './cmk-with-policy';
-import { grantOnPolicyKey, underlyingKey } from './key-grants';
+import { grantInIdentityPolicy, grantOnPolicyKey, underlyingKey } from './key-grants';
 import { ReplicaKey } from './replica-key';
 
 /**
@@ -61,16 +60,6 @@ function grantWithContext(given: kms.IKey, grantee: iam.IGrantable, actions: str
   if (key instanceof kms.Key) {
     return iam.Grant.addToPrincipalOrResource({ grantee, actions, resourceArns: [key.keyArn], resource: key, resourceSelfArns: ['*'], conditions });
   }
-  const aliasName = (key as { aliasName?: string }).aliasName;
-  if (aliasName !== undefined) {
-    // An imported alias: its key is unknown here, so allow the keys that carry this alias.
-    const stack = Stack.of(key);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      conditions: { ...conditions, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
-    });
-  }
-  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions });
+  // Any other key in the grantee's policy only; an imported alias by the keys that carry it.
+  return grantInIdentityPolicy(key, grantee, actions, conditions);
 }

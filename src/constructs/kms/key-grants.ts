@@ -93,7 +93,7 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
 }
 
 /** The grantee's own policy's part of a grant on a key (see `identityTargetOf`). */
-function grantInIdentityPolicy(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions: Conditions | undefined): iam.Grant {
+export function grantInIdentityPolicy(key: kms.IKey, grantee: iam.IGrantable, actions: string[], conditions: Conditions | undefined): iam.Grant {
   const target = identityTargetOf(key);
   return iam.Grant.addToPrincipal({
     grantee,
@@ -156,7 +156,8 @@ function limitTags(tagged: CfnResource): void {
   });
 }
 
-function digest(text: string): string {
+/** A short stable hash of a text (for tag keys and statement IDs). */
+export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 

@@ -11,7 +11,7 @@ import { checkLogTarget } from './log-target';
 import { assertCdkVersion } from '../../private/cdk-version';
 import { validationError } from '../../private/errors';
 import { CmkWithPolicy } from '../kms/cmk-with-policy';
-import { grantOnPolicyKey, identityTargetOf, underlyingKey } from '../kms/key-grants';
+import { grantInIdentityPolicy, grantOnPolicyKey, identityTargetOf, underlyingKey } from '../kms/key-grants';
 import { ReplicaKey } from '../kms/replica-key';
 
 // The props and the encryption choice live in their own file; they are exported from here too,
@@ -98,12 +98,11 @@ export class EncryptedBucket extends s3.Bucket {
     }
     const target = underlyingKey(key);
     const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
-    const byAlias = identityTargetOf(target);
-    if (byAlias.conditions !== undefined) {
+    if (identityTargetOf(target).conditions !== undefined) {
       // An imported alias (one of the app resolves to its key above) grants nothing in aws-cdk-lib
       // without a feature flag, and its ARN would authorize nothing: allow, through S3, the keys of
       // the account and Region that carry this alias.
-      return { grant: iam.Grant.addToPrincipal({ grantee, actions, resourceArns: byAlias.arns, conditions: { ...viaS3, ...byAlias.conditions } }) };
+      return { grant: grantInIdentityPolicy(target, grantee, actions, viaS3) };
     }
     if (!(target instanceof CmkWithPolicy || target instanceof ReplicaKey)) {
       return { grant: key.grant(grantee, ...actions) };

@@ -13,6 +13,8 @@ export const COPY_TAG = 'cdk-encryption-guard:snapshot-copy';
 export function allowHandlerToCopy(
   role: iam.Role, key: kms.IKey, stack: Stack, source: SnapshotSource, target: string | undefined, tagValue: string, destroy: boolean,
 ): void {
+  // What the role's policy names for the key (the keys carrying an imported alias).
+  const onKey = identityTargetOf(key);
   if (source.kind === SnapshotKind.EBS_SNAPSHOT) {
     const anySnapshot = ec2SnapshotArn(stack, '*');
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:CopySnapshot'], resources: [ec2SnapshotArn(stack, source.identifier)] }));
@@ -31,8 +33,8 @@ export function allowHandlerToCopy(
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeSnapshots'], resources: ['*'] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['kms:CreateGrant', ...EC2_COPY_KEY_USE],
-      resources: identityTargetOf(key).arns,
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` }, ...identityTargetOf(key).conditions },
+      resources: onKey.arns,
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` }, ...onKey.conditions },
     }));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -62,7 +64,7 @@ export function allowHandlerToCopy(
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-    resources: identityTargetOf(key).arns,
-    conditions: { StringEquals: { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` }, ...identityTargetOf(key).conditions },
+    resources: onKey.arns,
+    conditions: { StringEquals: { 'kms:ViaService': `rds.${stack.region}.amazonaws.com` }, ...onKey.conditions },
   }));
 }

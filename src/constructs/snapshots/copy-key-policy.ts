@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { digest } from '../kms/key-grants';
 import { USE_ACTIONS } from '../kms/key-policy';
 
 /** What EC2 does with the copy's key for the handler's CopySnapshot (besides CreateGrant). */
@@ -42,7 +42,7 @@ export function allowRestoreByDeployer(key: kms.IKey, stack: Stack, service: str
     return;
   }
   // One statement per deploying stack (copies of several stacks may share the key).
-  const suffix = createHash('sha256').update(stack.node.path).digest('hex').slice(0, 8);
+  const suffix = digest(stack.node.path);
   allowUseThrough(key, stack, service, new iam.ArnPrincipal(Fn.sub(synthesizer.cloudFormationExecutionRoleArn)),
     `AllowRestoreThrough${service === 'ec2' ? 'Ec2' : 'Rds'}By${suffix}`);
 }

@@ -144,7 +144,11 @@ describe('Performance Insights under the instance key: grantPerformanceInsightsR
       generate: { principal: pi.viewer, action: 'kms:GenerateDataKey', resource: pi.key, context: piContext(pi.dbId) },
       direct: { principal: pi.viewer, action: 'kms:Decrypt', resource: pi.key },
       otherRole: { principal: other, action: 'kms:Decrypt', resource: pi.key, identityPolicies: [ALLOW_ALL], context: piContext(pi.dbId) },
-    })).toEqual({ metrics: 'Allowed', decrypt: 'Allowed', generate: 'Allowed', direct: 'ImplicitlyDenied', otherRole: 'ImplicitlyDenied' });
+      stranger: { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/Viewer`, action: 'kms:Decrypt', resource: pi.key, identityPolicies: [ALLOW_ALL], context: piContext(pi.dbId) },
+      deployer: { principal: deployRole(REGION), action: 'kms:Decrypt', resource: pi.key, identityPolicies: [ALLOW_ALL], context: piContext(pi.dbId) },
+    })).toEqual({
+      metrics: 'Allowed', decrypt: 'Allowed', generate: 'Allowed', direct: 'ImplicitlyDenied', otherRole: 'ImplicitlyDenied', stranger: 'ImplicitlyDenied', deployer: 'ImplicitlyDenied',
+    });
   });
 
   test('refused when Performance Insights is off', () => {

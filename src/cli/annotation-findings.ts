@@ -13,7 +13,8 @@ export function annotationFindings(reader: AssemblyReader): ReportedFinding[] {
     if (inline !== null) {
       message = message.slice(0, inline.index);
     }
-    const reason = acknowledged?.reason ?? inline?.[1] ?? (level === 'info' ? reader.acknowledgementOf(path, ruleId) : undefined);
+    // Only what the Aspect recorded: an info annotation is an open finding at info level.
+    const reason = acknowledged?.reason ?? inline?.[1];
     const site = reader.siteOf(path);
     return {
       ruleId,

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { isAbsolute, join, posix, relative, sep } from 'path';
+import { Names } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { ReportedFinding, ReportInputError, RULE_PREFIX, severity } from './reported-finding';
 import { resourceLines } from './template-lines';
 import { ACKNOWLEDGED_FINDING_METADATA } from '../gate/report-metadata';
@@ -9,7 +11,6 @@ const LEVEL_OF_TYPE: Record<string, ReportedFinding['level']> = {
   'aws:cdk:warning': 'warning',
   'aws:cdk:info': 'info',
 };
-const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 
 interface MetadataEntry {
   readonly type: string;
@@ -51,12 +52,12 @@ export class AssemblyReader {
   public stackCount = 0;
   /** Construct path → what the metadata says about that construct. */
   private readonly sites = new Map<string, ResourceSite>();
-  /** Construct path → acknowledged rule IDs (any namespace) with their reasons. */
-  private readonly acknowledgements = new Map<string, Map<string, string>>();
   /** The gate's annotations, in the order they were read. */
   public readonly annotations: RecordedAnnotation[] = [];
   /** Template file (root-relative) → logical ID → line. */
   private readonly lineCache = new Map<string, Map<string, number>>();
+  /** Construct path → the file name of a nested stack's template there. */
+  private readonly nestedFiles = new Map<string, string>();
   /** Every template file seen, by assembly subdirectory. */
   private readonly templatesByDir = new Map<string, Set<string>>();
 
@@ -96,14 +97,7 @@ export class AssemblyReader {
       const path = rawPath.replace(/^\//, '');
       for (const entry of entries ?? []) {
         if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
-          this.sites.set(path, { logicalId: entry.data, templateFile: this.templateOf(subdir, templateFile, entry.data) });
-        } else if (entry.type === ACKNOWLEDGED_RULES && typeof entry.data === 'object' && entry.data !== null) {
-          const rules = this.acknowledgements.get(path) ?? new Map<string, string>();
-          for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-            // Keys are `Namespace::ID` (for example `Annotation::CEG-S3-1`) or a bare ID.
-            rules.set(id.includes('::') ? id.slice(id.lastIndexOf('::') + 2) : id, String(reason));
-          }
-          this.acknowledgements.set(path, rules);
+          this.sites.set(path, { logicalId: entry.data, templateFile: this.templateOf(subdir, templateFile, path, entry.data) });
         } else if (LEVEL_OF_TYPE[entry.type] !== undefined && typeof entry.data === 'string' && RULE_PREFIX.test(entry.data)) {
           this.annotations.push({ path, level: LEVEL_OF_TYPE[entry.type], text: entry.data });
         } else if (entry.type === ACKNOWLEDGED_FINDING_METADATA && typeof entry.data === 'object' && entry.data !== null) {
@@ -123,15 +117,37 @@ export class AssemblyReader {
   }
 
   /**
-   * The template that holds `logicalId` among the stack's own and the nested stack templates of
-   * its assembly directory (a nested stack's resources are annotated in its parent's metadata).
+   * The template that holds the resource at `path`, of logical ID `logicalId`: a nested stack's
+   * resources are annotated in the metadata of the stack at the top of its template chain, and
+   * nested stacks built by one class share logical IDs, so the closest nested stack above the path
+   * tells (its template file is named after its path, as aws-cdk-lib names it); then the stack's own
+   * template, then the one nested template of its assembly directory that holds the ID.
    */
-  private templateOf(subdir: string, stackTemplate: string | undefined, logicalId: string): string | undefined {
+  private templateOf(subdir: string, stackTemplate: string | undefined, path: string, logicalId: string): string | undefined {
+    const files = this.templateFilesIn(subdir);
+    const components = path.split('/');
+    for (let n = files.some(f => f.endsWith('.nested.template.json')) ? components.length - 1 : 0; n > 0; n--) {
+      const file = posix.join(subdir, this.nestedTemplateFileOf(components.slice(0, n)));
+      if (files.includes(file) && this.linesOf(file).has(logicalId)) {
+        return file;
+      }
+    }
     if (stackTemplate !== undefined && this.linesOf(stackTemplate).has(logicalId)) {
       return stackTemplate;
     }
-    const nested = this.templateFilesIn(subdir).filter(f => f.endsWith('.nested.template.json') && this.linesOf(f).has(logicalId));
+    const nested = files.filter(f => f.endsWith('.nested.template.json') && this.linesOf(f).has(logicalId));
     return nested.length === 1 ? nested[0] : stackTemplate;
+  }
+
+  /** The template file aws-cdk-lib writes for a nested stack at this path (see `nestedTemplateFile`), remembered. */
+  private nestedTemplateFileOf(components: readonly string[]): string {
+    const key = components.join('/');
+    let file = this.nestedFiles.get(key);
+    if (file === undefined) {
+      file = nestedTemplateFile(components);
+      this.nestedFiles.set(key, file);
+    }
+    return file;
   }
 
   private templateFilesIn(subdir: string): string[] {
@@ -164,18 +180,6 @@ export class AssemblyReader {
     return lines;
   }
 
-  /** The reason of an acknowledgement of `ruleId` on `path` or one of its ancestors. */
-  public acknowledgementOf(path: string, ruleId: string): string | undefined {
-    const parts = path.split('/');
-    for (let n = parts.length; n > 0; n--) {
-      const reason = this.acknowledgements.get(parts.slice(0, n).join('/'))?.get(ruleId);
-      if (reason !== undefined) {
-        return reason;
-      }
-    }
-    return undefined;
-  }
-
   /** The line of `logicalId` in `templateFile`; 1 when either is unknown. */
   public lineOf(templateFile: string | undefined, logicalId: string | undefined): number {
     return (templateFile !== undefined && logicalId !== undefined ? this.linesOf(templateFile).get(logicalId) : undefined) ?? 1;
@@ -199,4 +203,16 @@ export class AssemblyReader {
       throw new ReportInputError(`${path} is not valid JSON (${(e as Error).message}). Synthesize the app again to rewrite it.`);
     }
   }
+}
+
+/**
+ * The template file aws-cdk-lib writes for a nested stack at this construct path (its unique ID,
+ * which `Names.uniqueId` computes from the path alone).
+ */
+function nestedTemplateFile(components: readonly string[]): string {
+  let scope = new Construct(undefined as unknown as Construct, '');
+  for (const id of components) {
+    scope = new Construct(scope, id);
+  }
+  return `${Names.uniqueId(scope)}.nested.template.json`;
 }

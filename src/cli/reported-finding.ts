@@ -45,9 +45,18 @@ export class ReportInputError extends Error {
 /** A rule ID of the gate at the start of an annotation: `CEG-S3-1: ...`. */
 export const RULE_PREFIX = /^(CEG-[A-Z0-9]+(?:-[A-Z0-9]+)*):\s*/;
 
-/** The level of a recorded severity: anything but `error` or `warning` is `info`. */
+/**
+ * The level of a recorded severity. `fatal` is an error: the plugin reports an error that way when
+ * an acknowledgement narrowed with `where` names it, so that CDK does not suppress it; anything else
+ * but `error` or `warning` is `info`.
+ */
 export function severity(value: unknown): ReportedFinding['level'] {
-  return value === 'error' || value === 'warning' ? value : 'info';
+  return value === 'error' || value === 'fatal' ? 'error' : value === 'warning' ? value : 'info';
+}
+
+/** How strict a level is: an error before a warning before an info. */
+export function strictness(level: ReportedFinding['level']): number {
+  return level === 'error' ? 2 : level === 'warning' ? 1 : 0;
 }
 
 /** The message without its leading `CEG-…: `. */

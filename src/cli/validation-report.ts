@@ -52,8 +52,10 @@ export function validationReportFindings(reader: AssemblyReader): ReportedFindin
         const site = reader.siteOf(constructPath);
         const templateFile = typeof cfn.templatePath === 'string' ? reader.rootRelative(cfn.templatePath) : site.templateFile;
         const logicalId = typeof cfn.logicalId === 'string' ? cfn.logicalId : site.logicalId;
-        const reason = typeof metadataReason === 'string' ? metadataReason : acknowledgedPrefix?.[1] ?? reader.acknowledgementOf(constructPath, ruleId);
-        const acknowledged = suppressed || (reason !== undefined && (violation.severity === 'info' || acknowledgedPrefix !== null || typeof metadataReason === 'string'));
+        // Only what the plugin or CDK recorded for this violation: an acknowledgement on the construct
+        // may be narrowed, or in another plugin's namespace, and acknowledge nothing here.
+        const reason = typeof metadataReason === 'string' ? metadataReason : acknowledgedPrefix?.[1];
+        const acknowledged = suppressed || reason !== undefined;
         findings.push({
           ruleId,
           level: severity(violation.severity),

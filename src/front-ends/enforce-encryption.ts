@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Reach } from './reach';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
@@ -51,10 +51,8 @@ export class EnforceEncryption implements IAspect {
   public visit(node: IConstruct): void {
     // Every construct of the app comes here once, nearly all without an acknowledgement.
     const unknown = unknownAcknowledgedRules(node, KNOWN_RULE_IDS);
-    for (let i = 0; i < unknown.length; i++) {
-      const ruleId = unknown[i];
-      Annotations.of(node).addWarningV2(`cdk-encryption-guard:unknown-acknowledgement:${ruleId}`,
-        `Validations.acknowledge names ${ruleId}, which is no rule of cdk-encryption-guard, so it acknowledges nothing. Known rules: ${[...KNOWN_RULE_IDS].join(', ')}.`);
+    if (unknown.length > 0) {
+      warnOfUnknownAcknowledgements(node, unknown);
     }
     if (CfnResource.isCfnResource(node)) {
       if (this.selection.rulesFor(templateTypeOf(node)).length > 0) {
@@ -124,6 +122,39 @@ export class EnforceEncryption implements IAspect {
   }
 }
 
+
+/**
+ * Warns of acknowledgements that name no rule. CDK writes no metadata of an App or a Stage to the
+ * assembly, so a warning there would never be shown: it goes on the first stack the Stage
+ * synthesizes, naming where the acknowledgement is.
+ */
+function warnOfUnknownAcknowledgements(node: IConstruct, ruleIds: readonly string[]): void {
+  const holder = Stage.isStage(node) ? firstStackOf(node) : node;
+  const where = !Stage.isStage(node) ? '' : node.node.path === '' ? ' on the App' : ` on Stage "${node.node.path}"`;
+  for (const ruleId of ruleIds) {
+    if (holder !== undefined) {
+      Annotations.of(holder).addWarningV2(`cdk-encryption-guard:unknown-acknowledgement:${ruleId}`,
+        `Validations.acknowledge names ${ruleId}${where}, which is no rule of cdk-encryption-guard, so it acknowledges nothing. `
+        + `Known rules: ${[...KNOWN_RULE_IDS].join(', ')}.`);
+    }
+  }
+}
+
+/** The first stack, in construct order, that a Stage synthesizes itself (none of an inner Stage's). */
+function firstStackOf(scope: IConstruct): Stack | undefined {
+  for (const child of scope.node.children) {
+    if (Stack.isStack(child)) {
+      return child;
+    }
+    if (!Stage.isStage(child)) {
+      const below = firstStackOf(child);
+      if (below !== undefined) {
+        return below;
+      }
+    }
+  }
+  return undefined;
+}
 
 /**
  * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its

@@ -90,6 +90,29 @@ export function isNarrowedAcknowledgement(construct: IConstruct, id: string): bo
     && records.every(r => r.where !== undefined && r.where !== null && Object.keys(r.where).length > 0);
 }
 
+/**
+ * The first of `ids` that CDK's acknowledgement store holds without a filter for this construct or
+ * an ancestor: what `Annotations.acknowledgeWarning` and `acknowledgeInfo` record (they write no
+ * metadata; `Validations.acknowledge` records there too). `undefined` without a store.
+ */
+export function storedAcknowledgement(construct: IConstruct, ids: readonly string[]): string | undefined {
+  const store = (construct.node.root as unknown as { [key: symbol]: AcknowledgementStore | undefined })[Symbol.for('@aws-cdk/core.Acknowledgements')];
+  const acks = store?.acks;
+  if (!(acks instanceof Map) || acks.size === 0) {
+    return undefined;
+  }
+  for (let node: IConstruct | undefined = construct; node !== undefined; node = node.node.scope) {
+    const byId = acks.get(node.node.path.replace(/^\//, ''));
+    for (const id of ids) {
+      const records = byId instanceof Map ? byId.get(id) : undefined;
+      if (byId instanceof Set ? byId.has(id) : Array.isArray(records) && records.some(r => r.where == null || Object.keys(r.where).length === 0)) {
+        return id;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Whether the stack was created with `crossRegionReferences: true`. */
 export function hasCrossRegionReferences(stack: Stack): boolean {
   return (stack as unknown as { _crossRegionReferences?: boolean })._crossRegionReferences === true;

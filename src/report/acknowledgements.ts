@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { isNarrowedAcknowledgement, metadataOf } from '../private/cdk-internals';
+import { isNarrowedAcknowledgement, metadataOf, storedAcknowledgement } from '../private/cdk-internals';
 
 /**
  * Namespaces under which an acknowledgement of our rule IDs is accepted. `Validations.acknowledge`
@@ -35,6 +35,17 @@ export function acknowledgementOf(construct: IConstruct, ruleId: string): Acknow
     }
   }
   return undefined;
+}
+
+/**
+ * An acknowledgement of `ruleId` (`CEG-S3-3` or `Annotation::CEG-S3-3`) made with CDK's
+ * `Annotations.of(scope).acknowledgeWarning(id)` or `acknowledgeInfo(id)` on `construct` or an
+ * ancestor. CDK keeps no reason for these, and they cover warnings and infos, never errors: the
+ * caller asks only for a finding at one of those levels.
+ */
+export function annotationsAcknowledgementOf(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
+  const id = storedAcknowledgement(construct, [`Annotation::${ruleId}`, ruleId]);
+  return id === undefined ? undefined : { id, reason: 'acknowledged with Annotations.acknowledgeWarning or acknowledgeInfo, which keep no reason' };
 }
 
 /**

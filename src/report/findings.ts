@@ -1,4 +1,4 @@
-import { acknowledgementOf } from './acknowledgements';
+import { acknowledgementOf, annotationsAcknowledgementOf } from './acknowledgements';
 import type { Judgement } from '../engine/evaluation';
 import type { Rule } from '../engine/rule';
 import { Finding, FindingKind } from '../gate/finding';
@@ -17,7 +17,11 @@ export interface LevelPolicy {
 export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
   const { rule, record, verdict } = judgement;
   const unresolvable = verdict.kind === 'unresolvable';
-  const acknowledgement = acknowledgementOf(record.resource, rule.id);
+  const level = levels.levelOf(rule, unresolvable);
+  // CDK's own acknowledgement of a warning or an info (`Annotations.acknowledgeWarning`) removes the
+  // Aspect's annotation: every front end takes it as acknowledged, so that they agree.
+  const acknowledgement = acknowledgementOf(record.resource, rule.id)
+    ?? (level === FindingLevel.ERROR ? undefined : annotationsAcknowledgementOf(record.resource, rule.id));
   // Every message ends with how to acknowledge the finding where it is reported, if that is the choice.
   const acknowledge = `To accept it: Validations.of(<${record.resource.node.path} or an ancestor>).acknowledge({ id: '${rule.id}', reason: '...' }).`;
   const message = unresolvable
@@ -27,7 +31,7 @@ export function toFinding(judgement: Judgement, levels: LevelPolicy): Finding {
   return {
     ruleId: rule.id,
     kind: unresolvable ? FindingKind.UNRESOLVABLE : FindingKind.NON_COMPLIANT,
-    level: levels.levelOf(rule, unresolvable),
+    level,
     message,
     detail: verdict.message,
     constructPath: record.resource.node.path,

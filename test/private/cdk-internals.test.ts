@@ -2,10 +2,10 @@
  * Pins every aws-cdk-lib member we use that is not public API (src/private/cdk-internals.ts):
  * an upgrade that renames one fails here, loudly, instead of changing verdicts quietly.
  */
-import { CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cfnPropertiesOf, hasCrossRegionReferences, isNarrowedAcknowledgement, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, templateTypeOf } from '../../src/private/cdk-internals';
+import { cfnPropertiesOf, hasCrossRegionReferences, isNarrowedAcknowledgement, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, storedAcknowledgement, templateTypeOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
 import { cdkNarrowsAcknowledgements } from '../support/cdk-features';
 
@@ -100,4 +100,23 @@ test('the app-wide acknowledgement store keeps each acknowledgement\'s where fil
   expect(isNarrowedAcknowledgement(narrowed, id)).toBe(cdkNarrowsAcknowledgements());
   expect(isNarrowedAcknowledgement(plain, id)).toBe(false);
   expect(isNarrowedAcknowledgement(plain, id.replace('S3-1', 'S3-2'))).toBe(false);
+});
+
+test('CDK\'s acknowledgement store holds what Annotations.acknowledgeWarning and acknowledgeInfo record (no metadata), by path, with filters', () => {
+  const app = newApp();
+  const stack = newStack(app);
+  const scope = new Construct(stack, 'Scope');
+  const bucket = new s3.CfnBucket(scope, 'Bucket');
+  Annotations.of(scope).acknowledgeWarning('Annotation::CEG-S3-3', 'legacy clients');
+  Annotations.of(bucket).acknowledgeInfo('CEG-S3-4', 'accepted');
+  expect(metadataOf(bucket).concat(metadataOf(scope)).filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)).toEqual([]);
+  // On the construct or an ancestor; the first of the IDs asked about that is there.
+  expect(storedAcknowledgement(bucket, ['Annotation::CEG-S3-3', 'CEG-S3-3'])).toBe('Annotation::CEG-S3-3');
+  expect(storedAcknowledgement(bucket, ['Annotation::CEG-S3-4', 'CEG-S3-4'])).toBe('CEG-S3-4');
+  expect(storedAcknowledgement(scope, ['Annotation::CEG-S3-4', 'CEG-S3-4'])).toBeUndefined();
+  expect(storedAcknowledgement(bucket, ['Annotation::CEG-S3-1', 'CEG-S3-1'])).toBeUndefined();
+  // One narrowed with `where` matches no occurrence without context (releases that have filters).
+  const narrowed = new s3.CfnBucket(stack, 'Narrowed');
+  Validations.of(narrowed).acknowledge({ id: 'CEG-S3-1', reason: 'r', where: { prefix: 'legacy/' } });
+  expect(storedAcknowledgement(narrowed, ['Annotation::CEG-S3-1', 'CEG-S3-1'])).toBe(cdkNarrowsAcknowledgements() ? undefined : 'Annotation::CEG-S3-1');
 });

@@ -93,11 +93,20 @@ export class AssemblyReader {
         metadata[path] = [...metadata[path] ?? [], ...entries ?? []];
       }
     }
+    // The nested stacks whose resources this stack's metadata holds, by the path of their
+    // `AWS::CloudFormation::Stack` resource (`<parent>/<id>.NestedStack/<id>.NestedStackResource`).
+    const nestedStacks = new Set<string>();
+    for (const rawPath of Object.keys(metadata)) {
+      const nested = /^\/?(.*)\/([^/]+)\.NestedStack\/\2\.NestedStackResource$/.exec(rawPath);
+      if (nested !== null) {
+        nestedStacks.add(`${nested[1]}/${nested[2]}`);
+      }
+    }
     for (const [rawPath, entries] of Object.entries(metadata)) {
       const path = rawPath.replace(/^\//, '');
       for (const entry of entries ?? []) {
         if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
-          this.sites.set(path, { logicalId: entry.data, templateFile: this.templateOf(subdir, templateFile, path, entry.data) });
+          this.sites.set(path, { logicalId: entry.data, templateFile: this.templateOf(subdir, templateFile, nestedStacks, path, entry.data) });
         } else if (LEVEL_OF_TYPE[entry.type] !== undefined && typeof entry.data === 'string' && RULE_PREFIX.test(entry.data)) {
           this.annotations.push({ path, level: LEVEL_OF_TYPE[entry.type], text: entry.data });
         } else if (entry.type === ACKNOWLEDGED_FINDING_METADATA && typeof entry.data === 'object' && entry.data !== null) {
@@ -119,17 +128,20 @@ export class AssemblyReader {
   /**
    * The template that holds the resource at `path`, of logical ID `logicalId`: a nested stack's
    * resources are annotated in the metadata of the stack at the top of its template chain, and
-   * nested stacks built by one class share logical IDs, so the closest nested stack above the path
-   * tells (its template file is named after its path, as aws-cdk-lib names it); then the stack's own
-   * template, then the one nested template of its assembly directory that holds the ID.
+   * nested stacks built by one class share logical IDs, so the closest of the stack's nested stacks
+   * above the path tells (its template file is named after its path, as aws-cdk-lib names it); then
+   * the stack's own template, then the one nested template of its assembly directory that holds the ID.
    */
-  private templateOf(subdir: string, stackTemplate: string | undefined, path: string, logicalId: string): string | undefined {
+  private templateOf(subdir: string, stackTemplate: string | undefined, nestedStacks: ReadonlySet<string>, path: string,
+    logicalId: string): string | undefined {
     const files = this.templateFilesIn(subdir);
-    const components = path.split('/');
-    for (let n = files.some(f => f.endsWith('.nested.template.json')) ? components.length - 1 : 0; n > 0; n--) {
-      const file = posix.join(subdir, this.nestedTemplateFileOf(components.slice(0, n)));
-      if (files.includes(file) && this.linesOf(file).has(logicalId)) {
-        return file;
+    for (let prefix = path, end = prefix.lastIndexOf('/'); nestedStacks.size > 0 && end > 0; end = prefix.lastIndexOf('/')) {
+      prefix = prefix.slice(0, end);
+      if (nestedStacks.has(prefix)) {
+        const file = posix.join(subdir, this.nestedTemplateFileOf(prefix));
+        if (files.includes(file) && this.linesOf(file).has(logicalId)) {
+          return file;
+        }
       }
     }
     if (stackTemplate !== undefined && this.linesOf(stackTemplate).has(logicalId)) {
@@ -139,13 +151,12 @@ export class AssemblyReader {
     return nested.length === 1 ? nested[0] : stackTemplate;
   }
 
-  /** The template file aws-cdk-lib writes for a nested stack at this path (see `nestedTemplateFile`), remembered. */
-  private nestedTemplateFileOf(components: readonly string[]): string {
-    const key = components.join('/');
-    let file = this.nestedFiles.get(key);
+  /** The template file aws-cdk-lib writes for the nested stack at this path (see `nestedTemplateFile`), remembered. */
+  private nestedTemplateFileOf(path: string): string {
+    let file = this.nestedFiles.get(path);
     if (file === undefined) {
-      file = nestedTemplateFile(components);
-      this.nestedFiles.set(key, file);
+      file = nestedTemplateFile(path.split('/'));
+      this.nestedFiles.set(path, file);
     }
     return file;
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, statSync } from 'fs';
 import { join } from 'path';
 import { annotationFindings } from './annotation-findings';
 import { AssemblyReader } from './assembly-reader';
@@ -21,7 +21,6 @@ export function readAssembly(directory: string): AssemblyFindings {
       + 'Run `cdk synth` first, or pass the directory it writes to (`--output` of cdk synth; default cdk.out).');
   }
   const reader = new AssemblyReader(directory);
-  refuseStaleAssembly(directory, reader);
   reader.readManifest('');
   const fromReport = validationReportFindings(reader);
   const fromAnnotations = annotationFindings(reader);
@@ -31,35 +30,33 @@ export function readAssembly(directory: string): AssemblyFindings {
     findings: withoutDuplicates([...fromReport, ...fromAnnotations]),
     hasValidationReport: existsSync(join(directory, 'validation-report.json')),
     stackCount: reader.stackCount,
+    warning: staleWarning(directory),
   };
 }
 
 /**
- * The `cdk` CLI removes `error.txt` from the output directory when a synthesis starts and writes it
- * when the app fails. A failing synthesis writes nothing when the Aspect (or anything before the
- * validation plugins) stops it, leaving an earlier synthesis's assembly; the validation plugins run
- * after the assembly is written, and a failed one says so in `validation-report.json`. So, after a
- * failure, the assembly is this synthesis's only when a plugin report there failed.
+ * A warning when the assembly may be an earlier synthesis's. A failing synthesis writes nothing when
+ * the Aspect (or anything before the validation plugins) stops it, and leaves what the directory
+ * held. The `cdk` CLI removes `error.txt` when a synthesis starts, and aws-cdk-lib writes it whenever
+ * one of its errors is made, even one that is caught: it is only a hint. One newer than the assembly's
+ * manifest says that an error came after the assembly was written.
  */
-function refuseStaleAssembly(directory: string, reader: AssemblyReader): void {
-  const errorFile = join(directory, 'error.txt');
-  if (!existsSync(errorFile)) {
-    return;
+function staleWarning(directory: string): string | undefined {
+  const modified = (file: string) => {
+    try {
+      return statSync(join(directory, file)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const error = modified('error.txt');
+  const manifest = modified('manifest.json');
+  if (error === undefined || manifest === undefined || error <= manifest) {
+    return undefined;
   }
-  const report = reader.readJson('validation-report.json') as { pluginReports?: Array<{ conclusion?: unknown } | undefined> } | undefined;
-  if ((report?.pluginReports ?? []).some(r => r?.conclusion === 'failure')) {
-    return;
-  }
-  let code = '';
-  try {
-    code = readFileSync(errorFile, 'utf8').trim().slice(0, 200);
-  } catch {
-    // unreadable: the code is only for the message
-  }
-  throw new ReportInputError(`The last \`cdk synth\` into "${directory}" failed (error.txt${code === '' ? '' : `: ${code}`}), and no validation report of `
-    + 'that synthesis says why: what the directory holds is an earlier synthesis\'s, so its findings could be stale. Fix what `cdk synth` printed and '
-    + 'synthesize again, or synthesize with EncryptionChecks alone: it writes its report even when synthesis fails (EnforceEncryption stops a failing '
-    + 'synthesis before anything is written).');
+  return `warning: ${join(directory, 'error.txt')} is newer than the assembly there: the last \`cdk synth\` into this directory may have failed `
+    + 'before writing an assembly, and these findings may be an earlier synthesis\'s. Synthesize into a fresh directory (a CI checkout is one) '
+    + 'to be sure; EncryptionChecks alone writes its report even when synthesis fails.';
 }
 
 /**

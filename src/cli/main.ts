@@ -56,6 +56,9 @@ export function main(argv: string[], io: CliIo): number {
     const args = parseReportArgs(argv.slice(1));
     const directory = resolve(io.cwd, args.assembly);
     const assembly = readAssembly(directory);
+    if (assembly.warning !== undefined) {
+      io.stderr(`cdk-encryption-guard: ${assembly.warning}\n`);
+    }
     const rules = catalogue();
     const text = args.format === 'markdown'
       ? toMarkdown(assembly, rules)

@@ -14,6 +14,10 @@ export function toMarkdown(assembly: AssemblyFindings, rules: readonly RuleMetad
   const acknowledged = sorted(assembly.findings.filter(f => f.acknowledged));
   const count = (level: string) => open.filter(f => f.level === level).length;
   const lines: string[] = ['## cdk-encryption-guard', ''];
+  if (assembly.warning !== undefined) {
+    // The directory name means nothing to a reader of the comment: the reason does.
+    lines.push(`> ⚠️ ${cell(assembly.warning.replace(/^warning: \S+ is newer/, 'error.txt is newer'))}`, '');
+  }
 
   if (open.length === 0) {
     lines.push(`✅ No open encryption findings in ${assembly.stackCount} stack${assembly.stackCount === 1 ? '' : 's'}`

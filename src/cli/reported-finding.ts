@@ -32,6 +32,8 @@ export interface AssemblyFindings {
   readonly hasValidationReport: boolean;
   /** Stacks read, nested assemblies (Stages) included. */
   readonly stackCount: number;
+  /** Why the findings may be an earlier synthesis's, when something says so (see `staleWarning`). */
+  readonly warning?: string;
 }
 
 /** An error about the input of the command, worded for the user. */

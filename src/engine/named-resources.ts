@@ -42,13 +42,14 @@ export class NamedResources {
     const [account, region] = value.startsWith('arn:') ? [value.split(':')[4] || undefined, value.split(':')[3] || undefined] : [undefined, undefined];
     const may = spec.types.flatMap(type => this.namesOf(type, spec.nameProperty!).get(name) ?? [])
       .filter(r => account || region ? inEnvironment(r.stack, account, region) : sameEnvironment(r.stack, from));
-    // The own stack's resource, when the name (or ARN) surely means the own stack's environment.
-    const own = may.find(r => r.stack === from && surelyInEnvironment(r.stack, account, region, from));
-    if (own !== undefined && own.in(world).exists()) {
-      return { record: own, maybe: [] };
+    // The own stack's resource, when the name (or ARN) surely means the own stack's environment. Two
+    // there of one name cannot both deploy (ec2.Instance's IMDSv2 launch templates without their flag).
+    const owns = may.filter(r => r.stack === from && surelyInEnvironment(r.stack, account, region, from) && r.in(world).exists());
+    if (owns.length > 0) {
+      return owns.length === 1 ? { record: owns[0], maybe: [] } : { maybe: owns, ambiguous: true };
     }
     // The others that exist in this world (a condition of their stack may remove one).
-    const others = may.filter(r => r !== own && r.in(world).exists());
+    const others = may.filter(r => r.in(world).exists());
     const sure = others.filter(r => surelyInEnvironment(r.stack, account, region, from));
     if (sure.length === others.length && sure.length <= 1) {
       return sure.length === 1 ? { record: sure[0], maybe: [] } : { maybe: [] };

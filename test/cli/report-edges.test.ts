@@ -3,7 +3,7 @@
  * that failed synthesis, copies of one finding at different levels, nested stacks of one class,
  * and an output directory that a failing synthesis left with an earlier assembly.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Aspects, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
@@ -130,27 +130,48 @@ test('nested stacks of one class, sharing logical IDs: each finding at its own n
   }
 });
 
-describe('an output directory where the last cdk synth failed (error.txt)', () => {
-  test('without a failed plugin report there, the assembly is an earlier synthesis\'s: refused, saying why', () => {
+test('a stack defined inside a nested stack\'s scope is read from its own template, not the nested stack\'s of the same logical ID', () => {
+  const app = newApp();
+  const shop = new Stack(app, 'Shop', { env });
+  const web = new Disks(shop, 'Web');
+  new ec2.CfnVolume(new Stack(web, 'Side', { env }), 'Disk', { availabilityZone: 'eu-west-1a', size: 1 });
+  Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-EBS-1'], levels: { 'CEG-EBS-1': FindingLevel.WARNING } }));
+  expect(synthQuietly(app)).toBe(false);
+  expect(results(app.outdir).map(r => `${r.path} ${r.uri.replace(/[0-9A-F]{8}\./, '<hash>.')}:${r.line}`).sort()).toEqual([
+    'Shop/Web/Disk ShopWeb<hash>.nested.template.json:3',
+    'Shop/Web/Side/Disk ShopWebSide<hash>.template.json:3',
+  ]);
+});
+
+describe('an output directory where an error came after the assembly (error.txt newer than manifest.json)', () => {
+  function passingAssembly(): string {
     const app = newApp();
     new s3.Bucket(new Stack(app, 'Data', { env }), 'Bucket', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
     Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
     expect(synthQuietly(app)).toBe(false);
-    expect(report(app.outdir).code).toBe(0);
+    return app.outdir;
+  }
+
+  test('newer: read as usual, with a warning that the findings may be an earlier synthesis\'s (stderr and the Markdown)', () => {
+    const dir = passingAssembly();
     // What the cdk CLI leaves when the next synthesis fails in the Aspect: the old assembly, and error.txt.
-    writeFileSync(join(app.outdir, 'error.txt'), 'ValidationFailedWithErrors');
-    const out = report(app.outdir);
-    expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/The last `cdk synth` into ".*" failed \(error.txt: ValidationFailedWithErrors\), and no validation report of that synthesis says why/);
-    expect(out.stderr).toMatch(/synthesize with EncryptionChecks alone/);
+    writeFileSync(join(dir, 'error.txt'), 'ValidationFailedWithErrors');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'manifest.json'), old, old);
+    const out = report(dir);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/error.txt is newer than the assembly there: the last `cdk synth` into this directory may have failed/);
+    expect(report(dir, 'markdown').stdout).toMatch(/^> ⚠️ error.txt is newer than the assembly there/m);
   });
 
-  test('with a failed plugin report, the plugin wrote it in that synthesis: read as usual', () => {
-    const app = newApp();
-    new s3.CfnBucket(new Stack(app, 'Data', { env }), 'Bare');
-    Validations.of(app).addPlugins(new EncryptionChecks({ ruleIds: ['CEG-S3-1'] }));
-    expect(synthQuietly(app)).toBe(true);
-    writeFileSync(join(app.outdir, 'error.txt'), 'ValidationFailedWithErrors');
-    expect(results(app.outdir).map(r => `${r.ruleId} ${r.level}`)).toEqual(['CEG-S3-1 error']);
+  test('older: aws-cdk-lib writes it for any error made, even a caught one, before the assembly is written: no warning', () => {
+    const dir = passingAssembly();
+    writeFileSync(join(dir, 'error.txt'), 'CannotAccessAliasTargetKey');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'error.txt'), old, old);
+    const out = report(dir);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(report(dir, 'markdown').stdout).not.toMatch(/⚠️/);
   });
 });

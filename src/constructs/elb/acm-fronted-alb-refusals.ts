@@ -146,14 +146,10 @@ function literalZoneName(zone: route53.IHostedZone | undefined): string | undefi
   if (zone === undefined) {
     return undefined;
   }
-  let name: string;
-  try {
-    name = zone.zoneName;
-  } catch {
-    // HostedZone.fromHostedZoneId has no name.
-    return undefined;
-  }
-  return Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
+  // Only a name the zone holds as a field: `HostedZone.fromHostedZoneId` has a getter that throws a
+  // CDK error, and the `cdk` CLI records every CDK error made, caught or not, in error.txt.
+  const name: unknown = Object.getOwnPropertyDescriptor(zone, 'zoneName')?.value;
+  return typeof name !== 'string' || Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
 }
 
 /** Whether a domain name (`app.example.com`, `*.example.com`, `example.com`) lies in a zone. */

@@ -236,11 +236,13 @@ export function underlyingKey(key: kms.IKey): kms.IKey {
 }
 
 /**
- * The key an alias imported with `kms.Alias.fromAliasAttributes` names (its `aliasTargetKey`); one
- * imported by name only throws when asked, and names none.
+ * The key an alias imported with `kms.Alias.fromAliasAttributes` names (its `aliasTargetKey`, a
+ * getter). One imported by name (`fromAliasName`, its name an own field) names none, and its
+ * `aliasTargetKey` throws a CDK error: never asked, since the `cdk` CLI records every CDK error
+ * made, caught or not, in the assembly's `error.txt`.
  */
 function importedAliasTargetOf(key: kms.IKey): kms.IKey | undefined {
-  if (!('aliasName' in key)) {
+  if (!('aliasName' in key) || Object.prototype.hasOwnProperty.call(key, 'aliasName')) {
     return undefined;
   }
   try {

@@ -38,8 +38,8 @@ export function readAssembly(directory: string): AssemblyFindings {
  * A warning when the assembly may be an earlier synthesis's. A failing synthesis writes nothing when
  * the Aspect (or anything before the validation plugins) stops it, and leaves what the directory
  * held. The `cdk` CLI removes `error.txt` when a synthesis starts, and aws-cdk-lib writes it whenever
- * one of its errors is made, even one that is caught: it is only a hint. One newer than the assembly's
- * manifest says that an error came after the assembly was written.
+ * one of its errors is made, even one that is caught: it is only a hint. One newer than the assembly
+ * (its manifest and validation report) says that an error came after the assembly was written.
  */
 function staleWarning(directory: string): string | undefined {
   const modified = (file: string) => {
@@ -49,9 +49,11 @@ function staleWarning(directory: string): string | undefined {
       return undefined;
     }
   };
+  // aws-cdk-lib writes the manifest before its validation phase, and the validation report (with
+  // a plugin, or annotations in the report) after it: an error caught there is not newer than that.
   const error = modified('error.txt');
-  const manifest = modified('manifest.json');
-  if (error === undefined || manifest === undefined || error <= manifest) {
+  const written = Math.max(modified('manifest.json') ?? -Infinity, modified('validation-report.json') ?? -Infinity);
+  if (error === undefined || written === -Infinity || error <= written) {
     return undefined;
   }
   return `warning: ${join(directory, 'error.txt')} is newer than the assembly there: the last \`cdk synth\` into this directory may have failed `

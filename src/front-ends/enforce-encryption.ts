@@ -124,13 +124,14 @@ export class EnforceEncryption implements IAspect {
 
 
 /**
- * Warns of acknowledgements that name no rule. CDK writes no metadata of an App or a Stage to the
- * assembly, so a warning there would never be shown: it goes on the first stack the Stage
- * synthesizes, naming where the acknowledgement is.
+ * Warns of acknowledgements that name no rule. CDK writes the metadata of no construct outside a
+ * stack (an App, a Stage, a plain construct grouping stacks) to the assembly, so a warning there
+ * would never be shown: it goes on the first stack below, naming where the acknowledgement is.
  */
 function warnOfUnknownAcknowledgements(node: IConstruct, ruleIds: readonly string[]): void {
-  const holder = Stage.isStage(node) ? firstStackOf(node) : node;
-  const where = !Stage.isStage(node) ? '' : node.node.path === '' ? ' on the App' : ` on Stage "${node.node.path}"`;
+  const inStack = isInStack(node);
+  const holder = inStack ? node : firstStackOf(node);
+  const where = inStack ? '' : node.node.path === '' ? ' on the App' : ` on ${Stage.isStage(node) ? 'Stage ' : ''}"${node.node.path}"`;
   for (const ruleId of ruleIds) {
     if (holder !== undefined) {
       Annotations.of(holder).addWarningV2(`cdk-encryption-guard:unknown-acknowledgement:${ruleId}`,
@@ -140,7 +141,17 @@ function warnOfUnknownAcknowledgements(node: IConstruct, ruleIds: readonly strin
   }
 }
 
-/** The first stack, in construct order, that a Stage synthesizes itself (none of an inner Stage's). */
+/** Whether the construct is a stack or below one (asked without `Stack.of`, which throws a CDK error outside one). */
+function isInStack(node: IConstruct): boolean {
+  for (let scope: IConstruct | undefined = node; scope !== undefined && !Stage.isStage(scope); scope = scope.node.scope) {
+    if (Stack.isStack(scope)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The first stack, in construct order, below a construct outside any stack (none of an inner Stage's). */
 function firstStackOf(scope: IConstruct): Stack | undefined {
   for (const child of scope.node.children) {
     if (Stack.isStack(child)) {

@@ -164,6 +164,20 @@ describe('an output directory where an error came after the assembly (error.txt 
     expect(report(dir, 'markdown').stdout).toMatch(/^> ⚠️ error.txt is newer than the assembly there/m);
   });
 
+  test('older than the validation report, which aws-cdk-lib writes after its validation phase: no warning', () => {
+    const app = newApp();
+    new s3.Bucket(new Stack(app, 'Data', { env }), 'Bucket', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
+    Validations.of(app).addPlugins(new EncryptionChecks({ ruleIds: ['CEG-S3-3'] }));
+    expect(synthQuietly(app)).toBe(false);
+    const at = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    // An error made and caught in the validation phase: after the manifest, before the report.
+    writeFileSync(join(app.outdir, 'error.txt'), 'ShouldBeCreatedInStackScope');
+    utimesSync(join(app.outdir, 'manifest.json'), at(3), at(3));
+    utimesSync(join(app.outdir, 'error.txt'), at(2), at(2));
+    utimesSync(join(app.outdir, 'validation-report.json'), at(1), at(1));
+    expect(report(app.outdir).stderr).toBe('');
+  });
+
   test('older: aws-cdk-lib writes it for any error made, even a caught one, before the assembly is written: no warning', () => {
     const dir = passingAssembly();
     writeFileSync(join(dir, 'error.txt'), 'CannotAccessAliasTargetKey');

@@ -6,10 +6,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { EncryptedBucket, EncryptedSnapshotCopy, EnvelopeEncryption, RotatingSecret, SecureStringParameter, SnapshotSource } from '../../src';
+import { AcmFrontedAlb, EncryptedBucket, EncryptedSnapshotCopy, EnvelopeEncryption, RotatingSecret, SecureStringParameter, SnapshotSource } from '../../src';
 import { newApp, newStack } from '../support/app';
 
 let dir: string;
@@ -46,6 +49,16 @@ test('a snapshot copy of an EBS snapshot makes no CDK error (an acknowledgement 
   const app = newApp();
   new EncryptedSnapshotCopy(newStack(app), 'Copy', { source: SnapshotSource.ebsSnapshot('snap-0123456789abcdef0') });
   app.synth();
+  expect(written()).toBe('none');
+});
+
+test('an AcmFrontedAlb in a zone imported by ID (which has no name to read) synthesizes, making no CDK error', () => {
+  const app = newApp();
+  const stack = newStack(app);
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  new AcmFrontedAlb(stack, 'Web', { vpc, domainName: 'app.example.com', hostedZone: route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z0123456789') })
+    .addTargets('App', { port: 8080 });
+  Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', HostedZoneId: 'Z0123456789' });
   expect(written()).toBe('none');
 });
 

@@ -92,6 +92,16 @@ describe('an acknowledgement naming no rule, on an App or a Stage, is warned of 
     expect(Annotations.fromStack(later).findWarning('*', Match.stringLikeRegexp('CEG-S3-1[23]'))).toEqual([]);
   });
 
+  test('on a plain construct grouping stacks: on its first stack, naming the construct', () => {
+    const app = newApp();
+    const group = new Construct(app, 'Group');
+    const stack = newStack(group, 'Data');
+    Validations.of(group).acknowledge({ id: 'CEG-S3-14', reason: 'typo on a group of stacks' });
+    Aspects.of(app).add(new EnforceEncryption());
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/Group/Data', Match.stringLikeRegexp('names CEG-S3-14 on "Group", which is no rule'));
+  });
+
   test('on the App: on its first stack, naming the App', () => {
     const app = newApp();
     const stack = newStack(app);

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -107,7 +108,9 @@ export class AcmFrontedAlb extends Construct {
     if (props.hostedZone !== undefined) {
       new route53.ARecord(this, 'Alias', {
         zone: props.hostedZone,
-        recordName: props.domainName,
+        // A literal name, fully qualified: the record CDK would write, without reading the zone's
+        // name (a zone imported by ID has none, and reading it throws).
+        recordName: Token.isUnresolved(props.domainName) || props.domainName.endsWith('.') ? props.domainName : `${props.domainName}.`,
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
       });
     }

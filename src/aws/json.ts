@@ -37,6 +37,12 @@ export function intrinsicName(value: unknown): string | undefined {
   return key !== undefined && (key === 'Ref' || key === 'Condition' || key.startsWith('Fn::')) ? key : undefined;
 }
 
+/**
+ * The key of a macro call (`Fn::Transform`): CloudFormation hands the macro the object holding it
+ * (the keys beside it too) and puts what the macro returns in its place.
+ */
+export const MACRO = 'Fn::Transform';
+
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** A field of a JSON object, by exact name, then case-insensitively (IAM keys are case-insensitive). */

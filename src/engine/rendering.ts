@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { ReferenceTable } from './resource-reference';
-import { intrinsicName, JsonObject } from '../aws/json';
+import { intrinsicName, JsonObject, MACRO } from '../aws/json';
 import { cfnPropertiesOf, rawOverridesOf, renderPropertiesOf } from '../private/cdk-internals';
 
 /**
@@ -14,13 +14,16 @@ export function renderProperty(resource: CfnResource, stack: Stack, table: Refer
   const overrides = rawOverridesOf(resource);
   if (Object.prototype.hasOwnProperty.call(overrides, 'Properties')) {
     const all = overrides.Properties;
-    // Escape hatches on this property, or on all of them: only CDK's own rendering of the whole
-    // resource (the typed converter's keys included) says exactly what they leave.
-    if (typeof all !== 'object' || all === null || Array.isArray(all) || !isPlain(all) || Object.prototype.hasOwnProperty.call(all, name)) {
+    // Escape hatches on this property, or on all of them (an intrinsic in place of them all, or a
+    // macro given them all): only CDK's own rendering of the whole resource (the typed converter's
+    // keys included) says exactly what they leave.
+    if (typeof all !== 'object' || all === null || Array.isArray(all) || !isPlain(all) || Object.prototype.hasOwnProperty.call(all, name)
+      || intrinsicName(all) !== undefined || Object.prototype.hasOwnProperty.call(all, MACRO)) {
       return WHOLE;
     }
   }
-  return table.resolve(stack, props.get(name));
+  // A macro among the properties gets them all and returns what CloudFormation deploys.
+  return props.get(MACRO) !== undefined ? WHOLE : table.resolve(stack, props.get(name));
 }
 
 /** Marks a property read that needs the whole resource rendered. */

@@ -1,4 +1,4 @@
-import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ExportRead, StackFacts } from './deploy-values';
 import { exportsByName, ImportRead, outputsBelow, readExport } from './imports';
@@ -187,14 +187,11 @@ export class AppIndex {
     const part = this.whole?.parts.get(entry.stack) ?? partOf(entry.stack);
     const members = part.members;
     for (let i = 0; i < members.length; i++) {
-      const construct = members[i];
       const type = part.types[i];
       if (type !== undefined) {
-        entry.add(construct as CfnResource, type);
-      } else if (construct instanceof CfnParameter) {
-        entry.parameters.push(construct);
+        entry.add(members[i] as CfnResource, type);
       } else {
-        entry.conditions.push(construct as CfnCondition);
+        entry.addElement(members[i] as CfnElement);
       }
     }
   }

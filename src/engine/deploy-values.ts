@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Conditions } from './conditions';
 import { SHARED_PSEUDO_PARAMETERS } from './environments';
+import { foldFindInMap } from './mappings';
 import { isResourceReference, ReferenceTable, ResourceReference } from './resource-reference';
 import { ExportRead, StackFacts } from './stack-facts';
 import { ImpossibleWorld, World } from './worlds';
@@ -139,6 +140,8 @@ export class DeployValues {
         return this.sub(args);
       case 'Fn::ImportValue':
         return this.imported(v);
+      case 'Fn::FindInMap':
+        return foldFindInMap(args, this.facts, value => this.deep(value)) ?? v;
       case 'Fn::Split':
         return this.split(args);
       default:

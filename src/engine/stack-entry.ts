@@ -1,14 +1,17 @@
-import { CfnCondition, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { DeployValues, ExportRead, pseudoParameterOf, StackFacts } from './deploy-values';
 import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
+import { MappedValue } from './stack-facts';
 import { World } from './worlds';
-import { templateTypeOf } from '../private/cdk-internals';
+import { mappingDataOf, templateTypeOf } from '../private/cdk-internals';
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
 export class StackEntry implements StackFacts {
   public readonly parameters: CfnParameter[] = [];
   public readonly conditions: CfnCondition[] = [];
+  public readonly mappings: CfnMapping[] = [];
+  private mappingIds?: Map<string, CfnMapping>;
   /** The stack's L1s by type, in order; their records are made when a lookup asks for the type. */
   private readonly resourcesByType = new Map<string, CfnResource[]>();
   private readonly listed = new Set<CfnResource>();
@@ -62,6 +65,29 @@ export class StackEntry implements StackFacts {
    * Lists a resource of the stack, after those listed before it (its record is made when asked for).
    * @param type the type its template shows, when the caller has worked it out already.
    */
+  /** A parameter, condition or mapping of the stack's part of the tree. */
+  public addElement(element: CfnElement): void {
+    if (element instanceof CfnParameter) {
+      this.parameters.push(element);
+    } else if (element instanceof CfnMapping) {
+      this.mappings.push(element);
+    } else {
+      this.conditions.push(element as CfnCondition);
+    }
+  }
+
+  public mapped(name: string, key1: string, key2: string): MappedValue | undefined {
+    this.fill();
+    this.mappingIds ??= new Map(this.mappings.map(m => [this.stack.resolve(m.logicalId) as string, m]));
+    const mapping = this.mappingIds.get(name);
+    const data = mapping === undefined ? undefined : mappingDataOf(mapping);
+    if (data === undefined) {
+      return undefined;
+    }
+    const row = Object.prototype.hasOwnProperty.call(data, key1) ? data[key1] : undefined;
+    return row !== undefined && Object.prototype.hasOwnProperty.call(row, key2) ? { found: true, value: row[key2] } : { found: false };
+  }
+
   public add(resource: CfnResource, type: string = templateTypeOf(resource)): void {
     this.listed.add(resource);
     const resources = this.resourcesByType.get(type);

@@ -27,6 +27,17 @@ export interface StackFacts {
    * tells (an export of another app, or one of several, or of a stack that may be elsewhere).
    */
   exportRead?(name: string): ExportRead | undefined;
+  /**
+   * What the stack's mapping `name` holds at `key1`, `key2` (`found: false` when it has no such
+   * entry); `undefined` when the stack has no such mapping.
+   */
+  mapped?(name: string, key1: string, key2: string): MappedValue | undefined;
+}
+
+/** An entry of a mapping: CloudFormation takes no intrinsic there, so it is a literal. */
+export interface MappedValue {
+  readonly found: boolean;
+  readonly value?: unknown;
 }
 
 /** An output an import reads: the facts of the stack that exports it, and its value as rendered there. */

@@ -1,4 +1,4 @@
-import { CfnCondition, CfnElement, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnMapping, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { templateTypeOf } from '../private/cdk-internals';
 
@@ -8,7 +8,7 @@ import { templateTypeOf } from '../private/cdk-internals';
  */
 export interface Part {
   readonly members: IConstruct[];
-  /** `types[i]`: the template type of `members[i]`, or `undefined` for a parameter or condition. */
+  /** `types[i]`: the template type of `members[i]`, or `undefined` for a parameter, condition or mapping. */
   readonly types: Array<string | undefined>;
 }
 
@@ -41,7 +41,8 @@ export function partOf(stack: Stack): Part {
   return part;
 }
 
-/** Parameters and conditions (template elements, which most constructs are not) belong to a stack's part. */
+/** Parameters, conditions and mappings (template elements, which most constructs are not) belong to a stack's part. */
 export function isPartOfStack(construct: IConstruct): boolean {
-  return CfnElement.isCfnElement(construct) && (construct instanceof CfnParameter || construct instanceof CfnCondition);
+  return CfnElement.isCfnElement(construct)
+    && (construct instanceof CfnParameter || construct instanceof CfnCondition || construct instanceof CfnMapping);
 }

@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnMapping, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct, MetadataEntry } from 'constructs';
 
 /**
@@ -111,6 +111,12 @@ export function storedAcknowledgement(construct: IConstruct, ids: readonly strin
     }
   }
   return undefined;
+}
+
+/** A mapping's entries, by top-level and second-level key, as given to `CfnMapping` (tokens unresolved). */
+export function mappingDataOf(mapping: CfnMapping): { [key1: string]: { [key2: string]: unknown } } | undefined {
+  const data = (mapping as unknown as { mapping?: unknown }).mapping;
+  return typeof data === 'object' && data !== null ? data as { [key1: string]: { [key2: string]: unknown } } : undefined;
 }
 
 /** Whether the stack was created with `crossRegionReferences: true`. */

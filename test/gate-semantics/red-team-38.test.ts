@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, CfnResource, Fn } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnMapping, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { envStack, runAll, verdict } from './harness';
@@ -62,5 +62,34 @@ describe('Fn::Transform beside other keys: the macro returns the object, the key
   });
   test('without the macro (control)', () => {
     expect(verdict(results, 'CEG-EBS-1', 'Stack/Plain')).toBe('pass');
+  });
+});
+
+describe('Fn::FindInMap over the stack\'s own mapping, keys known: the entry, a literal (CloudFormation takes nothing else there)', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    const encryption = new CfnMapping(stack, 'Encryption', { mapping: { prod: { volumes: true }, dev: { volumes: false } } });
+    const volume = (id: string, encrypted: string) => new ec2.CfnVolume(stack, id, { availabilityZone: 'eu-west-1a', size: 10, encrypted: encrypted as unknown as boolean });
+    volume('Prod', encryption.findInMap('prod', 'volumes'));
+    volume('Dev', encryption.findInMap('dev', 'volumes'));
+    // By Region: a stack with an env knows its Region.
+    const byRegion = new CfnMapping(stack, 'ByRegion', { mapping: { 'eu-west-1': { volumes: true }, 'us-east-1': { volumes: false } } });
+    volume('Here', byRegion.findInMap(Aws.REGION, 'volumes'));
+    // A missing entry with the language extensions' DefaultValue takes it.
+    volume('Defaulted', encryption.findInMap('test', 'volumes', 'false'));
+    const agnostic = new Stack(app, 'Agnostic');
+    const there = new CfnMapping(agnostic, 'ByRegion', { mapping: { 'eu-west-1': { volumes: true }, 'us-east-1': { volumes: false } } });
+    new ec2.CfnVolume(agnostic, 'Anywhere', { availabilityZone: 'eu-west-1a', size: 10, encrypted: there.findInMap(Aws.REGION, 'volumes') as unknown as boolean });
+  }, { ruleIds: ['CEG-EBS-1'] });
+  test('literal keys: the entry decides', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Prod')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Dev')).toBe('non-compliant');
+  });
+  test('the Region of a stack with an env: the entry decides; of an environment-agnostic stack: unresolvable', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Here')).toBe('pass');
+    expect(verdict(results, 'CEG-EBS-1', 'Agnostic/Anywhere')).toBe('unresolvable');
+  });
+  test('a missing entry takes the DefaultValue', () => {
+    expect(verdict(results, 'CEG-EBS-1', 'Stack/Defaulted')).toBe('non-compliant');
   });
 });

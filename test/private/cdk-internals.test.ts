@@ -2,10 +2,10 @@
  * Pins every aws-cdk-lib member we use that is not public API (src/private/cdk-internals.ts):
  * an upgrade that renames one fails here, loudly, instead of changing verdicts quietly.
  */
-import { Annotations, CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnMapping, CfnResource, Lazy, Stack, UnscopedValidationError, ValidationError, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { cfnPropertiesOf, hasCrossRegionReferences, isNarrowedAcknowledgement, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, storedAcknowledgement, templateTypeOf } from '../../src/private/cdk-internals';
+import { cfnPropertiesOf, hasCrossRegionReferences, isNarrowedAcknowledgement, mappingDataOf, metadataOf, overridePathsOf, rawOverridesOf, renderedPropertiesOf, renderPropertiesOf, storedAcknowledgement, templateTypeOf } from '../../src/private/cdk-internals';
 import { newApp, newStack } from '../support/app';
 import { cdkNarrowsAcknowledgements } from '../support/cdk-features';
 
@@ -125,4 +125,11 @@ test('CDK\'s acknowledgement store holds what Annotations.acknowledgeWarning and
     Validations.of(plain).acknowledge({ id: 'CEG-S3-1', reason: 'r' });
     expect(storedAcknowledgement(plain, ['Annotation::CEG-S3-1', 'CEG-S3-1'])).toBe('Annotation::CEG-S3-1');
   }
+});
+
+test('a CfnMapping keeps its entries, as given, in its `mapping` field', () => {
+  const stack = newStack(newApp());
+  const mapping = new CfnMapping(stack, 'Map', { mapping: { prod: { volumes: true, ami: 'ami-1' } } });
+  mapping.setValue('dev', 'volumes', false);
+  expect(mappingDataOf(mapping)).toEqual({ prod: { volumes: true, ami: 'ami-1' }, dev: { volumes: false } });
 });

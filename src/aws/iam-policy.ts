@@ -9,7 +9,7 @@ import { ANY_RUN, ArnSetPart, coverEvery, matchSome } from './arn-patterns';
 import { andAll, conditionsHold, fixedContext, FixedContext, orAll, Picked, Tri, wildcard } from './iam-conditions';
 import { accountOf } from './iam-principals';
 import { requestsTo } from './iam-request-keys';
-import { asList, fieldOf as field, isJsonObject, JsonObject } from './json';
+import { asList, fieldOf as field, hasMacro, intrinsicName, isJsonObject, JsonObject } from './json';
 import { appliesToKey } from './key-resources';
 
 export { asList } from './json';
@@ -17,13 +17,23 @@ export { asList } from './json';
 /** One statement of a policy, in CloudFormation JSON. */
 export type Statement = JsonObject;
 
-/** The statements of a policy document (`{ Statement: [...] }`), or `undefined` if not a list. */
-export function statementsOf(document: unknown): Statement[] | undefined {
+/**
+ * The statements of a policy document (`{ Statement: [...] }`), or `undefined` if not a list. An
+ * element that is an intrinsic (a macro's output) is a statement only the deployment knows: with
+ * `keepUnknown`, it is kept for the readers that can tell it apart (`isUnknownStatement`: it can
+ * add a statement, never take another away); without, the statements are not known.
+ */
+export function statementsOf(document: unknown, keepUnknown = false): Statement[] | undefined {
   const statements = field(document, 'Statement');
   if (isJsonObject(statements) && Object.keys(statements).every(k => !k.startsWith('Fn::') && k !== 'Ref')) {
     return [statements];
   }
-  return Array.isArray(statements) && statements.every(isJsonObject) ? statements : undefined;
+  return Array.isArray(statements) && statements.every(s => isJsonObject(s) && (keepUnknown || !isUnknownStatement(s))) ? statements : undefined;
+}
+
+/** Whether a statement is an intrinsic or a macro's output: what it says is known only at deploy time. */
+export function isUnknownStatement(statement: Statement): boolean {
+  return intrinsicName(statement) !== undefined || hasMacro(statement);
 }
 
 export function isAllow(statement: Statement): boolean {
@@ -175,6 +185,9 @@ export function unrestrictedCreateGrantStatements(statements: Statement[]): Stat
  * request to `service` never carries are absent (see `requestsTo`).
  */
 export function deniesEveryRequest(statement: Statement, service: string, fixed: FixedContext): Tri {
+  if (isUnknownStatement(statement)) {
+    return undefined;
+  }
   if (!isDeny(statement) || !hasPublicPrincipal(statement) || field(statement, 'NotPrincipal') !== undefined) {
     return false;
   }

@@ -43,6 +43,11 @@ export function intrinsicName(value: unknown): string | undefined {
  */
 export const MACRO = 'Fn::Transform';
 
+/** Whether an object holds a macro call (`Fn::Transform`), alone or beside other keys. */
+export function hasMacro(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, MACRO);
+}
+
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** A field of a JSON object, by exact name, then case-insensitively (IAM keys are case-insensitive). */

@@ -350,5 +350,6 @@ function standardRegion(stack: Stack): boolean {
 
 /** `Fn::Transform` when an object holds it beside other keys (a macro given the fragment around it). */
 function macroOf(value: unknown): string | undefined {
-  return isJsonObject(value) && Object.prototype.hasOwnProperty.call(value, MACRO) ? MACRO : undefined;
+  // Asked of every object read: the cheap test first (a list or class instance holds no such key).
+  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, MACRO) && isJsonObject(value) ? MACRO : undefined;
 }

@@ -16,7 +16,11 @@ export function foldFindInMap(args: unknown, facts: StackFacts, deep: (value: un
   if (typeof name !== 'string' || typeof key1 !== 'string' || typeof key2 !== 'string') {
     return undefined;
   }
-  const entry = facts.mapped(name, key1, key2);
+  // A fourth argument is the language extensions' (a template without them is refused).
+  const options = facts.stack.templateOptions;
+  // `transform` (one, deprecated) joins `transforms` only when CDK renders the template, after Aspects.
+  const extended = [...options.transforms ?? [], (options as { transform?: string }).transform].includes('AWS::LanguageExtensions');
+  const entry = args.length === 4 && !extended ? undefined : facts.mapped(name, key1, key2);
   if (entry === undefined) {
     return undefined;
   }
@@ -24,8 +28,7 @@ export function foldFindInMap(args: unknown, facts: StackFacts, deep: (value: un
     return isLiteral(entry.value) ? entry.value : undefined;
   }
   const fallback = args[3];
-  const extended = facts.stack.templateOptions.transforms?.includes('AWS::LanguageExtensions') === true;
-  return extended && isJsonObject(fallback) && Object.keys(fallback).length === 1 && 'DefaultValue' in fallback ? deep(fallback.DefaultValue) : undefined;
+  return isJsonObject(fallback) && Object.keys(fallback).length === 1 && 'DefaultValue' in fallback ? deep(fallback.DefaultValue) : undefined;
 }
 
 /** A literal a mapping may hold: a string, a number, a boolean, or a list of strings. */

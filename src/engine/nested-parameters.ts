@@ -1,6 +1,6 @@
 import { ResourceRecord } from './resource-view';
 import { Fork, World } from './worlds';
-import { intrinsicName, isJsonObject } from '../aws/json';
+import { hasMacro, intrinsicName, isJsonObject } from '../aws/json';
 
 /** What a parent passes for one parameter, when `passed` cannot say: nothing, or only the deployment tells. */
 const NOTHING = Symbol('nothing passed');
@@ -16,11 +16,12 @@ const UNKNOWN = Symbol('known at deploy time');
 function passed(stackResource: ResourceRecord, logicalId: string): unknown {
   // Which names the parent passes, from the template as rendered (an intrinsic hides its keys).
   const properties = stackResource.template.properties;
-  const whole = isJsonObject(properties) && intrinsicName(properties) === undefined ? properties.Parameters : properties;
+  const whole = isJsonObject(properties) && intrinsicName(properties) === undefined && !hasMacro(properties) ? properties.Parameters : properties;
   if (whole === undefined) {
     return NOTHING;
   }
-  if (!isJsonObject(whole) || intrinsicName(whole) !== undefined) {
+  // A macro among the properties or the parameters returns the map: only the deployment tells.
+  if (!isJsonObject(whole) || intrinsicName(whole) !== undefined || hasMacro(whole)) {
     return UNKNOWN;
   }
   if (!Object.prototype.hasOwnProperty.call(whole, logicalId)) {

@@ -10,7 +10,7 @@ import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, ImpossibleWorld, MAX_WORLDS, World } from './worlds';
-import { fieldOf, intrinsicName, isJsonObject, JsonObject } from '../aws/json';
+import { fieldOf, hasMacro, intrinsicName, isJsonObject, JsonObject, MACRO } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 import { topLevelStackOf } from '../private/stack-references';
 
@@ -187,9 +187,12 @@ export class Relations {
   /** A referrer's value at `path` as the template gives it, intrinsics undecided. */
   private rawAt(record: ResourceRecord, path: readonly string[]): unknown {
     const first = record.property(path[0]);
-    let raw: unknown = first === WHOLE ? fieldOf(record.template.properties, path[0]) : first;
+    // A macro returns the object that holds it: what lies below is only its input.
+    const step = (node: unknown, name: string) => hasMacro(node) ? { [MACRO]: (node as JsonObject)[MACRO] }
+      : isJsonObject(node) && intrinsicName(node) === undefined ? fieldOf(node, name) : node;
+    let raw: unknown = first === WHOLE ? step(record.template.properties, path[0]) : first;
     for (const name of path.slice(1)) {
-      raw = isJsonObject(raw) && intrinsicName(raw) === undefined ? fieldOf(raw, name) : raw;
+      raw = step(raw, name);
     }
     return raw;
   }

@@ -4,6 +4,7 @@ import { ReferenceTable } from './resource-reference';
 import { ResourceRecord } from './resource-view';
 import { MappedValue } from './stack-facts';
 import { World } from './worlds';
+import { hasMacro } from '../aws/json';
 import { mappingDataOf, templateTypeOf } from '../private/cdk-internals';
 
 /** One stack's part of the index; also what values in its template can know (`StackFacts`). */
@@ -81,10 +82,14 @@ export class StackEntry implements StackFacts {
     this.mappingIds ??= new Map(this.mappings.map(m => [this.stack.resolve(m.logicalId) as string, m]));
     const mapping = this.mappingIds.get(name);
     const data = mapping === undefined ? undefined : mappingDataOf(mapping);
-    if (data === undefined) {
+    // A macro in the mapping (`AWS::Include` of its entries) or in the row returns it whole.
+    if (data === undefined || hasMacro(data)) {
       return undefined;
     }
     const row = Object.prototype.hasOwnProperty.call(data, key1) ? data[key1] : undefined;
+    if (hasMacro(row)) {
+      return undefined;
+    }
     return row !== undefined && Object.prototype.hasOwnProperty.call(row, key2) ? { found: true, value: row[key2] } : { found: false };
   }
 

@@ -113,9 +113,15 @@ export function storedAcknowledgement(construct: IConstruct, ids: readonly strin
   return undefined;
 }
 
-/** A mapping's entries, by top-level and second-level key, as given to `CfnMapping` (tokens unresolved). */
+/**
+ * A mapping's entries as its template fragment renders them, by top-level and second-level key
+ * (tokens unresolved); `undefined` when the template will not hold it (a `lazy` mapping no
+ * unresolved key made CDK render).
+ */
 export function mappingDataOf(mapping: CfnMapping): { [key1: string]: { [key2: string]: unknown } } | undefined {
-  const data = (mapping as unknown as { mapping?: unknown }).mapping;
+  // What `_toCloudFormation` renders, read without calling it (it annotates the mapping).
+  const fields = mapping as unknown as { mapping?: unknown; lazy?: boolean; lazyRender?: boolean };
+  const data = fields.lazy === true && fields.lazyRender !== true ? undefined : fields.mapping;
   return typeof data === 'object' && data !== null ? data as { [key1: string]: { [key2: string]: unknown } } : undefined;
 }
 

@@ -175,7 +175,7 @@ export class KeyPolicyModel {
       return [`The key policy of ${this.key?.node.path} is deleted by an escape hatch: KMS would apply its default key policy, which lets every `
         + `IAM principal of the account whose IAM policies allow it use and manage the key.${hatch}`];
     }
-    const statements = statementsOf(document) ?? [];
+    const statements = statementsOf(document, true) ?? [];
     const errors: string[] = [];
     const open = publicStatements(statements);
     if (open.length > 0) {

@@ -1,6 +1,6 @@
 import { ANY_RUN, arnPatternOf, coverEvery, opaqueValue } from '../../aws/arn-patterns';
 import { andAll, conditionsHold, fixedContext, orAll, Tri } from '../../aws/iam-conditions';
-import { asList, coversAction, describeStatement, hasPublicPrincipal, isDeny, Statement, statementsOf } from '../../aws/iam-policy';
+import { asList, coversAction, describeStatement, hasPublicPrincipal, isDeny, isUnknownStatement, Statement, statementsOf } from '../../aws/iam-policy';
 import { requestsTo } from '../../aws/iam-request-keys';
 import { fieldOf } from '../../aws/json';
 import { environmentOf } from '../../engine/environments';
@@ -38,7 +38,8 @@ export const tlsOnlyPolicy: Rule = {
     if (policy.value === undefined) {
       return nonCompliant('The file system has no FileSystemPolicy, so clients may mount it without TLS', LOCATION);
     }
-    const statements = statementsOf(policy.value);
+    // A statement a macro returns cannot take a Deny away: the others still tell what they deny.
+    const statements = statementsOf(policy.value, true);
     if (statements === undefined) {
       return unresolvable('The statements of FileSystemPolicy are not a list known at synth time', LOCATION);
     }
@@ -53,6 +54,9 @@ export const tlsOnlyPolicy: Rule = {
 };
 
 function deniesMountWithoutTls(statement: Statement, fileSystem: ResourceView): Tri {
+  if (isUnknownStatement(statement)) {
+    return undefined;
+  }
   if (!isDeny(statement) || !hasPublicPrincipal(statement) || fieldOf(statement, 'NotPrincipal') !== undefined || fieldOf(statement, 'NotResource') !== undefined) {
     return false;
   }

@@ -1,6 +1,6 @@
 import { ANY_RUN, arnPatternOf, ArnSetPart, coverEvery, matchSome, opaqueValue } from '../../aws/arn-patterns';
 import { andAll, orAll } from '../../aws/iam-conditions';
-import { deniesEveryRequest, fixedContext, Statement, statementsOf, Tri } from '../../aws/iam-policy';
+import { deniesEveryRequest, fixedContext, isUnknownStatement, Statement, statementsOf, Tri } from '../../aws/iam-policy';
 import { asList, fieldOf, intrinsicName, JsonObject } from '../../aws/json';
 import { isResourceReference } from '../../engine/resource-reference';
 import { ResourceView } from '../../engine/resource-view';
@@ -34,7 +34,8 @@ export function bucketPolicies(context: RuleContext, bucket: ResourceView): Read
       if (!document.known) {
         return unknown(`the policy document of ${policy.displayName} cannot be known: ${document.why}`);
       }
-      const statements = statementsOf(document.value);
+      // A statement a macro returns cannot take a Deny away: the others still tell what they deny.
+      const statements = statementsOf(document.value, true);
       if (statements === undefined) {
         return unknown(`the statements of ${policy.displayName} are not a list known at synth time`);
       }
@@ -69,6 +70,10 @@ export function deniesBucketWide(policy: AppliedPolicy, bucket: ResourceView, fi
   const now = coveredBy(sure);
   if (now !== false || maybe.length === 0) {
     return now;
+  }
+  if (maybe.some(isUnknownStatement)) {
+    // A statement only the deployment knows may deny the rest.
+    return undefined;
   }
   // Statements whose denial depends on a deploy-time value: only they could make it cover.
   return coveredBy([...sure, ...maybe]) === false ? false : undefined;

@@ -102,7 +102,7 @@ describe('Fn::FindInMap: what the template holds, as CloudFormation reads it', (
     volume(stack, 'FourArguments', { 'Fn::FindInMap': [plain.logicalId, 'prod', 'vol', { DefaultValue: 'true' }] });
     // The extensions declared the deprecated way (CDK copies it into `transforms` only when rendering).
     const extended = envStack(app, 'Extended');
-    extended.templateOptions.transform = 'AWS::LanguageExtensions';
+    (extended.templateOptions as { transform?: string }).transform = 'AWS::LanguageExtensions';
     const mapping = new CfnMapping(extended, 'M', { mapping: { prod: { vol: true } } });
     volume(extended, 'Defaulted', { 'Fn::FindInMap': [mapping.logicalId, 'dev', 'vol', { DefaultValue: 'false' }] });
   }, { ruleIds: ['CEG-EBS-1'] });

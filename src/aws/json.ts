@@ -48,6 +48,14 @@ export function hasMacro(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, MACRO);
 }
 
+/**
+ * The macro call alone (`{ Fn::Transform: ... }`) of a plain object that holds one: what the object
+ * is once CloudFormation has run the macro. `undefined` for anything else.
+ */
+export function macroCallOf(value: unknown): JsonObject | undefined {
+  return hasMacro(value) && isJsonObject(value) ? { [MACRO]: value[MACRO] } : undefined;
+}
+
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** A field of a JSON object, by exact name, then case-insensitively (IAM keys are case-insensitive). */

@@ -6,7 +6,7 @@ import { foldFindInMap } from './mappings';
 import { isResourceReference, ReferenceTable, ResourceReference } from './resource-reference';
 import { ExportRead, StackFacts } from './stack-facts';
 import { ImpossibleWorld, World } from './worlds';
-import { intrinsicName, isJsonObject, JsonObject, MACRO } from '../aws/json';
+import { intrinsicName, isJsonObject, JsonObject, macroCallOf } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 
 export { ExportRead, StackFacts };
@@ -34,7 +34,7 @@ export class DeployValues {
   public shallow(value: unknown): unknown {
     let current = value;
     for (let depth = 0; depth < 32; depth++) {
-      const fn = intrinsicName(current) ?? macroOf(current);
+      const fn = intrinsicName(current);
       if (fn === 'Fn::If') {
         const args = (current as JsonObject)['Fn::If'];
         if (!Array.isArray(args) || args.length !== 3) {
@@ -43,10 +43,10 @@ export class DeployValues {
         current = this.decide(args[0]) ? args[1] : args[2];
       } else if (fn === 'Ref' && (current as JsonObject).Ref === 'AWS::NoValue') {
         return NO_VALUE;
-      } else if (fn === MACRO && intrinsicName(current) === undefined) {
+      } else if (fn === undefined) {
         // CloudFormation hands a macro the keys beside it and takes what it returns for the whole
         // object: the siblings are only its input.
-        return { [MACRO]: (current as JsonObject)[MACRO] };
+        return macroCallOf(current) ?? current;
       } else {
         return current;
       }
@@ -346,10 +346,4 @@ export function pseudoParameterOf(stack: Stack, name: string): string | undefine
 /** Whether a stack's Region is a literal of the aws partition (by aws-cdk-lib's region facts). */
 function standardRegion(stack: Stack): boolean {
   return !Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).partition === 'aws';
-}
-
-/** `Fn::Transform` when an object holds it beside other keys (a macro given the fragment around it). */
-function macroOf(value: unknown): string | undefined {
-  // Asked of every object read: the cheap test first (a list or class instance holds no such key).
-  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, MACRO) && isJsonObject(value) ? MACRO : undefined;
 }

@@ -10,7 +10,7 @@ import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, ImpossibleWorld, MAX_WORLDS, World } from './worlds';
-import { fieldOf, hasMacro, intrinsicName, isJsonObject, JsonObject, MACRO } from '../aws/json';
+import { fieldOf, intrinsicName, isJsonObject, JsonObject, macroCallOf } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 import { topLevelStackOf } from '../private/stack-references';
 
@@ -188,8 +188,8 @@ export class Relations {
   private rawAt(record: ResourceRecord, path: readonly string[]): unknown {
     const first = record.property(path[0]);
     // A macro returns the object that holds it: what lies below is only its input.
-    const step = (node: unknown, name: string) => hasMacro(node) ? { [MACRO]: (node as JsonObject)[MACRO] }
-      : isJsonObject(node) && intrinsicName(node) === undefined ? fieldOf(node, name) : node;
+    const step = (node: unknown, name: string) => macroCallOf(node)
+      ?? (isJsonObject(node) && intrinsicName(node) === undefined ? fieldOf(node, name) : node);
     let raw: unknown = first === WHOLE ? step(record.template.properties, path[0]) : first;
     for (const name of path.slice(1)) {
       raw = step(raw, name);

@@ -10,7 +10,7 @@ import { ResourceRecord, ResourceView } from './resource-view';
 import type { TargetSpec } from './rule-context';
 import { known, Reading, unknown, whyUnknown } from './values';
 import { Fork, ImpossibleWorld, MAX_WORLDS, World } from './worlds';
-import { fieldOf, intrinsicName, isJsonObject, JsonObject, macroCallOf } from '../aws/json';
+import { fieldOf, intrinsicName, isJsonObject, JsonObject, MACRO, macroCallOf } from '../aws/json';
 import { templateTypeOf } from '../private/cdk-internals';
 import { topLevelStackOf } from '../private/stack-references';
 
@@ -169,8 +169,11 @@ export class Relations {
       for (const record of this.index.allOfType(type)) {
         const { targets, opaque } = this.possibleTargets(record, path, spec);
         if (opaque) {
-          // Its own stack's resources, and those of every stack whose export it may import.
-          const reached = stacksReachedByImports(this.rawAt(record, path), record.stack, n => this.index.exportsNamed(n), this.table);
+          // Its own stack's resources, and those of every stack whose export it may import (a
+          // macro's, anywhere in its input: the resource's properties).
+          const raw = this.rawAt(record, path);
+          const input = intrinsicName(raw) === MACRO ? record.template.properties : raw;
+          const reached = stacksReachedByImports(input, record.stack, n => this.index.exportsNamed(n), this.table);
           for (const stack of new Set([record.stack, ...reached])) {
             index.opaque.set(stack, [...index.opaque.get(stack) ?? [], record]);
           }

@@ -50,6 +50,23 @@ describe('a referrer whose properties a macro returns may refer to anything of i
   });
 });
 
+test('a bucket policy of another stack whose properties a macro returns, importing the bucket\'s name: unresolvable there too', () => {
+  const results = runAll(app => {
+    const owner = envStack(app, 'A');
+    const bucket = new s3.Bucket(owner, 'Bucket', { enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED, bucketName: 'data-x' });
+    owner.exportValue(bucket.bucketName, { name: 'DataBucket' });
+    new CfnResource(envStack(app, 'B'), 'Second', {
+      type: 'AWS::S3::BucketPolicy',
+      properties: {
+        'Bucket': Fn.importValue('DataBucket'),
+        'PolicyDocument': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data-x/*' }] },
+        'Fn::Transform': MACRO,
+      },
+    });
+  }, { ruleIds: ['CEG-S3-2'] });
+  expect(verdict(results, 'CEG-S3-2', 'A/Bucket/Resource')).toBe('unresolvable');
+});
+
 describe('a policy statement a macro returns: it may allow anything, and deny nothing the others do not', () => {
   const admin = { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' };
   const results = runAll(app => {

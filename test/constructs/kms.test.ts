@@ -1,4 +1,4 @@
-import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -132,6 +132,21 @@ describe('CmkWithPolicy', () => {
     expect(() => new CmkWithPolicy(cli, 'Key', { administrators: [role(cli, 'Admin')] }))
       .toThrow(/administrators leaves out the account, and the stack's CliCredentialsStackSynthesizer names no deploying role: KMS CreateKey runs a lockout safety check/);
     expect(() => new CmkWithPolicy(cli, 'Fine')).not.toThrow();
+  });
+
+  test('a key in a nested stack: its top-level stack\'s execution role deploys it (the nested stack\'s synthesizer names none)', () => {
+    const app = newApp();
+    const parent = new Stack(app, 'Parent', { env: { account: '111111111111', region: 'eu-west-1' }, synthesizer: new DefaultStackSynthesizer({ qualifier: 'team1' }) });
+    const nested = new NestedStack(new NestedStack(parent, 'Outer'), 'Inner');
+    new CmkWithPolicy(nested, 'Key', { administrators: [role(nested, 'Admin')] });
+    const policy = Object.values(Template.fromStack(nested).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+    expect(policy.Statement.find((st: any) => st.Sid === 'DeployingRoleAdministration').Condition).toEqual({
+      ArnEquals: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111111111111:role/cdk-team1-cfn-exec-role-111111111111-eu-west-1' } },
+    });
+    const cli = new Stack(app, 'Cli', { env: { account: '111111111111', region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });
+    const underCli = new NestedStack(cli, 'Nested');
+    expect(() => new CmkWithPolicy(underCli, 'Key', { administrators: [role(underCli, 'Admin')] }))
+      .toThrow(/the stack's CliCredentialsStackSynthesizer names no deploying role/);
   });
 
   test('grants name the grantee in the key policy and in its own policy', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { App, CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnElement, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -276,6 +276,18 @@ describe('EncryptedSnapshotCopy', () => {
     expect(keyPolicy(template, key)).toContainEqual(expect.objectContaining({ Sid: 'AllowSnapshotCopyThroughRdsGrants', Condition: { StringEquals: { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com' }, Bool: { 'kms:GrantIsForAWSResource': true } } }));
     // One provider for both copies.
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('a copy in a nested stack under a key you pass: the top-level stack\'s execution role may restore from it (a nested stack names no role)', () => {
+    const stack = newStack(newApp());
+    const nested = new NestedStack(stack, 'Data');
+    const key = new CmkWithPolicy(nested, 'Key');
+    new EncryptedSnapshotCopy(nested, 'Copy', { source: SnapshotSource.rdsDbSnapshot('orders-final'), encryptionKey: key });
+    const restore = keyPolicy(Template.fromStack(nested), key).filter((st: any) => String(st.Sid).startsWith('AllowRestoreThroughRds'));
+    expect(restore.map((st: any) => st.Principal)).toEqual([
+      { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` } },
+      { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1` } },
+    ]);
   });
 
   test.each([

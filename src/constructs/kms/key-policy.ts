@@ -65,8 +65,9 @@ export interface KeyPolicyOptions {
    * policy would not let the caller change it again (the lockout safety check), and later
    * deployments must still update the policy. Unused when the account is an administrator.
    *
-   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`; with any
-   * other synthesizer, `administrators` must include the account (`new iam.AccountRootPrincipal()`)
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer` (for a
+   * nested stack, its top-level stack's); with any other synthesizer, `administrators` must include
+   * the account (`new iam.AccountRootPrincipal()`)
    */
   readonly deployingRoleArn?: string;
 }

@@ -33,13 +33,13 @@ export function deployingRoleOf(scope: IConstruct, deployingRoleArn: string | un
   if (deployingRoleArn !== undefined) {
     return deployingRoleArn;
   }
-  const synthesizer = Stack.of(scope).synthesizer;
-  if (synthesizer instanceof DefaultStackSynthesizer) {
-    // The synthesizer's ARN holds ${AWS::Partition}-style placeholders: Fn::Sub fills them in.
-    return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
+  const role = executionRoleOf(Stack.of(scope));
+  if (role !== undefined) {
+    return role;
   }
   throw validationError('KeyLockoutCheck',
-    `administrators leaves out the account, and the stack's ${synthesizer.constructor.name} names no deploying role: KMS CreateKey runs a `
+    `administrators leaves out the account, and the stack's ${deployingStackOf(Stack.of(scope)).synthesizer.constructor.name} names no deploying `
+    + 'role: KMS CreateKey runs a '
     + 'lockout safety check and fails (MalformedPolicyDocumentException) unless the caller could change the key policy afterwards. '
     + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
 }
@@ -55,8 +55,8 @@ export function replicaDeployingRoleOf(primary: IConstruct, replicaStack: Stack,
   if (administrators === undefined || administrators.some(p => isAccountRoot(primary, p)) || deployingRoleArn !== undefined) {
     return undefined;
   }
-  const replica = replicaStack.synthesizer;
-  const own = Stack.of(primary).synthesizer;
+  const replica = deployingStackOf(replicaStack).synthesizer;
+  const own = deployingStackOf(Stack.of(primary)).synthesizer;
   if (!(replica instanceof DefaultStackSynthesizer)) {
     return undefined;
   }
@@ -66,6 +66,28 @@ export function replicaDeployingRoleOf(primary: IConstruct, replicaStack: Stack,
   // The replica's Region is explicit, so only ${AWS::Partition} (and the account, when the replica's
   // stack does not name it: the primary's, as a replica is in its primary's account) is left to fill in.
   return Fn.sub(replica.cloudFormationExecutionRoleArn);
+}
+
+/**
+ * The stack CloudFormation deploys with its own role: a nested stack is created by its parent's
+ * stack operation, under the role of the top-level stack (its `NestedStackSynthesizer` names none).
+ */
+export function deployingStackOf(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent !== undefined) {
+    top = top.nestedStackParent;
+  }
+  return top;
+}
+
+/**
+ * The CloudFormation execution role that deploys `stack` (nested stacks: their top-level stack's),
+ * when a `DefaultStackSynthesizer` names one; its ARN holds `${AWS::Partition}`-style placeholders,
+ * which `Fn::Sub` fills in (a nested stack shares its parent's account and Region).
+ */
+export function executionRoleOf(stack: Stack): string | undefined {
+  const synthesizer = deployingStackOf(stack).synthesizer;
+  return synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined;
 }
 
 /** The IAM group a principal is (or acts through, as `kms.ViaServicePrincipal`); undefined for other principals. */

@@ -1,8 +1,9 @@
-import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { digest } from '../kms/key-grants';
 import { USE_ACTIONS } from '../kms/key-policy';
+import { executionRoleOf } from '../kms/key-principals';
 
 /** What EC2 does with the copy's key for the handler's CopySnapshot (besides CreateGrant). */
 export const EC2_COPY_KEY_USE = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -37,12 +38,12 @@ export function allowUseThrough(
  * role, no other principal of the account; nothing when the stack's synthesizer names no deploying role.
  */
 export function allowRestoreByDeployer(key: kms.IKey, stack: Stack, service: string): void {
-  const synthesizer = stack.synthesizer;
-  if (!(synthesizer instanceof DefaultStackSynthesizer)) {
+  const role = executionRoleOf(stack);
+  if (role === undefined) {
     return;
   }
   // One statement per deploying stack (copies of several stacks may share the key).
   const suffix = digest(stack.node.path);
-  allowUseThrough(key, stack, service, new iam.ArnPrincipal(Fn.sub(synthesizer.cloudFormationExecutionRoleArn)),
+  allowUseThrough(key, stack, service, new iam.ArnPrincipal(role),
     `AllowRestoreThrough${service === 'ec2' ? 'Ec2' : 'Rds'}By${suffix}`);
 }

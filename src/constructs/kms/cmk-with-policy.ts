@@ -78,8 +78,9 @@ export class CmkWithPolicy extends kms.Key {
       enableKeyRotation: true,
       rotationPeriod: checkedDays(scope, `key "${id}"`, 'rotationPeriod', rotationPeriod, 90, 2560),
       pendingWindow: checkedDays(scope, `key "${id}"`, 'pendingWindow', pendingWindow, 7, 30),
-      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
-      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
+      // KeySpec and KeyUsage stay unrendered (KMS's defaults: a symmetric encryption key), as the
+      // L2 renders them: swapping a kms.Key for this class must not ask CloudFormation to change
+      // them, which KMS refuses on an existing key.
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       policy: policyModel.document,
     });

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Aws, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { keyPolicySizeErrors } from './key-policy-size';
@@ -118,8 +118,11 @@ export class KeyPolicyModel {
         conditions: { ArnEquals: { 'aws:PrincipalArn': deployingRole } },
       })]),
       ...useStatements('KeyUsers', options.keyUsers ?? [], options.requireMfaForDecrypt === true, viaService),
+      // In a stack whose account is known only at deploy time, one of crossAccountIds may turn out to
+      // be the key's own account (refused at synthesis when the account is known): its callers are left out.
       ...useStatements('CrossAccount', (options.crossAccountIds ?? []).map(id => new iam.AccountPrincipal(id)),
-        options.requireMfaForDecrypt === true, viaService),
+        options.requireMfaForDecrypt === true, viaService,
+        Token.isUnresolved(stack.account) ? { StringNotEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID } } : {}),
       // Grants only for AWS resources (EBS, RDS, ... create them on the caller's behalf).
       new iam.PolicyStatement({
         sid: 'DenyGrantsNotForAwsResources',
@@ -190,16 +193,21 @@ export class KeyPolicyModel {
   }
 }
 
-function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolean, viaService?: { [op: string]: unknown }): iam.PolicyStatement[] {
+function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolean, viaService?: { [op: string]: unknown },
+  every: { [op: string]: unknown } = {}): iam.PolicyStatement[] {
   if (principals.length === 0) {
     return [];
   }
+  const conditions = (own: { [op: string]: unknown } | undefined) => {
+    const all = { ...own, ...every };
+    return Object.keys(all).length > 0 ? all : undefined;
+  };
   const statements = [
     new iam.PolicyStatement({
       sid: `${prefix}Use`,
       principals,
       resources: ['*'],
-      conditions: viaService,
+      conditions: conditions(viaService),
       actions: mfa ? USE_ACTIONS : [...USE_ACTIONS, 'kms:Decrypt'],
     }),
     new iam.PolicyStatement({
@@ -207,7 +215,7 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
       principals,
       resources: ['*'],
       actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      conditions: conditions({ Bool: { 'kms:GrantIsForAWSResource': true } }),
     }),
   ];
   if (mfa) {
@@ -216,7 +224,7 @@ function useStatements(prefix: string, principals: iam.IPrincipal[], mfa: boolea
       principals,
       resources: ['*'],
       actions: ['kms:Decrypt'],
-      conditions: { ...viaService, Bool: { 'aws:MultiFactorAuthPresent': true } },
+      conditions: conditions({ ...viaService, Bool: { 'aws:MultiFactorAuthPresent': true } }),
     }));
   }
   return statements;

@@ -15,7 +15,7 @@ export { EncryptionGate } from './front-ends/encryption-gate';
 // Constructs
 export { KeyPolicyOptions } from './constructs/kms/key-policy';
 export { CmkWithPolicy, CmkWithPolicyProps } from './constructs/kms/cmk-with-policy';
-export { ReplicaKey, ReplicaKeyOptions, ReplicaKeyProps } from './constructs/kms/replica-key';
+export { AddReplicaOptions, ReplicaKey, ReplicaKeyOptions, ReplicaKeyProps } from './constructs/kms/replica-key';
 export { MultiRegionKey, MultiRegionKeyProps } from './constructs/kms/multi-region-key';
 export { EnvelopeEncryption, EnvelopeGrantOptions } from './constructs/kms/envelope-encryption';
 export { EncryptedBucket } from './constructs/s3/encrypted-bucket';

@@ -44,28 +44,48 @@ export function deployingRoleOf(scope: IConstruct, deployingRoleArn: string | un
     + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
 }
 
+/** A deploying role: its ARN for a policy, and a key that tells two roles apart at synthesis. */
+interface DeployingRole {
+  readonly arn: string;
+  readonly key: string;
+}
+
+/** The role given, else the execution role named by the synthesizer of the stack that deploys `stack`. */
+function deployingRoleFor(stack: Stack, given: string | undefined): DeployingRole | undefined {
+  if (given !== undefined) {
+    return { arn: given, key: given };
+  }
+  const synthesizer = deployingStackOf(stack).synthesizer;
+  if (synthesizer instanceof DefaultStackSynthesizer) {
+    // The synthesizer's ARN holds ${AWS::Partition}-style placeholders: Fn::Sub fills them in.
+    return { arn: Fn.sub(synthesizer.cloudFormationExecutionRoleArn), key: synthesizer.cloudFormationExecutionRoleArn };
+  }
+  return undefined;
+}
+
+/** The roles a replica of a multi-Region key needs named. */
+export interface ReplicaDeployingRoles {
+  /** The role that deploys the replica's stack, for the replica's own policy (undefined: unknown). */
+  readonly replica?: string;
+  /** The same role, when the primary's policy must let it replicate and describe the primary. */
+  readonly admitOnPrimary?: string;
+}
+
 /**
- * The role that deploys a replica's stack, when the primary key's policy does not already let it
- * call `kms:ReplicateKey` and `kms:DescribeKey` on the primary: undefined when the account
- * administers the key (its IAM policies decide), or when `deployingRoleArn` names one role for the
- * primary and its replicas (already the primary's `DeployingRoleAdministration`).
+ * The role that deploys a replica's stack: the one given for the replica, else the execution role of
+ * its stack's `DefaultStackSynthesizer` (a CDK bootstrap has one per Region), else the primary's
+ * `deployingRoleArn`. The primary's policy must let it call `kms:ReplicateKey` and `kms:DescribeKey`
+ * unless the account administers the key (its IAM policies decide) or it is the role the primary's
+ * policy already names.
  */
-export function replicaDeployingRoleOf(primary: IConstruct, replicaStack: Stack,
-  administrators: iam.IPrincipal[] | undefined, deployingRoleArn: string | undefined): string | undefined {
-  if (administrators === undefined || administrators.some(p => isAccountRoot(primary, p)) || deployingRoleArn !== undefined) {
-    return undefined;
+export function replicaDeployingRoles(primary: IConstruct, replicaStack: Stack, administrators: iam.IPrincipal[] | undefined,
+  primaryGiven: string | undefined, replicaGiven: string | undefined): ReplicaDeployingRoles {
+  const replica = deployingRoleFor(replicaStack, replicaGiven) ?? (primaryGiven === undefined ? undefined : { arn: primaryGiven, key: primaryGiven });
+  if (replica === undefined || administrators === undefined || administrators.some(p => isAccountRoot(primary, p))) {
+    return { replica: replica?.arn };
   }
-  const replica = deployingStackOf(replicaStack).synthesizer;
-  const own = deployingStackOf(Stack.of(primary)).synthesizer;
-  if (!(replica instanceof DefaultStackSynthesizer)) {
-    return undefined;
-  }
-  if (own instanceof DefaultStackSynthesizer && own.cloudFormationExecutionRoleArn === replica.cloudFormationExecutionRoleArn) {
-    return undefined;
-  }
-  // The replica's Region is explicit, so only ${AWS::Partition} (and the account, when the replica's
-  // stack does not name it: the primary's, as a replica is in its primary's account) is left to fill in.
-  return Fn.sub(replica.cloudFormationExecutionRoleArn);
+  const own = deployingRoleFor(Stack.of(primary), primaryGiven);
+  return { replica: replica.arn, admitOnPrimary: own?.key === replica.key ? undefined : replica.arn };
 }
 
 /**
@@ -86,8 +106,7 @@ export function deployingStackOf(stack: Stack): Stack {
  * which `Fn::Sub` fills in (a nested stack shares its parent's account and Region).
  */
 export function executionRoleOf(stack: Stack): string | undefined {
-  const synthesizer = deployingStackOf(stack).synthesizer;
-  return synthesizer instanceof DefaultStackSynthesizer ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn) : undefined;
+  return deployingRoleFor(stack, undefined)?.arn;
 }
 
 /** The IAM group a principal is (or acts through, as `kms.ViaServicePrincipal`); undefined for other principals. */

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
-import { replicaDeployingRoleOf } from './key-principals';
-import { ReplicaKey, ReplicaKeyOptions } from './replica-key';
+import { replicaDeployingRoles } from './key-principals';
+import { AddReplicaOptions, ReplicaKey } from './replica-key';
 import { hasCrossRegionReferences } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
 
@@ -43,7 +43,7 @@ export class MultiRegionKey extends CmkWithPolicy {
    *
    * @param stack the stack, in the replica's Region, that holds the replica
    */
-  public addReplica(stack: Stack, options: ReplicaKeyOptions = {}): ReplicaKey {
+  public addReplica(stack: Stack, options: AddReplicaOptions = {}): ReplicaKey {
     const region = stack.region;
     const primaryRegion = Stack.of(this).region;
     if (Token.isUnresolved(region)) {
@@ -73,18 +73,21 @@ export class MultiRegionKey extends CmkWithPolicy {
     // Only who manages and uses the key carries over: the description, alias, window and removal
     // policy of the primary are the replica's own choices (ReplicaKeyOptions).
     const { administrators, keyUsers, requireMfaForDecrypt, crossAccountIds, viaServices, deployingRoleArn } = this.policyOptions;
+    const roles = replicaDeployingRoles(this, stack, administrators, deployingRoleArn, options.deployingRoleArn);
     const replica = new ReplicaKey(stack, `ReplicaOf${Names.uniqueId(this)}`, {
       administrators,
       keyUsers,
       requireMfaForDecrypt,
       crossAccountIds,
       viaServices,
-      deployingRoleArn,
       ...options,
+      deployingRoleArn: roles.replica,
       primaryKeyArn: this.keyArn,
     });
     this.replicas.set(region, replica);
-    this.allowReplicaDeployment(stack);
+    if (roles.admitOnPrimary !== undefined) {
+      this.allowReplicaDeployment(region, roles.admitOnPrimary);
+    }
     return replica;
   }
 
@@ -94,13 +97,7 @@ export class MultiRegionKey extends CmkWithPolicy {
    * When the account administers the key, its IAM policies decide; otherwise the primary's policy
    * lets exactly that role (`aws:PrincipalArn`) replicate the key into that Region only.
    */
-  private allowReplicaDeployment(stack: Stack): void {
-    const { administrators, deployingRoleArn } = this.policyOptions;
-    const role = replicaDeployingRoleOf(this, stack, administrators, deployingRoleArn);
-    if (role === undefined) {
-      return;
-    }
-    const region = stack.region;
+  private allowReplicaDeployment(region: string, role: string): void {
     const suffix = region.split('-').map(part => part.charAt(0).toUpperCase() + part.slice(1)).join('');
     const byRole = { ArnEquals: { 'aws:PrincipalArn': role } };
     const statement = (sid: string, action: string, conditions: { [operator: string]: { [key: string]: string } }) =>

@@ -41,6 +41,23 @@ export interface ReplicaKeyOptions {
 }
 
 /**
+ * Options of `MultiRegionKey.addReplica`.
+ */
+export interface AddReplicaOptions extends ReplicaKeyOptions {
+  /**
+   * The ARN of the role that deploys the replica's stack (its CloudFormation execution role), used
+   * when the primary's `administrators` leave out the account: the replica's policy keeps it an
+   * administrator (KMS's lockout safety check), and the primary's policy lets it call
+   * `kms:ReplicateKey` and `kms:DescribeKey` on the primary. Unused when the account administers
+   * the key.
+   *
+   * @default - the CloudFormation execution role of the replica stack's `DefaultStackSynthesizer`
+   * (a CDK bootstrap has one per Region); with any other synthesizer, the primary's `deployingRoleArn`
+   */
+  readonly deployingRoleArn?: string;
+}
+
+/**
  * Properties of a `ReplicaKey`.
  */
 export interface ReplicaKeyProps extends ReplicaKeyOptions, KeyPolicyOptions {

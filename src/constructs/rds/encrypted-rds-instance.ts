@@ -116,7 +116,9 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       performanceInsightEncryptionKey: insights ? props.performanceInsightEncryptionKey ?? key : undefined,
       // The username is rendered as itself, not read from the secret: MasterUsername requires a
       // replacement, so turning manageMasterUserPassword on or off must leave it as it is.
-      credentials: secret !== undefined ? rds.Credentials.fromSecret(secret, username) : rds.Credentials.fromUsername(username, { encryptionKey: key }),
+      credentials: secret !== undefined
+        ? rds.Credentials.fromSecret(secret, username)
+        : rds.Credentials.fromUsername(username, { encryptionKey: key }),
       manageMasterUserPassword: rdsManaged || undefined,
       parameterGroup,
       publiclyAccessible: false,

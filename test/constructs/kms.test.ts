@@ -252,6 +252,11 @@ describe('MultiRegionKey and ReplicaKey', () => {
     expect(() => key.addReplica(otherAccount)).toThrow(/is in account 222222222222, but the primary key is in 111111111111: a multi-Region key and its replicas stay in one account/);
     const noCrossRegion = newStack(app, 'NoCross', 'ap-southeast-2');
     expect(() => key.addReplica(noCrossRegion)).toThrow(/must be created with crossRegionReferences: true/);
+    // A nested stack reads the primary's ARN through its top-level stack, which holds the option.
+    expect(() => key.addReplica(new NestedStack(newStack(app, 'NoCrossParent', 'ap-south-1'), 'Keys')))
+      .toThrow(/addReplica: stack "NoCrossParent" must be created with crossRegionReferences: true/);
+    const nestedReplica = key.addReplica(new NestedStack(new Stack(app, 'Dr', { env: { account: '111111111111', region: 'ap-northeast-1' }, crossRegionReferences: true }), 'Keys'));
+    expect(Stack.of(nestedReplica).region).toBe('ap-northeast-1');
     expect(() => new MultiRegionKey(new Stack(app, 'AgnosticPrimary'), 'Key')).toThrow(/environment-agnostic stack: give the stack an explicit env.region/);
   });
 

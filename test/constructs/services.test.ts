@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { App, CfnElement, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, CliCredentialsStackSynthesizer, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -183,8 +183,10 @@ describe('EbsEncryptionByDefault', () => {
 
   test('refuses an environment-agnostic stack, an AWS managed key, and a second one for the same account and Region', () => {
     const app = newApp();
-    expect(() => new EbsEncryptionByDefault(new Stack(app, 'Agnostic'), 'E')).toThrow(/environment-agnostic.*give the stack an env/);
-    expect(() => new EbsEncryptionByDefault(new Stack(app, 'NoRegion', { env: { account: ACCOUNT } }), 'E')).toThrow(/environment-agnostic/);
+    expect(() => new EbsEncryptionByDefault(new Stack(app, 'Agnostic'), 'E')).toThrow(/stack "Agnostic" names no account and Region, .*give the stack an env/);
+    expect(() => new EbsEncryptionByDefault(new Stack(app, 'NoRegion', { env: { account: ACCOUNT } }), 'E')).toThrow(/stack "NoRegion" names no Region, /);
+    // A nested stack is named by its path (its stack name is a token).
+    expect(() => new EbsEncryptionByDefault(new NestedStack(new Stack(app, 'Parent'), 'Nested'), 'E')).toThrow(/stack "Parent\/Nested" names no account and Region, /);
     const stack = newStack(app, 'A');
     expect(() => new EbsEncryptionByDefault(stack, 'Managed', { encryptionKey: kms.Alias.fromAliasName(stack, 'Aws', 'alias/aws/ebs') })).toThrow(/AWS managed key/);
     new EbsEncryptionByDefault(stack, 'First');
@@ -276,6 +278,15 @@ describe('EncryptedSnapshotCopy', () => {
     expect(keyPolicy(template, key)).toContainEqual(expect.objectContaining({ Sid: 'AllowSnapshotCopyThroughRdsGrants', Condition: { StringEquals: { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com' }, Bool: { 'kms:GrantIsForAWSResource': true } } }));
     // One provider for both copies.
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('a copy under a key you pass, in a stack deployed with CLI credentials: no role to name, and a warning says who to let in', () => {
+    const stack = new Stack(newApp(), 'Cli', { env: { account: ACCOUNT, region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });
+    const key = new CmkWithPolicy(stack, 'Key');
+    new EncryptedSnapshotCopy(stack, 'Copy', { source: SnapshotSource.rdsDbSnapshot('orders-final'), encryptionKey: key });
+    expect(keyPolicy(Template.fromStack(stack), key).filter((st: any) => String(st.Sid).startsWith('AllowRestoreThrough'))).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Cli/Copy', Match.stringLikeRegexp(
+      "CliCredentialsStackSynthesizer names no deploying role, so the key's policy does not let whoever deploys it restore from this copy .*key.grant"));
   });
 
   test('a copy in a nested stack under a key you pass: the top-level stack\'s execution role may restore from it (a nested stack names no role)', () => {

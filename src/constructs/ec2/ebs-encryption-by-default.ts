@@ -177,7 +177,8 @@ function allowUseThroughEc2(key: kms.IKey, stack: Stack, autoScaling: boolean): 
 function refuse(scope: EbsEncryptionByDefault, stack: Stack, props: EbsEncryptionByDefaultProps): void {
   const error = (message: string) => validationError('InvalidEbsEncryptionByDefault', `EbsEncryptionByDefault "${scope.node.id}": ${message}`, scope);
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
-    throw error(`stack ${stack.stackName} is environment-agnostic, but encryption by default is a setting of one account and Region: `
+    const missing = [Token.isUnresolved(stack.account) ? 'account' : '', Token.isUnresolved(stack.region) ? 'Region' : ''].filter(m => m).join(' and ');
+    throw error(`stack "${stack.node.path}" names no ${missing}, but encryption by default is a setting of one account and Region: `
       + 'give the stack an env with account and region (new Stack(app, id, { env: { account, region } })).');
   }
   const key = props.encryptionKey;

@@ -70,7 +70,7 @@ export function grantOnPolicyKey(key: kms.IKey, grantee: iam.IGrantable, actions
   const tagged = (principal as unknown as IConstruct).node.defaultChild;
   if (!(tagged instanceof CfnResource) || !TagManager.isTaggable(tagged)) {
     throw validationError('CrossStackGrantNeedsTaggablePrincipal',
-      `A grant on key ${key.node.path} to ${(principal as unknown as IConstruct).node.path} of stack ${granteeStack.stackName} crosses stacks, `
+      `A grant on key ${key.node.path} to ${(principal as unknown as IConstruct).node.path} of stack ${granteeStack.node.path} crosses stacks, `
       + 'and is given through a principal tag, but that principal cannot be tagged. Grant to an iam.Role or iam.User (they can be tagged); '
       + 'a principal that a key policy can name by ARN may also be defined in the key\'s own stack.', key);
   }

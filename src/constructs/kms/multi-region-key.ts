@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
-import { replicaDeployingRoles } from './key-principals';
+import { deployingStackOf, replicaDeployingRoles } from './key-principals';
 import { AddReplicaOptions, ReplicaKey } from './replica-key';
 import { hasCrossRegionReferences } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
@@ -66,9 +66,11 @@ export class MultiRegionKey extends CmkWithPolicy {
         `addReplica: stack "${stack.node.path}" is in account ${account}, but the primary key is in ${primaryAccount}: a multi-Region key `
         + 'and its replicas stay in one account. Create the replica in a stack of that account, and share it with crossAccountIds.', this);
     }
-    if (!hasCrossRegionReferences(stack)) {
+    // A nested stack reads other stacks' values through its top-level stack, which holds the option.
+    const topLevel = deployingStackOf(stack);
+    if (!hasCrossRegionReferences(topLevel)) {
       throw validationError('ReplicaNeedsCrossRegionReferences',
-        `addReplica: stack "${stack.node.path}" must be created with crossRegionReferences: true, because the replica reads the primary key's ARN from ${primaryRegion}.`, this);
+        `addReplica: stack "${topLevel.node.path}" must be created with crossRegionReferences: true, because the replica reads the primary key's ARN from ${primaryRegion}.`, this);
     }
     // Only who manages and uses the key carries over: the description, alias, window and removal
     // policy of the primary are the replica's own choices (ReplicaKeyOptions).

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
 import { digest } from '../kms/key-grants';
 import { USE_ACTIONS } from '../kms/key-policy';
-import { executionRoleOf } from '../kms/key-principals';
+import { deployingStackOf, executionRoleOf } from '../kms/key-principals';
 
 /** What EC2 does with the copy's key for the handler's CopySnapshot (besides CreateGrant). */
 export const EC2_COPY_KEY_USE = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -35,11 +36,16 @@ export function allowUseThrough(
  * Lets the role that deploys `stack` restore from copies under a key you pass (a
  * `DatabaseInstanceFromSnapshot`, `DatabaseClusterFromSnapshot` or `ec2.Volume` of the copy): RDS and
  * EC2 create a grant on that role's behalf, so the key must let it in through the service. Only that
- * role, no other principal of the account; nothing when the stack's synthesizer names no deploying role.
+ * role, no other principal of the account. When the stack's synthesizer names no deploying role (CLI
+ * credentials deploy it), nothing is added and a warning says who must be let in.
  */
-export function allowRestoreByDeployer(key: kms.IKey, stack: Stack, service: string): void {
+export function allowRestoreByDeployer(copy: IConstruct, key: kms.IKey, stack: Stack, service: string): void {
   const role = executionRoleOf(stack);
   if (role === undefined) {
+    Annotations.of(copy).addWarningV2('cdk-encryption-guard:NoDeployingRoleForRestore', `The stack's ${deployingStackOf(stack).synthesizer.constructor.name} `
+      + `names no deploying role, so the key's policy does not let whoever deploys it restore from this copy (${service === 'ec2' ? 'EC2' : 'RDS'} `
+      + 'creates a grant for the caller, which needs kms:CreateGrant and kms:DescribeKey through the service). Let that principal in with '
+      + 'key.grant(principal, \'kms:CreateGrant\', \'kms:DescribeKey\'), or deploy the stack with a DefaultStackSynthesizer.');
     return;
   }
   // One statement per deploying stack (copies of several stacks may share the key).

@@ -72,7 +72,7 @@ export class EncryptedSnapshotCopy extends Construct {
     const changeable = (key instanceof kms.Key || key instanceof ReplicaKey) && Stack.of(key).account === stack.account
       && Stack.of(key).region === stack.region;
     if (props.encryptionKey !== undefined && changeable) {
-      allowRestoreByDeployer(key, stack, service);
+      allowRestoreByDeployer(this, key, stack, service);
     }
     if (props.encryptionKey === undefined) {
       allowUseThrough(key, stack, service, new iam.AccountRootPrincipal(), `AllowAccountUseThrough${ebs ? 'Ec2' : 'Rds'}`);

@@ -39,6 +39,9 @@ export interface EbsEncryptionByDefaultProps {
   /**
    * When the construct leaves the stack (or the stack is deleted), turn encryption by default off
    * again and reset the default key to `alias/aws/ebs`. Left on otherwise, with the key retained.
+   * Renaming or moving the construct is leaving: CloudFormation deletes the old resource after
+   * creating the new one, which would turn the setting off. Set this to `false` and deploy before
+   * moving it.
    *
    * @default false
    */

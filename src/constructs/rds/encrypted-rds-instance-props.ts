@@ -18,7 +18,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  *   `parameterGroup` is given: the TLS parameter group is made for one engine version family.
  * - `storageEncrypted`: `false` refused. Default: `true`.
  * - `storageEncryptionKey`: must be a `kms.IKey`; an AWS managed key (`alias/aws/rds`) is refused.
- *   Default: a `CmkWithPolicy` created for the instance (`encryptionKey`).
+ *   Default: a `CmkWithPolicy` created for the instance (`encryptionKey`). RDS cannot re-key a
+ *   database: another key later (the default one to yours, or back) makes CloudFormation create a
+ *   new, empty database. Move the data with a snapshot copy under the new key (`EncryptedSnapshotCopy`).
  * - `performanceInsightEncryptionKey`: an AWS managed key refused. Default: the storage key, when
  *   Performance Insights is on.
  * - `enablePerformanceInsights`: `false` together with `performanceInsightRetention` or
@@ -29,6 +31,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  * - `parameterGroup`: an imported group (the TLS parameter cannot be added to it), or one that sets
  *   the TLS parameter off, refused. Default: a parameter group with `rds.force_ssl=1` (PostgreSQL,
  *   SQL Server) or `require_secure_transport=ON` (MySQL, MariaDB); a group you pass gets it added.
+ * - `port`: default the engine's port plus 10000 (15432, 13306, 11433). `Port` is fixed when the
+ *   database is created: a new value later makes CloudFormation create a new database.
  * - `multiAz`: default `true` (aws-cdk-lib's is `false`), except SQL Server Express (`sqlserver-ex`)
  *   and SQL Server Web before 2022 16.00.4215.2, which have no Multi-AZ: default `false` there, and
  *   `true` refused.

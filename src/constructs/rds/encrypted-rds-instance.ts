@@ -31,7 +31,7 @@ export { EncryptedRdsInstanceProps, EncryptedReadReplicaOptions } from './encryp
  * (`multiAz: false` to save the standby's cost; SQL Server Express, and Web before 2022
  * 16.00.4215.2, which have no Multi-AZ, are single-AZ and refuse `multiAz: true`), on a non-default port (the engine's default plus
  * 10000: 15432 for PostgreSQL, 13306 for MySQL and MariaDB, 11433 for SQL Server; give `port` to
- * choose, for example the engine's default to keep an existing database's port) and exports every
+ * choose; the port is fixed at creation, so a new one later means a new database) and exports every
  * log type of its engine to CloudWatch Logs (`cloudwatchLogsExports` to choose).
  *
  * With `manageMasterUserPassword: true` (a prop of `rds.DatabaseInstanceProps`), RDS generates the

@@ -88,7 +88,9 @@ export async function handleEvent(event: SnapshotEvent, api: SnapshotApi, region
         return { PhysicalResourceId: event.PhysicalResourceId };
       }
       if (props.SourceType !== EBS && old?.TargetIdentifier === props.TargetIdentifier) {
-        throw new Error(`The copy ${props.TargetIdentifier} already exists: a new source or key needs a new copy, so give it a new targetIdentifier`);
+        throw new Error(`The copy ${props.TargetIdentifier} already exists: a new source or key needs a new copy, so give it a new targetIdentifier `
+          + '(a database restored from this copy would then be restored anew, and the one restored before deleted: to re-encrypt, '
+          + 'add a second EncryptedSnapshotCopy instead)');
       }
       // A new copy; CloudFormation then deletes the old one, or keeps it when retained.
       return { PhysicalResourceId: await startCopy(props, api, region) };

@@ -122,15 +122,26 @@ describe('MultiRegionKey replicas: the default administrators and deployingRoleA
     })).toBe('Allowed');
   });
 
-  test('with deployingRoleArn, that one role deploys primary and replicas: no statement is added, and it may replicate', async () => {
+  test('with deployingRoleArn, that role or the replica stack\'s execution role may deploy the replica (pass 40: the bootstrap\'s role is per Region)', async () => {
     const deployer = `arn:aws:iam::${ACCOUNT}:role/Pipeline`;
     const admins = [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmins`)];
     const { sids, resolved } = primaryPolicy({ administrators: admins, deployingRoleArn: deployer });
-    expect(sids).toEqual(['KeyAdministration', 'DeployingRoleAdministration', 'DenyGrantsNotForAwsResources']);
+    expect(sids).toEqual(['KeyAdministration', 'DeployingRoleAdministration', 'DenyGrantsNotForAwsResources',
+      'ReplicaDeployingRoleReplicateUsEast1', 'ReplicaDeployingRoleDescribeUsEast1']);
     const primary = resolved.resource('AWS::KMS::Key', 'K', 'P').arn;
-    expect(await new Authorizer(resolved).decide({
-      principal: deployer, action: 'kms:ReplicateKey', resource: primary, identityPolicies: [ALLOW_ALL], context: { 'kms:ReplicaRegion': DR },
-    })).toBe('Allowed');
+    const replica = resolved.resource('AWS::KMS::ReplicaKey', 'ReplicaOf', 'DR').arn;
+    const deployment = (principal: string) => ({
+      replicate: { principal, action: 'kms:ReplicateKey', resource: primary, identityPolicies: [ALLOW_ALL], context: { 'kms:ReplicaRegion': DR } },
+      describe: { principal, action: 'kms:DescribeKey', resource: primary, identityPolicies: [ALLOW_ALL] },
+      replicaPolicy: { principal, action: 'kms:PutKeyPolicy', resource: replica, identityPolicies: [ALLOW_ALL] },
+    });
+    const allowed = { replicate: 'Allowed', describe: 'Allowed', replicaPolicy: 'Allowed' };
+    const authorizer = new Authorizer(resolved);
+    expect(await authorizer.decideAll(deployment(deployer))).toEqual(allowed);
+    expect(await authorizer.decideAll(deployment(deployRole(DR)))).toEqual(allowed);
+    // Not the primary Region's execution role, which deploys neither here.
+    expect(await authorizer.decideAll(deployment(deployRole(PRIMARY))))
+      .toEqual({ replicate: 'ImplicitlyDenied', describe: 'ImplicitlyDenied', replicaPolicy: 'ImplicitlyDenied' });
   });
 });
 

@@ -65,27 +65,34 @@ function deployingRoleFor(stack: Stack, given: string | undefined): DeployingRol
 
 /** The roles a replica of a multi-Region key needs named. */
 export interface ReplicaDeployingRoles {
-  /** The role that deploys the replica's stack, for the replica's own policy (undefined: unknown). */
-  readonly replica?: string;
-  /** The same role, when the primary's policy must let it replicate and describe the primary. */
-  readonly admitOnPrimary?: string;
+  /** The roles that may deploy the replica's stack, for the replica's own policy (none: unknown). */
+  readonly replica: string[];
+  /** Those the primary's policy must let replicate and describe the primary. */
+  readonly admitOnPrimary: string[];
 }
 
 /**
- * The role that deploys a replica's stack: the one given for the replica, else the execution role of
- * its stack's `DefaultStackSynthesizer` (a CDK bootstrap has one per Region), else the primary's
- * `deployingRoleArn`. The primary's policy must let it call `kms:ReplicateKey` and `kms:DescribeKey`
- * unless the account administers the key (its IAM policies decide) or it is the role the primary's
- * policy already names.
+ * The roles that may deploy a replica's stack: the one given for the replica; else the primary's
+ * `deployingRoleArn` (one role deploying every stack) and the execution role of the replica stack's
+ * `DefaultStackSynthesizer` (a CDK bootstrap has one per Region), as either may be the one. The
+ * primary's policy must let them call `kms:ReplicateKey` and `kms:DescribeKey` unless the account
+ * administers the key (its IAM policies decide) or it is the role the primary's policy already names.
  */
 export function replicaDeployingRoles(primary: IConstruct, replicaStack: Stack, administrators: iam.IPrincipal[] | undefined,
   primaryGiven: string | undefined, replicaGiven: string | undefined): ReplicaDeployingRoles {
-  const replica = deployingRoleFor(replicaStack, replicaGiven) ?? (primaryGiven === undefined ? undefined : { arn: primaryGiven, key: primaryGiven });
-  if (replica === undefined || administrators === undefined || administrators.some(p => isAccountRoot(primary, p))) {
-    return { replica: replica?.arn };
+  const candidates: DeployingRole[] = [];
+  for (const role of replicaGiven !== undefined ? [deployingRoleFor(replicaStack, replicaGiven)]
+    : [primaryGiven === undefined ? undefined : { arn: primaryGiven, key: primaryGiven }, deployingRoleFor(replicaStack, undefined)]) {
+    if (role !== undefined && !candidates.some(c => c.key === role.key)) {
+      candidates.push(role);
+    }
+  }
+  const replica = candidates.map(c => c.arn);
+  if (administrators === undefined || administrators.some(p => isAccountRoot(primary, p))) {
+    return { replica, admitOnPrimary: [] };
   }
   const own = deployingRoleFor(Stack.of(primary), primaryGiven);
-  return { replica: replica.arn, admitOnPrimary: own?.key === replica.key ? undefined : replica.arn };
+  return { replica, admitOnPrimary: candidates.filter(c => c.key !== own?.key).map(c => c.arn) };
 }
 
 /**

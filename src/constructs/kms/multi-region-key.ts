@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CmkWithPolicy, CmkWithPolicyProps } from './cmk-with-policy';
-import { deployingStackOf, replicaDeployingRoles } from './key-principals';
+import { ADMIN_ACTIONS } from './key-policy';
+import { deployingStackOf, isAccountRoot, replicaDeployingRoles } from './key-principals';
 import { AddReplicaOptions, ReplicaKey } from './replica-key';
 import { hasCrossRegionReferences } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
@@ -83,11 +84,21 @@ export class MultiRegionKey extends CmkWithPolicy {
       crossAccountIds,
       viaServices,
       ...options,
-      deployingRoleArn: roles.replica,
+      deployingRoleArn: roles.replica[0],
       primaryKeyArn: this.keyArn,
     });
+    if (roles.replica.length > 1 && administrators !== undefined && !administrators.some(p => isAccountRoot(this, p))) {
+      // The other role that may deploy the replica's stack stays administrator too (the lockout check).
+      replica.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'StackDeployingRoleAdministration',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ADMIN_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': roles.replica.slice(1) } },
+      }));
+    }
     this.replicas.set(region, replica);
-    if (roles.admitOnPrimary !== undefined) {
+    if (roles.admitOnPrimary.length > 0) {
       this.allowReplicaDeployment(region, roles.admitOnPrimary);
     }
     return replica;
@@ -99,10 +110,10 @@ export class MultiRegionKey extends CmkWithPolicy {
    * When the account administers the key, its IAM policies decide; otherwise the primary's policy
    * lets exactly that role (`aws:PrincipalArn`) replicate the key into that Region only.
    */
-  private allowReplicaDeployment(region: string, role: string): void {
+  private allowReplicaDeployment(region: string, roles: string[]): void {
     const suffix = region.split('-').map(part => part.charAt(0).toUpperCase() + part.slice(1)).join('');
-    const byRole = { ArnEquals: { 'aws:PrincipalArn': role } };
-    const statement = (sid: string, action: string, conditions: { [operator: string]: { [key: string]: string } }) =>
+    const byRole = { ArnEquals: { 'aws:PrincipalArn': roles.length === 1 ? roles[0] : roles } };
+    const statement = (sid: string, action: string, conditions: { [operator: string]: { [key: string]: string | string[] } }) =>
       new iam.PolicyStatement({ sid, principals: [new iam.AccountRootPrincipal()], actions: [action], resources: ['*'], conditions });
     this.addToResourcePolicy(statement(`ReplicaDeployingRoleReplicate${suffix}`, 'kms:ReplicateKey',
       { ...byRole, StringEquals: { 'kms:ReplicaRegion': region } }));

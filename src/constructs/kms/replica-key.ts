@@ -51,8 +51,8 @@ export interface AddReplicaOptions extends ReplicaKeyOptions {
    * `kms:ReplicateKey` and `kms:DescribeKey` on the primary. Unused when the account administers
    * the key.
    *
-   * @default - the CloudFormation execution role of the replica stack's `DefaultStackSynthesizer`
-   * (a CDK bootstrap has one per Region); with any other synthesizer, the primary's `deployingRoleArn`
+   * @default - both the primary's `deployingRoleArn` and the CloudFormation execution role of the
+   * replica stack's `DefaultStackSynthesizer` (a CDK bootstrap has one per Region), those there are
    */
   readonly deployingRoleArn?: string;
 }

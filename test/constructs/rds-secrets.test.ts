@@ -88,6 +88,24 @@ describe('RotatingSecret', () => {
 });
 
 describe('EncryptedRdsInstance', () => {
+  test('turning manageMasterUserPassword on or off changes no property that makes CloudFormation replace the database (pass 41)', () => {
+    // Replacement-requiring properties of AWS::RDS::DBInstance that these constructs write.
+    const fixedAtCreation = ['MasterUsername', 'Port', 'KmsKeyId', 'StorageEncrypted', 'DBSubnetGroupName', 'DBInstanceIdentifier', 'DBName'];
+    const rendered = (managed: boolean) => {
+      const stack = newStack(newApp());
+      new EncryptedRdsInstance(stack, 'Db', { engine: POSTGRES, vpc: isolatedVpc(stack), manageMasterUserPassword: managed || undefined });
+      const properties = Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBInstance'))[0].Properties;
+      return Object.fromEntries(fixedAtCreation.map(name => [name, properties[name]]));
+    };
+    expect(rendered(false).MasterUsername).toBe('dbadmin');
+    // Older aws-cdk-lib releases (the CI floor job) ignore the prop: refused there (tested below).
+    const probeStack = newStack(newApp(), 'P');
+    const probe = new rds.DatabaseInstance(probeStack, 'Probe', { engine: POSTGRES, vpc: isolatedVpc(probeStack), vpcSubnets: ISOLATED, manageMasterUserPassword: true } as rds.DatabaseInstanceProps);
+    if ((probe.node.defaultChild as rds.CfnDBInstance).manageMasterUserPassword === true) {
+      expect(rendered(true)).toEqual(rendered(false));
+    }
+  });
+
   test('defaults, statement by statement: encrypted with its key, TLS forced, rotating credentials, private, protected, current CA', () => {
     const stack = newStack(newApp());
     const vpc = isolatedVpc(stack);

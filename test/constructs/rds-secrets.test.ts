@@ -127,13 +127,13 @@ describe('EncryptedRdsInstance', () => {
         EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
         DBParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameters') },
         // As itself, as with manageMasterUserPassword: switching between the two is no replacement.
-        MasterUsername: 'dbadmin',
+        MasterUsername: 'postgres',
         MasterUserPassword: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
       }),
     });
     template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16', Parameters: { 'rds.force_ssl': '1' } });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      KmsKeyId: keyArn, GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"dbadmin"}', GenerateStringKey: 'password' }),
+      KmsKeyId: keyArn, GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"postgres"}', GenerateStringKey: 'password' }),
     });
     template.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::RDS::DBInstance' });
     // The first rotation needs host and engine in the secret: the schedule waits for the attachment.

@@ -42,10 +42,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 export interface EncryptedRdsInstanceProps extends rds.DatabaseInstanceProps {
   /**
    * The master user name of the generated credentials. It replaces `credentials`, which is refused.
-   * It is fixed when the database is created (a new one later means a new database).
    *
-   * @default 'dbadmin' (not the engines' well-known `postgres` or `admin`, which Control Tower's
-   * CT.RDS.PR.22 refuses)
+   * @default - the engine's default user name (`postgres`, `admin`)
    */
   readonly masterUsername?: string;
 }

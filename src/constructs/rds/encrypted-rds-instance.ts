@@ -84,8 +84,7 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
     // Private subnets with egress if the VPC has them, else isolated ones (the usual database VPC):
     // the L2's subnet group would ask for PRIVATE_WITH_EGRESS only and fail on an isolated VPC.
     const subnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
-    // Not the engine's well-known user name (postgres, admin), which is the first one tried by a guesser.
-    const username = props.masterUsername ?? 'dbadmin';
+    const username = props.masterUsername ?? props.engine.defaultUsername ?? 'admin';
     const rdsManaged = props.manageMasterUserPassword === true;
 
     let secret: RotatingSecret | undefined;

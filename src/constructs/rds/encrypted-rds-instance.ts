@@ -114,11 +114,9 @@ export class EncryptedRdsInstance extends rds.DatabaseInstance {
       storageEncryptionKey: key,
       enablePerformanceInsights: insights,
       performanceInsightEncryptionKey: insights ? props.performanceInsightEncryptionKey ?? key : undefined,
-      // The username is rendered as itself, not read from the secret: MasterUsername requires a
-      // replacement, so turning manageMasterUserPassword on or off must leave it as it is.
-      credentials: secret !== undefined
-        ? rds.Credentials.fromSecret(secret, username)
-        : rds.Credentials.fromUsername(username, { encryptionKey: key }),
+      // MasterUsername is read from the secret, as deployed databases of this construct have it:
+      // writing it as itself instead would replace every one of them (it requires a replacement).
+      credentials: secret !== undefined ? rds.Credentials.fromSecret(secret) : rds.Credentials.fromUsername(username, { encryptionKey: key }),
       manageMasterUserPassword: rdsManaged || undefined,
       parameterGroup,
       publiclyAccessible: false,

@@ -78,9 +78,10 @@ export class CmkWithPolicy extends kms.Key {
       enableKeyRotation: true,
       rotationPeriod: checkedDays(scope, `key "${id}"`, 'rotationPeriod', rotationPeriod, 90, 2560),
       pendingWindow: checkedDays(scope, `key "${id}"`, 'pendingWindow', pendingWindow, 7, 30),
-      // KeySpec and KeyUsage stay unrendered (KMS's defaults: a symmetric encryption key), as the
-      // L2 renders them: swapping a kms.Key for this class must not ask CloudFormation to change
-      // them, which KMS refuses on an existing key.
+      // Rendered as deployed keys of this class have them (KMS's defaults: a symmetric encryption
+      // key); the KMS resource handler reads an unset KeySpec/KeyUsage as these same values.
+      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
+      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       policy: policyModel.document,
     });

@@ -147,7 +147,7 @@ describe('CmkWithPolicy', () => {
     const cli = new Stack(app, 'Cli', { env: { account: '111111111111', region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });
     const underCli = new NestedStack(cli, 'Nested');
     expect(() => new CmkWithPolicy(underCli, 'Key', { administrators: [role(underCli, 'Admin')] }))
-      .toThrow(/the stack's CliCredentialsStackSynthesizer names no deploying role/);
+      .toThrow(/the CliCredentialsStackSynthesizer of the top-level stack "Cli", which deploys this nested stack, names no deploying role/);
   });
 
   test('grants name the grantee in the key policy and in its own policy', () => {

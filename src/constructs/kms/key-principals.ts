@@ -37,9 +37,12 @@ export function deployingRoleOf(scope: IConstruct, deployingRoleArn: string | un
   if (role !== undefined) {
     return role;
   }
+  const stack = Stack.of(scope);
+  const top = deployingStackOf(stack);
+  const name = top.synthesizer.constructor.name;
+  const synthesizer = top === stack ? `the stack's ${name}` : `the ${name} of the top-level stack "${top.node.path}", which deploys this nested stack,`;
   throw validationError('KeyLockoutCheck',
-    `administrators leaves out the account, and the stack's ${deployingStackOf(Stack.of(scope)).synthesizer.constructor.name} names no deploying `
-    + 'role: KMS CreateKey runs a '
+    `administrators leaves out the account, and ${synthesizer} names no deploying role: KMS CreateKey runs a `
     + 'lockout safety check and fails (MalformedPolicyDocumentException) unless the caller could change the key policy afterwards. '
     + 'Add new iam.AccountRootPrincipal() to administrators, or set deployingRoleArn to the role that deploys the stack.', scope);
 }

@@ -73,17 +73,21 @@ describe('SecureStringParameter handler', () => {
     expect(putError.message).toBe('PutParameter /orders/db/password failed: ValidationException');
   });
 
-  test('update: same generator and key keep the value; a new key or length makes a new one; a new name is a new parameter', async () => {
+  test('update: the same generator keeps the value, under a new key too; a new length makes a new one; a new name is a new parameter', async () => {
     const { api, calls } = fake<ssm.ParameterApi>({ getParameter: () => ({ Parameter: { Value: 'kept-value' } }) });
     await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, Description: 'new', Tier: 'Advanced' }, OldResourceProperties: props }, api);
     expect(calls.map(c => c[0])).toEqual(['getParameter', 'putParameter']);
     expect(calls[1][1]).toMatchObject({ Value: 'kept-value', Overwrite: true, Description: 'new', Tier: 'Advanced' });
 
     calls.length = 0;
+    // A new key (pass 41): the value is read under the old key and written under the new one.
     await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, KmsKeyId: 'k2' }, OldResourceProperties: props }, api);
+    expect(calls.map(c => c[0])).toEqual(['getParameter', 'putParameter']);
+    expect(calls[1][1]).toMatchObject({ Value: 'kept-value', KeyId: 'k2', Overwrite: true });
+    calls.length = 0;
+    await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, Length: '64' }, OldResourceProperties: props }, api);
     expect(calls.map(c => c[0])).toEqual(['putParameter']);
-    expect(calls[0][1].Value).not.toBe('kept-value');
-    expect(ssm.keepsValue(props, { ...props, Length: '64' })).toBe(false);
+    expect(calls[0][1].Value).toHaveLength(64);
 
     calls.length = 0;
     const renamed = await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, ParameterName: '/other' }, OldResourceProperties: props }, api);

@@ -197,11 +197,58 @@ describe('a key imported by its alias name', () => {
       .grantRead(role(stack, 'Reader'));
     const statements = ResolvedApp.of(app).resources('AWS::IAM::Policy', 'Data').flatMap(p => p.properties.PolicyDocument.Statement)
       .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
-    expect(statements.length).toBeGreaterThanOrEqual(2);
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    // Besides the handler's read under the key the value was written with before a change of key
+    // (Decrypt alone, any key, this parameter through Parameter Store), every statement names the alias's keys.
+    const readBeforeChange = statements.filter((st: any) => st.Condition['ForAnyValue:StringEquals'] === undefined);
+    expect(readBeforeChange.map((st: any) => st.Action)).toEqual(['kms:Decrypt']);
     for (const statement of statements) {
       expect(statement.Resource).toBe(`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`);
-      expect(statement.Condition['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': 'alias/team-params' });
       expect(statement.Condition.StringEquals['kms:EncryptionContext:PARAMETER_ARN']).toBe(`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/token`);
+      expect(statement.Condition.StringEquals['kms:ViaService']).toBe(`ssm.${REGION}.amazonaws.com`);
+      if (!readBeforeChange.includes(statement)) {
+        expect(statement.Condition['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': 'alias/team-params' });
+      }
     }
+  });
+});
+
+describe('a change of key (pass 41: the value is kept, read under the key it was written with)', () => {
+  /** The stack before (the construct's own key) and after (a key passed in), side by side. */
+  function beforeAndAfter(): { simulator: Authorizer; handler: string; oldKey: string; newKey: string; arn: string } {
+    const templates = ['Before', 'After'].map(version => {
+      const app = newApp();
+      const stack = new Stack(app, 'Data', { env: { account: ACCOUNT, region: REGION } });
+      const key = version === 'After' ? new CmkWithPolicy(stack, 'Shared') : undefined;
+      new SecureStringParameter(stack, 'Password', { parameterName: '/orders/db/password', encryptionKey: key });
+      new SecureStringParameter(stack, 'Other', { parameterName: '/orders/other', encryptionKey: key });
+      return { stackName: `Data${version}`, account: ACCOUNT, region: REGION, template: app.synth().getStackByName('Data').template };
+    });
+    const both = new ResolvedApp(templates);
+    return {
+      simulator: new Authorizer(both),
+      handler: roleOf(both, 'CegSecureStringParameterProviderHandlerRole', 'DataAfter'),
+      oldKey: both.resource('AWS::KMS::Key', 'PasswordKey', 'DataBefore').arn,
+      newKey: both.resource('AWS::KMS::Key', 'Shared', 'DataAfter').arn,
+      arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/orders/db/password`,
+    };
+  }
+
+  test('the handler (its policy after the change) decrypts the value under the old, retained key through Parameter Store, and writes under the new one', async () => {
+    const { simulator, handler, oldKey, newKey, arn } = beforeAndAfter();
+    expect(await simulator.decideAll({
+      readOld: { principal: handler, action: 'kms:Decrypt', resource: oldKey, context: forParameter(arn) },
+      writeNew: { principal: handler, action: 'kms:GenerateDataKey', resource: newKey, context: forParameter(arn) },
+    })).toEqual({ readOld: 'Allowed', writeNew: 'Allowed' });
+  });
+
+  test('only that parameter\'s value, only through Parameter Store, and not encrypting under the old key', async () => {
+    const { simulator, handler, oldKey, arn } = beforeAndAfter();
+    const otherParameter = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/orders/unrelated`;
+    expect(await simulator.decideAll({
+      otherValue: { principal: handler, action: 'kms:Decrypt', resource: oldKey, context: forParameter(otherParameter) },
+      direct: { principal: handler, action: 'kms:Decrypt', resource: oldKey, context: { 'kms:EncryptionContext:PARAMETER_ARN': arn } },
+      encryptOld: { principal: handler, action: 'kms:Encrypt', resource: oldKey, context: forParameter(arn) },
+    })).toEqual({ otherValue: 'ImplicitlyDenied', direct: 'ImplicitlyDenied', encryptOld: 'ImplicitlyDenied' });
   });
 });

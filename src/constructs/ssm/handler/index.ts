@@ -86,12 +86,11 @@ export async function handleEvent(event: ParameterEvent, api: ParameterApi): Pro
 }
 
 /**
- * A generated value survives an update that changes neither how it is generated nor the key:
- * a new description or tier is written with the value already stored.
+ * A generated value survives an update that does not change how it is generated: a new
+ * description, tier or key is written with the value already stored (read under the old key).
  */
 export function keepsValue(old: ParameterProperties, props: ParameterProperties): boolean {
-  return old.Source === 'generate' && props.Source === 'generate'
-    && old.Length === props.Length && old.Alphabet === props.Alphabet && old.KmsKeyId === props.KmsKeyId;
+  return old.Source === 'generate' && props.Source === 'generate' && old.Length === props.Length && old.Alphabet === props.Alphabet;
 }
 
 /** A random string of `length` characters drawn uniformly (crypto.randomInt) from `alphabet`. */

@@ -1,7 +1,9 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { lateResourcesOf } from './late-resources';
 import { Reach } from './reach';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
+import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
 import { stagesBelow, validationHolder } from './unreached-stages';
 import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
@@ -18,6 +20,8 @@ const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
+/** The Aspects that visited a stack, which judge the resources added to it after their visit. */
+const LATE_BY = Symbol.for('cdk-encryption-guard.late-resources');
 /** The Aspects that judge each unreached Stage, kept on the construct that reports its errors. */
 const UNREACHED_BY = Symbol.for('cdk-encryption-guard.unreached-stages');
 
@@ -52,13 +56,16 @@ export class EnforceEncryption implements IAspect {
     // Every construct of the app comes here once, nearly all without an acknowledgement.
     const unknown = unknownAcknowledgedRules(node, KNOWN_RULE_IDS);
     if (unknown.length > 0) {
-      warnOfUnknownAcknowledgements(node, unknown);
+      warnOfUnknownAcknowledgements(node, unknown, KNOWN_RULE_IDS);
     }
     if (CfnResource.isCfnResource(node)) {
       if (this.selection.rulesFor(templateTypeOf(node)).length > 0) {
         this.reach(node);
       }
     } else {
+      if (Stack.isStack(node)) {
+        this.watchForLate(node);
+      }
       // A Stage is never entered by an Aspect from above: one right below a construct this Aspect
       // visits (the App, a Stage, or a plain construct it was added to) is judged from the Stage
       // whose synthesis validates that construct, with every Stage inside it.
@@ -111,6 +118,26 @@ export class EnforceEncryption implements IAspect {
     }
   }
 
+  /**
+   * Judges, at validation time, the resources of the stack this Aspect visited that no Aspect
+   * visited (added to a scope already walked): with the Aspects that visited their stack.
+   */
+  private watchForLate(stack: Stack): void {
+    const holder = stack as unknown as { [LATE_BY]?: Reach };
+    const reach = holder[LATE_BY];
+    if (reach === undefined) {
+      Object.defineProperty(stack, LATE_BY, { value: this.alone(), enumerable: false, writable: true });
+      stack.node.addValidation({
+        validate: () => lateResourcesOf(stack, holder[LATE_BY]!, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined).flatMap(r => {
+          Object.defineProperty(r, REACHED_BY, { value: holder[LATE_BY], enumerable: false, writable: true });
+          return judgeReached(r, holder[LATE_BY]!);
+        }),
+      });
+    } else {
+      holder[LATE_BY] = reach.with(this);
+    }
+  }
+
   /** The reach of this Aspect alone (one object for every resource it reaches first). */
   private alone(): Reach {
     return this._alone ?? (this._alone = new Reach([this]));
@@ -122,50 +149,6 @@ export class EnforceEncryption implements IAspect {
   }
 }
 
-
-/**
- * Warns of acknowledgements that name no rule. CDK writes the metadata of no construct outside a
- * stack (an App, a Stage, a plain construct grouping stacks) to the assembly, so a warning there
- * would never be shown: it goes on the first stack below, naming where the acknowledgement is.
- */
-function warnOfUnknownAcknowledgements(node: IConstruct, ruleIds: readonly string[]): void {
-  const inStack = isInStack(node);
-  const holder = inStack ? node : firstStackOf(node);
-  const where = inStack ? '' : node.node.path === '' ? ' on the App' : ` on ${Stage.isStage(node) ? 'Stage ' : ''}"${node.node.path}"`;
-  for (const ruleId of ruleIds) {
-    if (holder !== undefined) {
-      Annotations.of(holder).addWarningV2(`cdk-encryption-guard:unknown-acknowledgement:${ruleId}`,
-        `Validations.acknowledge names ${ruleId}${where}, which is no rule of cdk-encryption-guard, so it acknowledges nothing. `
-        + `Known rules: ${[...KNOWN_RULE_IDS].join(', ')}.`);
-    }
-  }
-}
-
-/** Whether the construct is a stack or below one (asked without `Stack.of`, which throws a CDK error outside one). */
-function isInStack(node: IConstruct): boolean {
-  for (let scope: IConstruct | undefined = node; scope !== undefined && !Stage.isStage(scope); scope = scope.node.scope) {
-    if (Stack.isStack(scope)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The first stack, in construct order, below a construct outside any stack (none of an inner Stage's). */
-function firstStackOf(scope: IConstruct): Stack | undefined {
-  for (const child of scope.node.children) {
-    if (Stack.isStack(child)) {
-      return child;
-    }
-    if (!Stage.isStage(child)) {
-      const below = firstStackOf(child);
-      if (below !== undefined) {
-        return below;
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its

@@ -1,0 +1,77 @@
+import { App, Aspects, Mixin, NestedStack, Shims, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { envStack, runAll, verdict } from './harness';
+
+/**
+ * Red-team pass 43. With `@aws-cdk/core:aspectStabilization: false` (a flag many existing cdk.json
+ * files pin), CDK invokes Aspects in one pass over a snapshot of each node's children. A mixin
+ * deferred with `Shims.asAspect` that adds an L1 resource to a scope already walked (the stack, a
+ * nested stack) leaves it unvisited by every Aspect, EnforceEncryption included: the Aspect front
+ * end judged only what it visited, while the plugin and `evaluate` judged the template. Now the
+ * Aspect judges, at validation time, the resources of each stack it visited that no Aspect visited.
+ */
+const SSE = { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] };
+
+/** A "compliance" mixin that, for every bucket it sees, adds a sibling log bucket to the stack (no encryption). */
+class AddLogBucket extends Mixin {
+  supports(c: IConstruct) { return s3.CfnBucket.isCfnBucket(c) && c.node.id !== 'Logs'; }
+  applyTo(c: IConstruct) {
+    const stack = Stack.of(c);
+    if (!stack.node.tryFindChild('Logs')) new s3.CfnBucket(stack, 'Logs');
+  }
+}
+
+/** Adds the log bucket into a nested stack of the bucket's stack. */
+class AddLogBucketToNested extends Mixin {
+  supports(c: IConstruct) { return s3.CfnBucket.isCfnBucket(c) && c.node.id === 'Data'; }
+  applyTo(c: IConstruct) {
+    const nested = Stack.of(c).node.findChild('Nested');
+    if (!nested.node.tryFindChild('Logs')) new s3.CfnBucket(nested, 'Logs');
+  }
+}
+
+function legacy(app: App) {
+  app.node.setContext('@aws-cdk/core:aspectStabilization', false);
+}
+
+test('the template has the unencrypted bucket the mixin added', () => {
+  const app = new App({ builtinCloudFormationValidation: false });
+  legacy(app);
+  const stack = envStack(app);
+  new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+  Aspects.of(app).add(Shims.asAspect(new AddLogBucket()));
+  const template = app.synth().getStackByName(stack.stackName).template;
+  expect(template.Resources.Logs).toEqual({ Type: 'AWS::S3::Bucket' }); // no BucketEncryption
+});
+
+test('a bucket a deferred mixin adds to the stack: all three front ends flag it', () => {
+  const results = runAll(app => {
+    legacy(app);
+    const stack = envStack(app);
+    new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+    Aspects.of(app).add(Shims.asAspect(new AddLogBucket()));
+  }, { ruleIds: ['CEG-S3-1'] });
+  expect(verdict(results, 'CEG-S3-1', 'Stack/Logs')).toBe('non-compliant');
+});
+
+test('a bucket a deferred mixin adds to a nested stack: all three front ends flag it', () => {
+  const results = runAll(app => {
+    legacy(app);
+    const stack = envStack(app);
+    new NestedStack(stack, 'Nested');
+    new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+    Aspects.of(app).add(Shims.asAspect(new AddLogBucketToNested()));
+  }, { ruleIds: ['CEG-S3-1'] });
+  expect(verdict(results, 'CEG-S3-1', 'Stack/Nested/Logs')).toBe('non-compliant');
+});
+
+test('with aspect stabilization (the default), the same app: every front end flags the added bucket, and only it', () => {
+  const results = runAll(app => {
+    const stack = envStack(app);
+    new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+    Aspects.of(app).add(Shims.asAspect(new AddLogBucket()));
+  }, { ruleIds: ['CEG-S3-1'] });
+  expect(verdict(results, 'CEG-S3-1', 'Stack/Logs')).toBe('non-compliant');
+  expect(verdict(results, 'CEG-S3-1', 'Stack/Data')).toBe('pass');
+});

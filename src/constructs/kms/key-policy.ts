@@ -164,15 +164,19 @@ export class KeyPolicyModel {
     const stack = Stack.of(this.scope);
     const resource = this.key?.node.defaultChild;
     const overrides = resource instanceof CfnResource ? overridePathsOf(resource, 'KeyPolicy') : [];
-    let document: unknown = stack.resolve(this.document.toJSON());
+    // A mixin or an assignment may have given the L1 another policy: judge the one it has.
+    const given = (resource as { keyPolicy?: unknown } | undefined)?.keyPolicy;
+    const replaced = resource instanceof CfnResource && given !== this.document;
+    let document: unknown = stack.resolve(replaced ? given : this.document.toJSON());
     if (overrides.length > 0 && resource instanceof CfnResource) {
       const rendered = renderedPropertiesOf(resource);
       if (rendered !== undefined || overrides.includes('Properties')) {
         document = rendered?.KeyPolicy;
       }
     }
-    const hatch = overrides.length === 0 ? ''
-      : ` This is the policy as rendered with the escape hatch${overrides.length > 1 ? 'es' : ''} ${overrides.map(o => `"${o}"`).join(', ')} `
+    const hatch = replaced && overrides.length === 0 ? ` This is the policy given to ${resource!.node.path} directly (keyPolicy, or a mixin).`
+      : overrides.length === 0 ? ''
+        : ` This is the policy as rendered with the escape hatch${overrides.length > 1 ? 'es' : ''} ${overrides.map(o => `"${o}"`).join(', ')} `
         + `on ${resource!.node.path}: remove ${overrides.length > 1 ? 'them' : 'it'}, and change the key policy through the construct's props, `
         + 'addToResourcePolicy or grant* (which check what they add) instead.';
     if (document === undefined) {

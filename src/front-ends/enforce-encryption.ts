@@ -1,6 +1,6 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { lateResourcesOf } from './late-resources';
+import { lateResourcesOf, selectingAspectsAbove } from './late-resources';
 import { Reach } from './reach';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
@@ -20,7 +20,7 @@ const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
-/** The Aspects that visited a stack, which judge the resources added to it after their visit. */
+/** Marks a stack whose resources added after the Aspects' visit are looked for. */
 const LATE_BY = Symbol.for('cdk-encryption-guard.late-resources');
 /** The Aspects that judge each unreached Stage, kept on the construct that reports its errors. */
 const UNREACHED_BY = Symbol.for('cdk-encryption-guard.unreached-stages');
@@ -110,31 +110,33 @@ export class EnforceEncryption implements IAspect {
     const holder = resource as unknown as { [REACHED_BY]?: Reach };
     const reach = holder[REACHED_BY];
     if (reach === undefined) {
-      Object.defineProperty(resource, REACHED_BY, { value: this.alone(), enumerable: false, writable: true });
-      // The Aspects that reached it are read when it is judged: all have visited by then.
-      resource.node.addValidation({ validate: () => judgeReached(resource, holder[REACHED_BY]!) });
+      watch(resource, this.alone());
     } else {
       holder[REACHED_BY] = reach.with(this);
     }
   }
 
   /**
-   * Judges, at validation time, the resources of the stack this Aspect visited that no Aspect
-   * visited (added to a scope already walked): with the Aspects that visited their stack.
+   * Has the resources of the stack this Aspect visited that no Aspect visited (added to a scope
+   * already walked) judged like the others: found when the tree is final (the stack's validation
+   * runs before its resources'), each with the Aspects on its own ancestors, and each with a
+   * validation of its own, so that every synthesis judges it again.
    */
   private watchForLate(stack: Stack): void {
-    const holder = stack as unknown as { [LATE_BY]?: Reach };
-    const reach = holder[LATE_BY];
-    if (reach === undefined) {
-      Object.defineProperty(stack, LATE_BY, { value: this.alone(), enumerable: false, writable: true });
+    const holder = stack as unknown as { [LATE_BY]?: true };
+    if (holder[LATE_BY] === undefined) {
+      Object.defineProperty(stack, LATE_BY, { value: true, enumerable: false });
       stack.node.addValidation({
-        validate: () => lateResourcesOf(stack, holder[LATE_BY]!, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined).flatMap(r => {
-          Object.defineProperty(r, REACHED_BY, { value: holder[LATE_BY], enumerable: false, writable: true });
-          return judgeReached(r, holder[LATE_BY]!);
-        }),
+        validate: () => {
+          for (const resource of lateResourcesOf(stack, this.selection, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined)) {
+            const aspects = selectingAspectsAbove(resource);
+            if (aspects.length > 0) {
+              watch(resource, new Reach(aspects));
+            }
+          }
+          return [];
+        },
       });
-    } else {
-      holder[LATE_BY] = reach.with(this);
     }
   }
 
@@ -149,6 +151,13 @@ export class EnforceEncryption implements IAspect {
   }
 }
 
+
+/** Judges the resource, at validation time, with the Aspects that reached it (read then: all have visited by then). */
+function watch(resource: CfnResource, reach: Reach): void {
+  const holder = resource as unknown as { [REACHED_BY]?: Reach };
+  Object.defineProperty(resource, REACHED_BY, { value: reach, enumerable: false, writable: true });
+  resource.node.addValidation({ validate: () => judgeReached(resource, holder[REACHED_BY]!) });
+}
 
 /**
  * CDK synthesizes a Stage before the App's Aspects run and never applies them inside it, so its

@@ -1,25 +1,24 @@
-import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
-import { Reach } from './reach';
+import { Aspects, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { SelectingAspect } from './reach';
 import { sharedEvaluation } from './shared-evaluation';
+import { RuleSettings } from '../engine/rule-context';
 import { RULES } from '../rules/catalogue';
 
 /** Every resource type some rule judges. */
 const JUDGED_TYPES: readonly string[] = [...new Set(RULES.flatMap(r => r.resourceTypes))];
 
 /**
- * The resources of a stack's own part that rules of `reach` judge but that no `EnforceEncryption`
+ * The resources of a stack's own part that some rule judges but that no `EnforceEncryption`
  * visited (`isReached` false): added after the Aspects walked their scope, which CDK does not go
  * back to when `@aws-cdk/core:aspectStabilization` is off (an Aspect, such as a mixin run with
  * `Shims.asAspect`, that adds an L1 to a stack already walked). Found through the evaluation's
  * index of the stack, per type, at validation time, when the tree is final.
  */
-export function lateResourcesOf(stack: Stack, reach: Reach, isReached: (resource: CfnResource) => boolean): CfnResource[] {
-  const evaluation = sharedEvaluation(Stage.of(stack) ?? stack.node.root, reach.settings);
+export function lateResourcesOf(stack: Stack, settings: RuleSettings, isReached: (resource: CfnResource) => boolean): CfnResource[] {
+  const evaluation = sharedEvaluation(Stage.of(stack) ?? stack.node.root, settings);
   const late: CfnResource[] = [];
   for (const type of JUDGED_TYPES) {
-    if (reach.rulesFor(type).length === 0) {
-      continue;
-    }
     for (const record of evaluation.index.ofType(stack, type)) {
       if (!isReached(record.resource)) {
         late.push(record.resource);
@@ -27,4 +26,20 @@ export function lateResourcesOf(stack: Stack, reach: Reach, isReached: (resource
     }
   }
   return late;
+}
+
+/** The `EnforceEncryption` Aspects on a construct and its ancestors, up to its Stage (an App's do not apply inside one). */
+export function selectingAspectsAbove(construct: IConstruct): SelectingAspect[] {
+  const found: SelectingAspect[] = [];
+  for (let scope: IConstruct | undefined = construct; scope !== undefined; scope = scope.node.scope) {
+    for (const aspect of Aspects.of(scope).all) {
+      if (typeof (aspect as Partial<SelectingAspect>)._selection === 'function' && !found.includes(aspect as unknown as SelectingAspect)) {
+        found.push(aspect as unknown as SelectingAspect);
+      }
+    }
+    if (Stage.isStage(scope)) {
+      break;
+    }
+  }
+  return found;
 }

@@ -1,4 +1,4 @@
-import { App, Mixin, Mixins } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, Fn, Mixin, Mixins } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { CmkWithPolicy } from '../../src';
@@ -40,5 +40,18 @@ test('a mixin that keeps the construct\'s own document: nothing to say', () => {
   const stack = envStack(app);
   const key = new CmkWithPolicy(stack, 'Key');
   Mixins.of(stack).apply(new SetKeyPolicy((key.node.defaultChild as kms.CfnKey).keyPolicy));
+  expect(() => app.synth()).not.toThrow();
+});
+
+test('a policy given as Fn::If of two documents (pass 44): left to the gate, which judges each branch; no false lockout', () => {
+  const app = new App({ builtinCloudFormationValidation: false });
+  const stack = envStack(app);
+  const prod = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Env').valueAsString, 'prod') });
+  new CmkWithPolicy(stack, 'Key');
+  const admin = (who: string) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::111111111111:${who}` }, Action: 'kms:*', Resource: '*' }],
+  });
+  Mixins.of(stack).apply(new SetKeyPolicy(Fn.conditionIf(prod.logicalId, admin('root'), admin('role/Admin'))));
   expect(() => app.synth()).not.toThrow();
 });

@@ -84,6 +84,14 @@ describe('SecureStringParameter handler', () => {
     await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, KmsKeyId: 'k2' }, OldResourceProperties: props }, api);
     expect(calls.map(c => c[0])).toEqual(['getParameter', 'putParameter']);
     expect(calls[1][1]).toMatchObject({ Value: 'kept-value', KeyId: 'k2', Overwrite: true });
+    // Not readable any more under the old key (pass 44: a key whose policy dropped the handler): a new value, no failed update.
+    const refused = fake<ssm.ParameterApi>({ getParameter: () => { throw awsError('AccessDeniedException'); } });
+    await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, KmsKeyId: 'k2' }, OldResourceProperties: props }, refused.api);
+    expect(refused.calls.map(c => c[0])).toEqual(['getParameter', 'putParameter']);
+    expect(refused.calls[1][1].Value).toHaveLength(Number(props.Length));
+    // With the same key, a refused read still fails the update (nothing asked for a new value).
+    await expect(ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, Tier: 'Advanced' }, OldResourceProperties: props }, refused.api))
+      .rejects.toThrow(/GetParameter .* failed: AccessDeniedException/);
     calls.length = 0;
     await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, Length: '64' }, OldResourceProperties: props }, api);
     expect(calls.map(c => c[0])).toEqual(['putParameter']);

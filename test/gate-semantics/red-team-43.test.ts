@@ -1,7 +1,8 @@
 import { App, Aspects, Mixin, NestedStack, Shims, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { envStack, runAll, verdict } from './harness';
+import { EnforceEncryption, FindingLevel } from '../../src';
 
 /**
  * Red-team pass 43. With `@aws-cdk/core:aspectStabilization: false` (a flag many existing cdk.json
@@ -74,4 +75,62 @@ test('with aspect stabilization (the default), the same app: every front end fla
   }, { ruleIds: ['CEG-S3-1'] });
   expect(verdict(results, 'CEG-S3-1', 'Stack/Logs')).toBe('non-compliant');
   expect(verdict(results, 'CEG-S3-1', 'Stack/Data')).toBe('pass');
+});
+
+/** Pass 44, on the fix: the late resource is judged like the others, with the Aspects above it, in every synthesis. */
+describe('a resource added after the Aspects walked its stack (aspect stabilization off)', () => {
+  class AddUnder extends Mixin {
+    constructor(private readonly where: (stack: Stack) => IConstruct) { super(); }
+    supports(c: IConstruct) { return s3.CfnBucket.isCfnBucket(c) && c.node.id === 'Data'; }
+    applyTo(c: IConstruct) {
+      const scope = this.where(Stack.of(c));
+      if (!scope.node.tryFindChild('Late')) new s3.CfnBucket(scope, 'Late');
+    }
+  }
+  const legacyApp = () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    legacy(app);
+    return app;
+  };
+  const annotationsOf = (c: IConstruct) => c.node.metadata.filter(m => m.type === 'aws:cdk:error' || m.type === 'aws:cdk:warning')
+    .map(m => `${m.type} ${String(m.data).split(':')[0]}`);
+  const synthError = (app: App) => {
+    try {
+      app.synth({ force: true });
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  test('is judged with the Aspects on its own ancestors (a stricter one on a sub-construct too), on the resource', () => {
+    const app = legacyApp();
+    const stack = envStack(app);
+    const team = new Construct(stack, 'Team');
+    new s3.CfnBucket(team, 'Normal');
+    new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+    Aspects.of(app).add(Shims.asAspect(new AddUnder(s => s.node.findChild('Team'))));
+    Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'], levels: { 'CEG-S3-1': FindingLevel.WARNING } }));
+    Aspects.of(team).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'], levels: { 'CEG-S3-1': FindingLevel.ERROR } }));
+    const error = synthError(app);
+    expect(annotationsOf(team.node.findChild('Normal'))).toEqual(['aws:cdk:error CEG-S3-1']);
+    expect(annotationsOf(team.node.findChild('Late'))).toEqual(['aws:cdk:error CEG-S3-1']);
+    expect(error).toMatch(/\[Stack\/Team\/Late\] CEG-S3-1/);
+  });
+
+  test('a second, forced synthesis judges it again, as it does an ordinary resource', () => {
+    for (const late of [false, true]) {
+      const app = legacyApp();
+      const stack = envStack(app);
+      new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+      if (late) {
+        Aspects.of(app).add(Shims.asAspect(new AddUnder(s => s)));
+      } else {
+        new s3.CfnBucket(stack, 'Late');
+      }
+      Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+      expect(synthError(app)).toMatch(/Stack\/Late\] CEG-S3-1/);
+      expect(synthError(app)).toMatch(/Stack\/Late\] CEG-S3-1/);
+    }
+  });
 });

@@ -65,7 +65,17 @@ export async function handleEvent(event: ParameterEvent, api: ParameterApi): Pro
         // A new parameter: CloudFormation then deletes the old one, or keeps it when retained.
         return written(props, await put(api, props, await newValue(api, props), false));
       }
-      const value = keepsValue(old, props) ? await currentValue(api, name) : await newValue(api, props);
+      let value: string;
+      if (!keepsValue(old, props)) {
+        value = await newValue(api, props);
+      } else if (old.KmsKeyId === props.KmsKeyId) {
+        value = await currentValue(api, name);
+      } else {
+        // Under a new key, the value is read under the old one when the handler still may (the
+        // construct's own key, retained); a key whose policy no longer names the handler, or one of
+        // another account or Region, is not readable any more: then a new value, as the README says.
+        value = await currentValue(api, name).catch(() => newValue(api, props));
+      }
       return written(props, await put(api, props, value, true));
     }
     case 'Delete':
@@ -87,7 +97,8 @@ export async function handleEvent(event: ParameterEvent, api: ParameterApi): Pro
 
 /**
  * A generated value survives an update that does not change how it is generated: a new
- * description, tier or key is written with the value already stored (read under the old key).
+ * description, tier or key is written with the value already stored (under a new key, when it can
+ * still be read under the old one).
  */
 export function keepsValue(old: ParameterProperties, props: ParameterProperties): boolean {
   return old.Source === 'generate' && props.Source === 'generate' && old.Length === props.Length && old.Alphabet === props.Alphabet;

@@ -29,8 +29,8 @@ export function providerFor(scope: Construct, arn: string, key: kms.IKey, source
   } else {
     provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions }));
   }
-  // After a change of key, an update reads the value under the key it was written with, which this
-  // policy no longer names: any key of the account, for this parameter's value only, through SSM.
+  // After a change of key, an update reads the value under the key it was written with, which the
+  // statements above no longer name: every key of the account, for this parameter's value only, via SSM.
   provider.role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['kms:Decrypt'],
     resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],

@@ -89,6 +89,11 @@ describe('SecureStringParameter handler', () => {
     await ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, KmsKeyId: 'k2' }, OldResourceProperties: props }, refused.api);
     expect(refused.calls.map(c => c[0])).toEqual(['getParameter', 'putParameter']);
     expect(refused.calls[1][1].Value).toHaveLength(Number(props.Length));
+    // A throttled read is no refusal: the update fails rather than lose the value.
+    const throttled = fake<ssm.ParameterApi>({ getParameter: () => { throw awsError('ThrottlingException'); } });
+    await expect(ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, KmsKeyId: 'k2' }, OldResourceProperties: props }, throttled.api))
+      .rejects.toThrow(/GetParameter .* failed: ThrottlingException/);
+    expect(throttled.calls.map(c => c[0])).toEqual(['getParameter']);
     // With the same key, a refused read still fails the update (nothing asked for a new value).
     await expect(ssm.handleEvent({ RequestType: 'Update', PhysicalResourceId: props.ParameterName, ResourceProperties: { ...props, Tier: 'Advanced' }, OldResourceProperties: props }, refused.api))
       .rejects.toThrow(/GetParameter .* failed: AccessDeniedException/);

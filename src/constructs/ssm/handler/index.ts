@@ -74,7 +74,13 @@ export async function handleEvent(event: ParameterEvent, api: ParameterApi): Pro
         // Under a new key, the value is read under the old one when the handler still may (the
         // construct's own key, retained); a key whose policy no longer names the handler, or one of
         // another account or Region, is not readable any more: then a new value, as the README says.
-        value = await currentValue(api, name).catch(() => newValue(api, props));
+        // Only a refusal counts: a throttled or failed call fails the update rather than lose the value.
+        value = await currentValue(api, name).catch((e: Error) => {
+          if (/failed: (AccessDenied|KMS|InvalidKeyId)/.test(e.message)) {
+            return newValue(api, props);
+          }
+          throw e;
+        });
       }
       return written(props, await put(api, props, value, true));
     }

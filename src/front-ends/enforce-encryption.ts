@@ -129,8 +129,11 @@ export class EnforceEncryption implements IAspect {
       stack.node.addValidation({
         validate: () => {
           for (const resource of lateResourcesOf(stack, this.selection, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined)) {
+            // Unreached is also what a resource is whose type no Aspect above selects a rule for
+            // (visited, nothing to judge): only a resource some of them would judge is watched.
             const aspects = selectingAspectsAbove(resource);
-            if (aspects.length > 0) {
+            const type = templateTypeOf(resource);
+            if (aspects.some(a => a._selection().rulesFor(type).length > 0)) {
               watch(resource, new Reach(aspects));
             }
           }

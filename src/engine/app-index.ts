@@ -63,6 +63,11 @@ export class AppIndex {
     return this.walked(stack).ofType(type);
   }
 
+  /** The L1s of one type in one stack, with no record made. */
+  public resourcesOfType(stack: Stack, type: string): readonly CfnResource[] {
+    return this.walked(stack).resourcesOfType(type);
+  }
+
   /**
    * Every construct of `scope` and below, in construct order (what `scope.node.findAll()` gives):
    * for the whole app, from the one walk the index makes anyway.

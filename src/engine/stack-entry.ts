@@ -122,6 +122,12 @@ export class StackEntry implements StackFacts {
     return records;
   }
 
+  /** The stack's L1s of one type, with no record made for them. */
+  public resourcesOfType(type: string): readonly CfnResource[] {
+    this.fill();
+    return this.resourcesByType.get(type) ?? [];
+  }
+
   /** The types of the stack's resources. */
   public types(): string[] {
     this.fill();

@@ -13,15 +13,16 @@ const JUDGED_TYPES: readonly string[] = [...new Set(RULES.flatMap(r => r.resourc
  * visited (`isReached` false): added after the Aspects walked their scope, which CDK does not go
  * back to when `@aws-cdk/core:aspectStabilization` is off (an Aspect, such as a mixin run with
  * `Shims.asAspect`, that adds an L1 to a stack already walked). Found through the evaluation's
- * index of the stack, per type, at validation time, when the tree is final.
+ * index of the stack, per type (no record made), at validation time, when the tree is final.
  */
 export function lateResourcesOf(stack: Stack, settings: RuleSettings, isReached: (resource: CfnResource) => boolean): CfnResource[] {
   const evaluation = sharedEvaluation(Stage.of(stack) ?? stack.node.root, settings);
   const late: CfnResource[] = [];
   for (const type of JUDGED_TYPES) {
-    for (const record of evaluation.index.ofType(stack, type)) {
-      if (!isReached(record.resource)) {
-        late.push(record.resource);
+    // The L1s alone: a record (what judging reads) is made only for a resource a rule judges.
+    for (const resource of evaluation.index.resourcesOfType(stack, type)) {
+      if (!isReached(resource)) {
+        late.push(resource);
       }
     }
   }

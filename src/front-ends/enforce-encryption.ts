@@ -1,6 +1,6 @@
 import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { lateResourcesOf, selectingAspectsAbove } from './late-resources';
+import { lateReach, lateResourcesOf } from './late-resources';
 import { Reach } from './reach';
 import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
@@ -129,12 +129,9 @@ export class EnforceEncryption implements IAspect {
       stack.node.addValidation({
         validate: () => {
           for (const resource of lateResourcesOf(stack, this.selection, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined)) {
-            // Unreached is also what a resource is whose type no Aspect above selects a rule for
-            // (visited, nothing to judge): only a resource some of them would judge is watched.
-            const aspects = selectingAspectsAbove(resource);
-            const type = templateTypeOf(resource);
-            if (aspects.some(a => a._selection().rulesFor(type).length > 0)) {
-              watch(resource, new Reach(aspects));
+            const reach = lateReach(resource);
+            if (reach !== undefined) {
+              watch(resource, reach);
             }
           }
           return [];
@@ -220,7 +217,8 @@ function judgeReached(resource: CfnResource, reach: Reach): string[] {
     const warnings = root.node.findAll()
       .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && reach.synthesisRootOf(c) === root)
       .flatMap(c => {
-        const reached = (c as { [REACHED_BY]?: Reach })[REACHED_BY];
+        // A late resource of a stack validated after this one is not watched yet (see `watchForLate`).
+        const reached = (c as { [REACHED_BY]?: Reach })[REACHED_BY] ?? lateReach(c);
         return reached === undefined ? [] : findingsOfReached(c, reached, root).filter(f => !f.acknowledged && f.level === FindingLevel.WARNING);
       });
     if (warnings.length > 0) {

@@ -1,8 +1,9 @@
 import { Aspects, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { SelectingAspect } from './reach';
+import { Reach, SelectingAspect } from './reach';
 import { sharedEvaluation } from './shared-evaluation';
 import { RuleSettings } from '../engine/rule-context';
+import { templateTypeOf } from '../private/cdk-internals';
 import { RULES } from '../rules/catalogue';
 
 /** Every resource type some rule judges. */
@@ -27,6 +28,16 @@ export function lateResourcesOf(stack: Stack, settings: RuleSettings, isReached:
     }
   }
   return late;
+}
+
+/**
+ * What judges a resource no Aspect visited: the Aspects on its ancestors, when one of them selects
+ * a rule for its type (unreached is also what a visited resource of no selected type is).
+ */
+export function lateReach(resource: CfnResource): Reach | undefined {
+  const aspects = selectingAspectsAbove(resource);
+  const type = templateTypeOf(resource);
+  return aspects.some(a => a._selection().rulesFor(type).length > 0) ? new Reach(aspects) : undefined;
 }
 
 /** The `EnforceEncryption` Aspects on a construct and its ancestors, up to its Stage (an App's do not apply inside one). */

@@ -118,6 +118,22 @@ describe('a resource added after the Aspects walked its stack (aspect stabilizat
     expect(error).toMatch(/\[Stack\/Team\/Late\] CEG-S3-1/);
   });
 
+  test('its warning is listed with the error of a stack validated before its own (the failing synthesis writes no assembly)', () => {
+    const app = legacyApp();
+    const first = envStack(app, 'First');
+    new s3.CfnBucket(first, 'Bare');
+    const second = envStack(app, 'Second');
+    new s3.CfnBucket(second, 'Data', { bucketEncryption: SSE });
+    Aspects.of(second).add(Shims.asAspect(new AddUnder(s => s)));
+    Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1', 'CEG-S3-2'], levels: { 'CEG-S3-2': FindingLevel.WARNING } }));
+    const error = synthError(app)!;
+    expect(error).toMatch(/\[First\/Bare\] CEG-S3-1/);
+    const listed = error.slice(error.indexOf('Also in this synthesis'));
+    expect(listed).toMatch(/warning on Second\/Data: CEG-S3-2/);
+    expect(listed).toMatch(/warning on Second\/Late: CEG-S3-2/);
+    expect(annotationsOf(second.node.findChild('Late'))).toEqual(['aws:cdk:error CEG-S3-1', 'aws:cdk:warning CEG-S3-2']);
+  });
+
   test('a second, forced synthesis judges it again, as it does an ordinary resource', () => {
     for (const late of [false, true]) {
       const app = legacyApp();

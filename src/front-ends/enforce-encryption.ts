@@ -1,8 +1,8 @@
-import { Annotations, CfnResource, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { lateReach, lateResourcesOf } from './late-resources';
 import { Reach } from './reach';
-import { firstInSynthesis, sharedEvaluation } from './shared-evaluation';
+import { firstInSynthesis, prepareSharedEvaluation, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
 import { stagesBelow, validationHolder } from './unreached-stages';
 import { RuleSelection } from '../engine/rule-selection';
@@ -20,7 +20,7 @@ const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 
 /** The Aspects that reached a resource, kept on the resource itself (never in module state). */
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
-/** Marks a stack whose resources added after the Aspects' visit are looked for. */
+/** Marks a synthesis root whose resources added after the Aspects' visit are looked for. */
 const LATE_BY = Symbol.for('cdk-encryption-guard.late-resources');
 /** The Aspects that judge each unreached Stage, kept on the construct that reports its errors. */
 const UNREACHED_BY = Symbol.for('cdk-encryption-guard.unreached-stages');
@@ -63,8 +63,10 @@ export class EnforceEncryption implements IAspect {
         this.reach(node);
       }
     } else {
-      if (Stack.isStack(node)) {
-        this.watchForLate(node);
+      // The scope this Aspect was added to comes first (CDK walks down from it): all it visits
+      // from there is validated in the synthesis of one root.
+      if (Aspects.of(node).all.includes(this)) {
+        this.watchForLate(Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root);
       }
       // A Stage is never entered by an Aspect from above: one right below a construct this Aspect
       // visits (the App, a Stage, or a plain construct it was added to) is judged from the Stage
@@ -117,18 +119,20 @@ export class EnforceEncryption implements IAspect {
   }
 
   /**
-   * Has the resources of the stack this Aspect visited that no Aspect visited (added to a scope
-   * already walked) judged like the others: found when the tree is final (the stack's validation
-   * runs before its resources'), each with the Aspects on its own ancestors, and each with a
-   * validation of its own, so that every synthesis judges it again.
+   * Has the resources of a synthesis root that no Aspect visited (added to a scope already
+   * walked, a whole stack even) judged like the others: found when the tree is final (the root's
+   * validation runs before all others), each with the Aspects on its own ancestors, and each with
+   * a validation of its own, so that every synthesis judges it again.
    */
-  private watchForLate(stack: Stack): void {
-    const holder = stack as unknown as { [LATE_BY]?: true };
+  private watchForLate(root: IConstruct): void {
+    const holder = root as unknown as { [LATE_BY]?: true };
     if (holder[LATE_BY] === undefined) {
-      Object.defineProperty(stack, LATE_BY, { value: true, enumerable: false });
-      stack.node.addValidation({
+      Object.defineProperty(root, LATE_BY, { value: true, enumerable: false });
+      // The shared evaluation's own reset comes first, so that this look-up's index serves the resources.
+      prepareSharedEvaluation(root);
+      root.node.addValidation({
         validate: () => {
-          for (const resource of lateResourcesOf(stack, this.selection, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined)) {
+          for (const resource of lateResourcesOf(root, this.selection, r => (r as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined)) {
             const reach = lateReach(resource);
             if (reach !== undefined) {
               watch(resource, reach);

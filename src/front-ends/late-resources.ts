@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Reach, SelectingAspect } from './reach';
 import { sharedEvaluation } from './shared-evaluation';
@@ -7,24 +7,23 @@ import { templateTypeOf } from '../private/cdk-internals';
 import { RULES } from '../rules/catalogue';
 
 /** Every resource type some rule judges. */
-const JUDGED_TYPES: readonly string[] = [...new Set(RULES.flatMap(r => r.resourceTypes))];
+const JUDGED_TYPES: ReadonlySet<string> = new Set(RULES.flatMap(r => r.resourceTypes));
 
 /**
- * The resources of a stack's own part that some rule judges but that no `EnforceEncryption`
- * visited (`isReached` false): added after the Aspects walked their scope, which CDK does not go
- * back to when `@aws-cdk/core:aspectStabilization` is off (an Aspect, such as a mixin run with
- * `Shims.asAspect`, that adds an L1 to a stack already walked). Found through the evaluation's
- * index of the stack, per type (no record made), at validation time, when the tree is final.
+ * The resources of a synthesis root (the App, or a Stage) that some rule judges but that no
+ * `EnforceEncryption` visited (`isReached` false): added after the Aspects walked their scope,
+ * which CDK does not go back to when `@aws-cdk/core:aspectStabilization` is off (an Aspect, such
+ * as a mixin run with `Shims.asAspect`, that adds an L1 or a whole stack to a scope already
+ * walked). Found in the evaluation's one walk of the tree (no record made), at validation time,
+ * when the tree is final; a Stage's own synthesis looks for its own.
  */
-export function lateResourcesOf(stack: Stack, settings: RuleSettings, isReached: (resource: CfnResource) => boolean): CfnResource[] {
-  const evaluation = sharedEvaluation(Stage.of(stack) ?? stack.node.root, settings);
+export function lateResourcesOf(root: IConstruct, settings: RuleSettings, isReached: (resource: CfnResource) => boolean): CfnResource[] {
+  const { resources, types } = sharedEvaluation(root, settings).index.resourcesOf(root);
   const late: CfnResource[] = [];
-  for (const type of JUDGED_TYPES) {
-    // The L1s alone: a record (what judging reads) is made only for a resource a rule judges.
-    for (const resource of evaluation.index.resourcesOfType(stack, type)) {
-      if (!isReached(resource)) {
-        late.push(resource);
-      }
+  for (let i = 0; i < resources.length; i++) {
+    const resource = resources[i];
+    if (JUDGED_TYPES.has(types[i]) && !isReached(resource) && (Stage.of(resource) ?? resource.node.root) === root) {
+      late.push(resource);
     }
   }
   return late;

@@ -41,6 +41,11 @@ export function firstInSynthesis(root: IConstruct, what: string): boolean {
   return true;
 }
 
+/** Has the root's reset of its shared evaluations validated before any validation added after this. */
+export function prepareSharedEvaluation(root: IConstruct): void {
+  holderOf(root);
+}
+
 function holderOf(root: IConstruct): Shared {
   const holder = root as unknown as { [SHARED]?: Shared };
   let shared = holder[SHARED];

@@ -134,6 +134,42 @@ describe('a resource added after the Aspects walked its stack (aspect stabilizat
     expect(annotationsOf(second.node.findChild('Late'))).toEqual(['aws:cdk:error CEG-S3-1', 'aws:cdk:warning CEG-S3-2']);
   });
 
+  test('a whole stack, or a nested stack, added after the Aspects walked its parent is judged, on its resources', () => {
+    class AddStack extends Mixin {
+      constructor(private readonly nested: boolean) { super(); }
+      supports(c: IConstruct) { return s3.CfnBucket.isCfnBucket(c) && c.node.id === 'Data'; }
+      applyTo(c: IConstruct) {
+        const stack = Stack.of(c);
+        const parent = this.nested ? stack : stack.node.scope!;
+        if (!parent.node.tryFindChild('LateStack')) {
+          const late = this.nested ? new NestedStack(stack, 'LateStack') : envStack(parent, 'LateStack');
+          new s3.CfnBucket(late, 'Bare');
+        }
+      }
+    }
+    for (const nested of [false, true]) {
+      const app = legacyApp();
+      const stack = envStack(app);
+      new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+      Aspects.of(app).add(Shims.asAspect(new AddStack(nested)));
+      Aspects.of(app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+      const path = nested ? 'Stack/LateStack/Bare' : 'LateStack/Bare';
+      expect(synthError(app)).toContain(`[${path}] CEG-S3-1`);
+      expect(annotationsOf(app.node.findAll().find(c => c.node.path === path)!)).toEqual(['aws:cdk:error CEG-S3-1']);
+    }
+  });
+
+  test('an Aspect on a sub-construct alone judges a resource added below it after its walk', () => {
+    const app = legacyApp();
+    const stack = envStack(app);
+    const team = new Construct(stack, 'Team');
+    new s3.CfnBucket(team, 'Data', { bucketEncryption: SSE });
+    Aspects.of(team).add(Shims.asAspect(new AddUnder(s => s.node.findChild('Team'))));
+    Aspects.of(team).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+    expect(synthError(app)).toContain('[Stack/Team/Late] CEG-S3-1');
+    expect(annotationsOf(team.node.findChild('Data'))).toEqual([]);
+  });
+
   test('a second, forced synthesis judges it again, as it does an ordinary resource', () => {
     for (const late of [false, true]) {
       const app = legacyApp();

@@ -1,4 +1,4 @@
-import { App, Aspects, Mixin, NestedStack, Shims, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Mixin, NestedStack, Shims, Stack, Stage } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { envStack, runAll, verdict } from './harness';
@@ -168,6 +168,21 @@ describe('a resource added after the Aspects walked its stack (aspect stabilizat
     Aspects.of(team).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
     expect(synthError(app)).toContain('[Stack/Team/Late] CEG-S3-1');
     expect(annotationsOf(team.node.findChild('Data'))).toEqual([]);
+  });
+
+  test('in a Stage under a plain construct, judged by the Stage\'s Aspect in the Stage\'s synthesis (and by the App\'s, which cannot reach it)', () => {
+    for (const where of ['stage', 'app']) {
+      const app = legacyApp();
+      const stage = new Stage(new Construct(app, 'Plain'), 'Stage');
+      stage.node.setContext('@aws-cdk/core:aspectStabilization', false);
+      const stack = envStack(stage);
+      new s3.CfnBucket(stack, 'Data', { bucketEncryption: SSE });
+      Aspects.of(stage).add(Shims.asAspect(new AddUnder(s => s)));
+      Aspects.of(where === 'stage' ? stage : app).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+      const error = synthError(app)!;
+      expect(error).toContain(where === 'stage' ? '[Plain/Stage/Stack/Late] CEG-S3-1' : 'Plain/Stage/Stack/Late: CEG-S3-1');
+      expect(error).not.toContain('Stack/Data');
+    }
   });
 
   test('a second, forced synthesis judges it again, as it does an ordinary resource', () => {

@@ -1,6 +1,7 @@
-import { Annotations, Aspects, CfnResource, IAspect, Stage, Validations } from 'aws-cdk-lib';
+import { Aspects, CfnResource, IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { lateReach, lateResourcesOf } from './late-resources';
+import { annotate } from './annotate';
+import { JUDGED_TYPES, lateReach, lateResourcesOf } from './late-resources';
 import { Reach } from './reach';
 import { firstInSynthesis, prepareSharedEvaluation, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
@@ -9,7 +10,6 @@ import { RuleSelection } from '../engine/rule-selection';
 import { Finding } from '../gate/finding';
 import { FindingLevel } from '../gate/levels';
 import { EncryptionGateOptions } from '../gate/options';
-import { ACKNOWLEDGED_FINDING_METADATA, AcknowledgedFindingData } from '../gate/report-metadata';
 import { templateTypeOf } from '../private/cdk-internals';
 import { assertCdkVersion } from '../private/cdk-version';
 import { unknownAcknowledgedRules } from '../report/acknowledgements';
@@ -22,6 +22,8 @@ const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map(r => r.id));
 const REACHED_BY = Symbol.for('cdk-encryption-guard.enforce-encryption');
 /** Marks a synthesis root whose resources added after the Aspects' visit are looked for. */
 const LATE_BY = Symbol.for('cdk-encryption-guard.late-resources');
+/** The Aspects with a flag that reached a resource they select no rule for (none has yet). */
+const TIGHTENED_BY = Symbol.for('cdk-encryption-guard.tightened-by');
 /** The Aspects that judge each unreached Stage, kept on the construct that reports its errors. */
 const UNREACHED_BY = Symbol.for('cdk-encryption-guard.unreached-stages');
 
@@ -59,8 +61,12 @@ export class EnforceEncryption implements IAspect {
       warnOfUnknownAcknowledgements(node, unknown, KNOWN_RULE_IDS);
     }
     if (CfnResource.isCfnResource(node)) {
-      if (this.selection.rulesFor(templateTypeOf(node)).length > 0) {
-        this.reach(node);
+      const type = templateTypeOf(node);
+      if (this.selection.rulesFor(type).length > 0) {
+        this.reach(node, true);
+      } else if (this.selection.requireKmsForS3 && JUDGED_TYPES.has(type)) {
+        // Its flags still tighten the rules other Aspects run here.
+        this.reach(node, false);
       }
     } else {
       // The scope this Aspect was added to comes first (CDK walks down from it): all it visits
@@ -108,13 +114,17 @@ export class EnforceEncryption implements IAspect {
     }
   }
 
-  private reach(resource: CfnResource): void {
-    const holder = resource as unknown as { [REACHED_BY]?: Reach };
+  /** Adds this Aspect to those that reached the resource; one that `selects` no rule for it is kept aside until one does. */
+  private reach(resource: CfnResource, selects: boolean): void {
+    const holder = resource as unknown as { [REACHED_BY]?: Reach; [TIGHTENED_BY]?: Reach };
     const reach = holder[REACHED_BY];
-    if (reach === undefined) {
-      watch(resource, this.alone());
-    } else {
+    const tightened = holder[TIGHTENED_BY]?.with(this) ?? this.alone();
+    if (reach !== undefined) {
       holder[REACHED_BY] = reach.with(this);
+    } else if (selects) {
+      watch(resource, tightened);
+    } else {
+      Object.defineProperty(resource, TIGHTENED_BY, { value: tightened, enumerable: false, writable: true });
     }
   }
 
@@ -258,35 +268,4 @@ function findingsOfReached(resource: CfnResource, reach: Reach, root: IConstruct
 
 function isFailure(finding: Finding): boolean {
   return !finding.acknowledged && finding.level === FindingLevel.ERROR;
-}
-
-/** Records a finding on the resource; returns whether it fails synthesis. */
-function annotate(resource: CfnResource, finding: Finding): boolean {
-  if (finding.acknowledged) {
-    // Recorded for the report command, not printed: CDK prints no acknowledged warning either, and an
-    // info annotation would come with CDK's "Acknowledge with ..." hint on a finding already acknowledged.
-    const data: AcknowledgedFindingData = {
-      ruleId: finding.ruleId,
-      level: finding.level,
-      message: finding.message,
-      reason: finding.acknowledgementReason!,
-      acknowledgedId: finding.acknowledgementId!,
-    };
-    resource.node.addMetadata(ACKNOWLEDGED_FINDING_METADATA, data);
-    return false;
-  }
-  // CDK's current annotation APIs: `Validations` for errors and warnings (with the rule ID),
-  // `addInfoV2` for infos (Validations has no info).
-  switch (finding.level) {
-    case FindingLevel.ERROR:
-      Validations.of(resource).addError(finding.ruleId, finding.message);
-      return true;
-    case FindingLevel.WARNING:
-      Validations.of(resource).addWarning(finding.ruleId, finding.message);
-      return false;
-    default:
-      // With its rule ID, so that CDK's hint names the ID that acknowledges it.
-      Annotations.of(resource).addInfoV2(finding.ruleId, finding.message);
-      return false;
-  }
 }

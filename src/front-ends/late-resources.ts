@@ -7,7 +7,7 @@ import { templateTypeOf } from '../private/cdk-internals';
 import { RULES } from '../rules/catalogue';
 
 /** Every resource type some rule judges. */
-const JUDGED_TYPES: ReadonlySet<string> = new Set(RULES.flatMap(r => r.resourceTypes));
+export const JUDGED_TYPES: ReadonlySet<string> = new Set(RULES.flatMap(r => r.resourceTypes));
 
 /**
  * The resources of a synthesis root (the App, or a Stage) that some rule judges but that no

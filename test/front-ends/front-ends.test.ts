@@ -240,6 +240,30 @@ describe('EnforceEncryption (Aspect)', () => {
     expect(message.match(/Also in Stage "Prod"/g)).toHaveLength(1);
   });
 
+
+  test('a flag holds where any Aspect above sets it, also one that selects no rule it tightens, in whichever order they visit', () => {
+    const sseS3 = (scope: IConstruct) => new s3.Bucket(scope, 'Sse', { ...SECURE_BUCKET, encryption: s3.BucketEncryption.S3_MANAGED });
+    // The flag on the App (visits first), the rule on the Stack; then the other way round.
+    const appFlag = newApp();
+    const first = newStack(appFlag);
+    sseS3(first);
+    Aspects.of(appFlag).add(new EnforceEncryption({ ruleIds: ['CEG-EBS-1'], requireKmsForS3: true }));
+    Aspects.of(first).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+    expect(synthError(appFlag)).toMatch(/\[Stack\/Sse\/Resource\] CEG-S3-1: /);
+
+    const stackFlag = newApp();
+    const second = newStack(stackFlag);
+    sseS3(second);
+    Aspects.of(stackFlag).add(new EnforceEncryption({ ruleIds: ['CEG-S3-1'] }));
+    Aspects.of(second).add(new EnforceEncryption({ services: [RuleService.EBS], requireCustomerManagedKeys: true }));
+    expect(synthError(stackFlag)).toMatch(/\[Stack\/Sse\/Resource\] CEG-S3-1: /);
+
+    // The flag alone judges nothing: no rule for the bucket, no finding.
+    const alone = newApp();
+    sseS3(newStack(alone));
+    Aspects.of(alone).add(new EnforceEncryption({ ruleIds: ['CEG-EBS-1'], requireKmsForS3: true }));
+    expect(() => alone.synth()).not.toThrow();
+  });
   test('resources brought in with CfnInclude are judged, intrinsics included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ceg-include-'));
     const templateFile = join(dir, 'legacy.json');

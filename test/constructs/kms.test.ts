@@ -193,6 +193,12 @@ describe('CmkWithPolicy', () => {
     const key = new CmkWithPolicy(stack, 'Key');
     const open = new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] });
     expect(() => key.addToResourcePolicy(open)).toThrow(/allows "kms:Decrypt" to every principal \("\*"\) without a condition that limits who/);
+    // The error names only conditions that limit who: kms:ViaService alone lets every account call through the service.
+    expect(() => key.addToResourcePolicy(open)).toThrow(/\(aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount, \.\.\.; kms:ViaService alone does not\)/);
+    const viaOnly = new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+    });
+    expect(() => key.addToResourcePolicy(viaOnly)).toThrow(/every principal/);
     expect(() => key.grantDecrypt(new iam.AnyPrincipal())).toThrow(/every principal/);
     const limited = new iam.PolicyStatement({
       principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'], conditions: { StringEquals: { 'kms:CallerAccount': '111111111111' } },

@@ -149,7 +149,7 @@ export class KeyPolicyModel {
     if (publicStatements([json]).length > 0) {
       throw validationError('PublicKeyPolicyStatement',
         `A key policy statement for ${key.node.path} allows ${JSON.stringify(json.Action)} to every principal ("*") without a condition `
-        + 'that limits who (aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount, kms:ViaService, ...). Name the principals, or add such a condition.',
+        + 'that limits who (aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount, ...; kms:ViaService alone does not). Name the principals, or add such a condition.',
         key);
     }
   }

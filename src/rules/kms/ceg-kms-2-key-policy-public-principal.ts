@@ -12,7 +12,8 @@ export const keyPolicyPublicPrincipal: Rule = {
   title: 'Key policies do not allow every principal ("*") without a condition that limits who',
   rationale:
     'A key policy is the root of trust for everything encrypted with the key. `"Principal": "*"` without a condition such as '
-    + '`kms:CallerAccount`, `aws:PrincipalOrgID` or `kms:ViaService` lets any AWS account use (or manage) the key.',
+    + '`kms:CallerAccount` or `aws:PrincipalOrgID` lets any AWS account use (or manage) the key; `kms:ViaService` alone does not '
+    + 'limit who, since every account can call through the service.',
   fix: 'Name the principals (roles, accounts) in the statement, or add a condition that limits who; `CmkWithPolicy` refuses such statements.',
   resourceTypes: ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'],
   defaultLevel: FindingLevel.ERROR,

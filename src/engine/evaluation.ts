@@ -82,16 +82,21 @@ export class Evaluation implements RuleContext {
     }
     const results: Array<{ world: World; verdict: Failure }> = [];
     const queue: World[] = [World.EMPTY.with(first.atom, true, first.label), World.EMPTY.with(first.atom, false, first.label)];
-    let explored = 1;
+    // The bound is on combinations (worlds judged to the end), not on judgements: each world
+    // waiting in the queue ends in one combination at least.
+    let combinations = 0;
     while (queue.length > 0) {
-      const world = queue.shift()!;
-      if (++explored > MAX_WORLDS) {
+      if (combinations + queue.length > MAX_WORLDS) {
         return unresolvable(`Its verdict depends on more than ${MAX_WORLDS} combinations of CloudFormation conditions, more than the gate explores`, 'Properties');
       }
+      const world = queue.shift()!;
       const verdict = this.judgeInOneWorld(rule, record, world);
       if (verdict instanceof Fork) {
         queue.push(world.with(verdict.atom, true, verdict.label), world.with(verdict.atom, false, verdict.label));
-      } else if (isFailure(verdict)) {
+        continue;
+      }
+      combinations++;
+      if (isFailure(verdict)) {
         results.push({ world, verdict });
       }
     }

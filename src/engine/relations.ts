@@ -222,13 +222,16 @@ export class Relations {
     const targets = new Set<ResourceRecord>();
     let opaque = false;
     const worlds = [World.EMPTY];
-    for (let explored = 0; worlds.length > 0; explored++) {
-      const world = worlds.shift()!;
-      if (explored >= MAX_WORLDS) {
+    let combinations = 0;
+    while (worlds.length > 0) {
+      // Bounded as a judgement is (see `Evaluation`): the worlds waiting end in a combination each, at least.
+      if (combinations + worlds.length > MAX_WORLDS) {
         return { targets: [...targets], opaque: true };
       }
+      const world = worlds.shift()!;
       try {
         const found = this.followIn(record.in(world), path, spec);
+        combinations++;
         if (found.known) {
           targets.add(found.value);
         } else if (found.maybe !== undefined) {
@@ -240,6 +243,7 @@ export class Relations {
       } catch (e) {
         if (e instanceof ImpossibleWorld) {
           // Its stack cannot deploy in that world: it points at nothing there.
+          combinations++;
           continue;
         }
         if (!(e instanceof Fork)) {

@@ -75,5 +75,5 @@ export class ImpossibleWorld extends Fork {
   }
 }
 
-/** How many worlds one judgement may explore before the verdict is "unresolvable". */
+/** How many combinations of conditions (worlds judged to the end) one judgement may explore before the verdict is "unresolvable". */
 export const MAX_WORLDS = 64;

@@ -71,3 +71,20 @@ test('more combinations of conditions than the gate explores is unresolvable, ne
   expect(finding.kind).toBe(FindingKind.UNRESOLVABLE);
   expect(finding.detail).toMatch(/more than 64 combinations/);
 });
+
+test.each([[6, 'judged'], [7, 'unresolvable']])('%i independent conditions are %s: the bound counts combinations, not the judgements that found them', (n, outcome) => {
+  const stack = newStack(newApp());
+  const conditions = Array.from({ length: n }, (_, i) => new CfnCondition(stack, `C${i}`, { expression: Fn.conditionEquals(new CfnParameter(stack, `P${i}`).valueAsString, 'x') }));
+  const mappings = [
+    { DeviceName: '/dev/xvda', Ebs: { Encrypted: true } },
+    ...conditions.map((c, i) => Fn.conditionIf(c.logicalId, { DeviceName: `/dev/sd${String.fromCharCode(98 + i)}`, Ebs: { Encrypted: true } }, Fn.ref('AWS::NoValue'))),
+  ];
+  new ec2.CfnLaunchTemplate(stack, 'Many', { launchTemplateData: { blockDeviceMappings: mappings as never } });
+  const finding = verdictOn(EncryptionGate.evaluate(stack, { ruleIds: ['CEG-EBS-2'] }), 'Stack/Many', 'CEG-EBS-2');
+  if (outcome === 'judged') {
+    expect(finding).toBeUndefined();
+  } else {
+    expect(finding?.kind).toBe(FindingKind.UNRESOLVABLE);
+    expect(finding?.detail).toMatch(/more than 64 combinations/);
+  }
+});

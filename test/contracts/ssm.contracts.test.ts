@@ -25,6 +25,7 @@ let generated: { arn: string; key: string };
 let copied: { arn: string; key: string };
 let secretArn: string;
 let otherSecretArn: string;
+let sealedSecret: { arn: string; key: string };
 
 beforeAll(() => {
   const app = newApp();
@@ -33,6 +34,9 @@ beforeAll(() => {
   const apps = new Stack(app, 'Apps', { env });
   const secret = new secretsmanager.Secret(data, 'Source');
   new secretsmanager.Secret(data, 'Unrelated');
+  // A source secret under a customer managed key: the handler decrypts it through Secrets Manager.
+  const sealed = new secretsmanager.Secret(data, 'Sealed', { encryptionKey: new CmkWithPolicy(data, 'SealedKey') });
+  new SecureStringParameter(data, 'FromSealed', { parameterName: '/orders/api/sealed', value: SecureStringValue.fromSecret(sealed) });
   const password = new SecureStringParameter(data, 'Password', { parameterName: '/orders/db/password' });
   new SecureStringParameter(data, 'Copied', { parameterName: '/orders/api/token', value: SecureStringValue.fromSecret(secret, { jsonField: 'token' }) });
   password.grantRead(role(data, 'SameStackReader'));
@@ -47,6 +51,7 @@ beforeAll(() => {
   copied = param('orders/api/token', 'CopiedKey');
   secretArn = resolved.resource('AWS::SecretsManager::Secret', 'Source', 'Data').arn;
   otherSecretArn = resolved.resource('AWS::SecretsManager::Secret', 'Unrelated', 'Data').arn;
+  sealedSecret = { arn: resolved.resource('AWS::SecretsManager::Secret', 'Sealed', 'Data').arn, key: resolved.resource('AWS::KMS::Key', 'SealedKey', 'Data').arn };
 });
 
 /** Context of a call Parameter Store makes to KMS for one parameter. */
@@ -59,7 +64,7 @@ describe('deploy: the CloudFormation execution role', () => {
 
   test('the parameter\'s ARN is the one the handler role and grants name', () => {
     const props = resolved.resources('Custom::SecureStringParameter', 'Data').map(r => r.properties.ParameterName).sort();
-    expect(props).toEqual(['/orders/api/token', '/orders/db/password']);
+    expect(props).toEqual(['/orders/api/sealed', '/orders/api/token', '/orders/db/password']);
   });
 });
 
@@ -87,6 +92,17 @@ describe('the custom resource\'s handler role', () => {
       source: { principal, action: 'secretsmanager:GetSecretValue', resource: secretArn },
       unrelated: { principal, action: 'secretsmanager:GetSecretValue', resource: otherSecretArn },
     })).toEqual({ source: 'Allowed', unrelated: 'ImplicitlyDenied' });
+  });
+
+  test('decrypts a source secret\'s customer managed key through Secrets Manager only', async () => {
+    const principal = handler();
+    const viaSecretsManager = { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` };
+    expect(await authorizer.decideAll({
+      source: { principal, action: 'secretsmanager:GetSecretValue', resource: sealedSecret.arn },
+      decrypt: { principal, action: 'kms:Decrypt', resource: sealedSecret.key, context: viaSecretsManager },
+      direct: { principal, action: 'kms:Decrypt', resource: sealedSecret.key },
+      encrypt: { principal, action: 'kms:Encrypt', resource: sealedSecret.key, context: viaSecretsManager },
+    })).toEqual({ source: 'Allowed', decrypt: 'Allowed', direct: 'ImplicitlyDenied', encrypt: 'ImplicitlyDenied' });
   });
 
   test('may not touch other parameters, use the key directly, or for another parameter', async () => {

@@ -113,6 +113,31 @@ const STRANGER: FixedContext = requestsTo('kms', fixedContext({
   'aws:PrincipalIsAWSService': 'false',
 }));
 
+/**
+ * An AWS service acting for a stranger's resource (a confused deputy): a service principal, with
+ * no principal account, ARN or organization (nor `kms:CallerAccount`, taken as absent: the
+ * stricter reading), whose request names the stranger's resource as its source. Which service
+ * it is, is free: any of them acts for any account.
+ */
+const SERVICE_STRANGER: FixedContext = requestsTo('kms', fixedContext({
+  'aws:PrincipalAccount': undefined,
+  'kms:CallerAccount': undefined,
+  'aws:PrincipalArn': undefined,
+  'aws:userid': undefined,
+  'aws:PrincipalOrgID': undefined,
+  'aws:PrincipalOrgPaths': undefined,
+  'aws:SourceAccount': new Picked('999999999999', notNamed, true),
+  'aws:SourceArn': new Picked('arn:aws:s3:::stranger-bucket', inNoNamedAccount, true),
+  'aws:SourceOrgID': new Picked('o-stranger0000', notNamed, true),
+  'aws:SourceOrgPaths': new Picked('o-stranger0000/r-stranger/', outsideNamedPrefixes('/'), true),
+  'aws:SourceVpce': undefined,
+  'aws:SourceVpc': undefined,
+  'aws:PrincipalIsAWSService': 'true',
+}));
+
+/** Every kind of request a stranger can make to a key. */
+const STRANGERS = [STRANGER, SERVICE_STRANGER];
+
 function notNamed(value: string, named: readonly string[]): boolean {
   return !named.includes(value);
 }
@@ -141,7 +166,7 @@ function outsideNamedPrefixes(separator: string): (value: string, named: readonl
 
 /**
  * Whether a stranger can be allowed by this statement: an Allow for everyone whose conditions a
- * caller of another account can satisfy (`kms:ViaService` alone, `...IfExists`, negated
+ * caller of another account, or a service acting for one, can satisfy (`kms:ViaService` alone, `...IfExists`, negated
  * operators, `Null` and `StringLike "*"` do not keep a stranger out; `aws:PrincipalAccount`,
  * `aws:PrincipalOrgID`, `aws:SourceAccount` and the like do).
  */
@@ -149,7 +174,27 @@ export function admitsStrangers(statement: Statement): Tri {
   if (!isAllow(statement) || !hasPublicPrincipal(statement)) {
     return false;
   }
-  return conditionsHold(field(statement, 'Condition'), STRANGER, 'some');
+  return orAll(STRANGERS.map(context => conditionsHold(field(statement, 'Condition'), context, 'some')));
+}
+
+/**
+ * Whether a Deny for everyone refuses, on the key, every request a stranger can make with the
+ * actions an Allow gives (`Deny * kms:*` unless `aws:PrincipalAccount` is the key's own): then
+ * that Allow admits no stranger, whatever its own conditions.
+ */
+export function deniesStrangers(deny: Statement, allow: Statement): boolean {
+  return isDeny(deny) && hasPublicPrincipal(deny) && field(deny, 'NotPrincipal') === undefined && appliesToKey(deny) === true
+    && coversActionsOf(deny, allow) && STRANGERS.every(context => conditionsHold(field(deny, 'Condition'), context, 'every') === true);
+}
+
+/** Whether a statement covers every action another one names (all KMS actions, for a pattern or `NotAction`). */
+function coversActionsOf(statement: Statement, other: Statement): boolean {
+  if (coversEveryAction(statement, 'kms') === true) {
+    return true;
+  }
+  const actions = field(other, 'Action');
+  return field(other, 'NotAction') === undefined && literalList(actions)
+    && asList(actions).every(a => typeof a === 'string' && !/[*?]/.test(a) && coversAction(statement, a) === true);
 }
 
 /** Allow statements open to strangers (or possibly so: a value only known at deploy time). */

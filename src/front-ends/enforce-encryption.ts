@@ -2,7 +2,7 @@ import { Aspects, CfnResource, IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { annotate } from './annotate';
 import { JUDGED_TYPES, lateReach, lateResourcesOf } from './late-resources';
-import { Reach } from './reach';
+import { Reach, withFlagsOf } from './reach';
 import { firstInSynthesis, prepareSharedEvaluation, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
 import { stagesBelow, validationHolder } from './unreached-stages';
@@ -181,16 +181,20 @@ function watch(resource: CfnResource, reach: Reach): void {
 function judgeUnreachedStage(stage: Stage, reach: Reach): string[] {
   const errors: string[] = [];
   const warnings: Finding[] = [];
-  const evaluation = sharedEvaluation(stage.node.root, reach.settings);
   const visit = (construct: IConstruct) => {
-    if (CfnResource.isCfnResource(construct)) {
-      const reached = (construct as { [REACHED_BY]?: Reach })[REACHED_BY] !== undefined;
-      for (const rule of reach.rulesFor(templateTypeOf(construct))) {
-        const verdict = evaluation.judge(rule, construct);
+    const rules = CfnResource.isCfnResource(construct) ? reach.rulesFor(templateTypeOf(construct)) : [];
+    if (rules.length > 0) {
+      const resource = construct as CfnResource & { [REACHED_BY]?: Reach; [TIGHTENED_BY]?: Reach };
+      const reached = resource[REACHED_BY] !== undefined;
+      // The flags of the Aspects inside the Stage above the resource hold too, as those above it do.
+      const own = resource[REACHED_BY] ?? resource[TIGHTENED_BY] ?? reach;
+      const evaluation = sharedEvaluation(stage.node.root, withFlagsOf(reach.settings, own.settingsOf(resource)));
+      for (const rule of rules) {
+        const verdict = evaluation.judge(rule, resource);
         if (verdict === undefined) {
           continue;
         }
-        const finding = toFinding({ rule, record: evaluation.index.recordOf(construct), verdict }, reach.levels);
+        const finding = toFinding({ rule, record: evaluation.index.recordOf(resource), verdict }, reach.levels);
         if (isFailure(finding)) {
           errors.push(`${finding.constructPath}: ${finding.message} (in Stage "${stage.node.path}", ${reached
             ? 'judged with the options of the App\'s EnforceEncryption too'
@@ -254,7 +258,7 @@ function findingsOfReached(resource: CfnResource, reach: Reach, root: IConstruct
   if (rules.length === 0) {
     return [];
   }
-  const evaluation = sharedEvaluation(root, reach.settings);
+  const evaluation = sharedEvaluation(root, reach.settingsOf(resource));
   const findings: Finding[] = [];
   for (const rule of rules) {
     const verdict = evaluation.judge(rule, resource);

@@ -1,4 +1,4 @@
-import { CfnResource, Stage } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Rule } from '../engine/rule';
 import { RuleSettings } from '../engine/rule-context';
@@ -21,6 +21,7 @@ export class Reach {
   private readonly next = new Map<SelectingAspect, Reach>();
   private readonly rules = new Map<string, readonly Rule[]>();
   private readonly roots = new WeakMap<IConstruct, IConstruct>();
+  private readonly settingsByStack = new WeakMap<IConstruct, RuleSettings>();
   private readonly selections: readonly RuleSelection[];
   public readonly settings: RuleSettings;
   public readonly levels: LevelPolicy;
@@ -51,6 +52,28 @@ export class Reach {
     return root;
   }
 
+  /**
+   * The settings a resource is judged with: these Aspects' flags, and those of every Aspect above
+   * its Stage (CDK applies none of them inside it, but each judges the Stage from outside, see
+   * `EnforceEncryption`), worked out once per stack.
+   */
+  public settingsOf(resource: CfnResource): RuleSettings {
+    const stack = resource.stack;
+    let settings = this.settingsByStack.get(stack);
+    if (settings === undefined) {
+      settings = this.settings;
+      for (let scope = Stage.of(stack)?.node.scope; scope !== undefined; scope = scope.node.scope) {
+        for (const aspect of Aspects.of(scope).all) {
+          if (typeof (aspect as Partial<SelectingAspect>)._selection === 'function') {
+            settings = withFlagsOf(settings, (aspect as unknown as SelectingAspect)._selection());
+          }
+        }
+      }
+      this.settingsByStack.set(stack, settings);
+    }
+    return settings;
+  }
+
   /** These Aspects and one more (the same object when it is one of them already). */
   public with(aspect: SelectingAspect): Reach {
     if (this.aspects.includes(aspect)) {
@@ -79,4 +102,11 @@ const ORDER = [FindingLevel.ERROR, FindingLevel.WARNING, FindingLevel.INFO];
 
 function strictestLevel(levels: FindingLevel[]): FindingLevel {
   return ORDER.find(level => levels.includes(level)) ?? FindingLevel.INFO;
+}
+
+/** Settings with the flags of others too (the same object when they add none, so that evaluations are shared). */
+export function withFlagsOf(settings: RuleSettings, others: RuleSettings): RuleSettings {
+  return (others.requireKmsForS3 && !settings.requireKmsForS3) || (others.requireCustomerManagedKeys && !settings.requireCustomerManagedKeys)
+    ? { requireKmsForS3: settings.requireKmsForS3 || others.requireKmsForS3, requireCustomerManagedKeys: settings.requireCustomerManagedKeys || others.requireCustomerManagedKeys }
+    : settings;
 }

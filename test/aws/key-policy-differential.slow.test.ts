@@ -6,7 +6,8 @@
  *
  * A caller of another account picks what it controls (the service it calls through, its own
  * organization, whether a source account is set) but not its account: it is one the statement does
- * not name, with a role of any name. The requests tried are every combination of those choices over the values the
+ * not name; an AWS service acting for a resource of such an account (a confused deputy) is one
+ * too, with a role of any name. The requests tried are every combination of those choices over the values the
  * statements draw from, so that a statement the gate calls open has a request that shows it.
  *
  * One named disagreement, left out of the random statements: `ArnLike` / `ArnNotLike` with a value
@@ -28,6 +29,8 @@ const ACCOUNTS = [OWN, '999999999999', '222222222222'];
 const STRANGERS = ['999999999999', '222222222222', '333333333333', '111100000000'];
 const SERVICES = ['s3.eu-west-1.amazonaws.com', 'secretsmanager.eu-west-1.amazonaws.com'];
 const ORGS = ['o-ours00000', 'o-stranger0000'];
+/** The service that acts for a stranger's resource (which one does not matter: no statement names it). */
+const SERVICE_PRINCIPAL = 'logs.amazonaws.com';
 
 /**
  * Each condition key with the literal values a statement may compare it with, and the patterns
@@ -40,6 +43,7 @@ const KEYS: Record<string, { literals: string[]; patterns: string[] }> = {
   'kms:ViaService': { literals: SERVICES, patterns: ['s3.*', '*'] },
   'aws:SourceAccount': { literals: ACCOUNTS, patterns: ['*'] },
   'aws:PrincipalArn': { literals: [`arn:aws:iam::${OWN}:role/app`], patterns: [`arn:aws:iam::${OWN}:*`, 'arn:aws:iam::*:role/app', '*'] },
+  'aws:PrincipalIsAWSService': { literals: ['true', 'false'], patterns: [] },
 };
 const OPERATORS = [
   'StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'StringEqualsIfExists', 'StringNotEqualsIfExists',
@@ -75,10 +79,25 @@ function named(s: { Condition?: Record<string, Record<string, string | string[]>
   return new Set(Object.values(s.Condition ?? {}).flatMap(entries => Object.values(entries).flat()));
 }
 
-/** Every request a caller of another account can make: choices it controls, over an account the statement does not name. */
+/**
+ * Every request a caller of another account can make: choices it controls, over an account the
+ * statement does not name; and every request an AWS service makes acting for a resource of such
+ * an account (no principal account, ARN or organization; the source account is the stranger's).
+ */
 function strangerContexts(s: { Condition?: Record<string, Record<string, string | string[]>> }): Array<Record<string, string>> {
   const contexts: Array<Record<string, string>> = [];
   for (const account of STRANGERS.filter(a => !named(s).has(a))) {
+    for (const via of [undefined, ...SERVICES, 's3.us-east-1.amazonaws.com', 'ec2.eu-west-1.amazonaws.com']) {
+      for (const source of [undefined, account]) {
+        contexts.push({
+          'aws:PrincipalIsAWSService': 'true',
+          'aws:PrincipalServiceName': SERVICE_PRINCIPAL,
+          'aws:SecureTransport': 'true',
+          ...(via === undefined ? {} : { 'kms:ViaService': via }),
+          ...(source === undefined ? {} : { 'aws:SourceAccount': source }),
+        });
+      }
+    }
     for (const principal of [`arn:aws:iam::${account}:role/app`, `arn:aws:iam::${account}:role/stranger`]) {
       for (const org of [undefined, ...['o-stranger0000', 'o-other00000'].filter(o => !named(s).has(o))]) {
         for (const via of [undefined, ...SERVICES, 's3.us-east-1.amazonaws.com', 'ec2.eu-west-1.amazonaws.com']) {
@@ -87,6 +106,7 @@ function strangerContexts(s: { Condition?: Record<string, Record<string, string 
               'aws:PrincipalAccount': account,
               'kms:CallerAccount': account,
               'aws:PrincipalArn': principal,
+              'aws:PrincipalIsAWSService': 'false',
               'aws:SecureTransport': 'true',
               ...(org === undefined ? {} : { 'aws:PrincipalOrgID': org }),
               ...(via === undefined ? {} : { 'kms:ViaService': via }),
@@ -103,10 +123,11 @@ function strangerContexts(s: { Condition?: Record<string, Record<string, string 
 async function simulatorAdmitsStrangers(s: { Action: string; Condition?: Record<string, Record<string, string | string[]>> }): Promise<boolean> {
   const action = s.Action === 'kms:*' ? 'kms:Decrypt' : s.Action === 'kms:GenerateDataKey*' ? 'kms:GenerateDataKey' : s.Action;
   for (const context of strangerContexts(s)) {
+    const service = context['aws:PrincipalIsAWSService'] === 'true';
     const response = await runSimulation({
-      request: { principal: context['aws:PrincipalArn'], action, resource: { resource: KEY_ARN, accountId: OWN }, contextVariables: context },
-      // The stranger's own account lets it do anything: only the key policy stands in the way.
-      identityPolicies: [{ name: 'all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+      request: { principal: service ? SERVICE_PRINCIPAL : context['aws:PrincipalArn'], action, resource: { resource: KEY_ARN, accountId: OWN }, contextVariables: context },
+      // The stranger's own account lets it do anything: only the key policy stands in the way (a service has no identity policy).
+      identityPolicies: service ? [] : [{ name: 'all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: { Version: '2012-10-17', Statement: [s] },

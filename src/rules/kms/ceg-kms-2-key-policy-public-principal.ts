@@ -1,5 +1,5 @@
 import { keyPolicyStatements } from './key-policy-statements';
-import { admitsStrangers, describeStatement } from '../../aws/iam-policy';
+import { admitsStrangers, deniesStrangers, describeStatement } from '../../aws/iam-policy';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
@@ -12,9 +12,11 @@ export const keyPolicyPublicPrincipal: Rule = {
   title: 'Key policies do not allow every principal ("*") without a condition that limits who',
   rationale:
     'A key policy is the root of trust for everything encrypted with the key. `"Principal": "*"` without a condition such as '
-    + '`kms:CallerAccount` or `aws:PrincipalOrgID` lets any AWS account use (or manage) the key; `kms:ViaService` alone does not '
-    + 'limit who, since every account can call through the service.',
-  fix: 'Name the principals (roles, accounts) in the statement, or add a condition that limits who; `CmkWithPolicy` refuses such statements.',
+    + '`kms:CallerAccount` or `aws:PrincipalOrgID` lets any AWS account use (or manage) the key; `kms:ViaService` or '
+    + '`aws:PrincipalIsAWSService` alone does not limit who, since every account can call through a service and every service acts '
+    + 'for any account.',
+  fix: 'Name the principals (roles, accounts) in the statement, or add a condition that limits who, or a Deny for every principal '
+    + 'outside your account or organization; `CmkWithPolicy` refuses such statements.',
   resourceTypes: ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'],
   defaultLevel: FindingLevel.ERROR,
 
@@ -24,9 +26,11 @@ export const keyPolicyPublicPrincipal: Rule = {
       return unresolvable(statements.why, LOCATION);
     }
     const all = statements.value ?? [];
-    const open = all.filter(s => admitsStrangers(s) === true);
+    // A Deny for everyone that refuses every stranger's request takes the Allow away from them.
+    const allowed = all.filter(s => !all.some(deny => deniesStrangers(deny, s)));
+    const open = allowed.filter(s => admitsStrangers(s) === true);
     if (open.length === 0) {
-      const unclear = all.filter(s => admitsStrangers(s) === undefined);
+      const unclear = allowed.filter(s => admitsStrangers(s) === undefined);
       return unclear.length === 0 ? COMPLIANT
         : unresolvable(`Whether the key policy's ${unclear.map(s => describeStatement(s, all)).join(', ')} admits other accounts depends on values known only at deploy time`, LOCATION);
     }

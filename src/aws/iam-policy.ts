@@ -166,25 +166,22 @@ function outsideNamedPrefixes(separator: string): (value: string, named: readonl
 
 /**
  * Whether a stranger can be allowed by this statement: an Allow for everyone whose conditions a
- * caller of another account, or a service acting for one, can satisfy (`kms:ViaService` alone, `...IfExists`, negated
- * operators, `Null` and `StringLike "*"` do not keep a stranger out; `aws:PrincipalAccount`,
- * `aws:PrincipalOrgID`, `aws:SourceAccount` and the like do).
+ * caller of another account, or a service acting for one, can satisfy (`kms:ViaService` alone,
+ * `...IfExists`, negated operators, `Null` and `StringLike "*"` do not keep a stranger out;
+ * `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:SourceAccount` and the like do). A Deny of
+ * the `policy` for everyone that refuses, on the key, every request of one kind of stranger with
+ * the Allow's actions takes the Allow away from that kind (`Deny * kms:*` unless
+ * `aws:PrincipalAccount` is the key's own, and one for services unless `aws:SourceAccount` is).
+ * `partition` is the key's, when its Region tells it (see `appliesToKey`).
  */
-export function admitsStrangers(statement: Statement): Tri {
+export function admitsStrangers(statement: Statement, policy: readonly Statement[] = [], partition?: string): Tri {
   if (!isAllow(statement) || !hasPublicPrincipal(statement)) {
     return false;
   }
-  return orAll(STRANGERS.map(context => conditionsHold(field(statement, 'Condition'), context, 'some')));
-}
-
-/**
- * Whether a Deny for everyone refuses, on the key, every request a stranger can make with the
- * actions an Allow gives (`Deny * kms:*` unless `aws:PrincipalAccount` is the key's own): then
- * that Allow admits no stranger, whatever its own conditions.
- */
-export function deniesStrangers(deny: Statement, allow: Statement): boolean {
-  return isDeny(deny) && hasPublicPrincipal(deny) && field(deny, 'NotPrincipal') === undefined && appliesToKey(deny) === true
-    && coversActionsOf(deny, allow) && STRANGERS.every(context => conditionsHold(field(deny, 'Condition'), context, 'every') === true);
+  const guards = policy.filter(deny => isDeny(deny) && hasPublicPrincipal(deny) && field(deny, 'NotPrincipal') === undefined
+    && appliesToKey(deny, partition) === true && coversActionsOf(deny, statement));
+  const kinds = STRANGERS.filter(context => !guards.some(deny => conditionsHold(field(deny, 'Condition'), context, 'every') === true));
+  return orAll(kinds.map(context => conditionsHold(field(statement, 'Condition'), context, 'some')));
 }
 
 /** Whether a statement covers every action another one names (all KMS actions, for a pattern or `NotAction`). */
@@ -197,7 +194,11 @@ function coversActionsOf(statement: Statement, other: Statement): boolean {
     && asList(actions).every(a => typeof a === 'string' && !/[*?]/.test(a) && coversAction(statement, a) === true);
 }
 
-/** Allow statements open to strangers (or possibly so: a value only known at deploy time). */
+/**
+ * Allow statements open to strangers (or possibly so: a value only known at deploy time), each on
+ * its own: the constructs refuse such a statement whatever Deny the policy has (stricter than
+ * CEG-KMS-2, which credits the Denies; see `admitsStrangers`).
+ */
 export function publicStatements(statements: Statement[]): Statement[] {
   return statements.filter(s => admitsStrangers(s) !== false);
 }
@@ -212,15 +213,15 @@ const DIRECT_CALLS = [
  * Allow statements that let a principal create grants directly, not only for AWS resources
  * (`kms:GrantIsForAWSResource` true) or through a service (`kms:ViaService`).
  */
-export function unrestrictedCreateGrantStatements(statements: Statement[]): Statement[] {
+export function unrestrictedCreateGrantStatements(statements: Statement[], partition?: string): Statement[] {
   // A Deny for everyone that holds for every direct call takes CreateGrant from every Allow.
   const deniedForAll = statements.some(s => isDeny(s) && hasPublicPrincipal(s) && field(s, 'NotPrincipal') === undefined
-    && coversAction(s, 'kms:CreateGrant') === true && appliesToKey(s) === true
+    && coversAction(s, 'kms:CreateGrant') === true && appliesToKey(s, partition) === true
     && DIRECT_CALLS.every(context => conditionsHold(field(s, 'Condition'), context, 'every') === true));
   if (deniedForAll) {
     return [];
   }
-  return statements.filter(s => isAllow(s) && coversAction(s, 'kms:CreateGrant') !== false && appliesToKey(s) !== false
+  return statements.filter(s => isAllow(s) && coversAction(s, 'kms:CreateGrant') !== false && appliesToKey(s, partition) !== false
     && orAll(DIRECT_CALLS.map(context => conditionsHold(field(s, 'Condition'), context, 'some'))) !== false);
 }
 

@@ -19,17 +19,17 @@ const ACTION = 'kms:PutKeyPolicy';
  * request of its principal meets from now on allows nothing; a service principal never calls
  * `PutKeyPolicy`. An Allow with `NotPrincipal` allows the key's own account unless it leaves that
  * account out. `ownAccount` is the key's account when the stack names it (a literal account in a
- * policy may be it or not otherwise).
+ * policy may be it or not otherwise); `partition` the key's, when its Region is known.
  */
-export function hasAdministrator(statements: Statement[], ownAccount?: string): Tri {
-  const verdict = administratorIn(statements, ownAccount);
+export function hasAdministrator(statements: Statement[], ownAccount?: string, partition?: string): Tri {
+  const verdict = administratorIn(statements, ownAccount, partition);
   if (ownAccount !== undefined) {
     return verdict;
   }
   // In a stack without an account, a literal account of the policy may be the key's own (which the
   // policy spells `AWS::AccountId`): the verdict must hold whichever it is, or none of them.
   const literals = [...new Set(JSON.stringify(statements).match(/\d{12}/g) ?? [])];
-  const agrees = (account: string) => administratorIn(statements.map(st => spelledAs(st, account) as Statement), account) === verdict;
+  const agrees = (account: string) => administratorIn(statements.map(st => spelledAs(st, account) as Statement), account, partition) === verdict;
   return literals.every(agrees) ? verdict : undefined;
 }
 
@@ -53,23 +53,25 @@ function spelledAs(value: unknown, account: string): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, spelledAs(v, account)]));
 }
 
-function administratorIn(statements: Statement[], ownAccount: string | undefined): Tri {
-  const denies = statements.filter(s => isDeny(s) && coversAction(s, ACTION) !== false && appliesToKey(s) !== false);
+function administratorIn(statements: Statement[], ownAccount: string | undefined, partition: string | undefined): Tri {
+  const denies = statements.filter(s => isDeny(s) && coversAction(s, ACTION) !== false && appliesToKey(s, partition) !== false);
   const allows = statements.filter(s => isAllow(s) && (field(s, 'Principal') !== undefined || field(s, 'NotPrincipal') !== undefined)
-    && coversAction(s, ACTION) !== false && appliesToKey(s) !== false);
-  const context: Context = { denies, ownAccount };
+    && coversAction(s, ACTION) !== false && appliesToKey(s, partition) !== false);
+  const context: Context = { denies, ownAccount, partition };
   const text = JSON.stringify(statements);
   return orAll(allows.map(allow => {
     const candidates = field(allow, 'NotPrincipal') !== undefined ? allButLeftOut(allow, text, ownAccount) : namedIn(allow);
     const keeps = candidates === undefined ? undefined
       : orAll(candidates.map(c => andAll([not(c.leftOut), keepsIt(allow, c, context)])));
-    return andAll([coversAction(allow, ACTION), appliesToKey(allow), keeps]);
+    return andAll([coversAction(allow, ACTION), appliesToKey(allow, partition), keeps]);
   }));
 }
 
 interface Context {
   readonly denies: Statement[];
   readonly ownAccount?: string;
+  /** The key's partition, when the stack's Region tells it. */
+  readonly partition?: string;
 }
 
 /**
@@ -134,7 +136,7 @@ function keepsIt(allow: Statement, candidate: Candidate, context: Context): Tri 
   const covering = context.denies.map(deny => {
     const named = everyone ? principalsInAccount(deny, candidate.principal, context.ownAccount) : [];
     const fully = denyCovers(deny, candidate.principal);
-    return { deny, fully, named, applies: andAll([coversAction(deny, ACTION), appliesToKey(deny)]) };
+    return { deny, fully, named, applies: andAll([coversAction(deny, ACTION), appliesToKey(deny, context.partition)]) };
   }).filter(d => d.applies !== false && (d.fully !== false || d.named.length > 0));
   const requests = requestsFor([field(allow, 'Condition'), ...covering.map(d => field(d.deny, 'Condition'))],
     key => identityOf(candidate, key, context.ownAccount));

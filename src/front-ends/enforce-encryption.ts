@@ -1,7 +1,7 @@
 import { Aspects, CfnResource, IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { annotate } from './annotate';
-import { JUDGED_TYPES, lateReach, lateResourcesOf } from './late-resources';
+import { JUDGED_TYPES, lateReach, lateResourcesOf, lateTightening } from './late-resources';
 import { Reach, withFlagsOf } from './reach';
 import { firstInSynthesis, prepareSharedEvaluation, sharedEvaluation } from './shared-evaluation';
 import { warnOfUnknownAcknowledgements } from './unknown-acknowledgements';
@@ -146,6 +146,11 @@ export class EnforceEncryption implements IAspect {
             const reach = lateReach(resource);
             if (reach !== undefined) {
               watch(resource, reach);
+            } else {
+              const tightened = lateTightening(resource);
+              if (tightened !== undefined) {
+                Object.defineProperty(resource, TIGHTENED_BY, { value: tightened, enumerable: false, writable: true });
+              }
             }
           }
           return [];

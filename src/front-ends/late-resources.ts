@@ -39,6 +39,15 @@ export function lateReach(resource: CfnResource): Reach | undefined {
   return aspects.some(a => a._selection().rulesFor(type).length > 0) ? new Reach(aspects) : undefined;
 }
 
+/**
+ * The Aspects with a flag on the ancestors of a late resource no Aspect above selects a rule for:
+ * their flags still tighten the Aspects that judge its Stage from outside.
+ */
+export function lateTightening(resource: CfnResource): Reach | undefined {
+  const flagged = selectingAspectsAbove(resource).filter(a => a._selection().requireKmsForS3);
+  return flagged.length > 0 ? new Reach(flagged) : undefined;
+}
+
 /** The `EnforceEncryption` Aspects on a construct and its ancestors, up to its Stage (an App's do not apply inside one). */
 export function selectingAspectsAbove(construct: IConstruct): SelectingAspect[] {
   const found: SelectingAspect[] = [];

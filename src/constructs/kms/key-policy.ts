@@ -5,6 +5,7 @@ import { keyPolicySizeErrors } from './key-policy-size';
 import { deployingRoleOf, isAccountRoot, isEveryone, refuseGroup } from './key-principals';
 import { describeStatement, publicStatements, Statement, statementsOf } from '../../aws/iam-policy';
 import { hasAdministrator } from '../../aws/key-administrators';
+import { partitionOf } from '../../aws/key-resources';
 import { isAccountId } from '../../private/account-id';
 import { overridePathsOf, renderedPropertiesOf } from '../../private/cdk-internals';
 import { validationError } from '../../private/errors';
@@ -194,7 +195,7 @@ export class KeyPolicyModel {
       const which = open.map(s => describeStatement(s, statements)).join(', ');
       errors.push(`The key policy allows every principal ("*") without a condition that limits who (${which}); name the principals or add a condition.${hatch}`);
     }
-    if (!hasAdministrator(statements)) {
+    if (!hasAdministrator(statements, undefined, partitionOf(stack))) {
       errors.push(`The key policy lets no principal manage the key (kms:PutKeyPolicy): the key would be locked out. Keep an administrator.${hatch}`);
     }
     return [...errors, ...keyPolicySizeErrors(document, this.key)];

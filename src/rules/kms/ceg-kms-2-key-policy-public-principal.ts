@@ -1,5 +1,6 @@
 import { keyPolicyStatements } from './key-policy-statements';
-import { admitsStrangers, deniesStrangers, describeStatement } from '../../aws/iam-policy';
+import { admitsStrangers, describeStatement } from '../../aws/iam-policy';
+import { partitionOf } from '../../aws/key-resources';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
@@ -26,11 +27,11 @@ export const keyPolicyPublicPrincipal: Rule = {
       return unresolvable(statements.why, LOCATION);
     }
     const all = statements.value ?? [];
-    // A Deny for everyone that refuses every stranger's request takes the Allow away from them.
-    const allowed = all.filter(s => !all.some(deny => deniesStrangers(deny, s)));
-    const open = allowed.filter(s => admitsStrangers(s) === true);
+    // The policy's Denies for everyone take an Allow away from the strangers they refuse.
+    const partition = partitionOf(key.stack);
+    const open = all.filter(s => admitsStrangers(s, all, partition) === true);
     if (open.length === 0) {
-      const unclear = allowed.filter(s => admitsStrangers(s) === undefined);
+      const unclear = all.filter(s => admitsStrangers(s, all, partition) === undefined);
       return unclear.length === 0 ? COMPLIANT
         : unresolvable(`Whether the key policy's ${unclear.map(s => describeStatement(s, all)).join(', ')} admits other accounts depends on values known only at deploy time`, LOCATION);
     }

@@ -1,5 +1,6 @@
 import { keyPolicyStatements } from './key-policy-statements';
 import { hasAdministrator } from '../../aws/key-administrators';
+import { partitionOf } from '../../aws/key-resources';
 import { environmentOf } from '../../engine/environments';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
@@ -23,7 +24,7 @@ export const keyPolicyAdministrator: Rule = {
       return unresolvable(statements.why, 'Properties.KeyPolicy');
     }
     // The stack's account, when it names one, tells whether a literal account in the policy is the key's own.
-    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value, environmentOf(key.stack).account);
+    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value, environmentOf(key.stack).account, partitionOf(key.stack));
     if (administrator === undefined) {
       return unresolvable('Whether some principal may still change the key policy depends on a value known only at deploy time', 'Properties.KeyPolicy');
     }

@@ -1,5 +1,6 @@
 import { keyPolicyStatements } from './key-policy-statements';
 import { describeStatement, unrestrictedCreateGrantStatements } from '../../aws/iam-policy';
+import { partitionOf } from '../../aws/key-resources';
 import { COMPLIANT, nonCompliant, Rule, unresolvable } from '../../engine/rule';
 import { FindingLevel, RuleService } from '../../gate/levels';
 
@@ -25,7 +26,7 @@ export const keyPolicyCreateGrant: Rule = {
     if (statements.value === undefined) {
       return nonCompliant('The key declares no KeyPolicy, so CloudFormation gives it the default policy, in which the account may do kms:* (CreateGrant included) through IAM', 'Properties.KeyPolicy');
     }
-    const loose = unrestrictedCreateGrantStatements(statements.value);
+    const loose = unrestrictedCreateGrantStatements(statements.value, partitionOf(key.stack));
     if (loose.length === 0) {
       return COMPLIANT;
     }

@@ -187,7 +187,7 @@ export function admitsStrangers(statement: Statement, policy: readonly Statement
     // all asked about the same request (a Deny on `kms:ViaService` may refuse just what the Allow lets in).
     // (A stranger picks among a dozen values per key: four keys make some 10,000 requests; more fall back.)
     const requests = guards.length === 0 ? undefined
-      : requestsFor([block, ...guards.map(deny => field(deny, 'Condition'))], key => context.get(key), 1 << 15);
+      : requestsFor([block, ...guards.map(deny => field(deny, 'Condition'))], key => context.get(key), 32_768);
     if (requests === undefined) {
       // No Deny, or too many requests to list: a Deny counts only when it refuses every request of this kind.
       const refused = guards.some(deny => appliesToKey(deny, partition) === true && conditionsHold(field(deny, 'Condition'), context, 'every') === true);

@@ -106,7 +106,9 @@ function strictestLevel(levels: FindingLevel[]): FindingLevel {
 
 /** Settings with the flags of others too (the same object when they add none, so that evaluations are shared). */
 export function withFlagsOf(settings: RuleSettings, others: RuleSettings): RuleSettings {
-  return (others.requireKmsForS3 && !settings.requireKmsForS3) || (others.requireCustomerManagedKeys && !settings.requireCustomerManagedKeys)
-    ? { requireKmsForS3: settings.requireKmsForS3 || others.requireKmsForS3, requireCustomerManagedKeys: settings.requireCustomerManagedKeys || others.requireCustomerManagedKeys }
-    : settings;
+  const adds = (others.requireKmsForS3 && !settings.requireKmsForS3) || (others.requireCustomerManagedKeys && !settings.requireCustomerManagedKeys);
+  return adds ? {
+    requireKmsForS3: settings.requireKmsForS3 || others.requireKmsForS3,
+    requireCustomerManagedKeys: settings.requireCustomerManagedKeys || others.requireCustomerManagedKeys,
+  } : settings;
 }

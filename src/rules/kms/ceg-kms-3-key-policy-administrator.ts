@@ -24,7 +24,8 @@ export const keyPolicyAdministrator: Rule = {
       return unresolvable(statements.why, 'Properties.KeyPolicy');
     }
     // The stack's account, when it names one, tells whether a literal account in the policy is the key's own.
-    const administrator = statements.value === undefined ? true : hasAdministrator(statements.value, environmentOf(key.stack).account, partitionOf(key.stack));
+    const administrator = statements.value === undefined ? true
+      : hasAdministrator(statements.value, environmentOf(key.stack).account, partitionOf(key.stack));
     if (administrator === undefined) {
       return unresolvable('Whether some principal may still change the key policy depends on a value known only at deploy time', 'Properties.KeyPolicy');
     }

@@ -94,8 +94,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // Synthesis with oracles (cdk-nag, cfn-guard, the built-in validator) is slow on two cores.
       testTimeout: 120_000,
-      // One worker is faster than two here: each worker pays CDK's start-up cost again.
-      maxWorkers: 1,
+      // Two workers on two cores (jest's default would be one): measured 57 s against 88 s for the
+      // suite on 2026-12-02, although each worker pays CDK's start-up cost again.
+      maxWorkers: 2,
       // The oracle suites (cdk-nag packs, Control Tower controls, the built-in validator over
       // property-based apps), the cdk CLI test and the other slow files (`*.slow.test.ts`: property-
       // based contracts, the benchmark apps) take minutes: `npm run test:oracles`, in CI.

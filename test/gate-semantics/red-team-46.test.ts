@@ -3,12 +3,12 @@
  * (a service acting for any account meets `aws:PrincipalIsAWSService`; a Deny for everyone outside
  * the account keeps strangers out), with the policy simulator as the oracle.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Aspects, Stage } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EncryptionGate, EnforceEncryption } from '../../src';
 import { newApp, newStack } from '../support/app';
+import { decryptDecision, OWN } from '../support/key-policy-oracle';
 
 const SSE_S3: s3.BucketProps = {
   encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, minimumTLSVersion: 1.2, blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
@@ -54,7 +54,6 @@ describe('flags across a Stage boundary', () => {
   });
 });
 
-const OWN = '111111111111';
 const KEY_ARN = `arn:aws:kms:eu-west-1:${OWN}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const ADMIN = { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWN}:root` }, Action: 'kms:*', Resource: '*' };
 
@@ -62,17 +61,6 @@ function kms2(statements: object[]) {
   const stack = newStack(newApp());
   new kms.CfnKey(stack, 'Key', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [ADMIN, ...statements] } });
   return EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-2'] }).filter(f => f.constructPath === 'Stack/Key');
-}
-
-async function simulate(statements: object[], principal: string, context: Record<string, string>, identity: boolean) {
-  const r = await runSimulation({
-    request: { principal, action: 'kms:Decrypt', resource: { resource: KEY_ARN, accountId: OWN }, contextVariables: context },
-    identityPolicies: identity ? [{ name: 'all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] : [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: { Version: '2012-10-17', Statement: statements },
-  } as never, {}) as { overallResult?: string };
-  return r.overallResult;
 }
 
 describe('CEG-KMS-2 by AWS\'s semantics', () => {
@@ -86,7 +74,7 @@ describe('CEG-KMS-2 by AWS\'s semantics', () => {
       Condition: { Bool: { 'aws:PrincipalIsAWSService': 'true' } },
     };
     // Oracle: CloudWatch Logs acting for a log group of account 999999999999 is allowed by this policy.
-    expect(await simulate([ADMIN, open], 'logs.eu-west-1.amazonaws.com', {
+    expect(await decryptDecision([ADMIN, open], KEY_ARN, 'logs.eu-west-1.amazonaws.com', {
       'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': 'logs.eu-west-1.amazonaws.com', 'aws:SourceAccount': '999999999999',
     }, false)).toBe('Allowed');
     // Public, as kms:ViaService alone is.
@@ -103,7 +91,7 @@ describe('CEG-KMS-2 by AWS\'s semantics', () => {
       Resource: '*',
       Condition: { StringNotEquals: { 'aws:PrincipalAccount': OWN } },
     };
-    expect(await simulate([ADMIN, allowAll, guard], 'arn:aws:iam::999999999999:role/x',
+    expect(await decryptDecision([ADMIN, allowAll, guard], KEY_ARN, 'arn:aws:iam::999999999999:role/x',
       { 'aws:PrincipalAccount': '999999999999', 'kms:CallerAccount': '999999999999', 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/x' }, true))
       .toBe('ExplicitlyDenied');
     expect(kms2([allowAll, guard])).toEqual([]);

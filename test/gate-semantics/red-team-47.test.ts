@@ -5,15 +5,14 @@
  * unresolvable where the stack's Region, hence its partition, is left to the deployment. A late
  * resource in a Stage keeps the flags of the Stage's own Aspect. Oracle: @cloud-copilot/iam-simulate.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Aspects, Mixin, Shims, Stack, Stage } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { EncryptionGate, EnforceEncryption, FindingKind } from '../../src';
 import { newApp, newStack } from '../support/app';
+import { decryptDecision, OWN } from '../support/key-policy-oracle';
 
-const OWN = '111111111111';
 const ADMIN = { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWN}:root` }, Action: 'kms:*', Resource: '*' };
 const ALLOW_ALL = { Sid: 'UseInAccount', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' };
 
@@ -21,17 +20,6 @@ function kms2(statements: object[], region = 'eu-west-1') {
   const stack = newStack(newApp(), 'Stack', region);
   new kms.CfnKey(stack, 'Key', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [ADMIN, ...statements] } });
   return EncryptionGate.evaluate(stack, { ruleIds: ['CEG-KMS-2'] }).filter(f => f.constructPath === 'Stack/Key').map(f => f.ruleId);
-}
-
-async function simulate(statements: object[], keyArn: string, principal: string, context: Record<string, string>, identity: boolean) {
-  const r = await runSimulation({
-    request: { principal, action: 'kms:Decrypt', resource: { resource: keyArn, accountId: OWN }, contextVariables: context },
-    identityPolicies: identity ? [{ name: 'all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] : [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: { Version: '2012-10-17', Statement: statements },
-  } as never, {}) as { overallResult?: string };
-  return r.overallResult;
 }
 
 const role = (account: string) => [`arn:aws:iam::${account}:role/x`, {
@@ -64,10 +52,10 @@ describe('CEG-KMS-2: two Denies that together keep every stranger out (data-peri
 
   test('oracle: every stranger is explicitly denied, the own account is allowed', async () => {
     const policy = [ADMIN, ALLOW_ALL, identities, services];
-    expect(await simulate(policy, KEY, ...role('999999999999'), true)).toBe('ExplicitlyDenied');
-    expect(await simulate(policy, KEY, ...service('999999999999'), false)).toBe('ExplicitlyDenied');
-    expect(await simulate(policy, KEY, ...service(), false)).toBe('ExplicitlyDenied');
-    expect(await simulate(policy, KEY, ...role(OWN), true)).toBe('Allowed');
+    expect(await decryptDecision(policy, KEY, ...role('999999999999'), true)).toBe('ExplicitlyDenied');
+    expect(await decryptDecision(policy, KEY, ...service('999999999999'), false)).toBe('ExplicitlyDenied');
+    expect(await decryptDecision(policy, KEY, ...service(), false)).toBe('ExplicitlyDenied');
+    expect(await decryptDecision(policy, KEY, ...role(OWN), true)).toBe('Allowed');
   });
 
   test('control: one Deny alone leaves one kind of stranger in (flagged, rightly)', () => {
@@ -93,7 +81,7 @@ describe('CEG-KMS-2: a Deny whose Resource names the aws partition does not appl
 
   test('oracle: in aws-cn the Deny does not match the key, a stranger is allowed', async () => {
     const [p, ctx] = role('999999999999');
-    expect(await simulate([ADMIN, ALLOW_ALL, guard], CN_KEY, p.replace('arn:aws:', 'arn:aws-cn:'),
+    expect(await decryptDecision([ADMIN, ALLOW_ALL, guard], CN_KEY, p.replace('arn:aws:', 'arn:aws-cn:'),
       { ...ctx, 'aws:PrincipalArn': p.replace('arn:aws:', 'arn:aws-cn:') }, true)).toBe('Allowed');
   });
 

@@ -63,9 +63,6 @@ ignore=(--testPathIgnorePatterns /node_modules/ '<rootDir>/test/oracles/' '<root
 for file in "${exclude[@]}"; do ignore+=("$file"); done
 
 export CEG_EXPECT_CDK_VERSION="$floor"
-# Older aws-cdk-lib releases use their own deprecated props inside some L2s (DynamoDB TableV2's
-# grants up to 2.26x) and print a jsii warning for each: not ours to fix, and noise in the run.
-export JSII_DEPRECATED=quiet
 # Paths given on the command line go first: the ignore option takes every value after it.
 npx jest --coverage=false --ci "$@" "${ignore[@]}"
 echo "floor job took $(( $(date +%s) - start )) s"
